@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Tests import the package by its name, so they see only the public interface;
+// the aliases point those names at the sources so no build is needed in between.
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@pg/page/testing': fileURLToPath(new URL('./src/testing.ts', import.meta.url)),
+      '@pg/page': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+    },
+  },
+  test: { include: ['src/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 },
+});
