@@ -31,5 +31,6 @@ export {
   type ItemId,
   Page,
   type PageHeader,
+  type VerifyOptions,
   type VerifyResult,
 } from './internal/page.js';

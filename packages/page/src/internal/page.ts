@@ -89,6 +89,16 @@ export interface AddItemOptions {
   readonly isHeap?: boolean;
 }
 
+/** What {@link Page.verify} and {@link Page.read} check. */
+export interface VerifyOptions {
+  /** The block number the page was read from, mixed into its checksum (default 0). */
+  readonly blockNumber?: number;
+  /** Check pd_checksum (data checksums are on). */
+  readonly checksums?: boolean;
+  /** Check every line pointer (the page is known to be a slotted page, not a metapage). */
+  readonly linePointers?: boolean;
+}
+
 /** The result of verifying a page read from disk. */
 export type VerifyResult =
   | { readonly ok: true; readonly isNew: boolean }
@@ -154,15 +164,13 @@ export class Page {
 
   /**
    * A page read from disk or received from elsewhere: verified as
-   * {@link Page.verify} does (structure, and the checksum when `checksums`
-   * is on) before any of its offsets is trusted. Throws a PageError with
-   * SQLSTATE XX001 naming the first problem. An all-zero page is accepted
-   * (PostgreSQL treats it as new); check {@link Page.isNew}.
+   * {@link Page.verify} does (the header, the checksum when `checksums` is
+   * on, and the line pointers when `linePointers` is on) before any of its
+   * offsets is trusted. Throws a PageError with SQLSTATE XX001 naming the
+   * first problem. An all-zero page is accepted (PostgreSQL treats it as
+   * new); check {@link Page.isNew}.
    */
-  static read(
-    bytes: Uint8Array,
-    options: { blockNumber?: number; checksums?: boolean } = {},
-  ): Page {
+  static read(bytes: Uint8Array, options: VerifyOptions = {}): Page {
     const page = Page.wrap(bytes);
     const result = page.verify(options);
     if (!result.ok) throw new PageError(result.problems[0]!, options.blockNumber);
@@ -762,17 +770,23 @@ export class Page {
   /**
    * PageIsVerifiedExtended, and more: is this page safe to use? An all-zero
    * page is valid and new. Otherwise the header must be sane (size and
-   * version, flags, pointer order and alignment), every line pointer with
-   * storage must lie inside the item area, the items must fit, and, when
-   * `checksums` is on, pd_checksum must match for `blockNumber` (default 0).
+   * version, flags, pointer order and alignment); with `linePointers`, every
+   * line pointer must be well formed and its storage inside the item area;
+   * with `checksums`, pd_checksum must match for `blockNumber` (default 0).
    * Problems are listed in that order; nothing is thrown.
+   *
+   * `linePointers` is off by default because not every page is slotted:
+   * PostgreSQL's B-tree and GIN metapages keep their metadata where line
+   * pointers would be and set pd_lower past it. Without it, each line
+   * pointer is still checked when {@link Page.item} reads it.
    */
-  verify(options: { blockNumber?: number; checksums?: boolean } = {}): VerifyResult {
+  verify(options: VerifyOptions = {}): VerifyResult {
     const problems = verifyPage(
       this,
       this.bytes,
       options.blockNumber ?? 0,
       options.checksums ?? false,
+      options.linePointers ?? false,
     );
     if (problems === 'new') return { ok: true, isNew: true };
     return problems.length === 0 ? { ok: true, isNew: false } : { ok: false, problems };
@@ -784,6 +798,7 @@ function verifyPage(
   bytes: Uint8Array,
   blockNumber: number,
   checksums: boolean,
+  linePointers: boolean,
 ): PageProblem[] | 'new' {
   const problems: PageProblem[] = [];
   const lower = page.lower;
@@ -813,7 +828,7 @@ function verifyPage(
     (lower - SIZE_OF_PAGE_HEADER) % SIZE_OF_ITEM_ID === 0;
   if (!pointersSane) {
     problems.push({ kind: 'corrupted-page-pointers', lower, upper, special });
-  } else {
+  } else if (linePointers) {
     let total = 0;
     for (let i = FIRST_OFFSET_NUMBER; i <= page.maxOffsetNumber; i++) {
       const { off, flags, len } = page.itemId(i);
