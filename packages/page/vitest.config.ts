@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { sharedTestOptions } from '../../tools/vitest.shared.js';
 
 // Tests import the package by its name, so they see only the public interface;
 // the aliases point those names at the sources so no build is needed in between.
@@ -10,5 +11,5 @@ export default defineConfig({
       '@pg/page': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
     },
   },
-  test: { include: ['src/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 },
+  test: sharedTestOptions,
 });

@@ -8,7 +8,7 @@ import { checkPage } from '@pg/page/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 150);
+const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 300);
 
 /** A plausible page (a few items), then random damage to its first bytes or anywhere. */
 const damagedPage = fc

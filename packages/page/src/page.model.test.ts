@@ -4,14 +4,14 @@
  * (checkPage), pd_lower/pd_upper/PD_HAS_FREE_LINES agree with the model and
  * every item with storage reads back byte-identical.
  *
- * PG_PROPERTY_RUNS raises the number of runs (default 150 per property).
+ * PG_PROPERTY_RUNS raises the number of runs (default 300 per property).
  */
 import { BLCKSZ, LP_DEAD, LP_NORMAL, LP_REDIRECT, LP_UNUSED, maxAlign, Page } from '@pg/page';
 import { checkPage, type ModelEntry, PageModel } from '@pg/page/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 150);
+const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 300);
 
 /** Item bytes: mostly small, sometimes large enough to fill a page quickly. */
 const itemBytes = fc.oneof(

@@ -27,7 +27,7 @@ import { type ReferencePostgres, startReferencePostgres } from '@pg/pg-reference
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 60);
+const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 120);
 
 let pg: ReferencePostgres;
 const tally = { built: 0, read: 0, linePointers: 0, compactions: 0 };
@@ -47,7 +47,7 @@ afterAll(async () => {
 
 // ------------------------------------------------------------------ helpers
 
-interface HeaderRow {
+type HeaderRow = {
   lsn: string;
   checksum: number;
   flags: number;
@@ -57,9 +57,9 @@ interface HeaderRow {
   pagesize: number;
   version: number;
   prune_xid: string;
-}
+};
 
-interface ItemRow {
+type ItemRow = {
   lp: number;
   lp_off: number;
   lp_flags: number;
@@ -72,7 +72,7 @@ interface ItemRow {
   t_infomask: number | null;
   t_hoff: number | null;
   t_data: Buffer | null;
-}
+};
 
 const asBytea = (page: Page) => Buffer.from(page.bytes.buffer, page.bytes.byteOffset, BLCKSZ);
 const uint16 = (smallint: number) => (smallint + 65536) % 65536;

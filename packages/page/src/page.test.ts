@@ -199,7 +199,7 @@ describe('checksums and verification', () => {
     expect(page.verify({ blockNumber: 42, checksums: true }).ok).toBe(true);
     const moved = page.verify({ blockNumber: 43, checksums: true });
     expect(moved.ok).toBe(false);
-    page.bytes[8000] ^= 1;
+    page.bytes[8000] = page.bytes[8000]! ^ 1;
     const flipped = page.verify({ blockNumber: 42, checksums: true });
     expect(!flipped.ok && flipped.problems[0]!.kind).toBe('checksum-mismatch');
     expect(

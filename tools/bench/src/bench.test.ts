@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs, run } from './cli.js';
+import {
+  type MeasureConfig,
+  measureWorkload,
+  median,
+  ratios,
+  type WorkloadResult,
+} from './measure.js';
+import { Progress } from './progress.js';
+import {
+  bar,
+  describeEnvironment,
+  formatCount,
+  type Report,
+  renderChart,
+  renderHeader,
+  renderJson,
+  renderTable,
+} from './render.js';
+import {
+  addWorkload,
+  checksumWorkload,
+  compactionWorkload,
+  defaultWorkloads,
+  itemsPerPage,
+  NAIVE_OBJECTS,
+  RAW_COPY,
+  readWorkload,
+  SUBJECT,
+} from './workloads.js';
+
+// Smoke tests only: the numbers depend on the machine, so nothing here
+// asserts how fast anything is, only that measuring works and renders.
+const TINY: MeasureConfig = { warmupMs: 1, roundMs: 2, rounds: 2 };
+
+const isPositiveFinite = (n: number) => Number.isFinite(n) && n > 0;
+
+function fakeStream(isTTY: boolean) {
+  const chunks: string[] = [];
+  return { chunks, isTTY, columns: 40, write: (text: string) => chunks.push(text) };
+}
+
+describe('workloads', () => {
+  it('measure positive finite rates for every variant', () => {
+    const workloads = [
+      addWorkload(16),
+      readWorkload(16),
+      checksumWorkload(16),
+      compactionWorkload(100),
+    ];
+    for (const workload of workloads) {
+      const result = measureWorkload(workload, TINY);
+      expect(result.variants.map((v) => v.name)[0]).toBe(SUBJECT);
+      expect(result.variants).toHaveLength(3);
+      for (const v of result.variants) {
+        expect(v.rounds).toHaveLength(TINY.rounds);
+        expect(v.rounds.every(isPositiveFinite)).toBe(true);
+        expect(isPositiveFinite(v.opsPerSec)).toBe(true);
+      }
+      expect(ratios(result).every((r) => isPositiveFinite(r.ratio))).toBe(true);
+    }
+  });
+
+  it('lists the add, read, checksum and compaction workloads', () => {
+    const titles = defaultWorkloads([16]).map((w) => w.title);
+    expect(titles).toEqual([
+      'add 16-byte items',
+      'read 16-byte items',
+      'checksum 8 KiB pages',
+      'compact 16-byte items',
+    ]);
+    expect(defaultWorkloads()).toHaveLength(7);
+  });
+
+  it('fill pages to the heap limits', () => {
+    // (8192 - 24) / (8 + 4) = 680 would fit, but a heap page stops at 291 line pointers.
+    expect(itemsPerPage(8)).toBe(291);
+    expect(itemsPerPage(40)).toBe(Math.floor((8192 - 24) / (40 + 4)));
+  });
+
+  it('reports progress while measuring', () => {
+    const seen: string[] = [];
+    measureWorkload(addWorkload(16), TINY, (p) => seen.push(`${p.variant} ${p.round}`));
+    expect(seen.slice(0, 3)).toEqual([`${SUBJECT} 0`, `${RAW_COPY} 0`, `${NAIVE_OBJECTS} 0`]);
+    expect(seen).toHaveLength(3 + 3 * TINY.rounds);
+  });
+});
+
+describe('measure', () => {
+  it('takes the median', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(() => median([])).toThrow();
+  });
+});
+
+const sample: WorkloadResult[] = [
+  {
+    id: 'add-40',
+    title: 'add 40-byte items',
+    unit: 'items',
+    variants: [
+      { name: SUBJECT, opsPerSec: 10e6, rounds: [9e6, 10e6, 11e6] },
+      { name: RAW_COPY, opsPerSec: 20e6, rounds: [20e6, 20e6, 20e6] },
+      { name: NAIVE_OBJECTS, opsPerSec: 5e6, rounds: [5e6, 5e6, 5e6] },
+    ],
+  },
+  {
+    id: 'checksum',
+    title: 'checksum 8 KiB pages',
+    unit: 'pages',
+    bytesPerOp: 8192,
+    variants: [
+      { name: SUBJECT, opsPerSec: 250e3, rounds: [250e3] },
+      { name: RAW_COPY, opsPerSec: 1e6, rounds: [1e6] },
+    ],
+  },
+];
+
+const report: Report = {
+  environment: describeEnvironment(),
+  mode: 'quick',
+  config: TINY,
+  results: sample,
+};
+
+describe('rendering', () => {
+  it('formats counts with SI prefixes', () => {
+    expect(formatCount(12_345_678)).toBe('12.3 M');
+    expect(formatCount(999_700)).toBe('1.00 M');
+    expect(formatCount(123)).toBe('123');
+    expect(formatCount(2.5e9)).toBe('2.50 G');
+  });
+
+  it('draws bars in eighths of a cell', () => {
+    expect(bar(1, 4)).toBe('████');
+    expect(bar(0.5, 4)).toBe('██  ');
+    expect(bar(1 / 32, 4)).toBe('▏   ');
+    expect(bar(0, 4)).toBe('    ');
+  });
+
+  it('names the machine in the header', () => {
+    const header = renderHeader(report);
+    expect(header).toContain(process.version);
+    expect(header).toContain(`${report.environment.cores} cores`);
+  });
+
+  it('charts one group of bars per workload with the ratios', () => {
+    const lines = renderChart(sample, 20).split('\n');
+    expect(lines[0]).toBe('add 40-byte items (items/s): 0.50x raw copy, 2.00x naive objects');
+    expect(lines[1]).toMatch(/^ {2}@pg\/page {7}█{10} {10} +10\.0 M\/s$/);
+    expect(lines[2]).toMatch(/^ {2}raw copy {7}█{20} +20\.0 M\/s$/);
+    expect(lines[3]).toMatch(/^ {2}naive objects {2}█{5} {15} +5\.00 M\/s$/);
+    expect(lines[4]).toBe('');
+    expect(lines[5]).toBe('checksum 8 KiB pages (pages/s, 2048 MB/s): 0.25x raw copy');
+    expect(lines).toHaveLength(8);
+  });
+
+  it('tabulates every variant', () => {
+    const lines = renderTable(sample).split('\n');
+    expect(lines[0]).toMatch(/^workload +variant +per second +ns\/op +spread +@pg\/page ÷ +MB\/s$/);
+    expect(lines[1]).toMatch(/^[─ ]+$/);
+    expect(lines).toHaveLength(2 + 5);
+    expect(lines[2]).toMatch(/^add 40-byte items +@pg\/page +10\.0 M items +100 +±10\.0%$/);
+    expect(lines[3]).toMatch(/raw copy +20\.0 M items +50\.0 +±0\.0% +0\.50x$/);
+    expect(lines[5]).toMatch(/^checksum 8 KiB pages +@pg\/page +250 k pages +4000 +±0\.0% +2048$/);
+  });
+
+  it('puts everything, with ratios, in the JSON', () => {
+    const json = JSON.parse(renderJson(report));
+    expect(json.benchmark).toBe('@pg/page');
+    expect(json.environment.node).toBe(process.version);
+    expect(json.mode).toBe('quick');
+    expect(json.results).toHaveLength(2);
+    expect(json.results[0].ratios).toEqual({ [RAW_COPY]: 0.5, [NAIVE_OBJECTS]: 2 });
+    expect(json.results[0].variants[0]).toEqual({
+      name: SUBJECT,
+      opsPerSec: 10e6,
+      rounds: [9e6, 10e6, 11e6],
+    });
+    expect(json.results[0].megabytesPerSec).toBeUndefined();
+    expect(json.results[1].megabytesPerSec).toBeCloseTo(2048);
+  });
+});
+
+describe('progress', () => {
+  it('rewrites one line on a terminal', () => {
+    const out = fakeStream(true);
+    const progress = new Progress(out);
+    progress.step(1, 2, 'add');
+    progress.detail('raw copy, round 1/7');
+    progress.detail('a very long detail that does not fit in forty columns');
+    progress.done('finished');
+    expect(out.chunks[0]).toBe('\r\x1b[2K[1/2] add ...');
+    expect(out.chunks[1]).toBe('\r\x1b[2K[1/2] add · raw copy, round 1/7');
+    expect(out.chunks[2]).toHaveLength('\r\x1b[2K'.length + 39);
+    expect(out.chunks[3]).toBe('\r\x1b[2K');
+    expect(out.chunks.join('')).not.toContain('\n');
+  });
+
+  it('prints plain lines elsewhere, one per step', () => {
+    const out = fakeStream(false);
+    const progress = new Progress(out);
+    progress.step(1, 2, 'add');
+    progress.detail('raw copy, round 1/7');
+    progress.step(2, 2, 'read');
+    progress.done('finished');
+    expect(out.chunks).toEqual(['[1/2] add ...\n', '[2/2] read ...\n', 'finished\n']);
+  });
+});
+
+describe('command line', () => {
+  it('parses the flags', () => {
+    expect(parseArgs([])).toEqual({ quick: false, json: false, help: false });
+    expect(parseArgs(['--', '--quick', '--json'])).toEqual({
+      quick: true,
+      json: true,
+      help: false,
+    });
+    expect(() => parseArgs(['--fast'])).toThrow('unknown argument: --fast');
+  });
+
+  it('prints usage for --help and rejects unknown flags', () => {
+    const out = fakeStream(false);
+    const err = fakeStream(false);
+    expect(run(['--help'], out, err)).toBe(0);
+    expect(out.chunks.join('')).toContain('--quick');
+    expect(run(['--nope'], out, err)).toBe(2);
+    expect(err.chunks.join('')).toContain('unknown argument: --nope');
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * The command line: `node dist/main.js [--quick] [--json]`.
+ */
+import { FULL_CONFIG, measureWorkload, QUICK_CONFIG, type WorkloadResult } from './measure.js';
+import { Progress, type ProgressStream } from './progress.js';
+import {
+  describeEnvironment,
+  type Report,
+  renderChart,
+  renderHeader,
+  renderJson,
+  renderTable,
+} from './render.js';
+import { defaultWorkloads, sinkValue } from './workloads.js';
+
+export const USAGE = `usage: pnpm bench [--quick] [--json]
+       node tools/bench/dist/main.js [--quick] [--json]
+
+  --quick  far fewer and shorter rounds (a smoke run; the numbers are rough)
+  --json   print the results as JSON on stdout instead of the chart and table
+  --help   this text
+
+Progress goes to stderr; results to stdout.`;
+
+export interface Options {
+  readonly quick: boolean;
+  readonly json: boolean;
+  readonly help: boolean;
+}
+
+/** The options in `argv` (without node and the script); throws on anything unknown. */
+export function parseArgs(argv: readonly string[]): Options {
+  let quick = false;
+  let json = false;
+  let help = false;
+  for (const arg of argv) {
+    if (arg === '--quick') quick = true;
+    else if (arg === '--json') json = true;
+    else if (arg === '--help' || arg === '-h') help = true;
+    // `pnpm bench -- --quick` passes the `--` through.
+    else if (arg !== '--') throw new Error(`unknown argument: ${arg}`);
+  }
+  return { quick, json, help };
+}
+
+interface Output {
+  write(text: string): unknown;
+}
+
+/** Run the benchmarks as `argv` says; the exit code. */
+export function run(
+  argv: readonly string[],
+  out: Output = process.stdout,
+  err: ProgressStream = process.stderr,
+): number {
+  let options: Options;
+  try {
+    options = parseArgs(argv);
+  } catch (e) {
+    err.write(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (options.help) {
+    out.write(`${USAGE}\n`);
+    return 0;
+  }
+
+  const config = options.quick ? QUICK_CONFIG : FULL_CONFIG;
+  const report: Report = {
+    environment: describeEnvironment(),
+    mode: options.quick ? 'quick' : 'full',
+    config,
+    results: [],
+  };
+  if (!options.json) out.write(`${renderHeader(report)}\n\n`);
+
+  const progress = new Progress(err);
+  const workloads = defaultWorkloads();
+  const results: WorkloadResult[] = [];
+  const started = performance.now();
+  workloads.forEach(({ title, make }, i) => {
+    progress.step(i + 1, workloads.length, title);
+    const workload = make();
+    results.push(
+      measureWorkload(workload, config, ({ variant, round, rounds }) =>
+        progress.detail(
+          round === 0 ? `${variant}, warming up` : `${variant}, round ${round}/${rounds}`,
+        ),
+      ),
+    );
+  });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  progress.done(
+    `measured ${workloads.length} workloads in ${seconds} s (check value ${sinkValue()})`,
+  );
+
+  const done = { ...report, results };
+  if (options.json) {
+    out.write(`${renderJson(done)}\n`);
+  } else {
+    out.write(`${renderChart(results)}\n\n${renderTable(results)}\n\n`);
+    out.write(
+      'ratio: @pg/page ops/s ÷ baseline ops/s; below 1x, @pg/page is slower.\n' +
+        'spread: half the range of the rounds, relative to their median.\n',
+    );
+  }
+  return 0;
+}
