@@ -1,0 +1,30 @@
+export { builtins, createBuiltinRegistry } from './internal/builtins.js';
+export {
+  currentTimestamp,
+  defaultContext,
+  POSTGRES_EPOCH_OFFSET_MICROS,
+  type TypeContext,
+} from './internal/core/context.js';
+export {
+  alignOffset,
+  decodeRow,
+  type EncodedRow,
+  encodeRow,
+  readVarlena,
+  VARATT_SHORT_MAX,
+  VARHDRSZ,
+  VARHDRSZ_SHORT,
+  varlena1,
+  varlena4,
+} from './internal/core/datum.js';
+export { SqlError, SqlState, type SqlStateCode } from './internal/core/errors.js';
+export { TypeOid, type TypeOidName } from './internal/core/oids.js';
+export {
+  type CastContext,
+  type CastDef,
+  type FunctionDef,
+  type OperatorDef,
+  Registry,
+  type Volatility,
+} from './internal/core/registry.js';
+export type { AnyPgType, PgType, TypAlign, TypStorage } from './internal/core/type.js';

@@ -1,0 +1,26 @@
+/**
+ * The built-in catalog: every family registered, in dependency order
+ * (arrays last: it creates the array type of every element type).
+ */
+import { register as registerArrays } from './arrays/index.js';
+import { Registry } from './core/registry.js';
+import { register as registerDatetime } from './datetime/index.js';
+import { register as registerJson } from './json/index.js';
+import { register as registerNumeric } from './numeric/index.js';
+import { register as registerScalars } from './scalars/index.js';
+import { register as registerText } from './text/index.js';
+
+/** A registry holding PostgreSQL's built-in types, functions, operators and casts. */
+export function createBuiltinRegistry(): Registry {
+  const r = new Registry();
+  registerScalars(r);
+  registerNumeric(r);
+  registerText(r);
+  registerDatetime(r);
+  registerJson(r);
+  registerArrays(r);
+  return r;
+}
+
+/** The shared built-in registry. */
+export const builtins: Registry = createBuiltinRegistry();

@@ -1,0 +1,2 @@
+/** Test-only exports: none yet beyond the public interface. */
+export {};
