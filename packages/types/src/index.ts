@@ -1,4 +1,5 @@
 export { builtins, createBuiltinRegistry } from './internal/builtins.js';
+export { type PgArray, pgArray } from './internal/core/array-value.js';
 export {
   currentTimestamp,
   defaultContext,
