@@ -1,4 +1,4 @@
-import { builtins, decodeRow, encodeRow, SqlError, TypeOid } from '@pg/types';
+import { builtins, compareNullable, decodeRow, encodeRow, SqlError, TypeOid } from '@pg/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultContext } from './internal/core/context.js';
@@ -39,5 +39,26 @@ describe('core examples', () => {
     expect([...row.data]).toEqual([1, 0, 0, 0, 7, 0, 0, 0, 7, 0x68, 0x69]);
     expect([...row.nullBitmap!]).toEqual([0b0111]);
     expect(decodeRow(types, row.data, row.nullBitmap)).toEqual([true, 7, 'hi', null]);
+  });
+});
+
+describe('casts and NULL ordering', () => {
+  it('coerces through text I/O where PostgreSQL allows it', () => {
+    const { int4, text } = TypeOid;
+    expect(builtins.coerce(42, int4, text, -1, 'a', ctx)).toBe('42');
+    expect(builtins.coerce(' 42 ', text, int4, -1, 'e', ctx)).toBe(42);
+    expect(() => builtins.coerce('42', text, int4, -1, 'a', ctx)).toThrowError(
+      'cannot cast type text to integer',
+    );
+    expect(() => builtins.coerce(42, int4, text, -1, 'i', ctx)).toThrowError(
+      'cannot cast type integer to text',
+    );
+    expect(builtins.coerce(null, int4, text, -1, 'i', ctx)).toBeNull();
+  });
+
+  it('sorts NULLs last by default and first when asked', () => {
+    const cmp = (a: number, b: number) => a - b;
+    expect([3, null, 1].sort((a, b) => compareNullable(cmp, a, b))).toEqual([1, 3, null]);
+    expect([3, null, 1].sort((a, b) => compareNullable(cmp, a, b, true))).toEqual([null, 1, 3]);
   });
 });

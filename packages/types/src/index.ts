@@ -18,6 +18,7 @@ export {
   varlena1,
   varlena4,
 } from './internal/core/datum.js';
+export { compareNullable } from './internal/core/define.js';
 export { SqlError, SqlState, type SqlStateCode } from './internal/core/errors.js';
 export { TypeOid, type TypeOidName } from './internal/core/oids.js';
 export {

@@ -71,3 +71,20 @@ export function fn(
     r.addOperator({ name: options.operator, left, right, result, fn: name });
   }
 }
+
+/**
+ * B-tree order with NULLs: NULLS LAST by default (ASC), as PostgreSQL sorts;
+ * `nullsFirst` for NULLS FIRST. `compare` is the type's order.
+ */
+export function compareNullable<T>(
+  compare: (a: T, b: T) => number,
+  a: T | null,
+  b: T | null,
+  nullsFirst = false,
+): number {
+  if (a === null || b === null) {
+    if (a === b) return 0;
+    return (a === null) === nullsFirst ? -1 : 1;
+  }
+  return compare(a, b);
+}

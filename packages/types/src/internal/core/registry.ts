@@ -67,6 +67,8 @@ export interface CastDef {
   readonly fn?: (value: unknown, typmod: number, ctx: TypeContext, isExplicit: boolean) => unknown;
 }
 
+const CONTEXT_RANK: Readonly<Record<CastContext, number>> = { i: 0, a: 1, e: 2 };
+
 const POLYMORPHIC: ReadonlySet<number> = new Set([
   TypeOid.anyelement,
   TypeOid.anyarray,
@@ -202,6 +204,47 @@ export class Registry {
       throw new SqlError(SqlState.UNDEFINED_FUNCTION, `operator does not exist: ${l}${name} ${r}`);
     }
     return this.call(op.fn, left === 0 ? [right] : [left, right], args, ctx);
+  }
+
+  /**
+   * Converts `value` of type `source` to `target` as a cast in `context`
+   * would (find_coercion_pathway): the same type applies the typmod; a
+   * pg_cast entry allowed in this context converts; otherwise a conversion
+   * through text I/O, allowed to string types in assignment context and
+   * from string types explicitly, as in PostgreSQL. Anything else is
+   * `42846 cannot cast type X to Y`. NULL stays NULL.
+   */
+  coerce(
+    value: unknown,
+    source: number,
+    target: number,
+    typmod: number,
+    context: CastContext,
+    ctx: TypeContext,
+  ): unknown {
+    if (value === null) return null;
+    const to = this.mustType(target);
+    const isExplicit = context === 'e';
+    const applyTypmod = (v: unknown) =>
+      typmod >= 0 && to.applyTypmod ? to.applyTypmod(v, typmod, isExplicit) : v;
+    if (source === target) return applyTypmod(value);
+    const from = this.mustType(source);
+    const cast = this.cast(source, target);
+    if (cast && CONTEXT_RANK[cast.context] <= CONTEXT_RANK[context]) {
+      if (cast.method === 'b') return applyTypmod(value);
+      if (!cast.fn)
+        throw new SqlError(SqlState.INTERNAL_ERROR, `cast ${source}->${target} has no function`);
+      return applyTypmod(cast.fn(value, typmod, ctx, isExplicit));
+    }
+    const toString = to.category === 'S' && context !== 'i';
+    const fromString = from.category === 'S' && isExplicit;
+    if (!cast && (toString || fromString)) {
+      return applyTypmod(to.input(from.output(value, ctx), typmod, ctx));
+    }
+    throw new SqlError(
+      SqlState.CANNOT_COERCE,
+      `cannot cast type ${from.displayName} to ${to.displayName}`,
+    );
   }
 
   #matchesPseudo(param: number, actual: number): boolean {
