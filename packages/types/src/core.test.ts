@@ -62,3 +62,17 @@ describe('casts and NULL ordering', () => {
     expect([3, null, 1].sort((a, b) => compareNullable(cmp, a, b, true))).toEqual([null, 1, 3]);
   });
 });
+
+describe('wire helpers', () => {
+  it('WireWriter grows past its first buffer; WireReader reports short input as 08P01', async () => {
+    const { WireReader, WireWriter } = await import('./internal/core/wire.js');
+    const w = new WireWriter();
+    for (let i = 0; i < 100; i++) w.int32(i).bytes(new Uint8Array(7).fill(i));
+    const r = new WireReader(w.done());
+    for (let i = 0; i < 100; i++) {
+      expect(r.int32()).toBe(i);
+      expect([...r.bytes(7)]).toEqual(new Array(7).fill(i));
+    }
+    expect(() => r.int8()).toThrow(new SqlError('08P01', 'insufficient data left in message'));
+  });
+});

@@ -4,7 +4,7 @@
  * on-disk format (encode / decode) is little-endian, the byte order of the
  * machines PostgreSQL runs on here.
  */
-import { badBinary } from './errors.js';
+import { badBinary, SqlError, SqlState } from './errors.js';
 
 /** Reads a received binary value; every read checks what is left (22P03). */
 export class WireReader {
@@ -22,7 +22,10 @@ export class WireReader {
   }
 
   #need(n: number): number {
-    if (this.#at + n > this.#bytes.length) throw badBinary('insufficient data left in message');
+    if (this.#at + n > this.#bytes.length) {
+      // pq_getmsg*: a protocol violation, as PostgreSQL reports it
+      throw new SqlError(SqlState.PROTOCOL_VIOLATION, 'insufficient data left in message');
+    }
     const at = this.#at;
     this.#at += n;
     return at;
@@ -87,43 +90,53 @@ export class WireWriter {
   }
 
   int8(v: number): this {
-    this.#view.setInt8(this.#room(1), v);
+    const at = this.#room(1);
+    this.#view.setInt8(at, v);
     return this;
   }
   uint8(v: number): this {
-    this.#view.setUint8(this.#room(1), v);
+    const at = this.#room(1);
+    this.#view.setUint8(at, v);
     return this;
   }
   int16(v: number): this {
-    this.#view.setInt16(this.#room(2), v, false);
+    const at = this.#room(2);
+    this.#view.setInt16(at, v, false);
     return this;
   }
   uint16(v: number): this {
-    this.#view.setUint16(this.#room(2), v, false);
+    const at = this.#room(2);
+    this.#view.setUint16(at, v, false);
     return this;
   }
   int32(v: number): this {
-    this.#view.setInt32(this.#room(4), v, false);
+    const at = this.#room(4);
+    this.#view.setInt32(at, v, false);
     return this;
   }
   uint32(v: number): this {
-    this.#view.setUint32(this.#room(4), v, false);
+    const at = this.#room(4);
+    this.#view.setUint32(at, v, false);
     return this;
   }
   int64(v: bigint): this {
-    this.#view.setBigInt64(this.#room(8), v, false);
+    const at = this.#room(8);
+    this.#view.setBigInt64(at, v, false);
     return this;
   }
   float32(v: number): this {
-    this.#view.setFloat32(this.#room(4), v, false);
+    const at = this.#room(4);
+    this.#view.setFloat32(at, v, false);
     return this;
   }
   float64(v: number): this {
-    this.#view.setFloat64(this.#room(8), v, false);
+    const at = this.#room(8);
+    this.#view.setFloat64(at, v, false);
     return this;
   }
   bytes(b: Uint8Array): this {
-    this.#buf.set(b, this.#room(b.length));
+    const at = this.#room(b.length);
+    this.#buf.set(b, at);
     return this;
   }
   done(): Uint8Array {
