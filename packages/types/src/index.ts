@@ -1,3 +1,10 @@
+export {
+  arrayGet,
+  arraySet,
+  arraySlice,
+  scalarArrayOpAll,
+  scalarArrayOpAny,
+} from './internal/arrays/index.js';
 export { builtins, createBuiltinRegistry } from './internal/builtins.js';
 export { type PgArray, pgArray } from './internal/core/array-value.js';
 export {
@@ -30,3 +37,17 @@ export {
   type Volatility,
 } from './internal/core/registry.js';
 export type { AnyPgType, PgType, TypAlign, TypStorage } from './internal/core/type.js';
+// What the executor needs beyond the registry.
+export { sqlValueFunctions } from './internal/datetime/index.js';
+export type { Interval, TimeTz } from './internal/datetime/types.js';
+export type { JsonbNull, JsonbNumber, JsonbObject, JsonbValue } from './internal/json/index.js';
+export {
+  JSONB_NULL,
+  jsonAgg,
+  jsonbAgg,
+  jsonbObjectAgg,
+  jsonObjectAgg,
+  toJsonbElement,
+} from './internal/json/index.js';
+// Values of the families whose JavaScript representation is an object.
+export type { Numeric } from './internal/numeric/index.js';

@@ -236,9 +236,9 @@ export class Registry {
         throw new SqlError(SqlState.INTERNAL_ERROR, `cast ${source}->${target} has no function`);
       return applyTypmod(cast.fn(value, typmod, ctx, isExplicit));
     }
-    const toString = to.category === 'S' && context !== 'i';
+    const intoString = to.category === 'S' && context !== 'i';
     const fromString = from.category === 'S' && isExplicit;
-    if (!cast && (toString || fromString)) {
+    if (!cast && (intoString || fromString)) {
       return applyTypmod(to.input(from.output(value, ctx), typmod, ctx));
     }
     throw new SqlError(

@@ -10,16 +10,34 @@ import { TypeOid } from '../core/oids.js';
 import type { PgType } from '../core/type.js';
 import { le, view, WireReader, WireWriter } from '../core/wire.js';
 
-const INTEGER = /^\s*([+-]?)(\d+)\s*$/;
+/** C isspace() in the C locale: space, \t, \n, \v, \f, \r. */
+const INTEGER = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)/;
+const TRAILING_SPACE = /^[ \t\n\v\f\r]*$/;
 
-/** Parses a decimal integer in [min, max] as PostgreSQL's pg_strtoint16/32 do. */
-export function parseInteger(text: string, min: number, max: number, typeName: string): number {
+/**
+ * Parses a decimal integer in [min, max] as PostgreSQL 15's
+ * pg_strtoint16/32/64 do: the magnitude is checked while reading the digits,
+ * so `99999x` is out of range for smallint before its junk is seen, but
+ * `32768x` is invalid syntax.
+ */
+export function parseBigInteger(text: string, min: bigint, max: bigint, typeName: string): bigint {
   const m = INTEGER.exec(text);
   if (!m) throw invalidInput(typeName, text);
   const digits = m[2]!.replace(/^0+(?=\d)/, '');
-  if (digits.length > 12) throw outOfRangeInput(typeName, text);
-  const n = Number(digits) * (m[1] === '-' ? -1 : 1);
-  if (n < min || n > max) throw outOfRangeInput(typeName, text);
+  // The digits accumulate as a negative number: only a magnitude beyond -min
+  // overflows before the rest of the text is looked at.
+  if (digits.length > 20) throw outOfRangeInput(typeName, text);
+  const magnitude = BigInt(digits);
+  if (magnitude > -min) throw outOfRangeInput(typeName, text);
+  if (!TRAILING_SPACE.test(text.slice(m[0].length))) throw invalidInput(typeName, text);
+  const n = m[1] === '-' ? -magnitude : magnitude;
+  if (n > max) throw outOfRangeInput(typeName, text);
+  return n;
+}
+
+/** Parses a decimal integer in [min, max] as PostgreSQL's pg_strtoint16/32 do. */
+export function parseInteger(text: string, min: number, max: number, typeName: string): number {
+  const n = Number(parseBigInteger(text, BigInt(min), BigInt(max), typeName));
   return n === 0 ? 0 : n; // no -0
 }
 

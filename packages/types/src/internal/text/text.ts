@@ -9,6 +9,7 @@ import { hashBytes } from '../core/hash.js';
 import { TypeOid } from '../core/oids.js';
 import type { PgType } from '../core/type.js';
 import { fromUtf8, utf8 } from '../core/wire.js';
+import { verifyUtf8 } from './encoding.js';
 
 /** Code point order ("C" collation): compares as UTF-8 bytes would. */
 export function compareCodePoints(a: string, b: string): number {
@@ -25,6 +26,16 @@ export function compareCodePoints(a: string, b: string): number {
     return x - y;
   }
   return a.length - b.length;
+}
+
+/**
+ * Text received in binary (pq_getmsgtext): valid UTF-8 without NUL, else
+ * 22021 `invalid byte sequence for encoding "UTF8": 0x..` as PostgreSQL
+ * reports it.
+ */
+export function receiveText(bytes: Uint8Array): string {
+  verifyUtf8(bytes);
+  return fromUtf8(bytes);
 }
 
 /** Rejects NUL, which PostgreSQL's text cannot hold. */
@@ -53,7 +64,7 @@ export const textType: PgType<string> = {
   input: (text) => checkText(text),
   output: (v) => v,
   send: (v) => utf8(v),
-  receive: (bytes) => checkText(fromUtf8(bytes)),
+  receive: (bytes) => receiveText(bytes),
   encode: (v) => utf8(v),
   decode: (bytes) => fromUtf8(bytes),
   compare: compareCodePoints,
