@@ -6,7 +6,8 @@ import { TypeOid } from './oids.js';
 import type { Registry, Volatility } from './registry.js';
 import type { AnyPgType } from './type.js';
 
-const COMPARISONS = [
+/** The six comparison operators: name, PostgreSQL's function-name suffix, test on compare(). */
+export const COMPARISONS = [
   ['=', 'eq', (c: number) => c === 0],
   ['<>', 'ne', (c: number) => c !== 0],
   ['<', 'lt', (c: number) => c < 0],
@@ -25,9 +26,11 @@ export function registerComparisons(
   type: AnyPgType,
   prefix: string,
   cmpName?: string,
+  /** Function names that differ from `<prefix><suffix>` (text_lt, text_le, ...). */
+  names: Partial<Record<(typeof COMPARISONS)[number][1], string>> = {},
 ): void {
   for (const [op, suffix, test] of COMPARISONS) {
-    const fn = `${prefix}${suffix}`;
+    const fn = names[suffix] ?? `${prefix}${suffix}`;
     r.addFunction({
       name: fn,
       args: [type.oid, type.oid],

@@ -5,7 +5,7 @@
  * pg_cast entries. Value representations are documented in types.ts.
  */
 import { currentTimestamp, type TypeContext } from '../core/context.js';
-import { fn, registerComparisons } from '../core/define.js';
+import { COMPARISONS, fn, registerComparisons } from '../core/define.js';
 import { TypeOid } from '../core/oids.js';
 import type { Registry } from '../core/registry.js';
 import * as ops from './ops.js';
@@ -674,14 +674,6 @@ function registerCasts(r: Registry): void {
 
 /** date/timestamp/timestamptz cross-type comparisons (date_lt_timestamp, ...). */
 function registerCrossComparisons(r: Registry): void {
-  const tests = [
-    ['=', 'eq', (c: number) => c === 0],
-    ['<>', 'ne', (c: number) => c !== 0],
-    ['<', 'lt', (c: number) => c < 0],
-    ['<=', 'le', (c: number) => c <= 0],
-    ['>', 'gt', (c: number) => c > 0],
-    ['>=', 'ge', (c: number) => c >= 0],
-  ] as const;
   /** date2timestamp(tz)_opt_overflow: the timestamp, or +1 / -1 when beyond the finite range. */
   const toTs = (d: number): bigint | 1 | -1 => {
     try {
@@ -745,7 +737,7 @@ function registerCrossComparisons(r: Registry): void {
     ],
   ];
   for (const [ln, rn, lo, ro, c] of pairs) {
-    for (const [op, suffix, test] of tests) {
+    for (const [op, suffix, test] of COMPARISONS) {
       const name = `${ln}_${suffix}_${rn}`;
       fn(r, name, [lo, ro], TypeOid.bool, ([a, b]: [never, never], ctx) => test(c(a, b, ctx)), {
         operator: op,

@@ -8,7 +8,7 @@
  * radians, trigonometry, random). Values are JavaScript numbers; float4
  * results are Math.fround-ed.
  */
-import { fn } from '../core/define.js';
+import { COMPARISONS, fn } from '../core/define.js';
 import { divisionByZero, SqlError, SqlState } from '../core/errors.js';
 import { TypeOid } from '../core/oids.js';
 import type { Registry } from '../core/registry.js';
@@ -190,14 +190,6 @@ export function registerFloatOps(r: Registry): void {
     fn(r, `${p}smaller`, [t, t], t, ([a, b]: number[]) => (floatCompare(a!, b!) < 0 ? a : b));
   }
   // cross-type float4/float8: computed in float8
-  const COMPARISONS = [
-    ['=', 'eq', (c: number) => c === 0],
-    ['<>', 'ne', (c: number) => c !== 0],
-    ['<', 'lt', (c: number) => c < 0],
-    ['<=', 'le', (c: number) => c <= 0],
-    ['>', 'gt', (c: number) => c > 0],
-    ['>=', 'ge', (c: number) => c >= 0],
-  ] as const;
   for (const [a, b, p] of [
     [float4, float8, 'float48'],
     [float8, float4, 'float84'],

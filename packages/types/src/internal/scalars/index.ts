@@ -3,7 +3,7 @@
  * oid, with their comparison operators, arithmetic, math functions and the
  * casts among them.
  */
-import { fn } from '../core/define.js';
+import { COMPARISONS, fn } from '../core/define.js';
 import { TypeOid } from '../core/oids.js';
 import type { Registry } from '../core/registry.js';
 import type { AnyPgType } from '../core/type.js';
@@ -25,15 +25,6 @@ export { int8Type } from './int8.js';
 export { oidType } from './oid.js';
 
 const { bool, int4, oid } = TypeOid;
-
-const COMPARISONS = [
-  ['=', 'eq', (c: number) => c === 0],
-  ['<>', 'ne', (c: number) => c !== 0],
-  ['<', 'lt', (c: number) => c < 0],
-  ['<=', 'le', (c: number) => c <= 0],
-  ['>', 'gt', (c: number) => c > 0],
-  ['>=', 'ge', (c: number) => c >= 0],
-] as const;
 
 /**
  * The six comparison operators of the type's B-tree operator class and its

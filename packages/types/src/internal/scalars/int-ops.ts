@@ -8,7 +8,7 @@
  * (int24pl, int48mul, int82lt ...), whose result is the wider type.
  * int2 and int4 values are numbers, int8 values bigints.
  */
-import { fn } from '../core/define.js';
+import { COMPARISONS, fn } from '../core/define.js';
 import { divisionByZero, outOfRange, SqlError, SqlState } from '../core/errors.js';
 import { TypeOid } from '../core/oids.js';
 import type { Registry } from '../core/registry.js';
@@ -82,15 +82,6 @@ function gcdBig(a: bigint, b: bigint): bigint {
   while (y !== 0n) [x, y] = [y, x % y];
   return x;
 }
-
-const COMPARISONS = [
-  ['=', 'eq', (c: number) => c === 0],
-  ['<>', 'ne', (c: number) => c !== 0],
-  ['<', 'lt', (c: number) => c < 0],
-  ['<=', 'le', (c: number) => c <= 0],
-  ['>', 'gt', (c: number) => c > 0],
-  ['>=', 'ge', (c: number) => c >= 0],
-] as const;
 
 const cmpBig = (a: IntValue, b: IntValue): number => {
   const x = big(a);

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { pgArray } from '../core/array-value.js';
 import type { TypeContext } from '../core/context.js';
-import { fn, registerComparisons } from '../core/define.js';
+import { COMPARISONS, fn, registerComparisons } from '../core/define.js';
 import { TypeOid } from '../core/oids.js';
 import type { CastContext, Registry } from '../core/registry.js';
 import { byteaType } from './bytea.js';
@@ -57,20 +57,12 @@ export function register(r: Registry): void {
 function registerTypes(r: Registry): void {
   r.addType(textType);
   // PostgreSQL names them texteq, textne, but text_lt, text_le, text_gt, text_ge.
-  const textOps = [
-    ['=', 'texteq', (c: number) => c === 0],
-    ['<>', 'textne', (c: number) => c !== 0],
-    ['<', 'text_lt', (c: number) => c < 0],
-    ['<=', 'text_le', (c: number) => c <= 0],
-    ['>', 'text_gt', (c: number) => c > 0],
-    ['>=', 'text_ge', (c: number) => c >= 0],
-  ] as const;
-  for (const [op, fnName, test] of textOps) {
-    fn(r, fnName, [text, text], bool, ([a, b]: S[]) => test(compareCodePoints(a!, b!)), {
-      operator: op,
-    });
-  }
-  fn(r, 'bttextcmp', [text, text], int4, ([a, b]: S[]) => Math.sign(compareCodePoints(a!, b!)));
+  registerComparisons(r, textType, 'text', 'bttextcmp', {
+    lt: 'text_lt',
+    le: 'text_le',
+    gt: 'text_gt',
+    ge: 'text_ge',
+  });
   r.addType(varcharType);
   r.addType(bpcharType);
   registerComparisons(r, bpcharType, 'bpchar', 'bpcharcmp');
@@ -528,15 +520,7 @@ function registerPatterns(r: Registry): void {
 
 /** The cross-type comparisons of name and text (nameeqtext, texteqname, ...). */
 function registerNameText(r: Registry): void {
-  const ops = [
-    ['=', 'eq', (c: number) => c === 0],
-    ['<>', 'ne', (c: number) => c !== 0],
-    ['<', 'lt', (c: number) => c < 0],
-    ['<=', 'le', (c: number) => c <= 0],
-    ['>', 'gt', (c: number) => c > 0],
-    ['>=', 'ge', (c: number) => c >= 0],
-  ] as const;
-  for (const [op, suffix, test] of ops) {
+  for (const [op, suffix, test] of COMPARISONS) {
     fn(
       r,
       `name${suffix}text`,
