@@ -16,6 +16,7 @@ export const SqlState = {
   /** 22001 */ STRING_DATA_RIGHT_TRUNCATION: '22001',
   /** 22023 */ INVALID_PARAMETER_VALUE: '22023',
   /** 22021 */ CHARACTER_NOT_IN_REPERTOIRE: '22021',
+  /** 22P05 */ UNTRANSLATABLE_CHARACTER: '22P05',
   /** 22025 */ INVALID_ESCAPE_SEQUENCE: '22025',
   /** 2201B */ INVALID_REGULAR_EXPRESSION: '2201B',
   /** 2201E */ INVALID_ARGUMENT_FOR_LOG: '2201E',
@@ -32,6 +33,7 @@ export const SqlState = {
   /** 42883 */ UNDEFINED_FUNCTION: '42883',
   /** 42P18 */ INDETERMINATE_DATATYPE: '42P18',
   /** 54000 */ PROGRAM_LIMIT_EXCEEDED: '54000',
+  /** 54001 */ STATEMENT_TOO_COMPLEX: '54001',
   /** 0A000 */ FEATURE_NOT_SUPPORTED: '0A000',
   /** 08P01 */ PROTOCOL_VIOLATION: '08P01',
   /** XX000 */ INTERNAL_ERROR: 'XX000',
@@ -45,12 +47,19 @@ export class SqlError extends Error {
   readonly code: string;
   readonly detail: string | undefined;
   readonly hint: string | undefined;
+  /** PostgreSQL's CONTEXT line(s), e.g. `JSON data, line 1: {"a":...`. */
+  readonly context: string | undefined;
 
-  constructor(code: string, message: string, extra: { detail?: string; hint?: string } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    extra: { detail?: string; hint?: string; context?: string } = {},
+  ) {
     super(message);
     this.code = code;
     this.detail = extra.detail;
     this.hint = extra.hint;
+    this.context = extra.context;
   }
 }
 

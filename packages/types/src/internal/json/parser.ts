@@ -14,8 +14,8 @@
 import { SqlError, SqlState } from '../core/errors.js';
 import { utf8 } from '../core/wire.js';
 
-/** 22P05 untranslatable_character (not in core's SqlState list). */
-export const UNTRANSLATABLE_CHARACTER = '22P05';
+/** 22P05 untranslatable_character. */
+export const UNTRANSLATABLE_CHARACTER = SqlState.UNTRANSLATABLE_CHARACTER;
 /**
  * The deepest nesting accepted. PostgreSQL's limit comes from
  * max_stack_depth (about 14000 levels with the default 2MB); ours is lower
@@ -25,23 +25,12 @@ export const UNTRANSLATABLE_CHARACTER = '22P05';
 export const MAX_DEPTH = 2000;
 
 /** 54001 statement_too_complex: "stack depth limit exceeded". */
-export const STATEMENT_TOO_COMPLEX = '54001';
+export const STATEMENT_TOO_COMPLEX = SqlState.STATEMENT_TOO_COMPLEX;
 
 /** A SqlError with PostgreSQL's CONTEXT line (errcontext), which core's SqlError lacks. */
-export class JsonSqlError extends SqlError {
-  readonly context: string | undefined;
-  constructor(
-    code: string,
-    message: string,
-    extra: { detail?: string; hint?: string; context?: string } = {},
-  ) {
-    const base: { detail?: string; hint?: string } = {};
-    if (extra.detail !== undefined) base.detail = extra.detail;
-    if (extra.hint !== undefined) base.hint = extra.hint;
-    super(code, message, base);
-    this.context = extra.context;
-  }
-}
+/** The json family's errors are core SqlErrors (they carry PostgreSQL's CONTEXT line). */
+export const JsonSqlError = SqlError;
+export type JsonSqlError = SqlError;
 
 /** A parsed JSON value with its span [start, end) in the source text (UTF-16 indexes). */
 export type JsonNode =
