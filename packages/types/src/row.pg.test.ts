@@ -31,6 +31,7 @@ const SAMPLES: ReadonlyArray<readonly [string, string, readonly string[]]> = [
   ['float4', 'float4', ['0', '-1.5', '3.4028235e38', 'NaN', '1e-45']],
   ['bpchar', 'bpchar', ['ab ', 'a']],
   ['name', 'name', ['pg_class', '']],
+  ['char', '"char"', ['r', '\\377', '']],
   ['bytea', 'bytea', ['\\x', '\\xdeadbeef', `\\x${'ab'.repeat(200)}`]],
   ['oid', 'oid', ['0', '4294967295', '16384']],
   [

@@ -11,6 +11,7 @@ import { COMPARISONS, fn, registerComparisons } from '../core/define.js';
 import { TypeOid } from '../core/oids.js';
 import type { CastContext, Registry } from '../core/registry.js';
 import { byteaType } from './bytea.js';
+import { registerChar } from './char.js';
 import {
   bpcharCoerce,
   bpcharCompare,
@@ -48,6 +49,7 @@ type S = string;
 
 export function register(r: Registry): void {
   registerTypes(r);
+  registerChar(r);
   registerCasts(r);
   registerStringFunctions(r);
   registerBytea(r);
