@@ -1,0 +1,223 @@
+import {
+  closeSync,
+  fdatasyncSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Where WAL segments live. Segments are named by their file name
+ * (24 hex digits). All calls are synchronous, as the storage layer's I/O is
+ * (design decision 4). `create` leaves a zero-filled segment that exists
+ * durably; `pwrite` bytes are durable only after `fdatasync` of that segment.
+ */
+export interface WalStorage {
+  /** Whether the segment exists. */
+  exists(name: string): boolean;
+  /** Creates a zero-filled segment of `size` bytes, durably (file and directory entry). */
+  create(name: string, size: number): void;
+  /** Writes bytes at an offset of an existing segment. */
+  pwrite(name: string, offset: number, bytes: Uint8Array): void;
+  /** Reads up to `length` bytes at an offset; fewer at the end of the segment, none if it is absent. */
+  pread(name: string, offset: number, length: number): Uint8Array;
+  /** Makes every write to the segment durable. */
+  fdatasync(name: string): void;
+  /** Names of existing segments, sorted. */
+  list(): string[];
+  /** Removes a segment. */
+  remove(name: string): void;
+}
+
+const SEGMENT_NAME = /^[0-9A-F]{24}$/;
+
+/** Segment files in a pg_wal/ directory, with synchronous positional I/O. */
+export class FileWalStorage implements WalStorage {
+  readonly dir: string;
+  private readonly fds = new Map<string, number>();
+
+  constructor(dir: string) {
+    this.dir = dir;
+    mkdirSync(dir, { recursive: true });
+  }
+
+  private fd(name: string): number {
+    let fd = this.fds.get(name);
+    if (fd === undefined) {
+      fd = openSync(join(this.dir, name), 'r+');
+      this.fds.set(name, fd);
+    }
+    return fd;
+  }
+
+  exists(name: string): boolean {
+    return this.list().includes(name);
+  }
+
+  create(name: string, size: number): void {
+    const fd = openSync(join(this.dir, name), 'wx+');
+    try {
+      ftruncateSync(fd, size);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    this.syncDir();
+  }
+
+  pwrite(name: string, offset: number, bytes: Uint8Array): void {
+    const fd = this.fd(name);
+    let done = 0;
+    while (done < bytes.length) {
+      done += writeSync(fd, bytes, done, bytes.length - done, offset + done);
+    }
+  }
+
+  pread(name: string, offset: number, length: number): Uint8Array {
+    if (!this.fds.has(name) && !this.exists(name)) return new Uint8Array(0);
+    const fd = this.fd(name);
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, out, done, length - done, offset + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return out.subarray(0, done);
+  }
+
+  fdatasync(name: string): void {
+    fdatasyncSync(this.fd(name));
+  }
+
+  list(): string[] {
+    return readdirSync(this.dir)
+      .filter((n) => SEGMENT_NAME.test(n))
+      .sort();
+  }
+
+  remove(name: string): void {
+    const fd = this.fds.get(name);
+    if (fd !== undefined) {
+      closeSync(fd);
+      this.fds.delete(name);
+    }
+    unlinkSync(join(this.dir, name));
+    this.syncDir();
+  }
+
+  /** Closes every open file descriptor. */
+  close(): void {
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+  }
+
+  private syncDir(): void {
+    const fd = openSync(this.dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+interface MemorySegment {
+  /** What a reader sees now. */
+  current: Uint8Array;
+  /** What survives a crash: the bytes as of the last fdatasync. */
+  durable: Uint8Array;
+  /** Writes since the last fdatasync, oldest first. */
+  unsynced: { offset: number; bytes: Uint8Array }[];
+}
+
+/** How a {@link MemoryWalStorage} crash treats the last unsynced write of each segment. */
+export interface CrashOptions {
+  /**
+   * For the last unsynced write of a segment, how many leading 512-byte
+   * sectors reach "disk" (clamped to the write's length); 0, the default, loses it.
+   */
+  readonly tornSectors?: (name: string, sectors: number) => number;
+}
+
+/** The sector size at which a crash tears a write. */
+export const SECTOR_SIZE = 512;
+
+/**
+ * Segments in memory, for tests. `crash()` loses everything written since
+ * each segment's last fdatasync, except that the last unsynced write may
+ * survive as a prefix of whole 512-byte sectors (a torn write).
+ */
+export class MemoryWalStorage implements WalStorage {
+  private readonly segments = new Map<string, MemorySegment>();
+
+  exists(name: string): boolean {
+    return this.segments.has(name);
+  }
+
+  create(name: string, size: number): void {
+    if (this.segments.has(name)) throw new Error(`segment ${name} already exists`);
+    this.segments.set(name, {
+      current: new Uint8Array(size),
+      durable: new Uint8Array(size),
+      unsynced: [],
+    });
+  }
+
+  private get(name: string): MemorySegment {
+    const s = this.segments.get(name);
+    if (!s) throw new Error(`could not open file "pg_wal/${name}": No such file or directory`);
+    return s;
+  }
+
+  pwrite(name: string, offset: number, bytes: Uint8Array): void {
+    const s = this.get(name);
+    if (offset < 0 || offset + bytes.length > s.current.length) {
+      throw new Error(`write beyond the end of segment ${name}`);
+    }
+    s.current.set(bytes, offset);
+    s.unsynced.push({ offset, bytes: bytes.slice() });
+  }
+
+  pread(name: string, offset: number, length: number): Uint8Array {
+    const s = this.segments.get(name);
+    if (!s) return new Uint8Array(0);
+    return s.current.slice(offset, Math.min(offset + length, s.current.length));
+  }
+
+  fdatasync(name: string): void {
+    const s = this.get(name);
+    s.durable.set(s.current);
+    s.unsynced = [];
+  }
+
+  list(): string[] {
+    return [...this.segments.keys()].sort();
+  }
+
+  remove(name: string): void {
+    this.segments.delete(name);
+  }
+
+  /** Simulates a power loss: unsynced writes vanish, the last one possibly torn. */
+  crash(options: CrashOptions = {}): void {
+    for (const [name, s] of this.segments) {
+      const last = s.unsynced.at(-1);
+      const after = s.durable.slice();
+      if (last && options.tornSectors) {
+        const sectors = Math.ceil(last.bytes.length / SECTOR_SIZE);
+        const keep = Math.max(0, Math.min(sectors, options.tornSectors(name, sectors)));
+        after.set(last.bytes.subarray(0, keep * SECTOR_SIZE), last.offset);
+      }
+      s.current = after;
+      s.durable = after.slice();
+      s.unsynced = [];
+    }
+  }
+}
