@@ -71,6 +71,17 @@ export class WireReader {
   }
 }
 
+/**
+ * Reads a whole received value with `read` and checks nothing is left over
+ * (22P03 "incorrect binary data format"), as every fixed-size typreceive does.
+ */
+export function readWhole<T>(bytes: Uint8Array, read: (r: WireReader) => T): T {
+  const r = new WireReader(bytes);
+  const v = read(r);
+  r.end();
+  return v;
+}
+
 /** Builds a binary value to send, big-endian. */
 export class WireWriter {
   #buf = new Uint8Array(32);

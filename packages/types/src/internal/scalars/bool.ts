@@ -7,7 +7,7 @@ import { invalidInput } from '../core/errors.js';
 import { hashInt32 } from '../core/hash.js';
 import { TypeOid } from '../core/oids.js';
 import type { PgType } from '../core/type.js';
-import { WireReader } from '../core/wire.js';
+import { readWhole } from '../core/wire.js';
 
 /** parse_bool_with_len. */
 export function parseBool(text: string): boolean | undefined {
@@ -56,12 +56,7 @@ export const boolType: PgType<boolean> = {
   },
   output: (v) => (v ? 't' : 'f'),
   send: (v) => Uint8Array.of(v ? 1 : 0),
-  receive(bytes) {
-    const r = new WireReader(bytes);
-    const b = r.uint8();
-    r.end();
-    return b !== 0;
-  },
+  receive: (bytes) => readWhole(bytes, (r) => r.uint8() !== 0),
   encode: (v) => Uint8Array.of(v ? 1 : 0),
   decode: (bytes) => bytes[0] !== 0,
   compare: (a, b) => Number(a) - Number(b),

@@ -24,7 +24,7 @@ import { invalidInput, SqlError, SqlState } from '../core/errors.js';
 import { hashBytes } from '../core/hash.js';
 import { TypeOid } from '../core/oids.js';
 import type { PgType } from '../core/type.js';
-import { le, view, WireReader, WireWriter } from '../core/wire.js';
+import { le, readWhole, view, WireWriter } from '../core/wire.js';
 
 const SPACE = ' \t\n\v\f\r';
 const isSpace = (c: string | undefined) => c !== undefined && c !== '' && SPACE.includes(c);
@@ -485,12 +485,7 @@ export const float8Type: PgType<number> = {
   input: (text) => float8In(text),
   output: (v, ctx) => float8Out(v, ctx.extraFloatDigits),
   send: (v) => new WireWriter().float64(v).done(),
-  receive(bytes) {
-    const r = new WireReader(bytes);
-    const v = r.float64();
-    r.end();
-    return v;
-  },
+  receive: (bytes) => readWhole(bytes, (r) => r.float64()),
   encode: (v) => le(8, (d) => d.setFloat64(0, v, true)),
   decode: (bytes) => view(bytes).getFloat64(0, true),
   compare: floatCompare,
@@ -512,12 +507,7 @@ export const float4Type: PgType<number> = {
   input: (text) => float4In(text),
   output: (v, ctx) => float4Out(v, ctx.extraFloatDigits),
   send: (v) => new WireWriter().float32(v).done(),
-  receive(bytes) {
-    const r = new WireReader(bytes);
-    const v = r.float32();
-    r.end();
-    return v;
-  },
+  receive: (bytes) => readWhole(bytes, (r) => r.float32()),
   encode: (v) => le(4, (d) => d.setFloat32(0, v, true)),
   decode: (bytes) => view(bytes).getFloat32(0, true),
   compare: floatCompare,

@@ -6,7 +6,7 @@
 import { hashInt32 } from '../core/hash.js';
 import { TypeOid } from '../core/oids.js';
 import type { PgType } from '../core/type.js';
-import { le, view, WireReader, WireWriter } from '../core/wire.js';
+import { le, readWhole, view, WireWriter } from '../core/wire.js';
 import { parseInteger } from './int4.js';
 
 export const int2Type: PgType<number> = {
@@ -24,12 +24,7 @@ export const int2Type: PgType<number> = {
   input: (text) => parseInteger(text, -32768, 32767, 'smallint'),
   output: (v) => String(v),
   send: (v) => new WireWriter().int16(v).done(),
-  receive(bytes) {
-    const r = new WireReader(bytes);
-    const v = r.int16();
-    r.end();
-    return v;
-  },
+  receive: (bytes) => readWhole(bytes, (r) => r.int16()),
   encode: (v) => le(2, (d) => d.setInt16(0, v, true)),
   decode: (bytes) => view(bytes).getInt16(0, true),
   compare: (a, b) => a - b,

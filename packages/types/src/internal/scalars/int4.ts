@@ -8,7 +8,7 @@ import { invalidInput, outOfRangeInput } from '../core/errors.js';
 import { hashInt32 } from '../core/hash.js';
 import { TypeOid } from '../core/oids.js';
 import type { PgType } from '../core/type.js';
-import { le, view, WireReader, WireWriter } from '../core/wire.js';
+import { le, readWhole, view, WireWriter } from '../core/wire.js';
 
 /** C isspace() in the C locale: space, \t, \n, \v, \f, \r. */
 const INTEGER = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)/;
@@ -56,12 +56,7 @@ export const int4Type: PgType<number> = {
   input: (text) => parseInteger(text, -2147483648, 2147483647, 'integer'),
   output: (v) => String(v),
   send: (v) => new WireWriter().int32(v).done(),
-  receive(bytes) {
-    const r = new WireReader(bytes);
-    const v = r.int32();
-    r.end();
-    return v;
-  },
+  receive: (bytes) => readWhole(bytes, (r) => r.int32()),
   encode: (v) => le(4, (d) => d.setInt32(0, v, true)),
   decode: (bytes) => view(bytes).getInt32(0, true),
   compare: (a, b) => a - b,

@@ -6,7 +6,7 @@
 import { hashInt64 } from '../core/hash.js';
 import { TypeOid } from '../core/oids.js';
 import type { PgType } from '../core/type.js';
-import { le, view, WireReader, WireWriter } from '../core/wire.js';
+import { le, readWhole, view, WireWriter } from '../core/wire.js';
 import { parseBigInteger } from './int4.js';
 
 export const INT64_MIN = -(2n ** 63n);
@@ -27,12 +27,7 @@ export const int8Type: PgType<bigint> = {
   input: (text) => parseBigInteger(text, INT64_MIN, INT64_MAX, 'bigint'),
   output: (v) => v.toString(),
   send: (v) => new WireWriter().int64(v).done(),
-  receive(bytes) {
-    const r = new WireReader(bytes);
-    const v = r.int64();
-    r.end();
-    return v;
-  },
+  receive: (bytes) => readWhole(bytes, (r) => r.int64()),
   encode: (v) => le(8, (d) => d.setBigInt64(0, v, true)),
   decode: (bytes) => view(bytes).getBigInt64(0, true),
   compare: (a, b) => (a < b ? -1 : a > b ? 1 : 0),

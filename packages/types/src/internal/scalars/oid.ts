@@ -8,7 +8,7 @@ import { invalidInput, outOfRangeInput } from '../core/errors.js';
 import { hashInt32 } from '../core/hash.js';
 import { TypeOid } from '../core/oids.js';
 import type { PgType } from '../core/type.js';
-import { le, view, WireReader, WireWriter } from '../core/wire.js';
+import { le, readWhole, view, WireWriter } from '../core/wire.js';
 
 const OID = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)/;
 const TRAILING_SPACE = /^[ \t\n\v\f\r]*$/;
@@ -42,12 +42,7 @@ export const oidType: PgType<number> = {
   input: (text) => parseOid(text),
   output: (v) => String(v),
   send: (v) => new WireWriter().uint32(v).done(),
-  receive(bytes) {
-    const r = new WireReader(bytes);
-    const v = r.uint32();
-    r.end();
-    return v;
-  },
+  receive: (bytes) => readWhole(bytes, (r) => r.uint32()),
   encode: (v) => le(4, (d) => d.setUint32(0, v, true)),
   decode: (bytes) => view(bytes).getUint32(0, true),
   compare: (a, b) => a - b,

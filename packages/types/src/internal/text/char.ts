@@ -16,7 +16,7 @@ import { hashInt32 } from '../core/hash.js';
 import { TypeOid } from '../core/oids.js';
 import type { Registry } from '../core/registry.js';
 import type { PgType } from '../core/type.js';
-import { utf8, WireReader } from '../core/wire.js';
+import { readWhole, utf8 } from '../core/wire.js';
 
 const OCTAL = /^\\([0-7])([0-7])([0-7])$/;
 
@@ -66,12 +66,7 @@ export const charType: PgType<string> = {
   input: (text) => charIn(text),
   output: charOut,
   send: (v) => Uint8Array.of(byteOf(v)),
-  receive(bytes) {
-    const r = new WireReader(bytes);
-    const v = fromByte(r.uint8());
-    r.end();
-    return v;
-  },
+  receive: (bytes) => readWhole(bytes, (r) => fromByte(r.uint8())),
   encode: (v) => Uint8Array.of(byteOf(v)),
   decode: (bytes) => fromByte(bytes[0] ?? 0),
   compare: (a, b) => byteOf(a) - byteOf(b),

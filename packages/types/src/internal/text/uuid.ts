@@ -10,7 +10,7 @@ import { invalidInput } from '../core/errors.js';
 import { hashBytes } from '../core/hash.js';
 import { TypeOid } from '../core/oids.js';
 import type { PgType } from '../core/type.js';
-import { WireReader } from '../core/wire.js';
+import { readWhole } from '../core/wire.js';
 import { hexEncode } from './bytea.js';
 
 const UUID_LEN = 16;
@@ -70,12 +70,7 @@ export const uuidType: PgType<string> = {
   input: (text) => uuidIn(text),
   output: (v) => v,
   send: uuidToBytes,
-  receive(bytes) {
-    const r = new WireReader(bytes);
-    const v = uuidFromBytes(r.bytes(UUID_LEN));
-    r.end();
-    return v;
-  },
+  receive: (bytes) => readWhole(bytes, (r) => uuidFromBytes(r.bytes(UUID_LEN))),
   encode: uuidToBytes,
   decode: (bytes) => uuidFromBytes(bytes.subarray(0, UUID_LEN)),
   // Canonical strings of lowercase hex sort as their bytes do.
