@@ -83,6 +83,8 @@ export class Registry {
   readonly #typesByName = new Map<string, AnyPgType>();
   readonly #functions = new Map<string, FunctionDef[]>();
   readonly #operators: OperatorDef[] = [];
+  /** The operators by name, so a lookup does not scan all of them. */
+  readonly #operatorsByName = new Map<string, OperatorDef[]>();
   readonly #casts = new Map<string, CastDef>();
 
   addType(type: AnyPgType): void {
@@ -102,6 +104,9 @@ export class Registry {
 
   addOperator(def: OperatorDef): void {
     this.#operators.push(def);
+    const same = this.#operatorsByName.get(def.name);
+    if (same) same.push(def);
+    else this.#operatorsByName.set(def.name, [def]);
   }
 
   addCast(def: CastDef): void {
@@ -162,11 +167,11 @@ export class Registry {
   }
 
   findOperator(name: string, left: number, right: number): OperatorDef | undefined {
+    const candidates = this.#operatorsByName.get(name) ?? [];
     return (
-      this.#operators.find((o) => o.name === name && o.left === left && o.right === right) ??
-      this.#operators.find(
+      candidates.find((o) => o.left === left && o.right === right) ??
+      candidates.find(
         (o) =>
-          o.name === name &&
           (o.left === left || this.#matchesPseudo(o.left, left)) &&
           (o.right === right || this.#matchesPseudo(o.right, right)),
       )
