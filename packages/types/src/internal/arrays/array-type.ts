@@ -23,7 +23,7 @@ import type { TypeContext } from '../core/context.js';
 import { badBinary, SqlError, SqlState } from '../core/errors.js';
 import { combineHash } from '../core/hash.js';
 import type { AnyPgType, PgType } from '../core/type.js';
-import { view } from '../core/wire.js';
+import { view, WireReader, WireWriter } from '../core/wire.js';
 import {
   arrayCheckBounds,
   arrayGetNItems,
@@ -250,44 +250,9 @@ export function decodeArray(elem: AnyPgType, bytes: Uint8Array): PgArray {
   return { dims, lbounds, elements };
 }
 
-/**
- * A growing big-endian buffer. (core/wire.ts's WireWriter evaluates its
- * buffer before growing it, so writes past its first 32 bytes fail; this
- * local writer avoids that until core is fixed.)
- */
-class ChunkWriter {
-  readonly #chunks: Uint8Array[] = [];
-  #length = 0;
-
-  int32(v: number): this {
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setInt32(0, v, false);
-    return this.bytes(b);
-  }
-  uint32(v: number): this {
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setUint32(0, v, false);
-    return this.bytes(b);
-  }
-  bytes(b: Uint8Array): this {
-    this.#chunks.push(b);
-    this.#length += b.length;
-    return this;
-  }
-  done(): Uint8Array {
-    const out = new Uint8Array(this.#length);
-    let at = 0;
-    for (const c of this.#chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
-  }
-}
-
 /** array_send. */
 export function sendArray(elem: AnyPgType, value: PgArray, ctx: TypeContext): Uint8Array {
-  const w = new ChunkWriter();
+  const w = new WireWriter();
   const ndim = value.elements.length === 0 ? 0 : value.dims.length;
   w.int32(ndim);
   w.int32(value.elements.some((v) => v === null) ? 1 : 0);
@@ -304,14 +269,6 @@ export function sendArray(elem: AnyPgType, value: PgArray, ctx: TypeContext): Ui
   return w.done();
 }
 
-/**
- * pq_getmsgint's error: reading past the end of a message is a protocol
- * violation (08P01) in PostgreSQL, not 22P03.
- */
-function noDataLeft(): SqlError {
-  return new SqlError('08P01', 'insufficient data left in message');
-}
-
 /** array_recv, for an array of `elem`; `typeName` names other OIDs in the mismatch error. */
 export function receiveArray(
   elem: AnyPgType,
@@ -320,14 +277,9 @@ export function receiveArray(
   ctx: TypeContext,
   typeName: (oid: number) => string,
 ): PgArray {
-  const dv = view(bytes);
-  let at = 0;
-  const int32 = () => {
-    if (at + 4 > bytes.length) throw noDataLeft();
-    const v = dv.getInt32(at, false);
-    at += 4;
-    return v;
-  };
+  // Reading past the end is 08P01, as pq_getmsgint reports it.
+  const r = new WireReader(bytes);
+  const int32 = () => r.int32();
   const ndim = int32();
   if (ndim < 0) throw badBinary(`invalid number of dimensions: ${ndim}`);
   if (ndim > MAXDIM) throw tooManyDims(ndim);
@@ -351,27 +303,23 @@ export function receiveArray(
   const elements: unknown[] = [];
   for (let i = 0; i < nitems; i++) {
     const len = int32();
-    if (len < -1 || len > bytes.length - at) throw badBinary('insufficient data left in message');
+    if (len < -1 || len > r.remaining) throw badBinary('insufficient data left in message');
     if (len === -1) {
       elements.push(null);
       continue;
     }
-    const item = bytes.subarray(at, at + len);
-    at += len;
+    const item = r.bytes(len);
     try {
       elements.push(elem.receive(item, typmod, ctx));
     } catch (e) {
       if (e instanceof SqlError && e.message === 'incorrect binary data format') {
         throw badBinary(`improper binary format in array element ${i + 1}`);
       }
-      if (e instanceof SqlError && e.message === 'insufficient data left in message') {
-        throw noDataLeft();
-      }
       throw e;
     }
   }
   // The caller's check that the whole value was read (PostgreSQL's bind message check).
-  if (at !== bytes.length) throw badBinary();
+  r.end();
   return nitems === 0 ? EMPTY : { dims, lbounds, elements };
 }
 

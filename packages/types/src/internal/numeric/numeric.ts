@@ -224,10 +224,7 @@ export function numericIn(str: string, typmod = -1): Numeric {
   return res;
 }
 
-/**
- * numeric_send. (Written with a DataView of the exact size: core's WireWriter
- * reads its DataView before growing its buffer, so it fails past 32 bytes.)
- */
+/** numeric_send, written into a buffer of the exact size. */
 export function numericSend(n: Numeric): Uint8Array {
   // For specials PostgreSQL reads dscale out of the short-format bits of the
   // header word: 0xD000 and 0xF000 (the infinities) give 32.
