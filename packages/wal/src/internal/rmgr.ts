@@ -8,22 +8,26 @@ import {
   XLOG_SWITCH,
 } from './rmgr-ids.js';
 
-/** A resource manager: the owner of a family of record types (design decision 5). */
-export interface ResourceManager {
+/**
+ * A resource manager: the owner of a family of record types (design
+ * decision 5). `C` is what redo is given besides the record: the package
+ * that runs recovery (@pg/storage) passes its buffer access there.
+ */
+export interface ResourceManager<C = unknown> {
   /** 0..255; ids follow PostgreSQL's rmgrlist.h where a package mirrors a PostgreSQL rmgr. */
   readonly id: number;
   readonly name: string;
-  /** Replays a record during recovery. */
-  redo(record: WalRecord, lsn: Lsn): void;
+  /** Replays a record during recovery; `lsn` is the record's start. */
+  redo(record: WalRecord, lsn: Lsn, context: C): void;
   /** One line describing a record, for waldump. */
   describe(record: WalRecord): string;
 }
 
 /** Resource managers by id. Packages register theirs; ids and names are unique. */
-export class RmgrRegistry {
-  private readonly byId = new Map<number, ResourceManager>();
+export class RmgrRegistry<C = unknown> {
+  private readonly byId = new Map<number, ResourceManager<C>>();
 
-  register(rmgr: ResourceManager): void {
+  register(rmgr: ResourceManager<C>): void {
     if (!Number.isInteger(rmgr.id) || rmgr.id < 0 || rmgr.id > 255) {
       throw new WalError({ kind: 'rmgr-conflict', rmid: rmgr.id, detail: 'id is not in 0..255' });
     }
@@ -47,7 +51,7 @@ export class RmgrRegistry {
     this.byId.set(rmgr.id, rmgr);
   }
 
-  get(id: number): ResourceManager | undefined {
+  get(id: number): ResourceManager<C> | undefined {
     return this.byId.get(id);
   }
 
@@ -56,7 +60,7 @@ export class RmgrRegistry {
   }
 
   /** Registered resource managers in id order. */
-  list(): ResourceManager[] {
+  list(): ResourceManager<C>[] {
     return [...this.byId.values()].sort((a, b) => a.id - b.id);
   }
 
@@ -149,8 +153,8 @@ export const xlogRmgr: ResourceManager = {
 };
 
 /** A registry holding only the XLOG resource manager. */
-export function createRmgrRegistry(): RmgrRegistry {
-  const r = new RmgrRegistry();
+export function createRmgrRegistry<C = unknown>(): RmgrRegistry<C> {
+  const r = new RmgrRegistry<C>();
   r.register(xlogRmgr);
   return r;
 }
