@@ -302,6 +302,24 @@ describe.each(implementations)('%s', (_name, make) => {
 });
 
 describe('FileSmgr on disk', () => {
+  it('syncAll fsyncs every relation file, also those another process wrote (SyncDataDirectory)', () => {
+    const dir = tempDir();
+    const before = new FileSmgr(dir, { segmentBlocks: S });
+    const page = new Uint8Array(BLCKSZ).fill(3);
+    const a = { spcOid: 1663, dbOid: 5, relNumber: 16384 };
+    const g = { spcOid: 1664, dbOid: 0, relNumber: 1262 };
+    for (const rel of [a, g]) {
+      before.create(rel, ForkNumber.main);
+      for (let b = 0; b < S + 1; b++) before.extend(rel, ForkNumber.main, b, page);
+    }
+    before.create(a, ForkNumber.fsm);
+    before.close();
+    // A new process knows nothing of the old one's writes; syncAll finds them all.
+    const after = new FileSmgr(dir, { segmentBlocks: S });
+    expect(after.sync()).toBe(0);
+    expect(after.syncAll()).toBe(5); // two segments each of two forks, and the empty fsm fork
+  });
+
   const sizesOf = (dir: string, prefix: string) =>
     Object.fromEntries(
       readdirSync(dir)

@@ -75,17 +75,16 @@ export function recover(options: RecoveryOptions): RecoveryResult {
   if (control === null)
     throw new WalPanic('could not read pg_control: the data directory is not initialised');
   if (control.state !== DbState.shutdowned) {
-    // SyncDataDirectory: WAL the crashed process wrote may still be only in the
-    // kernel's cache. Make it durable before pages that depend on it are written.
+    // SyncDataDirectory: what the crashed process wrote, WAL and pages, may still be
+    // only in the kernel's cache. Make it durable before recovery builds on it.
     try {
       for (const name of options.walStorage.list()) options.walStorage.fdatasync(name);
+      options.pool.smgr.syncAll();
     } catch (e) {
-      throw new WalPanic(
-        `could not fsync WAL before recovery: ${e instanceof Error ? e.message : String(e)}`,
-        {
-          cause: e,
-        },
-      );
+      const detail = e instanceof Error ? e.message : String(e);
+      throw new WalPanic(`could not fsync the data directory before recovery: ${detail}`, {
+        cause: e,
+      });
     }
   }
   const checkpointLsn = control.checkPoint;

@@ -32,6 +32,7 @@ export type SmgrCall =
   | 'unlink'
   | 'immedsync'
   | 'sync'
+  | 'syncAll'
   | 'close';
 
 /** The calls a {@link FaultySmgr} can fail. */
@@ -66,6 +67,7 @@ function zeroCalls(): Record<SmgrCall, number> {
     unlink: 0,
     immedsync: 0,
     sync: 0,
+    syncAll: 0,
     close: 0,
   };
 }
@@ -209,6 +211,17 @@ export class FaultySmgr implements Smgr {
       );
     }
     const n = this.inner.sync();
+    this.written.clear();
+    return n;
+  }
+
+  /** Counted; fails with sync() (failSync), as both are fsyncs at the same moment. */
+  syncAll(): number {
+    this.calls.syncAll++;
+    if (this.fails(this.failSync, { op: 'sync' })) {
+      throw new StorageError(ERRCODE_IO_ERROR, 'could not fsync file ".": Input/output error');
+    }
+    const n = this.inner.syncAll();
     this.written.clear();
     return n;
   }

@@ -47,12 +47,14 @@
 import {
   closeSync,
   constants,
+  type Dirent,
   fdatasyncSync,
   fstatSync,
   fsyncSync,
   ftruncateSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readSync,
   statSync,
   unlinkSync,
@@ -648,6 +650,40 @@ export class FileSmgr implements Smgr {
       this.fsyncDir(dir);
       this.dirtyDirs.delete(dir);
     }
+    return files;
+  }
+
+  syncAll(): number {
+    this.sync();
+    let files = 0;
+    const walk = (dir: string): void => {
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(this.abs(dir), { withFileTypes: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw osError(e, `could not open directory "${dir}"`);
+      }
+      for (const entry of entries) {
+        const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
+        if (entry.isDirectory() || (entry.isSymbolicLink() && dir === 'pg_tblspc')) {
+          walk(path);
+        } else if (entry.isFile()) {
+          let fd: number | undefined;
+          try {
+            fd = openSync(this.abs(path), constants.O_RDONLY);
+            fsyncSync(fd);
+          } catch (e) {
+            throw osError(e, `could not fsync file "${path}"`);
+          } finally {
+            if (fd !== undefined) closeSync(fd);
+          }
+          files++;
+        }
+      }
+      this.fsyncDir(dir === '' ? '.' : dir);
+    };
+    for (const top of ['global', 'base', 'pg_tblspc']) walk(top);
     return files;
   }
 

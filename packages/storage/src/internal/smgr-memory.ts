@@ -497,6 +497,11 @@ export class MemorySmgr implements Smgr {
     f.dirtySegments.clear();
   }
 
+  /** Everything written so far becomes durable, as {@link MemorySmgr.sync} for every fork. */
+  syncAll(): number {
+    return this.sync();
+  }
+
   /** Nothing to close in memory. */
   close(): void {}
 

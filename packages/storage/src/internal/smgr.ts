@@ -42,6 +42,12 @@ export interface Smgr {
    * (ProcessSyncRequests). Returns the number of files synced.
    */
   sync(): number;
+  /**
+   * Makes every relation file durable, including writes made by an earlier
+   * process that crashed (SyncDataDirectory, run before crash recovery).
+   * Returns the number of files synced.
+   */
+  syncAll(): number;
   /** Closes open files. The smgr may be used again afterwards. */
   close(): void;
 }
