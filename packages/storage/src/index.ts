@@ -17,10 +17,7 @@ export {
   type CheckpointerOptions,
   type CheckpointReason,
   type CheckpointResult,
-  DEFAULT_CHECKPOINT_COMPLETION_TARGET,
   DEFAULT_CHECKPOINT_TIMEOUT_MS,
-  DEFAULT_MAX_WAL_SIZE,
-  DEFAULT_MIN_WAL_SIZE,
 } from './internal/checkpointer.js';
 export {
   type ControlFileStore,

@@ -69,6 +69,17 @@ export {
   type WalRecordInput,
 } from './internal/record.js';
 export {
+  DEFAULT_CHECKPOINT_COMPLETION_TARGET,
+  DEFAULT_MAX_WAL_SIZE,
+  DEFAULT_MIN_WAL_SIZE,
+  type RecycleLimitOptions,
+  type RemoveOldSegmentsOptions,
+  type RemoveOldSegmentsResult,
+  recycleSegmentLimit,
+  removeOldSegments,
+  updateDistanceEstimate,
+} from './internal/recycle.js';
+export {
   type CheckPoint,
   checkpointRecord,
   createRmgrRegistry,

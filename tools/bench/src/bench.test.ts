@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs, run } from './cli.js';
+import { parseArgs, run, selectWorkloads } from './cli.js';
 import {
   type MeasureConfig,
   measureWorkload,
@@ -18,6 +18,19 @@ import {
   renderJson,
   renderTable,
 } from './render.js';
+import { POOL_SUBJECT, storageSink, storageWorkloads } from './storage-workloads.js';
+import {
+  appendWorkload,
+  COMMITTERS,
+  CRC_ONLY,
+  commitWorkload,
+  NO_GROUP_COMMIT,
+  RAW_APPEND,
+  RECORD_SHAPES,
+  STORAGE_KINDS,
+  WAL_SUBJECT,
+  walWorkloads,
+} from './wal-workloads.js';
 import {
   addWorkload,
   checksumWorkload,
@@ -42,7 +55,7 @@ function fakeStream(isTTY: boolean) {
 }
 
 describe('workloads', () => {
-  it('measure positive finite rates for every variant', () => {
+  it('measure positive finite rates for every variant', async () => {
     const workloads = [
       addWorkload(16),
       readWorkload(16),
@@ -50,7 +63,7 @@ describe('workloads', () => {
       compactionWorkload(100),
     ];
     for (const workload of workloads) {
-      const result = measureWorkload(workload, TINY);
+      const result = await measureWorkload(workload, TINY);
       expect(result.variants.map((v) => v.name)[0]).toBe(SUBJECT);
       expect(result.variants).toHaveLength(3);
       for (const v of result.variants) {
@@ -79,11 +92,65 @@ describe('workloads', () => {
     expect(itemsPerPage(40)).toBe(Math.floor((8192 - 24) / (40 + 4)));
   });
 
-  it('reports progress while measuring', () => {
+  it('reports progress while measuring', async () => {
     const seen: string[] = [];
-    measureWorkload(addWorkload(16), TINY, (p) => seen.push(`${p.variant} ${p.round}`));
+    await measureWorkload(addWorkload(16), TINY, (p) => seen.push(`${p.variant} ${p.round}`));
     expect(seen.slice(0, 3)).toEqual([`${SUBJECT} 0`, `${RAW_COPY} 0`, `${NAIVE_OBJECTS} 0`]);
     expect(seen).toHaveLength(3 + 3 * TINY.rounds);
+  });
+});
+
+describe('WAL workloads', () => {
+  it('append every record shape to memory and files, against CRC only and raw append', async () => {
+    for (const shape of RECORD_SHAPES) {
+      for (const kind of STORAGE_KINDS) {
+        const result = await measureWorkload(appendWorkload(shape, kind), TINY);
+        expect(result.variants.map((v) => v.name)).toEqual([WAL_SUBJECT, CRC_ONLY, RAW_APPEND]);
+        expect(result.variants.every((v) => isPositiveFinite(v.opsPerSec))).toBe(true);
+        expect(ratios(result).map((r) => r.baseline)).toEqual([CRC_ONLY, RAW_APPEND]);
+        expect(result.bytesPerOp).toBe(
+          shape.id === '64' ? 64 : shape.id === '512' ? 512 : 32 + 28 + 8192,
+        );
+      }
+    }
+  });
+
+  it('commit durably with and without group commit, counting fsyncs per commit', async () => {
+    const result = await measureWorkload(commitWorkload([4, 1]), TINY);
+    expect(result.variants.map((v) => v.name)).toEqual([
+      '4 committers',
+      '1 committer',
+      NO_GROUP_COMMIT,
+    ]);
+    for (const v of result.variants) {
+      expect(isPositiveFinite(v.opsPerSec)).toBe(true);
+      const perCommit = v.perOp?.['fsyncs/commit'] ?? Number.NaN;
+      // One committer and no group commit: one fdatasync per commit (a
+      // segment switch may add one); never more than one per commit.
+      expect(perCommit).toBeGreaterThan(0);
+      expect(perCommit).toBeLessThanOrEqual(v.name === '4 committers' ? 1 : 1.01);
+    }
+    expect(ratios(result).map((r) => `${r.subject} ÷ ${r.baseline}`)).toEqual([
+      `4 committers ÷ ${NO_GROUP_COMMIT}`,
+      '4 committers ÷ 1 committer',
+      `1 committer ÷ ${NO_GROUP_COMMIT}`,
+    ]);
+    expect(ratios(result).every((r) => isPositiveFinite(r.ratio))).toBe(true);
+  });
+
+  it('lists the append workloads for each shape and storage, then the commits', () => {
+    const titles = walWorkloads().map((w) => w.title);
+    expect(titles).toHaveLength(RECORD_SHAPES.length * STORAGE_KINDS.length + 1);
+    expect(titles[0]).toBe('append 64-byte WAL records, memory storage');
+    expect(titles.at(-1)).toBe('durable commits, file storage');
+    expect(COMMITTERS).toEqual([16, 4, 1]);
+    expect(selectWorkloads({ page: true, wal: true, storage: false })).toHaveLength(
+      7 + titles.length,
+    );
+    expect(selectWorkloads({ page: false, wal: true, storage: false }).map((w) => w.title)).toEqual(
+      titles,
+    );
+    expect(selectWorkloads({ page: false, wal: false, storage: true })).toHaveLength(3);
   });
 });
 
@@ -117,6 +184,22 @@ const sample: WorkloadResult[] = [
     ],
   },
 ];
+
+const commits: WorkloadResult = {
+  id: 'wal-commit',
+  title: 'durable commits, file storage',
+  unit: 'commits',
+  variants: [
+    { name: '4 committers', opsPerSec: 40e3, rounds: [40e3], perOp: { 'fsyncs/commit': 0.25 } },
+    { name: '1 committer', opsPerSec: 10e3, rounds: [10e3], perOp: { 'fsyncs/commit': 1 } },
+    { name: 'no group commit', opsPerSec: 8e3, rounds: [8e3], perOp: { 'fsyncs/commit': 1 } },
+  ],
+  ratios: [
+    { subject: '4 committers', baseline: 'no group commit' },
+    { subject: '4 committers', baseline: '1 committer' },
+    { subject: '1 committer', baseline: 'no group commit' },
+  ],
+};
 
 const report: Report = {
   environment: describeEnvironment(),
@@ -157,9 +240,35 @@ describe('rendering', () => {
     expect(lines).toHaveLength(8);
   });
 
+  it('charts ratios a workload chose, grouped by subject, and counts per operation', () => {
+    const lines = renderChart([commits], 20).split('\n');
+    expect(lines[0]).toBe(
+      'durable commits, file storage (commits/s): 4 committers: 5.00x no group commit, ' +
+        '4.00x 1 committer; 1 committer: 1.25x no group commit',
+    );
+    expect(lines[1]).toMatch(/^ {2}4 committers {5}█{20} +40\.0 k\/s {2}0\.25 fsyncs\/commit$/);
+    expect(lines[3]).toMatch(
+      /^ {2}no group commit {2}█{4} {16} +8\.00 k\/s {2}1\.00 fsyncs\/commit$/,
+    );
+    const table = renderTable([commits]).split('\n');
+    expect(table[0]).toMatch(/ratio +MB\/s +per op$/);
+    expect(table[3]).toMatch(
+      /1 committer +10\.0 k commits +100000 +±0\.0% +4\.00x +1\.00 fsyncs\/commit$/,
+    );
+    const json = JSON.parse(renderJson({ ...report, results: [commits] }));
+    expect(json.results[0].ratios).toEqual({
+      '4 committers ÷ no group commit': 5,
+      '4 committers ÷ 1 committer': 4,
+      '1 committer ÷ no group commit': 1.25,
+    });
+    expect(json.results[0].variants[0].perOp).toEqual({ 'fsyncs/commit': 0.25 });
+  });
+
   it('tabulates every variant', () => {
     const lines = renderTable(sample).split('\n');
-    expect(lines[0]).toMatch(/^workload +variant +per second +ns\/op +spread +@pg\/page ÷ +MB\/s$/);
+    expect(lines[0]).toMatch(
+      /^workload +variant +per second +ns\/op +spread +ratio +MB\/s +per op$/,
+    );
     expect(lines[1]).toMatch(/^[─ ]+$/);
     expect(lines).toHaveLength(2 + 5);
     expect(lines[2]).toMatch(/^add 40-byte items +@pg\/page +10\.0 M items +100 +±10\.0%$/);
@@ -169,7 +278,7 @@ describe('rendering', () => {
 
   it('puts everything, with ratios, in the JSON', () => {
     const json = JSON.parse(renderJson(report));
-    expect(json.benchmark).toBe('@pg/page');
+    expect(json.benchmark).toBe('@pg/bench');
     expect(json.environment.node).toBe(process.version);
     expect(json.mode).toBe('quick');
     expect(json.results).toHaveLength(2);
@@ -212,21 +321,49 @@ describe('progress', () => {
 
 describe('command line', () => {
   it('parses the flags', () => {
-    expect(parseArgs([])).toEqual({ quick: false, json: false, help: false });
+    expect(parseArgs([])).toEqual({
+      quick: false,
+      json: false,
+      help: false,
+      page: true,
+      wal: true,
+      storage: true,
+    });
     expect(parseArgs(['--', '--quick', '--json'])).toEqual({
       quick: true,
       json: true,
       help: false,
+      page: true,
+      wal: true,
+      storage: true,
     });
+    expect(parseArgs(['--wal'])).toMatchObject({ page: false, wal: true, storage: false });
+    expect(parseArgs(['--storage'])).toMatchObject({ page: false, wal: false, storage: true });
+    expect(parseArgs(['--page', '--wal'])).toMatchObject({ page: true, wal: true });
     expect(() => parseArgs(['--fast'])).toThrow('unknown argument: --fast');
   });
 
-  it('prints usage for --help and rejects unknown flags', () => {
+  it('prints usage for --help and rejects unknown flags', async () => {
     const out = fakeStream(false);
     const err = fakeStream(false);
-    expect(run(['--help'], out, err)).toBe(0);
+    expect(await run(['--help'], out, err)).toBe(0);
     expect(out.chunks.join('')).toContain('--quick');
-    expect(run(['--nope'], out, err)).toBe(2);
+    expect(out.chunks.join('')).toContain('--wal');
+    expect(await run(['--nope'], out, err)).toBe(2);
     expect(err.chunks.join('')).toContain('unknown argument: --nope');
+  });
+});
+
+describe('buffer pool workloads', () => {
+  it('run every variant, @pg/storage first', () => {
+    for (const { make } of storageWorkloads()) {
+      const w = make();
+      expect(w.variants[0]!.name).toBe(POOL_SUBJECT);
+      for (const v of w.variants) {
+        if (!('batch' in v)) throw new Error(`${v.name} has no batch`);
+        expect(v.batch()).toBeGreaterThan(0);
+      }
+    }
+    expect(Number.isFinite(storageSink())).toBe(true);
   });
 });

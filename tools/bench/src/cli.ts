@@ -1,7 +1,13 @@
 /**
- * The command line: `node dist/main.js [--quick] [--json]`.
+ * The command line: `node dist/main.js [--quick] [--json] [--page] [--wal] [--storage]`.
  */
-import { FULL_CONFIG, measureWorkload, QUICK_CONFIG, type WorkloadResult } from './measure.js';
+import {
+  FULL_CONFIG,
+  measureWorkload,
+  QUICK_CONFIG,
+  type Workload,
+  type WorkloadResult,
+} from './measure.js';
 import { Progress, type ProgressStream } from './progress.js';
 import {
   describeEnvironment,
@@ -11,13 +17,18 @@ import {
   renderJson,
   renderTable,
 } from './render.js';
+import { storageWorkloads } from './storage-workloads.js';
+import { walWorkloads } from './wal-workloads.js';
 import { defaultWorkloads, sinkValue } from './workloads.js';
 
-export const USAGE = `usage: pnpm bench [--quick] [--json]
-       node tools/bench/dist/main.js [--quick] [--json]
+export const USAGE = `usage: pnpm bench [--quick] [--json] [--page] [--wal] [--storage]
+       node tools/bench/dist/main.js [--quick] [--json] [--page] [--wal] [--storage]
 
   --quick  far fewer and shorter rounds (a smoke run; the numbers are rough)
   --json   print the results as JSON on stdout instead of the chart and table
+  --page   only the @pg/page workloads
+  --wal    only the @pg/wal workloads (appends, durable commits)
+  --storage  only the @pg/storage workloads (buffer hits and misses)
   --help   this text
 
 Progress goes to stderr; results to stdout.`;
@@ -26,6 +37,12 @@ export interface Options {
   readonly quick: boolean;
   readonly json: boolean;
   readonly help: boolean;
+  /** Run the @pg/page workloads (both groups run when neither --page nor --wal is given). */
+  readonly page: boolean;
+  /** Run the @pg/wal workloads. */
+  readonly wal: boolean;
+  /** Run the @pg/storage workloads. */
+  readonly storage: boolean;
 }
 
 /** The options in `argv` (without node and the script); throws on anything unknown. */
@@ -33,14 +50,32 @@ export function parseArgs(argv: readonly string[]): Options {
   let quick = false;
   let json = false;
   let help = false;
+  let page = false;
+  let wal = false;
+  let storage = false;
   for (const arg of argv) {
     if (arg === '--quick') quick = true;
     else if (arg === '--json') json = true;
+    else if (arg === '--page') page = true;
+    else if (arg === '--wal') wal = true;
+    else if (arg === '--storage') storage = true;
     else if (arg === '--help' || arg === '-h') help = true;
     // `pnpm bench -- --quick` passes the `--` through.
     else if (arg !== '--') throw new Error(`unknown argument: ${arg}`);
   }
-  return { quick, json, help };
+  if (!page && !wal && !storage) page = wal = storage = true;
+  return { quick, json, help, page, wal, storage };
+}
+
+/** The workloads the options select, as factories: @pg/page's, @pg/wal's, then @pg/storage's. */
+export function selectWorkloads(
+  options: Pick<Options, 'page' | 'wal' | 'storage'>,
+): { readonly title: string; readonly make: () => Workload }[] {
+  return [
+    ...(options.page ? defaultWorkloads() : []),
+    ...(options.wal ? walWorkloads() : []),
+    ...(options.storage ? storageWorkloads() : []),
+  ];
 }
 
 interface Output {
@@ -48,11 +83,11 @@ interface Output {
 }
 
 /** Run the benchmarks as `argv` says; the exit code. */
-export function run(
+export async function run(
   argv: readonly string[],
   out: Output = process.stdout,
   err: ProgressStream = process.stderr,
-): number {
+): Promise<number> {
   let options: Options;
   try {
     options = parseArgs(argv);
@@ -75,20 +110,20 @@ export function run(
   if (!options.json) out.write(`${renderHeader(report)}\n\n`);
 
   const progress = new Progress(err);
-  const workloads = defaultWorkloads();
+  const workloads = selectWorkloads(options);
   const results: WorkloadResult[] = [];
   const started = performance.now();
-  workloads.forEach(({ title, make }, i) => {
+  for (const [i, { title, make }] of workloads.entries()) {
     progress.step(i + 1, workloads.length, title);
     const workload = make();
     results.push(
-      measureWorkload(workload, config, ({ variant, round, rounds }) =>
+      await measureWorkload(workload, config, ({ variant, round, rounds }) =>
         progress.detail(
           round === 0 ? `${variant}, warming up` : `${variant}, round ${round}/${rounds}`,
         ),
       ),
     );
-  });
+  }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   progress.done(
     `measured ${workloads.length} workloads in ${seconds} s (check value ${sinkValue()})`,
@@ -100,7 +135,8 @@ export function run(
   } else {
     out.write(`${renderChart(results)}\n\n${renderTable(results)}\n\n`);
     out.write(
-      'ratio: @pg/page ops/s ÷ baseline ops/s; below 1x, @pg/page is slower.\n' +
+      'ratio: code under test ops/s ÷ baseline ops/s; below 1x, the code under test is slower.\n' +
+        "ratio (table): the workload's first variant ops/s ÷ that row's.\n" +
         'spread: half the range of the rounds, relative to their median.\n',
     );
   }

@@ -3,7 +3,15 @@
  * text, or JSON for machines.
  */
 import os from 'node:os';
-import { type MeasureConfig, median, ratios, type WorkloadResult } from './measure.js';
+import {
+  hasDefaultRatios,
+  type MeasureConfig,
+  median,
+  type Ratio,
+  ratios,
+  type VariantResult,
+  type WorkloadResult,
+} from './measure.js';
 
 export interface Environment {
   readonly node: string;
@@ -68,7 +76,7 @@ export function megabytesPerSec(result: WorkloadResult, opsPerSec: number): numb
 export function renderHeader(report: Report): string {
   const { environment: e, config: c } = report;
   return [
-    '@pg/page benchmarks: operations per second, and @pg/page ÷ baseline (higher is better)',
+    '@pg/page and @pg/wal benchmarks: operations per second, and code under test ÷ baseline (higher is better)',
     `node ${e.node} · ${e.platform} ${e.arch} · ${e.cpu} · ${e.cores} cores`,
     `${report.mode} mode: ${c.rounds} rounds of ${c.roundMs} ms per variant after ` +
       `${c.warmupMs} ms warm-up, median round`,
@@ -86,6 +94,29 @@ export function bar(fraction: number, width: number): string {
 }
 
 /**
+ * The ratios of a result in words: `0.45x raw copy, 1.16x naive objects` for
+ * the default (the code under test against each baseline), else grouped by
+ * subject: `16 committers: 11.2x no group commit, 11.4x 1 committer; ...`.
+ */
+export function describeRatios(result: WorkloadResult): string {
+  const all = ratios(result);
+  const phrase = (r: Ratio) => `${formatRatio(r.ratio)} ${r.baseline}`;
+  if (hasDefaultRatios(result)) return all.map(phrase).join(', ');
+  const bySubject = new Map<string, Ratio[]>();
+  for (const r of all) bySubject.set(r.subject, [...(bySubject.get(r.subject) ?? []), r]);
+  return [...bySubject]
+    .map(([subject, rs]) => `${subject}: ${rs.map(phrase).join(', ')}`)
+    .join('; ');
+}
+
+/** Counts per operation, e.g. `0.06 fsyncs/commit`; empty when there are none. */
+export function describePerOp(v: VariantResult): string {
+  return Object.entries(v.perOp ?? {})
+    .map(([key, value]) => `${value.toFixed(2)} ${key}`)
+    .join(', ');
+}
+
+/**
  * One group of bars per workload, each scaled to the fastest variant of its
  * group (the workloads count different things, so they share no axis).
  */
@@ -93,16 +124,17 @@ export function renderChart(results: readonly WorkloadResult[], width = 36): str
   const nameWidth = Math.max(...results.flatMap((r) => r.variants.map((v) => v.name.length)));
   const groups = results.map((result) => {
     const top = Math.max(...result.variants.map((v) => v.opsPerSec));
-    const summary = ratios(result)
-      .map(({ name, ratio }) => `${formatRatio(ratio)} ${name}`)
-      .join(', ');
+    const summary = describeRatios(result);
     const subject = result.variants[0];
     const mb = subject === undefined ? undefined : megabytesPerSec(result, subject.opsPerSec);
     const mbText = mb === undefined ? '' : `, ${Math.round(mb)} MB/s`;
     const lines = [`${result.title} (${result.unit}/s${mbText}): ${summary}`];
     for (const v of result.variants) {
       const value = `${formatCount(v.opsPerSec)}/s`.padStart(9);
-      lines.push(`  ${v.name.padEnd(nameWidth)}  ${bar(v.opsPerSec / top, width)} ${value}`);
+      const perOp = describePerOp(v);
+      lines.push(
+        `  ${v.name.padEnd(nameWidth)}  ${bar(v.opsPerSec / top, width)} ${value}${perOp ? `  ${perOp}` : ''}`,
+      );
     }
     return lines.join('\n');
   });
@@ -123,7 +155,8 @@ function table(header: readonly string[], align: readonly Align[], rows: string[
 
 /**
  * The numbers: per variant its median ops/s, time per operation, how far the
- * rounds spread around the median, and @pg/page's ratio to it.
+ * rounds spread around the median, the first variant's (the code under
+ * test's) ratio to it, MB/s, and counts per operation.
  */
 export function renderTable(results: readonly WorkloadResult[]): string {
   const rows: string[][] = [];
@@ -140,12 +173,13 @@ export function renderTable(results: readonly WorkloadResult[]): string {
         `±${(spread * 100).toFixed(1)}%`,
         i === 0 || subject === undefined ? '' : formatRatio(subject.opsPerSec / v.opsPerSec),
         mb === undefined ? '' : Math.round(mb).toString(),
+        describePerOp(v),
       ]);
     });
   }
   return table(
-    ['workload', 'variant', 'per second', 'ns/op', 'spread', '@pg/page ÷', 'MB/s'],
-    ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
+    ['workload', 'variant', 'per second', 'ns/op', 'spread', 'ratio', 'MB/s', 'per op'],
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
     rows,
   );
 }
@@ -154,14 +188,17 @@ export function renderTable(results: readonly WorkloadResult[]): string {
 export function renderJson(report: Report): string {
   return JSON.stringify(
     {
-      benchmark: '@pg/page',
+      benchmark: '@pg/bench',
       ...report,
       results: report.results.map((r) => {
         const subject = r.variants[0];
         const mb = subject === undefined ? undefined : megabytesPerSec(r, subject.opsPerSec);
+        // By baseline name for the default ratios, else `subject ÷ baseline`.
+        const key = (x: Ratio) =>
+          hasDefaultRatios(r) ? x.baseline : `${x.subject} ÷ ${x.baseline}`;
         return {
           ...r,
-          ratios: Object.fromEntries(ratios(r).map(({ name, ratio }) => [name, ratio])),
+          ratios: Object.fromEntries(ratios(r).map((x) => [key(x), x.ratio])),
           ...(mb === undefined ? {} : { megabytesPerSec: mb }),
         };
       }),

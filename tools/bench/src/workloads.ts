@@ -38,6 +38,11 @@ export function sinkValue(): number {
   return sink + (Array.isArray(keep) ? keep.length : 0);
 }
 
+/** Folds a result into the sink, for workloads defined elsewhere. */
+export function foldSink(value: number): void {
+  sink ^= value;
+}
+
 const HEAP = { isHeap: true } as const;
 /** Distinct items cycled through, so every copy does not read the same bytes. */
 const DISTINCT_ITEMS = 16;

@@ -3,7 +3,12 @@ import {
   type ControlFile,
   checkpointRecord,
   DbState,
+  DEFAULT_CHECKPOINT_COMPLETION_TARGET,
+  DEFAULT_MAX_WAL_SIZE,
+  DEFAULT_MIN_WAL_SIZE,
   type Lsn,
+  type RemoveOldSegmentsResult,
+  removeOldSegments,
   WalPanic,
   type WalWriter,
 } from '@pg/wal';
@@ -11,12 +16,8 @@ import type { BufferPool } from './buffer-pool.js';
 import type { ControlFileStore } from './control-store.js';
 import type { XLogInserter } from './xlog-insert.js';
 
-/** PostgreSQL's defaults: checkpoint_timeout 5min, max_wal_size 1GB, min_wal_size 80MB. */
+/** PostgreSQL's default checkpoint_timeout, 5min (max_wal_size and min_wal_size default as in @pg/wal). */
 export const DEFAULT_CHECKPOINT_TIMEOUT_MS = 5 * 60 * 1000;
-export const DEFAULT_MAX_WAL_SIZE = 1024 * 1024 * 1024;
-export const DEFAULT_MIN_WAL_SIZE = 80 * 1024 * 1024;
-/** checkpoint_completion_target's default. */
-export const DEFAULT_CHECKPOINT_COMPLETION_TARGET = 0.9;
 
 export interface CheckpointerOptions {
   readonly inserter: XLogInserter;
@@ -26,13 +27,16 @@ export interface CheckpointerOptions {
   /** Where the next transaction id and OID come from (the engine's counters); default: pg_control's. */
   readonly counters?: () => { readonly nextXid: bigint; readonly nextOid: number };
   readonly checkpointTimeoutMs?: number;
+  /** max_wal_size in bytes (default 1GB): when a checkpoint is due, and how much WAL recycling may keep. */
   readonly maxWalSize?: number;
+  /** min_wal_size in bytes (default 80MB): WAL recycling keeps at least this much. */
+  readonly minWalSize?: number;
   readonly checkpointCompletionTarget?: number;
   /**
-   * Runs after each checkpoint with its redo point, to remove or recycle WAL
-   * segments no longer needed (the engine passes @pg/wal's segment removal).
+   * Whether each checkpoint removes or recycles the WAL segments before its
+   * redo point's (@pg/wal's removeOldSegments; default true).
    */
-  readonly removeOldWal?: (redo: Lsn, insert: Lsn) => void;
+  readonly removeOldWal?: boolean;
   /** Clock, in milliseconds (tests pass their own). */
   readonly now?: () => number;
 }
@@ -75,7 +79,14 @@ export class Checkpointer {
   private readonly counters: () => { readonly nextXid: bigint; readonly nextOid: number };
   private readonly timeoutMs: number;
   private readonly walThreshold: bigint;
-  private readonly removeOldWal: ((redo: Lsn, insert: Lsn) => void) | undefined;
+  private readonly removeOldWal: boolean;
+  private readonly minWalSize: number;
+  private readonly maxWalSize: number;
+  private readonly completionTarget: number;
+  /** CheckPointDistanceEstimate, carried from one checkpoint to the next. */
+  private distanceEstimate = 0;
+  /** What the last checkpoint did to old WAL segments. */
+  lastWalRemoval: RemoveOldSegmentsResult | null = null;
   private readonly now: () => number;
   private lastTime: number;
   /** Checkpoints completed by this checkpointer. */
@@ -92,10 +103,11 @@ export class Checkpointer {
     const target = options.checkpointCompletionTarget ?? DEFAULT_CHECKPOINT_COMPLETION_TARGET;
     // CheckPointSegments: a checkpoint is requested when WAL since the last redo point reaches
     // max_wal_size / (1 + checkpoint_completion_target).
-    this.walThreshold = BigInt(
-      Math.floor((options.maxWalSize ?? DEFAULT_MAX_WAL_SIZE) / (1 + target)),
-    );
-    this.removeOldWal = options.removeOldWal;
+    this.maxWalSize = options.maxWalSize ?? DEFAULT_MAX_WAL_SIZE;
+    this.minWalSize = options.minWalSize ?? DEFAULT_MIN_WAL_SIZE;
+    this.completionTarget = target;
+    this.walThreshold = BigInt(Math.floor(this.maxWalSize / (1 + target)));
+    this.removeOldWal = options.removeOldWal ?? true;
     this.now = options.now ?? Date.now;
     this.lastTime = this.now();
   }
@@ -175,6 +187,7 @@ export class Checkpointer {
     buffersWritten: number,
     filesSynced: number,
   ): CheckpointResult {
+    const previousRedo = this.control.checkPointCopy.redo;
     const { nextXid, nextOid } = this.counters();
     const copy: CheckPoint = { redo, nextXid, nextOid, timeline: wal.timeline };
     const { start } = wal.insert(checkpointRecord(copy, shutdown));
@@ -189,7 +202,20 @@ export class Checkpointer {
     this.store.write(this.control);
     this.lastTime = this.now();
     this.count++;
-    this.removeOldWal?.(redo, wal.insertLsn);
+    if (this.removeOldWal) {
+      this.lastWalRemoval = removeOldSegments(wal.storage, {
+        redoLsn: redo,
+        endLsn: wal.insertLsn,
+        previousRedoLsn: previousRedo,
+        segmentSize: wal.segmentSize,
+        timeline: wal.timeline,
+        minWalSize: this.minWalSize,
+        maxWalSize: this.maxWalSize,
+        checkpointCompletionTarget: this.completionTarget,
+        distanceEstimate: this.distanceEstimate,
+      });
+      this.distanceEstimate = this.lastWalRemoval.distanceEstimate;
+    }
     return { lsn: start, redo, buffersWritten, filesSynced, shutdown };
   }
 }

@@ -2,16 +2,19 @@ import type { WalStorage } from './storage.js';
 
 /**
  * Wraps a storage, counting calls and failing on demand: for tests of
- * group commit and of PANIC on failed writes or fsyncs.
+ * group commit and of PANIC on failed writes, fsyncs or renames.
  */
 export class FaultyWalStorage implements WalStorage {
   readonly inner: WalStorage;
   fdatasyncCalls = 0;
   pwriteCalls = 0;
+  renameCalls = 0;
   /** When true, the next fdatasync (and every one after) throws EIO. */
   failFsync = false;
   /** When true, pwrite throws ENOSPC. */
   failWrite = false;
+  /** When true, rename throws EIO. */
+  failRename = false;
 
   constructor(inner: WalStorage) {
     this.inner = inner;
@@ -41,5 +44,10 @@ export class FaultyWalStorage implements WalStorage {
   }
   remove(name: string): void {
     this.inner.remove(name);
+  }
+  rename(from: string, to: string): void {
+    this.renameCalls++;
+    if (this.failRename) throw new Error('EIO: i/o error, rename');
+    this.inner.rename(from, to);
   }
 }

@@ -7,6 +7,7 @@ import {
   openSync,
   readdirSync,
   readSync,
+  renameSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
@@ -33,6 +34,13 @@ export interface WalStorage {
   list(): string[];
   /** Removes a segment. */
   remove(name: string): void;
+  /**
+   * Renames segment `from` to `to`, which must not exist, durably: when it
+   * returns, a crash leaves the segment under its new name only. The
+   * segment's contents are not synced by the rename (they are what they
+   * were: durable up to its last fdatasync). Used to recycle old segments.
+   */
+  rename(from: string, to: string): void;
 }
 
 const SEGMENT_NAME = /^[0-9A-F]{24}$/;
@@ -109,6 +117,21 @@ export class FileWalStorage implements WalStorage {
       this.fds.delete(name);
     }
     unlinkSync(join(this.dir, name));
+    this.syncDir();
+  }
+
+  /** renameSync, then an fsync of the directory (PostgreSQL's durable_rename without the file fsyncs). */
+  rename(from: string, to: string): void {
+    if (this.exists(to))
+      throw new Error(`could not rename file "${from}" to "${to}": target exists`);
+    for (const name of [from, to]) {
+      const fd = this.fds.get(name);
+      if (fd !== undefined) {
+        closeSync(fd);
+        this.fds.delete(name);
+      }
+    }
+    renameSync(join(this.dir, from), join(this.dir, to));
     this.syncDir();
   }
 
@@ -203,6 +226,15 @@ export class MemoryWalStorage implements WalStorage {
 
   remove(name: string): void {
     this.segments.delete(name);
+  }
+
+  /** Moves the segment, contents and unsynced writes included; the new name is durable at once. */
+  rename(from: string, to: string): void {
+    const s = this.get(from);
+    if (this.segments.has(to))
+      throw new Error(`could not rename segment ${from} to ${to}: target exists`);
+    this.segments.delete(from);
+    this.segments.set(to, s);
   }
 
   /** Simulates a power loss: unsynced writes vanish, the last one possibly torn. */
