@@ -56,7 +56,7 @@ describe('buffer pool (model-based)', () => {
         { weight: 1, arbitrary: fc.constant({ kind: 'flush' as const }) },
         { weight: 1, arbitrary: fc.constant({ kind: 'bgwrite' as const }) },
       ),
-      { maxLength: 200 },
+      { maxLength: 200, size: 'max' },
     );
     fc.assert(
       fc.property(arb, (ops) => {

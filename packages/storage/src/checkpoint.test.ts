@@ -1,6 +1,7 @@
 import {
   BackgroundWork,
   createFork,
+  FreeSpaceMap,
   ForkNumber,
   logNewPages,
   MemoryControlStore,
@@ -11,6 +12,8 @@ import {
   StorageError,
   storageRmgr,
   truncateRelation,
+  VISIBILITYMAP_ALL_VISIBLE,
+  VisibilityMap,
 } from '@pg/storage';
 import { demoInit, demoReadBlock, demoRmgr, demoSet } from '@pg/storage/testing';
 import { createRmgrRegistry, DbState, MemoryWalStorage, WalPanic } from '@pg/wal';
@@ -148,6 +151,29 @@ describe('startup, checkpoints and recovery', () => {
     expect(r.pool.smgr.nblocks(other, main)).toBe(1);
     expect(demoReadBlock(r.pool, other, main, 0)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
     expect(r.recovery!.records).toBeGreaterThanOrEqual(4);
+  });
+
+  it('truncates the visibility map and free space map with the heap, also in redo', () => {
+    const d = disk();
+    const s = start(d);
+    addPages(s, 10, 5);
+    const vm = new VisibilityMap(s.pool);
+    const fsm = new FreeSpaceMap(s.pool);
+    for (let b = 0; b < 10; b++) {
+      vm.set(REL, b, VISIBILITYMAP_ALL_VISIBLE, s.wal.endLsn);
+      fsm.recordFreeSpace(REL, b, 4000);
+    }
+    fsm.vacuum(REL);
+    s.checkpointer.checkpoint();
+    truncateRelation(s.inserter, REL, 4);
+    expect(vm.count(REL)).toEqual({ allVisible: 4, allFrozen: 0 });
+    expect(fsm.getFreeSpace(REL, 7)).toBe(0);
+    expect(fsm.getPageWithFreeSpace(REL, 3000)).toBeLessThan(4);
+    s.wal.flushSync();
+    crash(d);
+    const r = start(d);
+    expect(new VisibilityMap(r.pool).count(REL)).toEqual({ allVisible: 4, allFrozen: 0 });
+    expect(new VisibilityMap(r.pool).getStatus(REL, 8)).toBe(0);
   });
 
   it('tolerates changes to blocks that a later truncation removed', () => {

@@ -37,6 +37,15 @@ export {
   ERRCODE_WRONG_OBJECT_TYPE,
   StorageError,
 } from './internal/errors.js';
+export {
+  FreeSpaceMap,
+  FSM_CAT_STEP,
+  fsmSpaceAvailToCat,
+  fsmSpaceCatToAvail,
+  fsmSpaceNeededToCat,
+  MAX_FSM_REQUEST_SIZE,
+} from './internal/fsm.js';
+export type { MapStats } from './internal/fsm-vm-readbuf.js';
 export { type RecoveryOptions, type RecoveryResult, recover } from './internal/recovery.js';
 export { type RedoAction, type RedoBlock, RedoContext } from './internal/redo.js';
 export {
@@ -78,4 +87,12 @@ export {
   XLOG_SMGR_FPI,
   XLOG_SMGR_TRUNCATE,
 } from './internal/storage-rmgr.js';
+export {
+  HEAPBLOCKS_PER_PAGE,
+  VISIBILITYMAP_ALL_FROZEN,
+  VISIBILITYMAP_ALL_VISIBLE,
+  VISIBILITYMAP_VALID_BITS,
+  type VisibilityCounts,
+  VisibilityMap,
+} from './internal/vm.js';
 export { type BufferChange, type LoggedChange, XLogInserter } from './internal/xlog-insert.js';

@@ -16,6 +16,9 @@ export {
   demoSet,
   RM_DEMO_ID,
 } from './internal/demo-rmgr.js';
+export { checkFsmFork } from './internal/fsm.js';
+export type { MapViolation } from './internal/fsm-page.js';
+export { checkFsmPage } from './internal/fsm-page.js';
 export {
   type FaultyCall,
   type FaultyOp,
@@ -24,3 +27,4 @@ export {
   type SmgrCall,
 } from './internal/smgr-faulty.js';
 export { checkForkFiles } from './internal/smgr-file.js';
+export { checkVmPage } from './internal/vm.js';

@@ -1,7 +1,10 @@
 import { type ResourceManager, WalError, type WalRecord } from '@pg/wal';
 import type { BufferPool } from './buffer-pool.js';
+import { FreeSpaceMap } from './fsm.js';
 import type { RedoContext } from './redo.js';
 import { ForkNumber, isForkNumber, type RelFileLocator, relpath } from './relfile.js';
+import { INVALID_BLOCK_NUMBER } from './smgr-memory.js';
+import { VisibilityMap } from './vm.js';
 import type { XLogInserter } from './xlog-insert.js';
 
 /** PostgreSQL's RM_SMGR_ID. */
@@ -80,21 +83,36 @@ export function truncateRelation(
   applyTruncate(inserter.pool, rel, nblocks, forks);
 }
 
+/**
+ * Cuts the forks (smgr_redo's and RelationTruncate's shared part): the main
+ * fork to `nblocks` blocks; the free space map and the visibility map to
+ * what they need for `nblocks` heap blocks, after clearing the entries of
+ * the removed heap blocks in the last page they keep
+ * (FreeSpaceMapPrepareTruncateRel, visibilitymap_prepare_truncate); then the
+ * FSM's upper levels forget the removed space.
+ */
 function applyTruncate(
   pool: BufferPool,
   rel: RelFileLocator,
   nblocks: number,
   forks: number,
 ): void {
-  const list: ForkNumber[] = [];
-  if (forks & SMGR_TRUNCATE_HEAP) list.push(ForkNumber.main);
-  if (forks & SMGR_TRUNCATE_FSM) list.push(ForkNumber.fsm);
-  if (forks & SMGR_TRUNCATE_VM) list.push(ForkNumber.vm);
-  for (const fork of list) {
-    pool.dropRelation(rel, fork, nblocks);
-    if (pool.smgr.exists(rel, fork) && pool.smgr.nblocks(rel, fork) > nblocks) {
-      pool.smgr.truncate(rel, fork, nblocks);
+  const cut = (fork: ForkNumber, keep: number) => {
+    pool.dropRelation(rel, fork, keep);
+    if (pool.smgr.exists(rel, fork) && pool.smgr.nblocks(rel, fork) > keep) {
+      pool.smgr.truncate(rel, fork, keep);
     }
+  };
+  if (forks & SMGR_TRUNCATE_HEAP) cut(ForkNumber.main, nblocks);
+  if (forks & SMGR_TRUNCATE_FSM) {
+    const fsm = new FreeSpaceMap(pool);
+    const keep = fsm.prepareTruncate(rel, nblocks);
+    if (keep !== INVALID_BLOCK_NUMBER) cut(ForkNumber.fsm, keep);
+    if (pool.smgr.exists(rel, ForkNumber.fsm)) fsm.vacuumRange(rel, nblocks);
+  }
+  if (forks & SMGR_TRUNCATE_VM) {
+    const keep = new VisibilityMap(pool).prepareTruncate(rel, nblocks);
+    if (keep !== INVALID_BLOCK_NUMBER) cut(ForkNumber.vm, keep);
   }
 }
 
