@@ -1,8 +1,8 @@
 import {
   BackgroundWork,
   createFork,
-  FreeSpaceMap,
   ForkNumber,
+  FreeSpaceMap,
   logNewPages,
   MemoryControlStore,
   MemorySmgr,
