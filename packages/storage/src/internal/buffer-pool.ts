@@ -266,8 +266,6 @@ export class BufferPool {
       }
     }
     this.install(id, e, fork, block);
-    this.refcount[id] = 1;
-    this.usage[id] = 1;
     return id;
   }
 
@@ -291,8 +289,6 @@ export class BufferPool {
     }
     this.stats.extends++;
     this.install(id, e, fork, block);
-    this.refcount[id] = 1;
-    this.usage[id] = 1;
     return id;
   }
 
@@ -510,7 +506,10 @@ export class BufferPool {
 
   // ---------------------------------------------------------- replacement
 
+  /** Maps a buffer to its new block, pinned once, usage count 1. */
   private install(id: number, e: RelEntry, fork: ForkNumber, block: number): void {
+    this.refcount[id] = 1;
+    this.usage[id] = 1;
     this.tagRel[id] = e;
     this.tagFork[id] = fork;
     this.tagBlock[id] = block;
