@@ -14,6 +14,8 @@ export interface KeyType<T = unknown> {
   readonly len: number;
   readonly byVal: boolean;
   readonly align: 'c' | 's' | 'i' | 'd';
+  /** typstorage: 'p' plain values are never given a short varlena header. */
+  readonly storage: 'p' | 'e' | 'm' | 'x';
   /** The default operator class's order (support function 1). */
   compare(a: T, b: T): number;
   /** The datum's bytes (payload only for varlena types). */
