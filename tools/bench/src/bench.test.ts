@@ -1,4 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import {
+  BTREE_SUBJECT,
+  btreeWorkloads,
+  permutation,
+  SORTED_BTREE,
+  SQLITE,
+} from './btree-workloads.js';
 import { parseArgs, run, selectWorkloads } from './cli.js';
 import {
   type MeasureConfig,
@@ -144,13 +151,18 @@ describe('WAL workloads', () => {
     expect(titles[0]).toBe('append 64-byte WAL records, memory storage');
     expect(titles.at(-1)).toBe('durable commits, file storage');
     expect(COMMITTERS).toEqual([16, 4, 1]);
-    expect(selectWorkloads({ page: true, wal: true, storage: false })).toHaveLength(
+    expect(selectWorkloads({ page: true, wal: true, storage: false, btree: false })).toHaveLength(
       7 + titles.length,
     );
-    expect(selectWorkloads({ page: false, wal: true, storage: false }).map((w) => w.title)).toEqual(
-      titles,
+    expect(
+      selectWorkloads({ page: false, wal: true, storage: false, btree: false }).map((w) => w.title),
+    ).toEqual(titles);
+    expect(selectWorkloads({ page: false, wal: false, storage: true, btree: false })).toHaveLength(
+      3,
     );
-    expect(selectWorkloads({ page: false, wal: false, storage: true })).toHaveLength(3);
+    expect(selectWorkloads({ page: false, wal: false, storage: false, btree: true })).toHaveLength(
+      5,
+    );
   });
 });
 
@@ -328,6 +340,7 @@ describe('command line', () => {
       page: true,
       wal: true,
       storage: true,
+      btree: true,
     });
     expect(parseArgs(['--', '--quick', '--json'])).toEqual({
       quick: true,
@@ -336,9 +349,16 @@ describe('command line', () => {
       page: true,
       wal: true,
       storage: true,
+      btree: true,
     });
     expect(parseArgs(['--wal'])).toMatchObject({ page: false, wal: true, storage: false });
     expect(parseArgs(['--storage'])).toMatchObject({ page: false, wal: false, storage: true });
+    expect(parseArgs(['--btree'])).toMatchObject({
+      page: false,
+      wal: false,
+      storage: false,
+      btree: true,
+    });
     expect(parseArgs(['--page', '--wal'])).toMatchObject({ page: true, wal: true });
     expect(() => parseArgs(['--fast'])).toThrow('unknown argument: --fast');
   });
@@ -349,6 +369,7 @@ describe('command line', () => {
     expect(await run(['--help'], out, err)).toBe(0);
     expect(out.chunks.join('')).toContain('--quick');
     expect(out.chunks.join('')).toContain('--wal');
+    expect(out.chunks.join('')).toContain('--btree');
     expect(await run(['--nope'], out, err)).toBe(2);
     expect(err.chunks.join('')).toContain('unknown argument: --nope');
   });
@@ -365,5 +386,39 @@ describe('buffer pool workloads', () => {
       }
     }
     expect(Number.isFinite(storageSink())).toBe(true);
+  });
+});
+
+describe('B-tree workloads', () => {
+  it('run every variant on small indexes, @pg/btree first, against sorted-btree and SQLite', () => {
+    // 600 keys: full insert indexes start over within a few batches, and
+    // lookups and range scans check every variant's answers while being made.
+    const workloads = btreeWorkloads({ keys: 600, buildKeys: 500 });
+    expect(workloads.map((w) => w.title)).toEqual([
+      'B-tree sequential inserts',
+      'B-tree random inserts',
+      'B-tree point lookups',
+      'B-tree range scans',
+      'B-tree bulk build',
+    ]);
+    for (const { make } of workloads) {
+      const w = make();
+      try {
+        expect(w.variants.map((v) => v.name)).toEqual([BTREE_SUBJECT, SORTED_BTREE, SQLITE]);
+        for (const v of w.variants) {
+          if (!('batch' in v)) throw new Error(`${v.name} has no batch`);
+          for (let i = 0; i < 4; i++) expect(v.batch()).toBeGreaterThan(0);
+        }
+      } finally {
+        w.dispose?.();
+      }
+    }
+  });
+
+  it('shuffle keys with a fixed permutation', () => {
+    const p = permutation(1000);
+    expect([...p].sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(permutation(1000)).toEqual(p);
+    expect(p.slice(0, 10)).not.toEqual(Int32Array.from({ length: 10 }, (_, i) => i));
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The command line: `node dist/main.js [--quick] [--json] [--page] [--wal] [--storage]`.
+ * The command line: `node dist/main.js [--quick] [--json] [--page] [--wal] [--storage] [--btree]`.
  */
+import { btreeWorkloads } from './btree-workloads.js';
 import {
   FULL_CONFIG,
   measureWorkload,
@@ -21,14 +22,15 @@ import { storageWorkloads } from './storage-workloads.js';
 import { walWorkloads } from './wal-workloads.js';
 import { defaultWorkloads, sinkValue } from './workloads.js';
 
-export const USAGE = `usage: pnpm bench [--quick] [--json] [--page] [--wal] [--storage]
-       node tools/bench/dist/main.js [--quick] [--json] [--page] [--wal] [--storage]
+export const USAGE = `usage: pnpm bench [--quick] [--json] [--page] [--wal] [--storage] [--btree]
+       node tools/bench/dist/main.js [--quick] [--json] [--page] [--wal] [--storage] [--btree]
 
   --quick  far fewer and shorter rounds (a smoke run; the numbers are rough)
   --json   print the results as JSON on stdout instead of the chart and table
   --page   only the @pg/page workloads
   --wal    only the @pg/wal workloads (appends, durable commits)
   --storage  only the @pg/storage workloads (buffer hits and misses)
+  --btree  only the @pg/btree workloads (inserts, lookups, range scans, bulk build)
   --help   this text
 
 Progress goes to stderr; results to stdout.`;
@@ -37,12 +39,14 @@ export interface Options {
   readonly quick: boolean;
   readonly json: boolean;
   readonly help: boolean;
-  /** Run the @pg/page workloads (both groups run when neither --page nor --wal is given). */
+  /** Run the @pg/page workloads (every group runs when no group flag is given). */
   readonly page: boolean;
   /** Run the @pg/wal workloads. */
   readonly wal: boolean;
   /** Run the @pg/storage workloads. */
   readonly storage: boolean;
+  /** Run the @pg/btree workloads. */
+  readonly btree: boolean;
 }
 
 /** The options in `argv` (without node and the script); throws on anything unknown. */
@@ -53,28 +57,31 @@ export function parseArgs(argv: readonly string[]): Options {
   let page = false;
   let wal = false;
   let storage = false;
+  let btree = false;
   for (const arg of argv) {
     if (arg === '--quick') quick = true;
     else if (arg === '--json') json = true;
     else if (arg === '--page') page = true;
     else if (arg === '--wal') wal = true;
     else if (arg === '--storage') storage = true;
+    else if (arg === '--btree') btree = true;
     else if (arg === '--help' || arg === '-h') help = true;
     // `pnpm bench -- --quick` passes the `--` through.
     else if (arg !== '--') throw new Error(`unknown argument: ${arg}`);
   }
-  if (!page && !wal && !storage) page = wal = storage = true;
-  return { quick, json, help, page, wal, storage };
+  if (!page && !wal && !storage && !btree) page = wal = storage = btree = true;
+  return { quick, json, help, page, wal, storage, btree };
 }
 
-/** The workloads the options select, as factories: @pg/page's, @pg/wal's, then @pg/storage's. */
+/** The workloads the options select, as factories, in the order page, wal, storage, btree. */
 export function selectWorkloads(
-  options: Pick<Options, 'page' | 'wal' | 'storage'>,
+  options: Pick<Options, 'page' | 'wal' | 'storage' | 'btree'>,
 ): { readonly title: string; readonly make: () => Workload }[] {
   return [
     ...(options.page ? defaultWorkloads() : []),
     ...(options.wal ? walWorkloads() : []),
     ...(options.storage ? storageWorkloads() : []),
+    ...(options.btree ? btreeWorkloads() : []),
   ];
 }
 
