@@ -215,3 +215,90 @@ describe('B-tree (model-based)', () => {
     });
   }
 });
+
+describe('bulk build (model-based)', () => {
+  for (const config of CONFIGS) {
+    it(`builds what inserting would hold: ${config.name}`, () => {
+      const arb = fc.record({
+        entries: fc.array(config.value, { maxLength: 2500, size: 'max' }),
+        memory: fc.constantFrom(4 * 1024, 64 * 1024, 64 * 1024 * 1024),
+        after: opsArb(config),
+      });
+      fc.assert(
+        fc.property(arb, ({ entries, memory, after }) => {
+          const pool = new BufferPool({ smgr: new MemorySmgr(), sharedBuffers: 128 * 8192 });
+          const tree = BTree.create({
+            pool,
+            rel: REL,
+            descriptor: { name: 'built_idx', keys: config.keys },
+          });
+          const tuples = entries.map((values, i) => ({
+            tid: { block: 3000 + Math.floor(i / 100), offset: (i % 100) + 1 },
+            values,
+          }));
+          const r = tree.build(tuples, { memoryBytes: memory });
+          expect(r.indexTuples).toBe(entries.length);
+          expect(checkTree(tree)).toEqual([]);
+          const order = indexOrder(tree);
+          const model: Entry[] = tuples.map((t) => ({ values: t.values, tid: t.tid }));
+          expect(runScan(tree, [], false).map((e) => [e.values, e.tid])).toEqual(
+            [...model].sort(order).map((e) => [e.values, e.tid]),
+          );
+          // The built tree takes inserts, deletes and scans like any other.
+          for (const op of after.slice(0, 150)) {
+            if (op.kind === 'insert') {
+              if (model.some((e) => e.tid.block === op.tid.block && e.tid.offset === op.tid.offset))
+                continue;
+              tree.insert(op.values, op.tid);
+              model.push({ values: op.values, tid: op.tid });
+            } else if (op.kind === 'scan') {
+              const expected = model.filter((e) => matches(tree, e, op.keys)).sort(order);
+              if (op.backward) expected.reverse();
+              expect(runScan(tree, op.keys, op.backward).map((e) => [e.values, e.tid])).toEqual(
+                expected.map((e) => [e.values, e.tid]),
+              );
+            }
+          }
+          expect(checkTree(tree)).toEqual([]);
+        }),
+        { numRuns: Math.max(10, Math.ceil(RUNS / 20)) },
+      );
+    });
+  }
+
+  it('builds and maintains a tree of 200,000 keys, spilling the sort', () => {
+    const pool = new BufferPool({ smgr: new MemorySmgr(), sharedBuffers: 2048 * 8192 });
+    const tree = BTree.create({
+      pool,
+      rel: REL,
+      descriptor: { name: 'big_idx', keys: [{ name: 'k', type: int4 }] },
+    });
+    const N = 200_000;
+    const key = (i: number) => (i * 7919) % 50_000; // four entries per key
+    const tuples = Array.from({ length: N }, (_, i) => ({
+      tid: { block: Math.floor(i / 100), offset: (i % 100) + 1 },
+      values: [key(i)],
+    }));
+    tree.build(tuples, { memoryBytes: 1024 * 1024 });
+    expect(checkTree(tree)).toEqual([]);
+    expect(tree.meta().level).toBeGreaterThanOrEqual(1);
+    for (let i = N; i < N + 20_000; i++)
+      tree.insert([key(i)], { block: Math.floor(i / 100), offset: (i % 100) + 1 });
+    const dead = (t: Tid) => t.offset % 3 === 0;
+    tree.bulkDelete(dead);
+    expect(checkTree(tree)).toEqual([]);
+    const scan = tree.beginScan();
+    scan.rescan([scanKey(1, Strategy.equal, 1234)]);
+    let n = 0;
+    for (let r = scan.next(); r !== null; r = scan.next()) {
+      expect(r.values).toEqual([1234]);
+      expect(dead(r.tid)).toBe(false);
+      n++;
+    }
+    let expected = 0;
+    for (let i = 0; i < N + 20_000; i++)
+      if (key(i) === 1234 && !dead({ block: Math.floor(i / 100), offset: (i % 100) + 1 }))
+        expected++;
+    expect(n).toBe(expected);
+  }, 60_000);
+});

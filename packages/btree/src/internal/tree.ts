@@ -33,10 +33,12 @@ import {
   ForkNumber,
   FreeSpaceMap,
   INVALID_BLOCK_NUMBER,
+  logNewPages,
   type RelFileLocator,
   type XLogInserter,
 } from '@pg/storage';
 import { defaultContext, SqlError } from '@pg/types';
+import { type BuildOptions, bulkBuild } from './build.js';
 import {
   BLCKSZ,
   BT_MAX_ITEM_SIZE,
@@ -134,7 +136,7 @@ interface Changed {
 }
 
 /** A pinned, exclusively locked page in the middle of an operation. */
-interface Held {
+export interface Held {
   readonly buffer: number;
   readonly block: number;
   readonly page: Page;
@@ -938,16 +940,57 @@ export class BTree implements IndexAccessMethod {
 
   // ------------------------------------------------------------ build, vacuum
 
-  build(tuples: Iterable<IndexBuildTuple>): IndexBuildResult {
-    let heapTuples = 0;
-    let indexTuples = 0;
-    for (const t of tuples) {
-      heapTuples++;
-      if (t.alive === false) continue;
-      this.insert(t.values, t.tid, { unique: 'no' });
-      indexTuples++;
+  /**
+   * ambuild on an empty index: sorts the entries (spilling past
+   * maintenance_work_mem) and writes the tree bottom-up (nbtsort.c). A
+   * unique index refuses duplicate live keys (23505) after the sort.
+   */
+  build(tuples: Iterable<IndexBuildTuple>, options: BuildOptions = {}): IndexBuildResult {
+    if (this.meta().root !== P_NONE) throw new Error(`index "${this.shape.name}" is not empty`);
+    const result = bulkBuild(this, tuples, options);
+    if (this.shape.unique) this.checkBuiltUnique();
+    return result;
+  }
+
+  /** After a unique build: adjacent equal keys with non-null columns are duplicates (_bt_spool's check). */
+  private checkBuiltUnique(): void {
+    const scan = this.beginScan();
+    scan.rescan([]);
+    let prev: readonly unknown[] | null = null;
+    for (let r = scan.next(); r !== null; r = scan.next()) {
+      const keys = r.values!.slice(0, this.shape.nkeys);
+      const hasNull = keys.some((v) => v === null || v === undefined);
+      if (prev && (!hasNull || this.shape.nullsNotDistinct) && this.shape.equalKeys(prev, keys)) {
+        scan.end();
+        throw uniqueViolation(this.shape, keys);
+      }
+      prev = keys;
     }
-    return { heapTuples, indexTuples };
+    scan.end();
+  }
+
+  /** @internal For the bulk build: reserves a new block at the end of the index. */
+  allocBlock(): number {
+    const buffer = this.pool.extend(this.rel, main);
+    const block = this.pool.blockNumber(buffer);
+    this.pool.release(buffer);
+    return block;
+  }
+
+  /** @internal For the bulk build: a block pinned and exclusively locked. */
+  holdBlock(block: number): Held {
+    return this.hold(block);
+  }
+
+  /** @internal */
+  releaseHeld(h: Held): void {
+    this.release(h);
+  }
+
+  /** @internal For the bulk build: logs whole pages as images (log_newpage), or marks them dirty. */
+  logPages(buffers: readonly number[]): void {
+    if (this.inserter) logNewPages(this.inserter, buffers);
+    else for (const b of buffers) this.pool.markDirty(b);
   }
 
   bulkDelete(callback: BulkDeleteCallback, stats?: IndexBulkDeleteResult): IndexBulkDeleteResult {
