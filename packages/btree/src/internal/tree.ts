@@ -307,8 +307,22 @@ export class BTree implements IndexAccessMethod {
   // ---------------------------------------------------------------- metapage
 
   meta(): BTMeta {
-    return readMeta(this.readCopy(BTREE_METAPAGE));
+    const m = readMeta(this.readCopy(BTREE_METAPAGE));
+    this.cachedRoot = m.root === P_NONE ? null : m.root;
+    return m;
   }
+
+  /**
+   * The root to descend from, cached as PostgreSQL caches the metapage in
+   * the relcache. A stale root is still a page of the tree: descending from
+   * it moves right where needed, and a split of it that finds no parent on
+   * its stack looks the parent up afresh.
+   */
+  private rootBlock(): number {
+    return this.cachedRoot ?? this.meta().root;
+  }
+
+  private cachedRoot: number | null = null;
 
   // ------------------------------------------------------------------ search
 
@@ -356,10 +370,10 @@ export class BTree implements IndexAccessMethod {
    * deleted pages. Returns the leaf, held, and the path.
    */
   private descend(key: InsertionKey): { leaf: Held; stack: StackEntry[] } | null {
-    const meta = this.meta();
-    if (meta.root === P_NONE) return null;
+    const root = this.rootBlock();
+    if (root === P_NONE) return null;
     const stack: StackEntry[] = [];
-    let h = this.hold(meta.root);
+    let h = this.hold(root);
     for (;;) {
       h = this.moveRight(key, h);
       if (isLeaf(h.bytes)) return { leaf: h, stack };
@@ -385,9 +399,9 @@ export class BTree implements IndexAccessMethod {
 
   /** The leftmost (or rightmost) leaf's block, or P_NONE for an empty tree (_bt_get_endpoint). */
   endpoint(rightmost: boolean): number {
-    const meta = this.meta();
-    if (meta.root === P_NONE) return P_NONE;
-    let block = meta.root;
+    const root = this.rootBlock();
+    if (root === P_NONE) return P_NONE;
+    let block = root;
     for (;;) {
       let bytes = this.readCopy(block);
       while (isIgnored(bytes) || (rightmost && !isRightmost(bytes))) {
@@ -702,12 +716,13 @@ export class BTree implements IndexAccessMethod {
    */
   private splitAndInsert(
     h: Held,
-    stack: StackEntry[],
+    stackIn: StackEntry[],
     off: number,
     newItem: Uint8Array,
     changed: Changed[],
     info: number,
   ): void {
+    let stack = stackIn;
     const bytes = h.bytes;
     const leaf = isLeaf(bytes);
     const o = readOpaque(bytes);
@@ -755,7 +770,21 @@ export class BTree implements IndexAccessMethod {
     this.stats.splits++;
     const downlinkItem = withDownlink(leftHighKey, right.block);
     const held = [h, right, ...siblings];
-    if (wasRoot || stack.length === 0) {
+    if (!wasRoot && stack.length === 0) {
+      // Descended from a cached root that has since split: find this page's parent afresh.
+      const parentEntry = this.descendTo(
+        {
+          values: this.shape.keys(leftHighKey),
+          scantid: pivotHeapTid(leftHighKey),
+          nextkey: false,
+          pivotsearch: true,
+        },
+        h.block,
+        true,
+      );
+      if (parentEntry) stack = [parentEntry];
+    }
+    if (stack.length === 0) {
       held.push(...this.newRoot(h.block, right.block, leftHighKey, o.level + 1, changed));
       this.log(info, changed);
     } else {
@@ -1041,6 +1070,8 @@ export class BTree implements IndexAccessMethod {
         out.pagesDeleted++;
       }
     }
+    // IndexFreeSpaceMapVacuum: make the recorded free pages visible to searches.
+    if (out.pagesFree > 0) this.fsm.vacuum(this.rel);
     return out;
   }
 
@@ -1124,10 +1155,10 @@ export class BTree implements IndexAccessMethod {
   }
 
   /** The stack entry of the parent of `block` on a descent with `key`, or null if `block` is the root. */
-  private descendTo(key: InsertionKey, block: number): StackEntry | null {
-    const meta = this.meta();
-    if (meta.root === P_NONE || meta.root === block) return null;
-    let h = this.hold(meta.root);
+  private descendTo(key: InsertionKey, block: number, fresh = false): StackEntry | null {
+    const root = fresh ? this.meta().root : this.rootBlock();
+    if (root === P_NONE || root === block) return null;
+    let h = this.hold(root);
     let last: StackEntry | null = null;
     for (;;) {
       h = this.moveRight(key, h);
