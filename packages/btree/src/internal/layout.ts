@@ -353,7 +353,7 @@ export function deformTuple(
   const bitmap = hasNulls
     ? t.subarray(SIZE_OF_INDEX_TUPLE, SIZE_OF_INDEX_TUPLE + SIZE_OF_INDEX_NULL_BITMAP)
     : undefined;
-  return decodeRow(types.slice(0, natts), t.subarray(hoff, end), bitmap);
+  return decodeRow(types, t.subarray(hoff, end), bitmap, natts);
 }
 
 /** Sets t_info's size bits, keeping the flags. */

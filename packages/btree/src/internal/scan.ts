@@ -173,11 +173,10 @@ export class BTScan implements IndexScan {
       if (block === P_NONE) return null;
       return this.readPage(block, direction, null);
     }
-    const found = this.tree.findLeaf(start);
-    if (!found) return null;
     // Forward: from the first item ≥ (or >) the key. Backward: from the item before it.
-    const offset = direction === 'forward' ? found.offset : found.offset - 1;
-    return this.readPage(found.block, direction, offset, found.bytes);
+    return this.tree.findLeaf(start, (block, offset, bytes) =>
+      this.readPage(block, direction, direction === 'forward' ? offset : offset - 1, bytes),
+    );
   }
 
   /**
@@ -250,9 +249,12 @@ export class BTScan implements IndexScan {
     let b = block;
     for (;;) {
       if (b === P_NONE) return null;
-      const bytes = this.tree.readCopy(b);
-      if (!isIgnored(bytes)) return this.readPage(b, 'forward', null, bytes);
-      b = opaqueNext(bytes);
+      const from = b;
+      const r = this.tree.withPage(from, (bytes) =>
+        isIgnored(bytes) ? opaqueNext(bytes) : this.readPage(from, 'forward', null, bytes),
+      );
+      if (typeof r !== 'number') return r;
+      b = r;
     }
   }
 

@@ -415,15 +415,34 @@ export class BTree implements IndexAccessMethod {
     }
   }
 
-  /** Descends for a scan and returns the leaf block and the offset binsrch finds there (null: empty index). */
-  findLeaf(key: InsertionKey): { block: number; offset: number; bytes: Uint8Array } | null {
+  /**
+   * Descends for a scan and hands `visit` the leaf, the offset binsrch finds
+   * there and the page's bytes (valid only during the call: the page is
+   * locked then). Null for an empty index.
+   */
+  findLeaf<T>(
+    key: InsertionKey,
+    visit: (block: number, offset: number, bytes: Uint8Array) => T,
+  ): T | null {
     const found = this.descend(key);
     if (!found) return null;
     const { leaf } = found;
-    const offset = this.binsrch(key, leaf.bytes, leaf.page);
-    const bytes = leaf.bytes.slice();
-    this.release(leaf);
-    return { block: leaf.block, offset, bytes };
+    try {
+      return visit(leaf.block, this.binsrch(key, leaf.bytes, leaf.page), leaf.bytes);
+    } finally {
+      this.release(leaf);
+    }
+  }
+
+  /** Hands `visit` a page's bytes under a share lock, without copying them. */
+  withPage<T>(block: number, visit: (bytes: Uint8Array) => T): T {
+    const buffer = this.pool.readBuffer(this.rel, main, block);
+    this.pool.lock(buffer, 'share');
+    try {
+      return visit(this.pool.bytes(buffer));
+    } finally {
+      this.pool.unlockRelease(buffer);
+    }
   }
 
   // ------------------------------------------------------------------ insert

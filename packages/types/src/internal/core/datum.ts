@@ -138,31 +138,36 @@ export function encodeRow(types: readonly AnyPgType[], values: readonly unknown[
   return { data, nullBitmap: hasNulls ? bitmap : undefined, hasVarWidth };
 }
 
-/** heap_deform_tuple: the inverse of encodeRow. */
+/**
+ * heap_deform_tuple: the inverse of encodeRow, for the first `count`
+ * attributes (all by default; an index's truncated pivot has fewer).
+ */
 export function decodeRow(
   types: readonly AnyPgType[],
   data: Uint8Array,
   nullBitmap: Uint8Array | undefined,
+  count = types.length,
 ): unknown[] {
-  const out: unknown[] = [];
+  const out: unknown[] = new Array(count);
   let offset = 0;
-  types.forEach((type, i) => {
+  for (let i = 0; i < count; i++) {
+    const type = types[i]!;
     if (nullBitmap && ((nullBitmap[i >> 3] ?? 0) & (1 << (i & 7))) === 0) {
-      out.push(null);
-      return;
+      out[i] = null;
+      continue;
     }
     if (type.len > 0) {
       offset = alignOffset(offset, type.align);
       if (offset + type.len > data.length) throw badBinary('attribute past the end of the tuple');
-      out.push(type.decode(data.subarray(offset, offset + type.len)));
+      out[i] = type.decode(data.subarray(offset, offset + type.len));
       offset += type.len;
-      return;
+      continue;
     }
     // att_align_pointer: a nonzero byte here starts a short varlena; zero is padding.
     if (data[offset] === 0) offset = alignOffset(offset, type.align);
     const { payload, size } = readVarlena(data, offset);
-    out.push(type.decode(payload));
+    out[i] = type.decode(payload);
     offset += size;
-  });
+  }
   return out;
 }

@@ -6,7 +6,7 @@
 import { hashInt32 } from '../core/hash.js';
 import { TypeOid } from '../core/oids.js';
 import type { PgType } from '../core/type.js';
-import { le, readWhole, view, WireWriter } from '../core/wire.js';
+import { le, readWhole, WireWriter } from '../core/wire.js';
 import { parseInteger } from './int4.js';
 
 export const int2Type: PgType<number> = {
@@ -26,7 +26,7 @@ export const int2Type: PgType<number> = {
   send: (v) => new WireWriter().int16(v).done(),
   receive: (bytes) => readWhole(bytes, (r) => r.int16()),
   encode: (v) => le(2, (d) => d.setInt16(0, v, true)),
-  decode: (bytes) => view(bytes).getInt16(0, true),
+  decode: (bytes) => ((bytes[0]! | (bytes[1]! << 8)) << 16) >> 16,
   compare: (a, b) => a - b,
   hash: hashInt32,
 };

@@ -8,7 +8,7 @@ import { invalidInput, outOfRangeInput } from '../core/errors.js';
 import { hashInt32 } from '../core/hash.js';
 import { TypeOid } from '../core/oids.js';
 import type { PgType } from '../core/type.js';
-import { le, readWhole, view, WireWriter } from '../core/wire.js';
+import { le, readWhole, WireWriter } from '../core/wire.js';
 
 const OID = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)/;
 const TRAILING_SPACE = /^[ \t\n\v\f\r]*$/;
@@ -44,7 +44,7 @@ export const oidType: PgType<number> = {
   send: (v) => new WireWriter().uint32(v).done(),
   receive: (bytes) => readWhole(bytes, (r) => r.uint32()),
   encode: (v) => le(4, (d) => d.setUint32(0, v, true)),
-  decode: (bytes) => view(bytes).getUint32(0, true),
+  decode: (bytes) => (bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24)) >>> 0,
   compare: (a, b) => a - b,
   hash: (v) => hashInt32(v | 0),
 };
