@@ -145,7 +145,7 @@ describe('scans', () => {
         scan.next('backward'),
         scan.next('backward'),
         scan.next('backward'),
-      ].map((r) => r?.values![0] ?? null),
+      ].map((r) => (r === null ? null : r.values![0])),
     ).toEqual([102, 101, 100, null]);
   });
 
