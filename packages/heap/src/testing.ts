@@ -1,0 +1,5 @@
+/**
+ * Test-only helpers: the heap tuple invariant checker (T1..T9), for this
+ * package's property tests and for packages that write heap tuples.
+ */
+export { checkHeapTuple, type TupleViolation } from './internal/tuple-check.js';

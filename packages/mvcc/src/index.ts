@@ -1,0 +1,80 @@
+export {
+  CLOG_XACTS_PER_PAGE,
+  Clog,
+  type ClogOptions,
+  clogPageStatus,
+  clogSegmentName,
+  SLRU_PAGES_PER_SEGMENT,
+  statusName,
+  TRANSACTION_STATUS_ABORTED,
+  TRANSACTION_STATUS_COMMITTED,
+  TRANSACTION_STATUS_IN_PROGRESS,
+  TRANSACTION_STATUS_SUB_COMMITTED,
+  transactionIdToPage,
+  type XidStatus,
+} from './internal/clog.js';
+export { FileSlruStore, MemorySlruStore, type SlruStore } from './internal/clog-store.js';
+export { SubTrans } from './internal/clog-subtrans.js';
+export {
+  redoXactAbort,
+  redoXactCommit,
+  type TransactionLog,
+  Transam,
+  type XactStatusRecord,
+} from './internal/clog-transam.js';
+export {
+  type AcquireOptions,
+  DEFAULT_DEADLOCK_TIMEOUT_MS,
+  deadlockDetail,
+  ERRCODE_LOCK_NOT_AVAILABLE,
+  ERRCODE_QUERY_CANCELED,
+  ERRCODE_T_R_DEADLOCK_DETECTED,
+  LockManager,
+  type LockManagerOptions,
+  type LockStatusRow,
+} from './internal/lock.js';
+export { type LockClock, ManualClock, systemClock } from './internal/lock-clock.js';
+export type { DeadlockStep } from './internal/lock-deadlock.js';
+export {
+  advisoryLockTag,
+  advisoryLockTag2,
+  describeLockTag,
+  isLockMode,
+  LOCK_CONFLICTS,
+  LOCK_MODES,
+  LockMode,
+  type LockTag,
+  lockModeFromSql,
+  lockModeName,
+  lockModeSqlName,
+  lockModesConflict,
+  lockTagKey,
+  relationLockTag,
+  transactionLockTag,
+  tupleLockTag,
+} from './internal/lock-modes.js';
+export {
+  type CommandId,
+  FIRST_COMMAND_ID,
+  formatSnapshot,
+  INVALID_COMMAND_ID,
+  parseSnapshot,
+  type Snapshot,
+  type SnapshotText,
+  xidInMVCCSnapshot,
+} from './internal/snapshot.js';
+export {
+  initialLatestCompletedXid,
+  PGPROC_MAX_CACHED_SUBXIDS,
+  ProcArray,
+  type ProcArrayOptions,
+} from './internal/snapshot-procarray.js';
+export * from './internal/visibility.js';
+export { ComboCids } from './internal/visibility-combocid.js';
+export * from './internal/xid.js';
+export {
+  ERRCODE_FEATURE_NOT_SUPPORTED,
+  ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+  MvccError,
+  type MvccNotice,
+} from './internal/xid-errors.js';
