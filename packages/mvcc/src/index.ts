@@ -71,6 +71,32 @@ export {
 } from './internal/snapshot-procarray.js';
 export * from './internal/visibility.js';
 export { ComboCids } from './internal/visibility-combocid.js';
+export {
+  ERRCODE_ACTIVE_SQL_TRANSACTION,
+  ERRCODE_IN_FAILED_SQL_TRANSACTION,
+  ERRCODE_NO_ACTIVE_SQL_TRANSACTION,
+  ERRCODE_S_E_INVALID_SPECIFICATION,
+  type IsolationLevel,
+  TransactionManager,
+  type TransactionManagerOptions,
+  type XactOutcome,
+  type XactState,
+  type XactWal,
+} from './internal/xact.js';
+export {
+  type OpenedTransactions,
+  type OpenTransactionsOptions,
+  openTransactions,
+} from './internal/xact-startup.js';
+export {
+  decodeXactRecord,
+  encodeXactRecord,
+  RM_XACT_ID,
+  type XactRedoTarget,
+  XLOG_XACT_ABORT,
+  XLOG_XACT_COMMIT,
+  xactRmgr,
+} from './internal/xact-wal.js';
 export * from './internal/xid.js';
 export {
   ERRCODE_FEATURE_NOT_SUPPORTED,
