@@ -1,5 +1,27 @@
 export { MAX_HEAP_TUPLES_PER_PAGE } from '@pg/page';
 export {
+  Heap,
+  type HeapModifyResult,
+  type HeapOptions,
+  type HeapRow,
+  type HeapWriter,
+  type PruneResult,
+  satisfiesVacuum,
+  type VacuumStatus,
+} from './internal/heapam.js';
+export {
+  heapPageData,
+  heapRmgr,
+  RM_HEAP_ID,
+  XLH_ALL_VISIBLE_CLEARED,
+  XLOG_HEAP_DELETE,
+  XLOG_HEAP_HINT,
+  XLOG_HEAP_HOT_UPDATE,
+  XLOG_HEAP_INSERT,
+  XLOG_HEAP_PRUNE,
+  XLOG_HEAP_UPDATE,
+} from './internal/heapam-wal.js';
+export {
   type AttributeSpan,
   attributeSpans,
   bitmapLen,
