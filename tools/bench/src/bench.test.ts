@@ -8,6 +8,18 @@ import {
 } from './btree-workloads.js';
 import { parseArgs, run, selectWorkloads } from './cli.js';
 import {
+  HEAP_SUBJECT,
+  HOT_UPDATE,
+  heapUpdater,
+  heapWorkloads,
+  NON_HOT_UPDATE,
+  PGLZ_SUBJECT,
+  SQLITE_COUNT,
+  SQLITE_SCAN,
+  textLike,
+  ZLIB,
+} from './heap-workloads.js';
+import {
   type MeasureConfig,
   measureWorkload,
   median,
@@ -341,6 +353,7 @@ describe('command line', () => {
       wal: true,
       storage: true,
       btree: true,
+      heap: true,
     });
     expect(parseArgs(['--', '--quick', '--json'])).toEqual({
       quick: true,
@@ -350,6 +363,7 @@ describe('command line', () => {
       wal: true,
       storage: true,
       btree: true,
+      heap: true,
     });
     expect(parseArgs(['--wal'])).toMatchObject({ page: false, wal: true, storage: false });
     expect(parseArgs(['--storage'])).toMatchObject({ page: false, wal: false, storage: true });
@@ -359,6 +373,7 @@ describe('command line', () => {
       storage: false,
       btree: true,
     });
+    expect(parseArgs(['--heap'])).toMatchObject({ page: false, btree: false, heap: true });
     expect(parseArgs(['--page', '--wal'])).toMatchObject({ page: true, wal: true });
     expect(() => parseArgs(['--fast'])).toThrow('unknown argument: --fast');
   });
@@ -370,6 +385,7 @@ describe('command line', () => {
     expect(out.chunks.join('')).toContain('--quick');
     expect(out.chunks.join('')).toContain('--wal');
     expect(out.chunks.join('')).toContain('--btree');
+    expect(out.chunks.join('')).toContain('--heap');
     expect(await run(['--nope'], out, err)).toBe(2);
     expect(err.chunks.join('')).toContain('unknown argument: --nope');
   });
@@ -420,5 +436,67 @@ describe('B-tree workloads', () => {
     expect([...p].sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     expect(permutation(1000)).toEqual(p);
     expect(p.slice(0, 10)).not.toEqual(Int32Array.from({ length: 10 }, (_, i) => i));
+  });
+});
+
+describe('heap and TOAST workloads', () => {
+  it('run every variant on small tables, @pg/heap first, against SQLite and zlib', () => {
+    const workloads = heapWorkloads({
+      insertRows: 600,
+      updateRows: 300,
+      scanRows: 500,
+      textBytes: 16 * 1024,
+    });
+    expect(workloads.map((w) => w.title)).toEqual([
+      'heap inserts',
+      'heap HOT and non-HOT updates',
+      'heap sequential scans',
+      'pglz compression',
+      'pglz decompression',
+    ]);
+    const names: string[][] = [];
+    for (const { make } of workloads) {
+      const w = make();
+      try {
+        names.push(w.variants.map((v) => v.name));
+        for (const v of w.variants) {
+          if (!('batch' in v)) throw new Error(`${v.name} has no batch`);
+          // Inserts start over after 600 rows, updates go round the 300 rows.
+          for (let i = 0; i < 4; i++) expect(v.batch()).toBeGreaterThan(0);
+        }
+      } finally {
+        w.dispose?.();
+      }
+    }
+    expect(names).toEqual([
+      [HEAP_SUBJECT, SQLITE],
+      [HOT_UPDATE, NON_HOT_UPDATE, SQLITE],
+      [HEAP_SUBJECT, SQLITE_SCAN, SQLITE_COUNT],
+      [PGLZ_SUBJECT, ZLIB],
+      [PGLZ_SUBJECT, ZLIB],
+    ]);
+    expect(
+      selectWorkloads({ page: false, wal: false, storage: false, btree: false, heap: true }),
+    ).toHaveLength(5);
+  });
+
+  it('updates a non-indexed column HOT and an indexed one not', () => {
+    const hot = heapUpdater(3000, true);
+    const cold = heapUpdater(3000, false);
+    for (let i = 0; i < 8; i++) {
+      hot.batch();
+      cold.batch();
+    }
+    expect(hot.hotUpdates()).toBe(8 * 256);
+    expect(cold.hotUpdates()).toBe(0);
+    // Pruning keeps the HOT table at its loaded size.
+    expect(hot.heap.nblocks()).toBe(heapUpdater(3000, true).heap.nblocks());
+  });
+
+  it('makes the same text-like bytes every time', () => {
+    const text = textLike(4096);
+    expect(text).toHaveLength(4096);
+    expect(textLike(4096)).toEqual(text);
+    expect(text.every((b) => b === 0x0a || (b >= 0x20 && b < 0x7f))).toBe(true);
   });
 });

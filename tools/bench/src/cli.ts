@@ -1,7 +1,8 @@
 /**
- * The command line: `node dist/main.js [--quick] [--json] [--page] [--wal] [--storage] [--btree]`.
+ * The command line: `node dist/main.js [--quick] [--json] [--page] [--wal] [--storage] [--btree] [--heap]`.
  */
 import { btreeWorkloads } from './btree-workloads.js';
+import { heapWorkloads } from './heap-workloads.js';
 import {
   FULL_CONFIG,
   measureWorkload,
@@ -22,8 +23,9 @@ import { storageWorkloads } from './storage-workloads.js';
 import { walWorkloads } from './wal-workloads.js';
 import { defaultWorkloads, sinkValue } from './workloads.js';
 
-export const USAGE = `usage: pnpm bench [--quick] [--json] [--page] [--wal] [--storage] [--btree]
+export const USAGE = `usage: pnpm bench [--quick] [--json] [--page] [--wal] [--storage] [--btree] [--heap]
        node tools/bench/dist/main.js [--quick] [--json] [--page] [--wal] [--storage] [--btree]
+                                     [--heap]
 
   --quick  far fewer and shorter rounds (a smoke run; the numbers are rough)
   --json   print the results as JSON on stdout instead of the chart and table
@@ -31,6 +33,7 @@ export const USAGE = `usage: pnpm bench [--quick] [--json] [--page] [--wal] [--s
   --wal    only the @pg/wal workloads (appends, durable commits)
   --storage  only the @pg/storage workloads (buffer hits and misses)
   --btree  only the @pg/btree workloads (inserts, lookups, range scans, bulk build)
+  --heap   only the @pg/heap and @pg/toast workloads (inserts, HOT updates, scans, pglz)
   --help   this text
 
 Progress goes to stderr; results to stdout.`;
@@ -47,6 +50,8 @@ export interface Options {
   readonly storage: boolean;
   /** Run the @pg/btree workloads. */
   readonly btree: boolean;
+  /** Run the @pg/heap and @pg/toast workloads. */
+  readonly heap: boolean;
 }
 
 /** The options in `argv` (without node and the script); throws on anything unknown. */
@@ -58,6 +63,7 @@ export function parseArgs(argv: readonly string[]): Options {
   let wal = false;
   let storage = false;
   let btree = false;
+  let heap = false;
   for (const arg of argv) {
     if (arg === '--quick') quick = true;
     else if (arg === '--json') json = true;
@@ -65,23 +71,25 @@ export function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--wal') wal = true;
     else if (arg === '--storage') storage = true;
     else if (arg === '--btree') btree = true;
+    else if (arg === '--heap') heap = true;
     else if (arg === '--help' || arg === '-h') help = true;
     // `pnpm bench -- --quick` passes the `--` through.
     else if (arg !== '--') throw new Error(`unknown argument: ${arg}`);
   }
-  if (!page && !wal && !storage && !btree) page = wal = storage = btree = true;
-  return { quick, json, help, page, wal, storage, btree };
+  if (!page && !wal && !storage && !btree && !heap) page = wal = storage = btree = heap = true;
+  return { quick, json, help, page, wal, storage, btree, heap };
 }
 
-/** The workloads the options select, as factories, in the order page, wal, storage, btree. */
+/** The workloads the options select, as factories, in the order page, wal, storage, btree, heap. */
 export function selectWorkloads(
-  options: Pick<Options, 'page' | 'wal' | 'storage' | 'btree'>,
+  options: Pick<Options, 'page' | 'wal' | 'storage' | 'btree'> & { readonly heap?: boolean },
 ): { readonly title: string; readonly make: () => Workload }[] {
   return [
     ...(options.page ? defaultWorkloads() : []),
     ...(options.wal ? walWorkloads() : []),
     ...(options.storage ? storageWorkloads() : []),
     ...(options.btree ? btreeWorkloads() : []),
+    ...(options.heap ? heapWorkloads() : []),
   ];
 }
 

@@ -76,7 +76,7 @@ export function megabytesPerSec(result: WorkloadResult, opsPerSec: number): numb
 export function renderHeader(report: Report): string {
   const { environment: e, config: c } = report;
   return [
-    '@pg/page and @pg/wal benchmarks: operations per second, and code under test ÷ baseline (higher is better)',
+    'pg-ts benchmarks: operations per second, and code under test ÷ baseline or peer (higher is better)',
     `node ${e.node} · ${e.platform} ${e.arch} · ${e.cpu} · ${e.cores} cores`,
     `${report.mode} mode: ${c.rounds} rounds of ${c.roundMs} ms per variant after ` +
       `${c.warmupMs} ms warm-up, median round`,

@@ -30,6 +30,7 @@
  */
 import { readTid, type Tid, writeTid } from '@pg/access';
 import { MAXIMUM_ALIGNOF, maxAlign } from '@pg/page';
+import { detoastInline, ToastError } from '@pg/toast';
 import { type AnyPgType, decodeRow, encodeRow, SqlError } from '@pg/types';
 
 // ------------------------------------------------------------------ offsets
@@ -348,9 +349,13 @@ export function readHeapTupleHeader(bytes: Uint8Array): HeapTupleHeader {
  * describes its columns (null for SQL NULL). A tuple with fewer attributes
  * than `types` (written before ALTER TABLE ADD COLUMN) reads NULL for the
  * missing ones; attributes beyond `types` are ignored, as PostgreSQL
- * ignores them. Corrupt bytes throw {@link HeapTupleError} (XX001); a
- * compressed or external (TOASTed) value throws 0A000, since reading one
- * needs @pg/toast.
+ * ignores them. A value compressed inline (VARATT_4B_C, pglz, as
+ * PostgreSQL stores a compressible value of a STORAGE MAIN or EXTENDED
+ * column) is decompressed through @pg/toast (heap_deform_tuple leaves it
+ * compressed; PostgreSQL detoasts it when the value is used: the value is
+ * the same). Corrupt bytes, a corrupt pglz stream included, throw
+ * {@link HeapTupleError} (XX001); an external toast pointer (out-of-line
+ * storage is not built yet) or an lz4-compressed value throws 0A000.
  */
 export function deformHeapTuple(types: readonly AnyPgType[], bytes: Uint8Array): unknown[] {
   const header = readHeapTupleHeader(bytes);
@@ -360,8 +365,9 @@ export function deformHeapTuple(types: readonly AnyPgType[], bytes: Uint8Array):
   try {
     values = decodeRow(types, data, header.nullBitmap, count);
   } catch (error) {
-    // Say which attribute and why, from a careful walk over the data.
-    throw explainBadData(types, data, header.nullBitmap, count, error);
+    // decodeRow refuses compressed values: decode those here, or say which
+    // attribute is bad and why, from a careful walk over the data.
+    values = decodeCompressedRow(types, data, header.nullBitmap, count, error);
   }
   for (let i = count; i < types.length; i++) values.push(null);
   return values;
@@ -449,6 +455,59 @@ export function attributeSpans(
   return out;
 }
 
+/**
+ * The values of a tuple some of whose attributes are compressed inline,
+ * decompressed; for any other tuple decodeRow refused, the error
+ * explainBadData gives. An external toast pointer is 0A000.
+ */
+function decodeCompressedRow(
+  types: readonly AnyPgType[],
+  data: Uint8Array,
+  nullBitmap: Uint8Array | undefined,
+  count: number,
+  error: unknown,
+): unknown[] {
+  // Throws HeapTupleError when a datum does not lie within the data.
+  const spans = attributeSpans(types, data, nullBitmap, count);
+  const external = spans.findIndex((s) => s !== null && s.varlena === 'external');
+  if (external >= 0) {
+    throw new SqlError(
+      '0A000',
+      `attribute ${external + 1} is an external (TOAST) value, which deformHeapTuple does not read: out-of-line storage is not built yet`,
+    );
+  }
+  if (!spans.some((s) => s !== null && s.varlena === 'compressed')) {
+    throw explainBadData(types, spans, data, error);
+  }
+  return spans.map((span, i) => {
+    if (span === null) return null;
+    const attnum = i + 1;
+    let payload: Uint8Array;
+    if (span.varlena === 'compressed') {
+      try {
+        payload = detoastInline(data.subarray(span.offset, span.offset + span.size));
+      } catch (toastError) {
+        if (toastError instanceof ToastError && toastError.code === '0A000') {
+          throw new SqlError('0A000', `attribute ${attnum}: ${toastError.message}`);
+        }
+        const reason = toastError instanceof Error ? toastError.message : String(toastError);
+        const detail =
+          toastError instanceof ToastError && toastError.detail ? `: ${toastError.detail}` : '';
+        throw new HeapTupleError({ kind: 'bad-data', attribute: attnum, reason: reason + detail });
+      }
+    } else {
+      const header = span.varlena === 'short' ? 1 : span.varlena === '4b' ? 4 : 0;
+      payload = data.subarray(span.offset + header, span.offset + span.size);
+    }
+    try {
+      return types[i]!.decode(payload);
+    } catch (decodeError) {
+      const reason = decodeError instanceof Error ? decodeError.message : String(decodeError);
+      throw new HeapTupleError({ kind: 'bad-data', attribute: attnum, reason });
+    }
+  });
+}
+
 function alignTo(offset: number, align: AnyPgType['align']): number {
   const a = align === 'd' ? 8 : align === 'i' ? 4 : align === 's' ? 2 : 1;
   return (offset + a - 1) & ~(a - 1);
@@ -456,27 +515,10 @@ function alignTo(offset: number, align: AnyPgType['align']): number {
 
 function explainBadData(
   types: readonly AnyPgType[],
+  spans: ReadonlyArray<AttributeSpan | null>,
   data: Uint8Array,
-  nullBitmap: Uint8Array | undefined,
-  count: number,
   error: unknown,
 ): Error {
-  let spans: Array<AttributeSpan | null>;
-  try {
-    spans = attributeSpans(types, data, nullBitmap, count);
-  } catch (walkError) {
-    if (walkError instanceof HeapTupleError) return walkError;
-    throw walkError;
-  }
-  const toasted = spans.findIndex(
-    (s) => s !== null && (s.varlena === 'compressed' || s.varlena === 'external'),
-  );
-  if (toasted >= 0) {
-    return new SqlError(
-      '0A000',
-      `attribute ${toasted + 1} is a ${spans[toasted]!.varlena} (TOAST) value, which deformHeapTuple does not read; @pg/toast does`,
-    );
-  }
   // Every datum is in bounds, so a type refused its own bytes: find which.
   for (let i = 0; i < spans.length; i++) {
     const span = spans[i];
