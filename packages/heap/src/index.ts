@@ -22,6 +22,13 @@ export {
   XLOG_HEAP_UPDATE,
 } from './internal/heapam-wal.js';
 export {
+  ERRCODE_T_R_SERIALIZATION_FAILURE,
+  type RowChange,
+  type RowPredicate,
+  SessionTable,
+  type SessionTableOptions,
+} from './internal/session.js';
+export {
   type AttributeSpan,
   attributeSpans,
   bitmapLen,
