@@ -29,6 +29,15 @@ export {
   type SessionTableOptions,
 } from './internal/session.js';
 export {
+  FIRST_NORMAL_OBJECT_ID,
+  type ToastedForm,
+  Toaster,
+  type ToasterOptions,
+  type ToastInput,
+  type ToastReader,
+  type ToastTupleResult,
+} from './internal/toaster.js';
+export {
   type AttributeSpan,
   attributeSpans,
   bitmapLen,
