@@ -98,6 +98,13 @@ export function openTransactions(options: OpenTransactionsOptions): OpenedTransa
   const storage = openStorage({
     ...options,
     rmgrs: [xactRmgr({ transam, xids }), ...(options.rmgrs ?? [])],
+    // Every replayed record's xid was handed out before the crash: the counter must
+    // move past it, or a new transaction would reuse an xid whose rows are on disk
+    // (AdvanceNextFullTransactionIdPastXid in PostgreSQL's redo loop).
+    onReplay: (record, lsn) => {
+      if (transactionIdIsNormal(record.xid)) xids.advancePastXid(record.xid);
+      options.onReplay?.(record, lsn);
+    },
     checkpointer: {
       ...options.checkpointer,
       counters: () => {

@@ -13,6 +13,7 @@ import {
   WalPanic,
   type WalProblem,
   WalReader,
+  type WalRecord,
   type WalStorage,
   XLOG_CHECKPOINT_ONLINE,
   XLOG_CHECKPOINT_SHUTDOWN,
@@ -31,6 +32,13 @@ export interface RecoveryOptions {
   readonly pool: BufferPool;
   /** Every resource manager whose records the WAL may hold. */
   readonly registry: RmgrRegistry<RedoContext>;
+  /**
+   * Called for every record before its redo, in WAL order: what the
+   * transaction manager needs to see of every record, such as moving the
+   * next transaction id past the record's xid (PostgreSQL's main redo loop
+   * calls AdvanceNextFullTransactionIdPastXid for each record).
+   */
+  readonly onRecord?: (record: WalRecord, lsn: Lsn) => void;
   /** Called every `progressEvery` records and at the end. */
   readonly onProgress?: (lsn: Lsn, records: number) => void;
   readonly progressEvery?: number;
@@ -150,6 +158,7 @@ export function recover(options: RecoveryOptions): RecoveryResult {
     ) {
       lastCheckpoint = decodeCheckPoint(r.record.data);
     }
+    options.onRecord?.(r.record, r.lsn);
     // isKnownRmgr made the reader stop at any record without a resource manager.
     options.registry.get(r.record.rmid)!.redo(r.record, r.lsn, ctx);
     records++;

@@ -6,6 +6,7 @@ import {
   DEFAULT_SEGMENT_SIZE,
   type ResourceManager,
   type RmgrRegistry,
+  type WalRecord,
   type WalStorage,
   WalWriter,
 } from '@pg/wal';
@@ -34,6 +35,8 @@ export interface OpenStorageOptions {
   readonly systemIdentifier?: bigint;
   readonly checkpointer?: Omit<CheckpointerOptions, 'inserter' | 'control' | 'initialControl'>;
   readonly onRecoveryProgress?: (lsn: bigint, records: number) => void;
+  /** Told about every record recovery replays, before its redo (see RecoveryOptions.onRecord). */
+  readonly onReplay?: (record: WalRecord, lsn: bigint) => void;
 }
 
 /** A started storage layer: WAL, pool, logging and checkpoints, ready for work. */
@@ -124,6 +127,7 @@ export function openStorage(options: OpenStorageOptions): OpenedStorage {
       pool,
       registry,
       ...(options.onRecoveryProgress ? { onProgress: options.onRecoveryProgress } : {}),
+      ...(options.onReplay ? { onRecord: options.onReplay } : {}),
     });
     recovery = rec;
     control = { ...control, checkPointCopy: rec.lastCheckpoint };
