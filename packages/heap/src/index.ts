@@ -22,6 +22,22 @@ export {
   XLOG_HEAP_UPDATE,
 } from './internal/heapam-wal.js';
 export {
+  ERRCODE_FEATURE_NOT_SUPPORTED,
+  ERRCODE_LOCK_NOT_AVAILABLE,
+  heapLockTuple,
+  heldLockMode,
+  type LockRowsOptions,
+  type LockTupleResult,
+  lockInfomaskBits,
+  RowLocker,
+  type RowLockerOptions,
+  type RowLockStrength,
+  rowLockClause,
+  rowLockOf,
+  tupleLockConflicts,
+  XLOG_HEAP_LOCK,
+} from './internal/rowlock.js';
+export {
   ERRCODE_T_R_SERIALIZATION_FAILURE,
   type RowChange,
   type RowPredicate,

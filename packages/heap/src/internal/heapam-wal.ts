@@ -53,6 +53,8 @@ const NAMES: Record<number, string> = {
   [XLOG_HEAP_HINT]: 'FPI_FOR_HINT',
   [XLOG_HEAP_HOT_UPDATE]: 'HOT_UPDATE',
   [XLOG_HEAP_PRUNE]: 'PRUNE',
+  // XLOG_HEAP_LOCK, logged by rowlock.ts.
+  96: 'LOCK',
 };
 
 /** Block data: the page's whole contents without the hole between pd_lower and pd_upper. */

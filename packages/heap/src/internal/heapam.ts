@@ -471,6 +471,15 @@ export class Heap {
     );
     this.setHintBits(buffer, item, r.setHints);
     if (r.result === TM_Result.Ok) return { buffer, page, item };
+    // A row this transaction only locked (SELECT ... FOR UPDATE, then UPDATE): the lock is
+    // ours, so nothing to wait for; the change replaces it (heap_update's "locked by us").
+    if (
+      r.result === TM_Result.BeingModified &&
+      xmaxIsLockedOnly(h.infomask) &&
+      w.ctx.isCurrentTransactionId(h.xmax)
+    ) {
+      return { buffer, page, item };
+    }
     const fail: HeapModifyResult = {
       result: r.result,
       ctid: tupleCtid(item),
