@@ -88,6 +88,6 @@ describe('row lock WAL', () => {
     });
     const replayed = again.heap.readCopy(0);
     expect(Buffer.from(replayed.subarray(24)).equals(Buffer.from(live.subarray(24)))).toBe(true);
-    expect(heapRmgr.describe?.({ info: XLOG_HEAP_LOCK, blocks: [] } as never)).toContain('0x60');
+    expect(heapRmgr.describe?.({ info: XLOG_HEAP_LOCK, blocks: [] } as never)).toContain('LOCK');
   });
 });
