@@ -46,6 +46,7 @@ export {
   MAX_FSM_REQUEST_SIZE,
 } from './internal/fsm.js';
 export type { MapStats } from './internal/fsm-vm-readbuf.js';
+export { encodePageImage, isPageImage, restorePageImage } from './internal/page-image.js';
 export { type RecoveryOptions, type RecoveryResult, recover } from './internal/recovery.js';
 export { type RedoAction, type RedoBlock, RedoContext } from './internal/redo.js';
 export {

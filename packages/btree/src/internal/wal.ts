@@ -16,9 +16,8 @@
  * numbers, for waldump.
  */
 import { Page } from '@pg/page';
-import type { RedoContext } from '@pg/storage';
+import { encodePageImage, isPageImage, type RedoContext, restorePageImage } from '@pg/storage';
 import type { ResourceManager, WalRecord } from '@pg/wal';
-import { BLCKSZ } from './layout.js';
 
 export const RM_BTREE_ID = 11;
 export const XLOG_BTREE_INSERT_LEAF = 0x00;
@@ -70,31 +69,12 @@ export function insertData(offset: number, tuple: Uint8Array): Uint8Array {
 
 /** Block data: the page's whole new contents, without the hole between pd_lower and pd_upper. */
 export function imageData(page: Uint8Array): Uint8Array {
-  const lower = page[12]! | (page[13]! << 8);
-  const upper = page[14]! | (page[15]! << 8);
-  const hole = upper >= lower && upper <= BLCKSZ ? upper - lower : 0;
-  const out = new Uint8Array(5 + BLCKSZ - hole);
-  out[0] = KIND_IMAGE;
-  out[1] = lower & 0xff;
-  out[2] = lower >>> 8;
-  out[3] = (lower + hole) & 0xff;
-  out[4] = (lower + hole) >>> 8;
-  out.set(page.subarray(0, lower), 5);
-  out.set(page.subarray(lower + hole), 5 + lower);
-  return out;
+  return encodePageImage(page, KIND_IMAGE);
 }
 
 /** Whether block data is a whole page (replayed without reading the page). */
 export function isImageData(data: Uint8Array | undefined): boolean {
-  return data !== undefined && data[0] === KIND_IMAGE;
-}
-
-function applyImage(page: Uint8Array, data: Uint8Array): void {
-  const lower = data[1]! | (data[2]! << 8);
-  const upper = data[3]! | (data[4]! << 8);
-  page.fill(0);
-  page.set(data.subarray(5, 5 + lower), 0);
-  page.set(data.subarray(5 + lower), upper);
+  return isPageImage(data, KIND_IMAGE);
 }
 
 function applyInsert(page: Uint8Array, data: Uint8Array): void {
@@ -113,7 +93,7 @@ export const btreeRmgr: ResourceManager<RedoContext> = {
       const ref = record.blocks[i]!;
       if (!ref.image && isImageData(ref.data)) {
         const buffer = ctx.initBlock(i);
-        applyImage(ctx.pool.bytes(buffer), ref.data!);
+        restorePageImage(ctx.pool.bytes(buffer), ref.data!);
         ctx.finish(buffer);
         continue;
       }

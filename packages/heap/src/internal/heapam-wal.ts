@@ -27,7 +27,13 @@
  * data: only the full-page image XLogInserter attaches, the
  * XLogSaveBufferForHint of a hint-bit change with checksums on).
  */
-import { type RedoContext, VisibilityMap } from '@pg/storage';
+import {
+  encodePageImage,
+  isPageImage,
+  type RedoContext,
+  restorePageImage,
+  VisibilityMap,
+} from '@pg/storage';
 import type { ResourceManager, WalRecord } from '@pg/wal';
 
 /** RM_HEAP_ID. */
@@ -44,7 +50,6 @@ export const XLOG_HEAP_PRUNE = 0x50;
 export const XLH_ALL_VISIBLE_CLEARED = 0x01;
 
 const KIND_IMAGE = 2;
-const BLCKSZ = 8192;
 
 const NAMES: Record<number, string> = {
   [XLOG_HEAP_INSERT]: 'INSERT',
@@ -59,33 +64,7 @@ const NAMES: Record<number, string> = {
 
 /** Block data: the page's whole contents without the hole between pd_lower and pd_upper. */
 export function heapPageData(page: Uint8Array): Uint8Array {
-  const lower = page[12]! | (page[13]! << 8);
-  const upper = page[14]! | (page[15]! << 8);
-  const hole = upper >= lower && upper <= BLCKSZ ? upper - lower : 0;
-  const out = new Uint8Array(5 + BLCKSZ - hole);
-  out[0] = KIND_IMAGE;
-  out[1] = lower & 0xff;
-  out[2] = lower >>> 8;
-  out[3] = (lower + hole) & 0xff;
-  out[4] = (lower + hole) >>> 8;
-  out.set(page.subarray(0, lower), 5);
-  out.set(page.subarray(lower + hole), 5 + lower);
-  return out;
-}
-
-function isPageData(data: Uint8Array | undefined): data is Uint8Array {
-  return data !== undefined && data.length >= 5 && data[0] === KIND_IMAGE;
-}
-
-function applyPageData(page: Uint8Array, data: Uint8Array): void {
-  const lower = data[1]! | (data[2]! << 8);
-  const upper = data[3]! | (data[4]! << 8);
-  if (lower > upper || upper > BLCKSZ || 5 + lower + (BLCKSZ - upper) !== data.length) {
-    throw new Error(`heap redo: malformed page data (pd_lower ${lower}, pd_upper ${upper})`);
-  }
-  page.fill(0);
-  page.set(data.subarray(5, 5 + lower), 0);
-  page.set(data.subarray(5 + lower), upper);
+  return encodePageImage(page, KIND_IMAGE);
 }
 
 /** The heap resource manager: register it through openStorage's `rmgrs`. */
@@ -95,9 +74,9 @@ export const heapRmgr: ResourceManager<RedoContext> = {
   redo(record: WalRecord, _lsn, ctx) {
     for (let i = 0; i < record.blocks.length; i++) {
       const ref = record.blocks[i]!;
-      if (!ref.image && isPageData(ref.data)) {
+      if (!ref.image && isPageImage(ref.data, KIND_IMAGE)) {
         const buffer = ctx.initBlock(i);
-        applyPageData(ctx.pool.bytes(buffer), ref.data);
+        restorePageImage(ctx.pool.bytes(buffer), ref.data);
         ctx.finish(buffer);
       } else {
         const block = ctx.readBlock(i);
@@ -115,7 +94,8 @@ export const heapRmgr: ResourceManager<RedoContext> = {
     const name = NAMES[record.info] ?? `UNKNOWN (0x${record.info.toString(16)})`;
     const blocks = record.blocks
       .map(
-        (b) => `blk ${b.blockNumber}${b.image ? ' FPW' : ''}${isPageData(b.data) ? ' page' : ''}`,
+        (b) =>
+          `blk ${b.blockNumber}${b.image ? ' FPW' : ''}${isPageImage(b.data, KIND_IMAGE) ? ' page' : ''}`,
       )
       .join(', ');
     return `${name} ${blocks}`;
