@@ -29,8 +29,6 @@ export {
   type LockRowsOptions,
   type LockTupleResult,
   lockInfomaskBits,
-  RowLocker,
-  type RowLockerOptions,
   type RowLockStrength,
   rowLockClause,
   rowLockOf,

@@ -11,7 +11,7 @@
  */
 import { type ReferencePostgres, startReferencePostgres } from '@pg/pg-reference';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RowLocker, type RowLockStrength, tupleLockConflicts } from './internal/rowlock.js';
+import { type RowLockStrength, tupleLockConflicts } from './internal/rowlock.js';
 import { sessionSetup, settle, track } from './internal/session-harness.js';
 
 type Client = Awaited<ReturnType<ReferencePostgres['connect']>>;
@@ -124,8 +124,8 @@ async function runOnPostgres(initial: [number, number][], steps: readonly Step[]
 }
 
 async function runHere(initial: [number, number][], steps: readonly Step[]) {
-  const { table, heap, manager, locks, transam, procArray } = sessionSetup();
-  const locker = new RowLocker({ heap, manager, locks, transam, procArray });
+  const { table } = sessionSetup();
+  const locker = table;
   table.begin(9, 'read committed');
   for (const r of initial) table.insert(9, r);
   await table.commit(9);

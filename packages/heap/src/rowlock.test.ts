@@ -16,7 +16,6 @@ import {
 import {
   heldLockMode,
   lockInfomaskBits,
-  RowLocker,
   type RowLockStrength,
   rowLockOf,
   tupleLockConflicts,
@@ -31,14 +30,7 @@ async function withRows(rows: [number, number][]) {
   s.table.begin(9, 'read committed');
   for (const r of rows) s.table.insert(9, r);
   await s.table.commit(9);
-  const locker = new RowLocker({
-    heap: s.heap,
-    manager: s.manager,
-    locks: s.locks,
-    transam: s.transam,
-    procArray: s.procArray,
-    indexedColumns: new Set([1]),
-  });
+  const locker = s.table;
   const committed = () => {
     s.table.begin(9, 'read committed');
     const out = s.table

@@ -39,6 +39,12 @@ import {
 } from '@pg/mvcc';
 import { Page } from '@pg/page';
 import type { Heap, HeapRow, HeapWriter } from './heapam.js';
+import {
+  ERRCODE_LOCK_NOT_AVAILABLE,
+  heapLockTuple,
+  type LockRowsOptions,
+  type RowLockStrength,
+} from './rowlock.js';
 import { deformHeapTuple } from './tuple.js';
 
 /** SQLSTATE serialization_failure. */
@@ -55,6 +61,8 @@ export interface SessionTableOptions {
   readonly procArray: ProcArray;
   /** The indexed columns (1-based), for HOT decisions; default none. */
   readonly indexedColumns?: ReadonlySet<number>;
+  /** The table's name, for `could not obtain lock on row in relation "t"`; default "t". */
+  readonly relationName?: string;
 }
 
 /** One table used from several sessions (session = the TransactionManager's and LockManager's holder id). */
@@ -120,6 +128,82 @@ export class SessionTable {
   /** DELETE WHERE predicate: how many rows were deleted. */
   delete(session: number, predicate: RowPredicate): Promise<number> {
     return this.#modify(session, predicate, undefined);
+  }
+
+  /**
+   * ExecLockRows: takes the statement snapshot, scans, then locks each
+   * matching row. A conflicting holder still running: wait for it (then
+   * look again), or NOWAIT 55P03, or SKIP LOCKED skip. TM_Updated: READ
+   * COMMITTED follows t_ctid to the newest version and locks it
+   * (TUPLE_LOCK_FLAG_FIND_LAST_VERSION), then re-checks the predicate on it
+   * (EvalPlanQual) and leaves the row out when it no longer matches — still
+   * locked, as in PostgreSQL; REPEATABLE READ raises 40001. FOR KEY SHARE on
+   * a version whose committed update kept the key needs a multixact in
+   * PostgreSQL (it locks that version): 0A000 here. TM_Deleted: skipped, or 40001 under REPEATABLE READ.
+   * Returns the rows locked (the newest versions), in scan order. An error
+   * fails the transaction block, as the other statements do.
+   */
+  async lockRows(
+    session: number,
+    predicate: RowPredicate,
+    strength: RowLockStrength,
+    options: LockRowsOptions = {},
+  ): Promise<HeapRow[]> {
+    const { manager, heap } = this.#o;
+    if (options.nowait === true && options.skipLocked === true) {
+      throw new Error('NOWAIT and SKIP LOCKED cannot both be given');
+    }
+    try {
+      const snapshot = manager.statementSnapshot(session);
+      const rr = manager.isolation(session) !== 'read committed';
+      const candidates = this.#scan(session, snapshot, predicate);
+      const out: HeapRow[] = [];
+      for (const row of candidates) {
+        let tid = row.tid;
+        let values: unknown[] = row.values;
+        for (;;) {
+          const w = this.#writer(session);
+          const r = heapLockTuple(heap, tid, strength, w);
+          if (r.result === TM_Result.Ok) {
+            // EvalPlanQual after the lock, as ExecLockRows: a newer version that
+            // no longer matches is left out (and stays locked, as there)
+            if (tid !== row.tid) {
+              values = this.#readAt(tid);
+              if (!predicate(values)) break;
+            }
+            out.push({ tid, values });
+            break;
+          }
+          if (r.result === TM_Result.SelfModified || r.result === TM_Result.Invisible) break;
+          if (r.result === TM_Result.BeingModified) {
+            if (options.skipLocked === true) break;
+            if (options.nowait === true) {
+              throw new MvccError(
+                ERRCODE_LOCK_NOT_AVAILABLE,
+                `could not obtain lock on row in relation "${this.#o.relationName ?? 't'}"`,
+              );
+            }
+            await this.#waitFor(session, r.xmax);
+            continue;
+          }
+          // TM_Updated / TM_Deleted by a committed transaction
+          if (rr) {
+            throw new MvccError(
+              ERRCODE_T_R_SERIALIZATION_FAILURE,
+              'could not serialize access due to concurrent update',
+            );
+          }
+          if (r.result === TM_Result.Deleted) break;
+          // TUPLE_LOCK_FLAG_FIND_LAST_VERSION: lock the newer version
+          tid = r.ctid;
+        }
+      }
+      manager.commandCounterIncrement(session);
+      return out;
+    } catch (e) {
+      this.#fail(session, e);
+      throw e;
+    }
   }
 
   /** A statement: errors fail the block; a statement that changed rows bumps the command counter. */
