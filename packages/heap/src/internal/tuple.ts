@@ -29,6 +29,19 @@
  * (the page aligns the item's storage, not its length).
  */
 import { readTid, type Tid, writeTid } from '@pg/access';
+import {
+  HEAP_LOCK_MASK,
+  HEAP_MOVED,
+  HEAP_XMAX_COMMITTED,
+  HEAP_XMAX_EXCL_LOCK,
+  HEAP_XMAX_INVALID,
+  HEAP_XMAX_IS_MULTI,
+  HEAP_XMAX_KEYSHR_LOCK,
+  HEAP_XMAX_LOCK_ONLY,
+  HEAP_XMAX_SHR_LOCK,
+  xminFrozen,
+  xminInvalid,
+} from '@pg/mvcc';
 import { MAXIMUM_ALIGNOF, maxAlign } from '@pg/page';
 import { detoastInline, ToastError } from '@pg/toast';
 import { type AnyPgType, decodeRow, encodeRow, SqlError } from '@pg/types';
@@ -69,6 +82,30 @@ export const HEAP2_XACT_MASK = 0xe000;
 
 // --------------------------------------------------------------- t_infomask
 
+// The t_infomask bits and predicates that visibility reads are @pg/mvcc's; the heap re-exports them.
+export {
+  HEAP_COMBOCID,
+  HEAP_LOCK_MASK,
+  HEAP_MOVED,
+  HEAP_MOVED_IN,
+  HEAP_MOVED_OFF,
+  HEAP_UPDATED,
+  HEAP_XMAX_COMMITTED,
+  HEAP_XMAX_EXCL_LOCK,
+  HEAP_XMAX_INVALID,
+  HEAP_XMAX_IS_MULTI,
+  HEAP_XMAX_KEYSHR_LOCK,
+  HEAP_XMAX_LOCK_ONLY,
+  HEAP_XMAX_SHR_LOCK,
+  HEAP_XMIN_COMMITTED,
+  HEAP_XMIN_FROZEN,
+  HEAP_XMIN_INVALID,
+  xmaxIsLockedOnly,
+  xminCommitted,
+  xminFrozen,
+  xminInvalid,
+} from '@pg/mvcc';
+
 /** HEAP_HASNULL: some attribute is null (a null bitmap follows the header). */
 export const HEAP_HASNULL = 0x0001;
 /** HEAP_HASVARWIDTH: some non-null attribute is variable-length. */
@@ -77,38 +114,6 @@ export const HEAP_HASVARWIDTH = 0x0002;
 export const HEAP_HASEXTERNAL = 0x0004;
 /** HEAP_HASOID_OLD: the tuple has an OID field (before PostgreSQL 12; never set now). */
 export const HEAP_HASOID_OLD = 0x0008;
-/** HEAP_XMAX_KEYSHR_LOCK: xmax is a FOR KEY SHARE locker. */
-export const HEAP_XMAX_KEYSHR_LOCK = 0x0010;
-/** HEAP_COMBOCID: t_cid is a combo command id. */
-export const HEAP_COMBOCID = 0x0020;
-/** HEAP_XMAX_EXCL_LOCK: xmax is an exclusive locker. */
-export const HEAP_XMAX_EXCL_LOCK = 0x0040;
-/** HEAP_XMAX_LOCK_ONLY: xmax, if valid, only locked the tuple. */
-export const HEAP_XMAX_LOCK_ONLY = 0x0080;
-/** HEAP_XMAX_SHR_LOCK: xmax is a FOR SHARE locker (EXCL | KEYSHR). */
-export const HEAP_XMAX_SHR_LOCK = HEAP_XMAX_EXCL_LOCK | HEAP_XMAX_KEYSHR_LOCK;
-/** HEAP_LOCK_MASK. */
-export const HEAP_LOCK_MASK = HEAP_XMAX_SHR_LOCK | HEAP_XMAX_EXCL_LOCK | HEAP_XMAX_KEYSHR_LOCK;
-/** HEAP_XMIN_COMMITTED: hint, t_xmin committed. */
-export const HEAP_XMIN_COMMITTED = 0x0100;
-/** HEAP_XMIN_INVALID: hint, t_xmin aborted. */
-export const HEAP_XMIN_INVALID = 0x0200;
-/** HEAP_XMIN_FROZEN: both xmin hints set, the inserter is visible to everyone. */
-export const HEAP_XMIN_FROZEN = HEAP_XMIN_COMMITTED | HEAP_XMIN_INVALID;
-/** HEAP_XMAX_COMMITTED: hint, t_xmax committed. */
-export const HEAP_XMAX_COMMITTED = 0x0400;
-/** HEAP_XMAX_INVALID: hint, t_xmax invalid or aborted. */
-export const HEAP_XMAX_INVALID = 0x0800;
-/** HEAP_XMAX_IS_MULTI: t_xmax is a multixact id. */
-export const HEAP_XMAX_IS_MULTI = 0x1000;
-/** HEAP_UPDATED: this is the updated version of a row. */
-export const HEAP_UPDATED = 0x2000;
-/** HEAP_MOVED_OFF: moved elsewhere by pre-9.0 VACUUM FULL (t_xvac holds its xid). */
-export const HEAP_MOVED_OFF = 0x4000;
-/** HEAP_MOVED_IN: moved here by pre-9.0 VACUUM FULL. */
-export const HEAP_MOVED_IN = 0x8000;
-/** HEAP_MOVED. */
-export const HEAP_MOVED = HEAP_MOVED_OFF | HEAP_MOVED_IN;
 /** HEAP_XACT_MASK: the visibility-related bits of t_infomask. */
 export const HEAP_XACT_MASK = 0xfff0;
 /** HEAP_XMAX_BITS: the bits that describe xmax. */
@@ -643,13 +648,6 @@ export function setTupleXmaxAndBits(
 
 // ------------------------------------------------------------- predicates
 
-/** HEAP_XMAX_IS_LOCKED_ONLY: xmax, if valid, only locked the tuple. */
-export function xmaxIsLockedOnly(infomask: number): boolean {
-  return (
-    (infomask & HEAP_XMAX_LOCK_ONLY) !== 0 ||
-    (infomask & (HEAP_XMAX_IS_MULTI | HEAP_LOCK_MASK)) === HEAP_XMAX_EXCL_LOCK
-  );
-}
 /**
  * HEAP_LOCKED_UPGRADED: a multixact xmax with only lockers and no lock bits,
  * left by pg_upgrade from 9.2 or older; treat xmax as invalid.
@@ -672,18 +670,6 @@ export function xmaxIsExclLocked(infomask: number): boolean {
 /** HEAP_XMAX_IS_KEYSHR_LOCKED. */
 export function xmaxIsKeyShrLocked(infomask: number): boolean {
   return (infomask & HEAP_LOCK_MASK) === HEAP_XMAX_KEYSHR_LOCK;
-}
-/** HeapTupleHeaderXminCommitted. */
-export function xminCommitted(infomask: number): boolean {
-  return (infomask & HEAP_XMIN_COMMITTED) !== 0;
-}
-/** HeapTupleHeaderXminInvalid: the INVALID hint alone (both bits mean frozen). */
-export function xminInvalid(infomask: number): boolean {
-  return (infomask & HEAP_XMIN_FROZEN) === HEAP_XMIN_INVALID;
-}
-/** HeapTupleHeaderXminFrozen. */
-export function xminFrozen(infomask: number): boolean {
-  return (infomask & HEAP_XMIN_FROZEN) === HEAP_XMIN_FROZEN;
 }
 /** HeapTupleHeaderGetXmin: FrozenTransactionId for a frozen tuple, else the raw xmin. */
 export function effectiveXmin(header: Pick<HeapTupleHeader, 'xmin' | 'infomask'>): number {
