@@ -118,18 +118,11 @@ function applyTruncate(
 
 /** Logs full-page images of pinned, exclusively locked buffers (log_newpage_buffer). */
 export function logNewPages(inserter: XLogInserter, buffers: readonly number[]): void {
-  const saved = inserter.redoRecPtr;
-  // Every page gets an image, whatever its LSN: make the FPI rule say so for this record.
-  inserter.redoRecPtr = 0xffffffffffffffffn;
-  try {
-    inserter.insert({
-      rmid: RM_SMGR_ID,
-      info: XLOG_SMGR_FPI,
-      buffers: buffers.map((buffer) => ({ buffer })),
-    });
-  } finally {
-    inserter.redoRecPtr = saved;
-  }
+  inserter.insert({
+    rmid: RM_SMGR_ID,
+    info: XLOG_SMGR_FPI,
+    buffers: buffers.map((buffer) => ({ buffer, forceImage: true })),
+  });
 }
 
 /** The storage resource manager: fork creation, truncation and image-only records. */

@@ -13,6 +13,8 @@ export interface BufferChange {
    * rebuilds it without reading it, so it never needs a full-page image.
    */
   readonly willInit?: boolean;
+  /** Attach a full-page image whatever the page's LSN (log_newpage, hint images). */
+  readonly forceImage?: boolean;
 }
 
 /** A record that changes buffers. */
@@ -77,7 +79,9 @@ export class XLogInserter {
       }
       const tag = this.pool.tag(b.buffer);
       const image =
-        !b.willInit && this.needsImage(b.buffer) ? this.pool.bytes(b.buffer).slice() : undefined;
+        b.forceImage || (!b.willInit && this.needsImage(b.buffer))
+          ? this.pool.bytes(b.buffer).slice()
+          : undefined;
       if (image) this.fullPageImages++;
       blocks.push({
         rel: tag.rel,
