@@ -494,6 +494,8 @@ export class BTree implements IndexAccessMethod {
 
   /** _bt_getroot for writing: makes the first leaf the root of an empty tree. */
   private ensureRoot(): void {
+    // A root, once made, stays: only an empty index needs the metapage here.
+    if (this.cachedRoot !== null) return;
     const metaH = this.hold(BTREE_METAPAGE);
     const meta = readMeta(metaH.bytes);
     if (meta.root !== P_NONE) {
