@@ -1,0 +1,7 @@
+export type {
+  ColumnDesc,
+  IndexDesc,
+  RelationDesc,
+  RelKind,
+  RelPersistence,
+} from './internal/desc.js';

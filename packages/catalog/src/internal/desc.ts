@@ -1,0 +1,88 @@
+/**
+ * What the rest of the engine knows about a relation: the relation
+ * cache's entries (RelationData, reduced to what the analyzer, planner and
+ * executor read). Built from pg_class, pg_attribute, pg_attrdef, pg_index
+ * and pg_constraint rows; never edited in place — DDL writes catalog rows,
+ * and the cache rebuilds the descriptor after invalidation.
+ */
+
+/** pg_class.relkind. */
+export type RelKind = 'r' | 'i' | 'S' | 'v' | 'm' | 't' | 'p' | 'c' | 'f' | 'I';
+
+/** pg_class.relpersistence: permanent, unlogged, temporary. */
+export type RelPersistence = 'p' | 'u' | 't';
+
+/** One pg_attribute row of a table (user columns only: attnum > 0). */
+export interface ColumnDesc {
+  /** attnum, 1-based. */
+  readonly attnum: number;
+  /** attname. */
+  readonly name: string;
+  /** atttypid. */
+  readonly typeOid: number;
+  /** atttypmod (-1 for none). */
+  readonly typmod: number;
+  /** attnotnull. */
+  readonly notNull: boolean;
+  /** atthasdef: a pg_attrdef row exists. */
+  readonly hasDefault: boolean;
+  /**
+   * The default expression as SQL text (pg_get_expr(adbin, adrelid) as
+   * PostgreSQL prints it, e.g. `0`, `'x'::text`, `now()`), when hasDefault.
+   */
+  readonly defaultExpr?: string;
+  /** attisdropped: a dropped column keeps its attnum and its place in the tuple. */
+  readonly dropped: boolean;
+  /** attstorage: p, e, m, x. */
+  readonly storage: 'p' | 'e' | 'm' | 'x';
+}
+
+/** One index of a table (pg_index joined with its pg_class row). */
+export interface IndexDesc {
+  readonly oid: number;
+  readonly name: string;
+  readonly relfilenode: number;
+  /** The table it indexes (indrelid). */
+  readonly tableOid: number;
+  /** pg_am.amname ('btree'). */
+  readonly am: string;
+  /** indkey: the table's attnums, key columns first then INCLUDE columns. */
+  readonly columns: readonly number[];
+  /** indnkeyatts: how many of `columns` are keys. */
+  readonly nkeys: number;
+  readonly unique: boolean;
+  readonly primary: boolean;
+  /** pg_constraint name when the index backs a PRIMARY KEY or UNIQUE constraint. */
+  readonly constraintName?: string;
+  /** indoption per key: DESC and NULLS FIRST. */
+  readonly descending: readonly boolean[];
+  readonly nullsFirst: readonly boolean[];
+  /** indisvalid. */
+  readonly valid: boolean;
+  /** indnullsnotdistinct (PostgreSQL 15). */
+  readonly nullsNotDistinct: boolean;
+}
+
+/** A relation as the relation cache holds it. */
+export interface RelationDesc {
+  readonly oid: number;
+  readonly name: string;
+  readonly namespaceOid: number;
+  readonly namespaceName: string;
+  readonly kind: RelKind;
+  readonly persistence: RelPersistence;
+  /** pg_class.relfilenode: the file name under base/<db>/ (or global/ when shared). */
+  readonly relfilenode: number;
+  /** pg_class.reltablespace (0 = the database's default). */
+  readonly tablespace: number;
+  /** relisshared: lives in global/ (pg_database, pg_authid, pg_tablespace). */
+  readonly shared: boolean;
+  /** The columns in attnum order, dropped ones included (dropped: true). */
+  readonly columns: readonly ColumnDesc[];
+  /** The table's indexes (empty for an index). */
+  readonly indexes: readonly IndexDesc[];
+  /** reltoastrelid (0 when none). */
+  readonly toastRelid: number;
+  /** fillfactor from reloptions (100 when unset). */
+  readonly fillfactor: number;
+}
