@@ -24,7 +24,7 @@
  *   0x0300   HEAP_XMIN_FROZEN      both: xmin committed before every snapshot
  *   0x0400   HEAP_XMAX_COMMITTED   hint: xmax committed
  *   0x0800   HEAP_XMAX_INVALID     hint: xmax aborted, or there is no xmax
- *   0x1000   HEAP_XMAX_IS_MULTI    xmax is a MultiXactId (not supported yet)
+ *   0x1000   HEAP_XMAX_IS_MULTI    xmax is a MultiXactId (multixact.ts)
  *   0x2000   HEAP_UPDATED          this version was made by an UPDATE
  *   0x4000   HEAP_MOVED_OFF        pre-9.0 VACUUM FULL (not supported)
  *   0x8000   HEAP_MOVED_IN         pre-9.0 VACUUM FULL (not supported)
@@ -46,10 +46,22 @@
  *       flushed (asynchronous commit: PostgreSQL checks the page LSN; the
  *       flush check is not wired here, so every commit is taken as flushed).
  *
- * Multixacts (several lockers in xmax) and pre-9.0 moved tuples are a
- * clear 0A000 error when the rules need to look at them.
+ * Multixacts (HEAP_XMAX_IS_MULTI: several transactions hold the row):
+ *   V5. A lock-only multi (HEAP_XMAX_LOCK_ONLY, or no update member) never
+ *       hides the tuple; no lookup is needed for that.
+ *   V6. Otherwise the multi's one updater (HeapTupleGetUpdateXid) decides
+ *       deletion visibility as a plain xmax would.
+ *   V7. SatisfiesUpdate answers BeingModified while any member is running
+ *       (MultiXactIdIsRunning, the reader's own xids included), Updated /
+ *       Deleted when the updater committed and no member runs, else Ok.
+ *   The members come from ctx.multixacts, or from the MultiXacts attached
+ *   to ctx.log (attachMultiXacts); a multi with neither is a clear 0A000.
+ *
+ * Pre-9.0 moved tuples are a clear 0A000 error when the rules need to look
+ * at them.
  */
 import type { TransactionLog } from './clog-transam.js';
+import { isUpdateStatus, type MultiXactReader, multiXactsOf } from './multixact.js';
 import { type CommandId, type Snapshot, xidInMVCCSnapshot } from './snapshot.js';
 import type { ComboCids } from './visibility-combocid.js';
 import type { TransactionId } from './xid.js';
@@ -101,6 +113,8 @@ export interface VisibilityContext {
   readonly getTopmost?: (xid: TransactionId) => TransactionId;
   /** the reader's combo command ids, to read HEAP_COMBOCID tuples it made */
   readonly comboCids?: ComboCids;
+  /** the members of multixacts (default: those attached to `log`) */
+  readonly multixacts?: MultiXactReader;
 }
 
 /** What SatisfiesUpdate needs in addition: TransactionIdIsInProgress (true for the reader's own xids too). */
@@ -182,7 +196,13 @@ export function heapTupleSatisfiesMVCC(
       if (tupleCmin(tuple, ctx) >= snapshot.curcid) return answer(false); // inserted after scan started
       if ((mask & HEAP_XMAX_INVALID) !== 0) return answer(true);
       if (xmaxIsLockedOnly(mask)) return answer(true);
-      rejectMulti(tuple);
+      if ((mask & HEAP_XMAX_IS_MULTI) !== 0) {
+        const xmax = heapTupleGetUpdateXid(tuple, ctx);
+        if (xmax === 0) return answer(true); // V5: no updater among the members
+        // the updating subtransaction must have aborted
+        if (!ctx.isCurrentTransactionId(xmax)) return answer(true);
+        return answer(tupleCmax(tuple, ctx) >= snapshot.curcid);
+      }
       if (!ctx.isCurrentTransactionId(tuple.xmax)) {
         // the deleting subtransaction must have aborted
         hints |= HEAP_XMAX_INVALID;
@@ -205,7 +225,14 @@ export function heapTupleSatisfiesMVCC(
   // by here, the inserting transaction has committed (for this snapshot)
   if ((mask & HEAP_XMAX_INVALID) !== 0) return answer(true);
   if (xmaxIsLockedOnly(mask)) return answer(true);
-  rejectMulti(tuple);
+  if ((mask & HEAP_XMAX_IS_MULTI) !== 0) {
+    // V6: the updater inside the multi decides (no hint: lockers may still run)
+    const xmax = heapTupleGetUpdateXid(tuple, ctx);
+    if (xmax === 0) return answer(true);
+    if (ctx.isCurrentTransactionId(xmax)) return answer(tupleCmax(tuple, ctx) >= snapshot.curcid);
+    if (inSnapshot(xmax)) return answer(true);
+    return answer(!ctx.log.didCommit(xmax));
+  }
   if ((mask & HEAP_XMAX_COMMITTED) === 0) {
     if (ctx.isCurrentTransactionId(tuple.xmax)) {
       return answer(tupleCmax(tuple, ctx) >= snapshot.curcid);
@@ -273,11 +300,25 @@ export function heapTupleSatisfiesUpdate(
       if (tupleCmin(tuple, ctx) >= curcid) return answer(TM_Result.Invisible);
       if ((mask & HEAP_XMAX_INVALID) !== 0) return answer(TM_Result.Ok);
       if (xmaxIsLockedOnly(mask)) {
-        rejectMulti(tuple);
         // our own tuple may still be locked by others (key-share locks carried over)
-        return answer(ctx.isInProgress(tuple.xmax) ? TM_Result.BeingModified : TM_Result.Ok);
+        const running =
+          (mask & HEAP_XMAX_IS_MULTI) !== 0
+            ? multiXactIdIsRunning(tuple.xmax, ctx)
+            : ctx.isInProgress(tuple.xmax);
+        return answer(running ? TM_Result.BeingModified : TM_Result.Ok);
       }
-      rejectMulti(tuple);
+      if ((mask & HEAP_XMAX_IS_MULTI) !== 0) {
+        const xmax = heapTupleGetUpdateXid(tuple, ctx);
+        if (xmax === 0 || !ctx.isCurrentTransactionId(xmax)) {
+          // the updating subtransaction must have aborted
+          return answer(
+            multiXactIdIsRunning(tuple.xmax, ctx) ? TM_Result.BeingModified : TM_Result.Ok,
+          );
+        }
+        return answer(
+          tupleCmax(tuple, ctx) >= curcid ? TM_Result.SelfModified : TM_Result.Invisible,
+        );
+      }
       if (!ctx.isCurrentTransactionId(tuple.xmax)) {
         hints |= HEAP_XMAX_INVALID; // the deleting subtransaction must have aborted
         return answer(TM_Result.Ok);
@@ -299,7 +340,22 @@ export function heapTupleSatisfiesUpdate(
     if (xmaxIsLockedOnly(mask)) return answer(TM_Result.Ok);
     return answer(updatedOrDeleted());
   }
-  rejectMulti(tuple);
+  if ((mask & HEAP_XMAX_IS_MULTI) !== 0) {
+    // V7
+    if (xmaxIsLockedOnly(mask)) {
+      if (multiXactIdIsRunning(tuple.xmax, ctx)) return answer(TM_Result.BeingModified);
+      hints |= HEAP_XMAX_INVALID;
+      return answer(TM_Result.Ok);
+    }
+    const xmax = heapTupleGetUpdateXid(tuple, ctx);
+    if (xmax !== 0 && ctx.isCurrentTransactionId(xmax)) {
+      return answer(tupleCmax(tuple, ctx) >= curcid ? TM_Result.SelfModified : TM_Result.Invisible);
+    }
+    if (multiXactIdIsRunning(tuple.xmax, ctx)) return answer(TM_Result.BeingModified);
+    if (xmax !== 0 && ctx.log.didCommit(xmax)) return answer(updatedOrDeleted());
+    hints |= HEAP_XMAX_INVALID; // no member alive, the updater aborted
+    return answer(TM_Result.Ok);
+  }
   if (ctx.isCurrentTransactionId(tuple.xmax)) {
     if (xmaxIsLockedOnly(mask)) return answer(TM_Result.BeingModified);
     return answer(tupleCmax(tuple, ctx) >= curcid ? TM_Result.SelfModified : TM_Result.Invisible);
@@ -317,17 +373,46 @@ export function heapTupleSatisfiesUpdate(
   return answer(updatedOrDeleted());
 }
 
-function rejectMulti(tuple: TupleHeaderFields): void {
-  if ((tuple.infomask & HEAP_XMAX_IS_MULTI) !== 0) {
+/** The multixact members a context reads (ctx.multixacts, else those attached to ctx.log). */
+export function multiXactReaderOf(ctx: VisibilityContext, multi: number): MultiXactReader {
+  const r = ctx.multixacts ?? multiXactsOf(ctx.log);
+  if (r === undefined) {
     throw new MvccError(
       ERRCODE_FEATURE_NOT_SUPPORTED,
-      `multixact xmax ${tuple.xmax} is not supported yet`,
+      `multixact xmax ${multi} cannot be read: no multixacts are attached to this transaction log`,
       {
         detail:
-          'The tuple has HEAP_XMAX_IS_MULTI set; multixacts (row locks shared by several transactions) are not implemented.',
+          'Give the VisibilityContext `multixacts`, or call attachMultiXacts(log, multixacts).',
       },
     );
   }
+  return r;
+}
+
+/**
+ * HeapTupleGetUpdateXid for a tuple whose xmax is a multi: its updating
+ * member's xid, 0 when there is none (lock-only).
+ */
+export function heapTupleGetUpdateXid(
+  tuple: TupleHeaderFields,
+  ctx: VisibilityContext,
+): TransactionId {
+  if ((tuple.infomask & HEAP_XMAX_LOCK_ONLY) !== 0) return 0;
+  for (const m of multiXactReaderOf(ctx, tuple.xmax).getMembers(tuple.xmax)) {
+    if (isUpdateStatus(m.status)) return m.xid;
+  }
+  return 0;
+}
+
+/**
+ * MultiXactIdIsRunning: is any member still running? (the reader's own
+ * live xids count as running, as in PostgreSQL)
+ */
+export function multiXactIdIsRunning(multi: number, ctx: UpdateContext): boolean {
+  for (const m of multiXactReaderOf(ctx, multi).getMembers(multi)) {
+    if (ctx.isCurrentTransactionId(m.xid) || ctx.isInProgress(m.xid)) return true;
+  }
+  return false;
 }
 
 function rejectMoved(tuple: TupleHeaderFields): void {

@@ -39,6 +39,7 @@ import type { SlruStore } from './clog-store.js';
 import { SubTrans } from './clog-subtrans.js';
 import { Transam } from './clog-transam.js';
 import type { LockManager } from './lock.js';
+import { attachMultiXacts, MultiXacts, multixactRmgr } from './multixact.js';
 import { initialLatestCompletedXid, ProcArray } from './snapshot-procarray.js';
 import { TransactionManager } from './xact.js';
 import { xactRmgr } from './xact-wal.js';
@@ -64,6 +65,13 @@ export interface OpenTransactionsOptions extends OpenStorageOptions {
   /** the OID counter for checkpoints (default: pg_control's) */
   readonly nextOid?: () => number;
   readonly onNotice?: (session: number, notice: MvccNotice) => void;
+  /**
+   * pg_multixact/offsets and pg_multixact/members: when both are given,
+   * multixacts are set up (rmgr 6 registered, checkpointed with the clog,
+   * counters recovered after redo, attached to the transam).
+   */
+  readonly multixactOffsetsStore?: SlruStore;
+  readonly multixactMembersStore?: SlruStore;
 }
 
 export interface OpenedTransactions {
@@ -76,6 +84,8 @@ export interface OpenedTransactions {
   readonly manager: TransactionManager;
   /** the xids found running at the crash and aborted at startup, ascending */
   readonly abortedAtStartup: readonly TransactionId[];
+  /** the cluster's multixacts (when their stores were given) */
+  readonly multixacts: MultiXacts | undefined;
 }
 
 /** openStorage plus the transaction machinery (StartupXLOG, StartupCLOG, TrimCLOG). */
@@ -95,9 +105,28 @@ export function openTransactions(options: OpenTransactionsOptions): OpenedTransa
   const defaultOid = existing?.checkPointCopy.nextOid ?? 16384;
   clog.setInRecovery(existing !== null);
   let opened: { storage: OpenedStorage; manager: TransactionManager } | undefined;
+  let storageRef: OpenedStorage | undefined;
+  const multixacts =
+    options.multixactOffsetsStore !== undefined && options.multixactMembersStore !== undefined
+      ? new MultiXacts({
+          offsetsStore: options.multixactOffsetsStore,
+          membersStore: options.multixactMembersStore,
+          wal: {
+            insert: (record) => {
+              if (storageRef === undefined) throw new Error('multixact created during recovery');
+              return storageRef.wal.insert(record);
+            },
+          },
+        })
+      : undefined;
+  multixacts?.setInRecovery(existing !== null);
   const storage = openStorage({
     ...options,
-    rmgrs: [xactRmgr({ transam, xids }), ...(options.rmgrs ?? [])],
+    rmgrs: [
+      xactRmgr({ transam, xids }),
+      ...(multixacts === undefined ? [] : [multixactRmgr(multixacts)]),
+      ...(options.rmgrs ?? []),
+    ],
     // Every replayed record's xid was handed out before the crash: the counter must
     // move past it, or a new transaction would reuse an xid whose rows are on disk
     // (AdvanceNextFullTransactionIdPastXid in PostgreSQL's redo loop).
@@ -113,10 +142,17 @@ export function openTransactions(options: OpenTransactionsOptions): OpenedTransa
           opened.manager.completeFlushedCommits(opened.storage.wal.flushedLsn);
         }
         clog.checkpoint();
+        multixacts?.checkpoint();
         return { nextXid: xids.nextFullXid, nextOid: options.nextOid?.() ?? defaultOid };
       },
     },
   });
+  storageRef = storage;
+  if (multixacts !== undefined) {
+    multixacts.recoverCounters();
+    multixacts.setInRecovery(false);
+    attachMultiXacts(transam, multixacts);
+  }
   const aborted: TransactionId[] = [];
   if (existing !== null) {
     const next = xidFromFullTransactionId(xids.nextFullXid);
@@ -157,5 +193,15 @@ export function openTransactions(options: OpenTransactionsOptions): OpenedTransa
     ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
   });
   opened = { storage, manager };
-  return { storage, clog, subtrans, transam, xids, procArray, manager, abortedAtStartup: aborted };
+  return {
+    storage,
+    clog,
+    subtrans,
+    transam,
+    xids,
+    procArray,
+    manager,
+    abortedAtStartup: aborted,
+    multixacts,
+  };
 }
