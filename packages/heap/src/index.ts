@@ -1,9 +1,18 @@
 export { MAX_HEAP_TUPLES_PER_PAGE } from '@pg/page';
 export {
+  type FreezeCutoffs,
+  type FreezeResult,
+  freezePage,
+  XLH_ALL_FROZEN_SET,
+  XLOG_HEAP_FREEZE_PAGE,
+} from './internal/freeze.js';
+export {
+  checkDatumSize,
   Heap,
   type HeapModifyResult,
   type HeapOptions,
   type HeapRow,
+  type HeapToastOptions,
   type HeapWriter,
   type PruneResult,
   satisfiesVacuum,
@@ -22,6 +31,21 @@ export {
   XLOG_HEAP_UPDATE,
 } from './internal/heapam-wal.js';
 export {
+  type LockRowArgs,
+  type LockRowResult,
+  lockRow,
+  type ModifyRowArgs,
+  type ModifyRowResult,
+  modifyRow,
+  readTupleAt,
+  sessionUpdateContext,
+  sessionWriter,
+  type XactServices,
+  type XactWait,
+  xactLockTableWait,
+} from './internal/modify.js';
+export {
+  conflictingHolder,
   ERRCODE_FEATURE_NOT_SUPPORTED,
   ERRCODE_LOCK_NOT_AVAILABLE,
   heapLockTuple,
@@ -29,11 +53,19 @@ export {
   type LockRowsOptions,
   type LockTupleResult,
   lockInfomaskBits,
+  lockStatus,
+  modifyWaitXid,
+  multiXactHintBits,
+  newXmaxForUpdate,
   type RowLockStrength,
   rowLockClause,
   rowLockOf,
+  statusLockMode,
   tupleLockConflicts,
+  updateXidOf,
   XLOG_HEAP_LOCK,
+  xidToWaitFor,
+  xmaxHolders,
 } from './internal/rowlock.js';
 export {
   ERRCODE_T_R_SERIALIZATION_FAILURE,
@@ -42,6 +74,7 @@ export {
   SessionTable,
   type SessionTableOptions,
 } from './internal/session.js';
+export type { ToastColumn, ToastSnapshot, ToastWriter } from './internal/toaster.js';
 export {
   FIRST_NORMAL_OBJECT_ID,
   type ToastedForm,
@@ -55,11 +88,13 @@ export {
   type AttributeSpan,
   attributeSpans,
   bitmapLen,
+  type Detoaster,
   deformHeapTuple,
   effectiveXmin,
   expectedHoff,
   FROZEN_TRANSACTION_ID,
   formHeapTuple,
+  formHeapTupleFromDatums,
   HEAP_COMBOCID,
   HEAP_HASEXTERNAL,
   HEAP_HASNULL,
@@ -90,6 +125,7 @@ export {
   HeapTupleError,
   type HeapTupleFields,
   type HeapTupleHeader,
+  heapTupleDatums,
   indicatesMovedPartitions,
   isHeapOnly,
   isHotUpdated,

@@ -4,7 +4,13 @@
  * table, the header bits a lock leaves, waits that end when the holder
  * commits or aborts, and locks next to UPDATE.
  */
-import { MvccError } from '@pg/mvcc';
+import {
+  attachMultiXacts,
+  MemorySlruStore,
+  MultiXactStatus,
+  MultiXacts,
+  MvccError,
+} from '@pg/mvcc';
 import { describe, expect, it } from 'vitest';
 import {
   HEAP_KEYS_UPDATED,
@@ -27,6 +33,11 @@ const MODES: readonly RowLockStrength[] = ['key share', 'share', 'no key update'
 
 async function withRows(rows: [number, number][]) {
   const s = sessionSetup();
+  const multixacts = new MultiXacts({
+    offsetsStore: new MemorySlruStore(),
+    membersStore: new MemorySlruStore(),
+  });
+  attachMultiXacts(s.transam, multixacts);
   s.table.begin(9, 'read committed');
   for (const r of rows) s.table.insert(9, r);
   await s.table.commit(9);
@@ -40,7 +51,7 @@ async function withRows(rows: [number, number][]) {
     s.table.rollback(9);
     return out;
   };
-  return { ...s, locker, committed };
+  return { ...s, locker, committed, multixacts };
 }
 
 const keys = (rows: readonly { values: unknown[] }[]) =>
@@ -74,19 +85,30 @@ describe('the tuple lock-mode conflict table', () => {
       it(`held FOR ${held.toUpperCase()}, asked FOR ${asked.toUpperCase()}: ${conflicts ? 'conflict' : 'no conflict'}`, async () => {
         expect(tupleLockConflicts(held, asked)).toBe(conflicts);
         // on the heap: the second transaction (NOWAIT) fails with 55P03 on a
-        // conflict; otherwise both would hold the row: a multixact (not done)
-        const { table, locker } = await withRows([[1, 10]]);
+        // conflict; otherwise both hold the row: a multixact of both
+        const { table, locker, heap, manager, multixacts } = await withRows([[1, 10]]);
         table.begin(1, 'read committed');
         table.begin(2, 'read committed');
         expect(keys(await locker.lockRows(1, byKey(1), held))).toEqual([1]);
         const second = await outcome(locker.lockRows(2, byKey(1), asked, { nowait: true }));
         expect(second).toBe(
-          conflicts
-            ? '55P03 could not obtain lock on row in relation "t"'
-            : '0A000 multixact row locks are not supported yet',
+          conflicts ? '55P03 could not obtain lock on row in relation "t"' : 'ok',
         );
-        // the same transaction asking again never conflicts with itself
-        expect(keys(await locker.lockRows(1, byKey(1), asked, { nowait: true }))).toEqual([1]);
+        const lock = rowLockOf(heap, { block: 0, offset: 1 });
+        if (!conflicts) {
+          expect(lock?.multi).toBe(true);
+          expect(multixacts.getMembers(lock!.xmax).map((m) => m.xid)).toEqual([
+            manager.getXid(1),
+            manager.getXid(2),
+          ]);
+          // the stronger of the two decides the bits
+          const strongest = MODES.indexOf(held) > MODES.indexOf(asked) ? held : asked;
+          expect(lock?.mode).toBe(strongest);
+        }
+        // the same transaction asking again never conflicts with itself (with
+        // both holding the row, asking what it holds already)
+        const again = conflicts ? asked : held;
+        expect(keys(await locker.lockRows(1, byKey(1), again, { nowait: true }))).toEqual([1]);
       });
     }
   }
@@ -142,14 +164,19 @@ describe('the header a lock leaves (heap_lock_tuple, compute_new_xmax_infomask)'
       mode: 'update',
       lockOnly: true,
     });
-    // a subtransaction strengthening its parent's lock would need a multixact
-    const { table: t2, locker: l2 } = await withRows([[1, 10]]);
+    // a subtransaction strengthening its parent's lock: a multixact of both
+    const { table: t2, locker: l2, heap: h2, manager: m2, multixacts } = await withRows([[1, 10]]);
     t2.begin(1, 'read committed');
     await l2.lockRows(1, byKey(1), 'key share');
+    const parent = m2.getXid(1);
     t2.savepoint(1, 's');
-    expect(await outcome(l2.lockRows(1, byKey(1), 'update'))).toBe(
-      '0A000 multixact row locks are not supported yet',
-    );
+    expect(await outcome(l2.lockRows(1, byKey(1), 'update'))).toBe('ok');
+    const lock = rowLockOf(h2, { block: 0, offset: 1 });
+    expect(lock).toMatchObject({ mode: 'update', lockOnly: true, multi: true });
+    expect(multixacts.getMembers(lock!.xmax)).toEqual([
+      { xid: parent, status: MultiXactStatus.ForKeyShare },
+      { xid: m2.getXid(1), status: MultiXactStatus.ForUpdate },
+    ]);
   });
 
   it('a transaction updates and deletes rows it locked itself, without waiting', async () => {
@@ -224,10 +251,8 @@ describe('NOWAIT and SKIP LOCKED', () => {
       '55P03 could not obtain lock on row in relation "t"',
     );
     table.begin(3, 'read committed');
-    // FOR KEY SHARE next to a no-key UPDATE: PostgreSQL makes a multixact
-    expect(await outcome(locker.lockRows(3, byKey(2), 'key share'))).toBe(
-      '0A000 multixact row locks are not supported yet',
-    );
+    // FOR KEY SHARE next to a no-key UPDATE: a multixact of the updater and the locker
+    expect(await outcome(locker.lockRows(3, byKey(2), 'key share'))).toBe('ok');
   });
 });
 
@@ -301,15 +326,15 @@ describe('waiting for the holder', () => {
     );
   });
 
-  it('FOR KEY SHARE on a version whose committed update kept the key: a multixact in PostgreSQL, 0A000 here', async () => {
+  it('FOR KEY SHARE on a version whose committed update kept the key: a multixact and the chain locked in PostgreSQL, 0A000 here', async () => {
     const { table, locker } = await withRows([[1, 10]]);
     table.begin(2, 'repeatable read');
     table.read(2, all);
     table.begin(1, 'read committed');
     await table.update(1, byKey(1), addTo(1)); // column 1 (the key) unchanged
     await table.commit(1);
-    expect(await outcome(locker.lockRows(2, byKey(1), 'key share'))).toBe(
-      '0A000 multixact row locks are not supported yet',
+    expect(await outcome(locker.lockRows(2, byKey(1), 'key share'))).toMatch(
+      /^0A000 locking a row version whose update committed/,
     );
     table.begin(3, 'read committed');
     expect(await outcome(locker.lockRows(3, byKey(1), 'key share'))).toBe('ok'); // the newest version

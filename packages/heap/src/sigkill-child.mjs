@@ -7,22 +7,26 @@
 // it is killed. It prints `commit <n>` only after COMMIT returned (its WAL
 // flush resolved), and each xid as soon as it is assigned, before any WAL
 // record could carry it. It runs the built packages (dist/), as a user's
-// process would.
+// process would. The table has a toast relation (a heap and its B-tree on
+// (chunk_id, chunk_seq)): its doc column is toasted transparently.
 //
 // argv: dir, mode ('run' | 'check'), the first transaction number, the
 // lowest xid whose status to report (-1: none).
 import { writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { Heap, heapRmgr, isHeapOnly, SessionTable, tupleInfomask2 } from '@pg/heap';
+import { BTree, btreeRmgr } from '@pg/btree';
+import { Heap, heapRmgr, isHeapOnly, SessionTable, Toaster, tupleInfomask2 } from '@pg/heap';
 import { FileSlruStore, LockManager, openTransactions, xidFromFullTransactionId } from '@pg/mvcc';
 import { LP_REDIRECT, Page } from '@pg/page';
 import { createFork, FileControlStore, FileSmgr, ForkNumber } from '@pg/storage';
 import { builtins } from '@pg/types';
 import { FileWalStorage } from '@pg/wal';
-import { plan, SESSIONS } from './sigkill-workload.mjs';
+import { digest, plan, SESSIONS } from './sigkill-workload.mjs';
 
 const [dir, mode, firstArg, loArg] = process.argv.slice(2);
 const REL = { spcOid: 1663, dbOid: 5, relNumber: 16384 };
+const TOAST_REL = { spcOid: 1663, dbOid: 5, relNumber: 16385 };
+const TOAST_INDEX_REL = { spcOid: 1663, dbOid: 5, relNumber: 16386 };
 const out = (line) => writeSync(1, `${line}\n`);
 
 const locks = new LockManager();
@@ -31,20 +35,47 @@ const t = openTransactions({
   smgr: new FileSmgr(dir),
   control: new FileControlStore(join(dir, 'global', 'pg_control')),
   clogStore: new FileSlruStore(join(dir, 'pg_xact')),
-  rmgrs: [heapRmgr],
+  rmgrs: [heapRmgr, btreeRmgr],
   locks,
-  sharedBuffers: 16 * 8192,
+  sharedBuffers: 64 * 8192,
   dataChecksums: true,
   segmentSize: 1024 * 1024,
 });
 const { storage, manager, transam, procArray, clog } = t;
 const { pool, inserter, wal, checkpointer } = storage;
+const int4 = builtins.typeByName('int4');
+const oid = builtins.typeByName('oid');
+const bytea = builtins.typeByName('bytea');
+const indexOptions = {
+  pool,
+  rel: TOAST_INDEX_REL,
+  inserter,
+  descriptor: {
+    name: 'pg_toast_16385_index',
+    keys: [
+      { name: 'chunk_id', type: oid },
+      { name: 'chunk_seq', type: int4 },
+    ],
+    unique: true,
+  },
+};
+let index;
 if (!pool.smgr.exists(REL, ForkNumber.main)) {
   createFork(inserter, REL, ForkNumber.main); // CREATE TABLE commits
+  createFork(inserter, TOAST_REL, ForkNumber.main);
+  index = BTree.create(indexOptions);
   wal.flushSync();
-}
-const int4 = builtins.typeByName('int4');
-const heap = new Heap({ pool, rel: REL, types: [int4, int4, int4], inserter, fillfactor: 70 });
+} else index = new BTree(indexOptions);
+const toastHeap = new Heap({ pool, rel: TOAST_REL, types: [oid, int4, bytea], inserter });
+const toaster = new Toaster({ heap: toastHeap, index, toastRelId: 16385 });
+const heap = new Heap({
+  pool,
+  rel: REL,
+  types: [int4, int4, int4, bytea],
+  inserter,
+  fillfactor: 70,
+  toast: { toaster },
+});
 const table = new SessionTable({
   heap,
   manager,
@@ -56,7 +87,9 @@ const table = new SessionTable({
 
 // What recovery left.
 table.begin(100, 'read committed');
-const rows = table.read(100, () => true).map((r) => r.values);
+const rows = table
+  .read(100, () => true)
+  .map((r) => [r.values[0], r.values[1], r.values[2], digest(r.values[3])]);
 await table.commit(100);
 let heapOnly = 0;
 let redirects = 0;

@@ -1,5 +1,7 @@
 /** Types of sigkill-workload.mjs (the heap's SIGKILL crash test's workload). */
-export type Row = readonly [number, number, number];
+export type Row = readonly [number, number, number, Uint8Array | null];
+/** A row as the child prints it: the doc as its digest. */
+export type PrintedRow = readonly [number, number, number, string | null];
 export type Step =
   | { readonly op: 'insert'; readonly row: Row }
   | {
@@ -10,6 +12,8 @@ export type Step =
   | { readonly op: 'delete'; readonly where: (r: readonly unknown[]) => boolean }
   | { readonly op: 'savepoint' | 'rollbackTo' | 'release' };
 export const SESSIONS: number;
+export function docOf(n: number, j: number): Uint8Array | null;
+export function digest(doc: Uint8Array | null): string | null;
 export function plan(n: number): {
   readonly session: number;
   readonly steps: readonly Step[];

@@ -16,6 +16,12 @@
  *   - the visible rows are exactly the replay of the committed transactions
  *     (sigkill-workload.mjs), rolled-back savepoints left out.
  *
+ * Rows carry a bytea that is often toasted (several kB incompressible, or
+ * tens of kB compressible: compressed, then out of line), kept by the HOT
+ * update and the key move (the pointer is kept) and changed by the
+ * savepoint's update; the child prints each as its length and SHA-256, and
+ * they must equal the replayed model's.
+ *
  * Ten kills by default (PG_CRASH_RUNS), one data directory throughout. The
  * child runs the built packages (dist/), so this test needs a build first;
  * `pnpm test` builds before testing.
@@ -26,7 +32,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { applyCommitted, plan, type Row, SESSIONS } from './sigkill-workload.mjs';
+import {
+  applyCommitted,
+  digest,
+  type PrintedRow,
+  plan,
+  type Row,
+  SESSIONS,
+} from './sigkill-workload.mjs';
 
 const RUNS = Number(process.env.PG_CRASH_RUNS ?? 10);
 const CHILD = fileURLToPath(new URL('./sigkill-child.mjs', import.meta.url));
@@ -35,7 +48,7 @@ const COMMITTED = 1;
 const ABORTED = 2;
 
 interface Recovered {
-  readonly rows: Row[];
+  readonly rows: PrintedRow[];
   readonly heapOnly: number;
   readonly redirects: number;
   readonly next: number;
@@ -92,7 +105,8 @@ function live(dir: string, first: number, lo: number, killAfterMs: number | null
   });
 }
 
-const sortRows = (rows: readonly Row[]) => [...rows].sort((a, b) => a[0] - b[0]);
+const sortRows = (rows: readonly PrintedRow[]) => [...rows].sort((a, b) => a[0] - b[0]);
+const printed = (r: Row): PrintedRow => [r[0], r[1], r[2], digest(r[3])];
 
 describe('heap SIGKILL crash test', () => {
   it(`shows exactly the committed transactions' effects through ${RUNS} kills`, async () => {
@@ -114,12 +128,14 @@ describe('heap SIGKILL crash test', () => {
         heapOnly: 0,
         redirects: 0,
         unacked: 0,
+        toasted: 0,
       };
       let prev: Life | null = null;
       let first = 0;
       for (let life = 0; life <= RUNS; life++) {
         const lo = prev === null || prev.xids.size === 0 ? -1 : Math.min(...prev.xids.values());
-        const delay = life === RUNS ? null : Math.floor(random() * 300);
+        // from 100 ms: a toasted workload takes longer to its first commit
+        const delay = life === RUNS ? null : 100 + Math.floor(random() * 400);
         const cur = await live(dir, first, lo, delay);
         const at = `life ${life} (PG_PROPERTY_SEED=${seed0})`;
         expect(cur.stderr, at).toBe('');
@@ -161,7 +177,13 @@ describe('heap SIGKILL crash test', () => {
         for (const n of [...committed.keys()].sort((a, b) => a - b)) {
           if (committed.get(n)) applyCommitted(model, n);
         }
-        expect(sortRows(rows), `${at}: the visible rows`).toEqual(sortRows([...model.values()]));
+        expect(sortRows(rows), `${at}: the visible rows`).toEqual(
+          sortRows([...model.values()].map(printed)),
+        );
+        seen.toasted = Math.max(
+          seen.toasted,
+          rows.filter((r) => r[3] !== null && Number(r[3].split(':')[0]) > 2000).length,
+        );
         const highest = Math.max(first - 1, ...cur.xids.keys());
         first = (Math.floor(highest / SESSIONS) + 1) * SESSIONS;
         prev = cur;
@@ -170,6 +192,7 @@ describe('heap SIGKILL crash test', () => {
       expect(seen.rolledBackSavepoints).toBeGreaterThan(0);
       expect(seen.heapOnly).toBeGreaterThan(0);
       expect(seen.redirects).toBeGreaterThan(0);
+      expect(seen.toasted).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

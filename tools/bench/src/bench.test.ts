@@ -1,3 +1,4 @@
+import { FakeTransactions } from '@pg/heap/testing';
 import { describe, expect, it } from 'vitest';
 import {
   BTREE_SUBJECT,
@@ -38,6 +39,14 @@ import {
   renderTable,
 } from './render.js';
 import { POOL_SUBJECT, storageSink, storageWorkloads } from './storage-workloads.js';
+import {
+  TOAST_SQLITE,
+  TOAST_SUBJECT,
+  TOAST_ZLIB,
+  toastedHeap,
+  toastValue,
+  toastWorkloads,
+} from './toast-workloads.js';
 import {
   appendWorkload,
   COMMITTERS,
@@ -354,6 +363,7 @@ describe('command line', () => {
       storage: true,
       btree: true,
       heap: true,
+      toast: true,
     });
     expect(parseArgs(['--', '--quick', '--json'])).toEqual({
       quick: true,
@@ -364,6 +374,7 @@ describe('command line', () => {
       storage: true,
       btree: true,
       heap: true,
+      toast: true,
     });
     expect(parseArgs(['--wal'])).toMatchObject({ page: false, wal: true, storage: false });
     expect(parseArgs(['--storage'])).toMatchObject({ page: false, wal: false, storage: true });
@@ -374,6 +385,7 @@ describe('command line', () => {
       btree: true,
     });
     expect(parseArgs(['--heap'])).toMatchObject({ page: false, btree: false, heap: true });
+    expect(parseArgs(['--toast'])).toMatchObject({ heap: false, toast: true });
     expect(parseArgs(['--page', '--wal'])).toMatchObject({ page: true, wal: true });
     expect(() => parseArgs(['--fast'])).toThrow('unknown argument: --fast');
   });
@@ -386,6 +398,7 @@ describe('command line', () => {
     expect(out.chunks.join('')).toContain('--wal');
     expect(out.chunks.join('')).toContain('--btree');
     expect(out.chunks.join('')).toContain('--heap');
+    expect(out.chunks.join('')).toContain('--toast');
     expect(await run(['--nope'], out, err)).toBe(2);
     expect(err.chunks.join('')).toContain('unknown argument: --nope');
   });
@@ -498,5 +511,45 @@ describe('heap and TOAST workloads', () => {
     expect(text).toHaveLength(4096);
     expect(textLike(4096)).toEqual(text);
     expect(text.every((b) => b === 0x0a || (b >= 0x20 && b < 0x7f))).toBe(true);
+  });
+});
+
+describe('TOAST workloads', () => {
+  it('write and read 100 KiB values out of line, @pg/heap first, against SQLite and zlib', () => {
+    const workloads = toastWorkloads([100 * 1024]);
+    expect(workloads.map((w) => w.title)).toEqual([
+      'toast writes, 100 KiB compressible',
+      'toast reads, 100 KiB compressible',
+      'toast writes, 100 KiB incompressible',
+      'toast reads, 100 KiB incompressible',
+    ]);
+    for (const { make } of workloads) {
+      const w = make();
+      try {
+        expect(w.bytesPerOp).toBe(100 * 1024);
+        expect(w.variants.map((v) => v.name)).toEqual([TOAST_SUBJECT, TOAST_SQLITE, TOAST_ZLIB]);
+        for (const v of w.variants) {
+          if (!('batch' in v)) throw new Error(`${v.name} has no batch`);
+          expect(v.batch()).toBeGreaterThan(0);
+        }
+      } finally {
+        w.dispose?.();
+      }
+    }
+    expect(
+      selectWorkloads({ page: false, wal: false, storage: false, btree: false, toast: true }),
+    ).toHaveLength(8);
+  });
+
+  it('stores the values out of line and reads them back whole', () => {
+    const heap = toastedHeap();
+    const xacts = new FakeTransactions();
+    const x = xacts.begin();
+    const value = toastValue(300_000, 'incompressible');
+    const tid = heap.insert([1, value], x.xid, x.cid);
+    xacts.end(x, true);
+    expect(heap.toaster!.heap.nblocks()).toBeGreaterThan(300_000 / 8192);
+    const row = heap.fetch(tid, xacts.snapshot(undefined), xacts.context(undefined));
+    expect(Buffer.from(row!.values[1] as Uint8Array).equals(Buffer.from(value))).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The command line: `node dist/main.js [--quick] [--json] [--page] [--wal] [--storage] [--btree] [--heap]`.
+ * The command line: `node dist/main.js [--quick] [--json] [--page] [--wal] [--storage] [--btree] [--heap] [--toast]`.
  */
 import { btreeWorkloads } from './btree-workloads.js';
 import { heapWorkloads } from './heap-workloads.js';
@@ -20,12 +20,13 @@ import {
   renderTable,
 } from './render.js';
 import { storageWorkloads } from './storage-workloads.js';
+import { toastWorkloads } from './toast-workloads.js';
 import { walWorkloads } from './wal-workloads.js';
 import { defaultWorkloads, sinkValue } from './workloads.js';
 
-export const USAGE = `usage: pnpm bench [--quick] [--json] [--page] [--wal] [--storage] [--btree] [--heap]
+export const USAGE = `usage: pnpm bench [--quick] [--json] [--page] [--wal] [--storage] [--btree] [--heap] [--toast]
        node tools/bench/dist/main.js [--quick] [--json] [--page] [--wal] [--storage] [--btree]
-                                     [--heap]
+                                     [--heap] [--toast]
 
   --quick  far fewer and shorter rounds (a smoke run; the numbers are rough)
   --json   print the results as JSON on stdout instead of the chart and table
@@ -34,6 +35,7 @@ export const USAGE = `usage: pnpm bench [--quick] [--json] [--page] [--wal] [--s
   --storage  only the @pg/storage workloads (buffer hits and misses)
   --btree  only the @pg/btree workloads (inserts, lookups, range scans, bulk build)
   --heap   only the @pg/heap and @pg/toast workloads (inserts, HOT updates, scans, pglz)
+  --toast  only the TOAST workloads (out-of-line writes and reads, MB/s)
   --help   this text
 
 Progress goes to stderr; results to stdout.`;
@@ -52,6 +54,8 @@ export interface Options {
   readonly btree: boolean;
   /** Run the @pg/heap and @pg/toast workloads. */
   readonly heap: boolean;
+  /** Run the TOAST (out-of-line storage) workloads. */
+  readonly toast: boolean;
 }
 
 /** The options in `argv` (without node and the script); throws on anything unknown. */
@@ -64,6 +68,7 @@ export function parseArgs(argv: readonly string[]): Options {
   let storage = false;
   let btree = false;
   let heap = false;
+  let toast = false;
   for (const arg of argv) {
     if (arg === '--quick') quick = true;
     else if (arg === '--json') json = true;
@@ -72,17 +77,22 @@ export function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--storage') storage = true;
     else if (arg === '--btree') btree = true;
     else if (arg === '--heap') heap = true;
+    else if (arg === '--toast') toast = true;
     else if (arg === '--help' || arg === '-h') help = true;
     // `pnpm bench -- --quick` passes the `--` through.
     else if (arg !== '--') throw new Error(`unknown argument: ${arg}`);
   }
-  if (!page && !wal && !storage && !btree && !heap) page = wal = storage = btree = heap = true;
-  return { quick, json, help, page, wal, storage, btree, heap };
+  if (!page && !wal && !storage && !btree && !heap && !toast)
+    page = wal = storage = btree = heap = toast = true;
+  return { quick, json, help, page, wal, storage, btree, heap, toast };
 }
 
-/** The workloads the options select, as factories, in the order page, wal, storage, btree, heap. */
+/** The workloads the options select, as factories, in the order page, wal, storage, btree, heap, toast. */
 export function selectWorkloads(
-  options: Pick<Options, 'page' | 'wal' | 'storage' | 'btree'> & { readonly heap?: boolean },
+  options: Pick<Options, 'page' | 'wal' | 'storage' | 'btree'> & {
+    readonly heap?: boolean;
+    readonly toast?: boolean;
+  },
 ): { readonly title: string; readonly make: () => Workload }[] {
   return [
     ...(options.page ? defaultWorkloads() : []),
@@ -90,6 +100,7 @@ export function selectWorkloads(
     ...(options.storage ? storageWorkloads() : []),
     ...(options.btree ? btreeWorkloads() : []),
     ...(options.heap ? heapWorkloads() : []),
+    ...(options.toast ? toastWorkloads() : []),
   ];
 }
 

@@ -48,6 +48,13 @@ export const XLOG_HEAP_HOT_UPDATE = 0x40;
 export const XLOG_HEAP_PRUNE = 0x50;
 /** Main-data bit: the page's PD_ALL_VISIBLE was cleared (XLH_INSERT_ALL_VISIBLE_CLEARED). */
 export const XLH_ALL_VISIBLE_CLEARED = 0x01;
+/**
+ * A page frozen by freeze.ts (PostgreSQL's XLOG_HEAP2_FREEZE_PAGE; its
+ * XLOG_HEAP_INPLACE slot, unused here).
+ */
+export const XLOG_HEAP_FREEZE_PAGE = 0x70;
+/** Main-data bit: the page is all frozen: redo sets its VM ALL_VISIBLE | ALL_FROZEN (XLOG_HEAP2_VISIBLE). */
+export const XLH_ALL_FROZEN_SET = 0x02;
 
 const KIND_IMAGE = 2;
 
@@ -60,6 +67,7 @@ const NAMES: Record<number, string> = {
   [XLOG_HEAP_PRUNE]: 'PRUNE',
   // XLOG_HEAP_LOCK, logged by rowlock.ts.
   96: 'LOCK',
+  [XLOG_HEAP_FREEZE_PAGE]: 'FREEZE_PAGE',
 };
 
 /** Block data: the page's whole contents without the hole between pd_lower and pd_upper. */
@@ -87,6 +95,9 @@ export const heapRmgr: ResourceManager<RedoContext> = {
       }
       if (((record.data?.[i] ?? 0) & XLH_ALL_VISIBLE_CLEARED) !== 0) {
         new VisibilityMap(ctx.pool).clear(ref.rel, ref.blockNumber);
+      }
+      if (((record.data?.[i] ?? 0) & XLH_ALL_FROZEN_SET) !== 0) {
+        new VisibilityMap(ctx.pool).set(ref.rel, ref.blockNumber, 0x03);
       }
     }
   },

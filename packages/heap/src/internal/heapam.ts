@@ -59,6 +59,13 @@ import {
   VisibilityMap,
   type XLogInserter,
 } from '@pg/storage';
+import {
+  MAX_ALLOC_SIZE,
+  TOAST_TUPLE_THRESHOLD,
+  ToastStorage,
+  type ToastStorage as ToastStorageT,
+  VARHDRSZ,
+} from '@pg/toast';
 import { type AnyPgType, SqlError } from '@pg/types';
 import {
   heapPageData,
@@ -71,11 +78,16 @@ import {
   XLOG_HEAP_PRUNE,
   XLOG_HEAP_UPDATE,
 } from './heapam-wal.js';
+import { modifyWaitXid, newXmaxForUpdate, type RowLockStrength, updateXidOf } from './rowlock.js';
+import type { ToastColumn, Toaster } from './toaster.js';
 import {
   attributeSpans,
+  type Detoaster,
   deformHeapTuple,
   formHeapTuple,
+  formHeapTupleFromDatums,
   HEAP_COMBOCID,
+  HEAP_HASEXTERNAL,
   HEAP_HOT_UPDATED,
   HEAP_KEYS_UPDATED,
   HEAP_ONLY_TUPLE,
@@ -84,6 +96,8 @@ import {
   HEAP_XMAX_INVALID,
   HEAP_XMIN_COMMITTED,
   HEAP_XMIN_INVALID,
+  type HeapTupleFields,
+  heapTupleDatums,
   isHeapOnly,
   isHotUpdated,
   readHeapTupleHeader,
@@ -116,6 +130,19 @@ export interface HeapOptions {
   readonly inserter?: XLogInserter;
   /** The table's fillfactor, 10..100 (default 100). */
   readonly fillfactor?: number;
+  /**
+   * TOAST: the table's toaster and each column's attstorage. With it,
+   * insert and update run heap_toast_insert_or_update and reads detoast
+   * (README "Transparent toasting"); without it a row must fit a page.
+   */
+  readonly toast?: HeapToastOptions;
+}
+
+/** A Heap's TOAST: its toast relation and the columns' strategies. */
+export interface HeapToastOptions {
+  readonly toaster: Toaster;
+  /** pg_attribute.attstorage per column (default: each type's typstorage). */
+  readonly storage?: readonly ToastStorageT[];
 }
 
 /** A row version as a scan or fetch returns it. */
@@ -189,6 +216,12 @@ export class Heap {
   readonly fillfactor: number;
   readonly fsm: FreeSpaceMap;
   readonly vm: VisibilityMap;
+  /** The toaster, when the table has a toast relation. */
+  readonly toaster: Toaster | undefined;
+  /** attstorage per column. */
+  readonly storage: readonly ToastStorageT[];
+  /** Whether every column's attstorage is its type's typstorage (formHeapTuple lays it out alike). */
+  private readonly storageIsTypes: boolean;
   /** rd_targblock: the page the last insert used, tried first by the next. */
   private targetBlock = INVALID_BLOCK_NUMBER;
 
@@ -196,6 +229,21 @@ export class Heap {
     this.pool = options.pool;
     this.rel = options.rel;
     this.types = options.types;
+    this.toaster = options.toast?.toaster;
+    this.storage = options.toast?.storage ?? this.types.map((t) => t.storage);
+    if (this.storage.length !== this.types.length)
+      throw new RangeError(
+        `${this.types.length} columns, ${this.storage.length} storage strategies`,
+      );
+    for (const [i, st] of this.storage.entries()) {
+      const type = this.types[i]!;
+      if (st !== ToastStorage.PLAIN && type.len > 0)
+        throw new SqlError(
+          '42804',
+          `column data type ${type.displayName} can only have storage PLAIN`,
+        );
+    }
+    this.storageIsTypes = this.storage.every((st, i) => st === this.types[i]!.storage);
     this.inserter = options.inserter;
     this.fillfactor = options.fillfactor ?? HEAP_DEFAULT_FILLFACTOR;
     targetPageFreeSpace(this.fillfactor); // validates (22023)
@@ -218,11 +266,12 @@ export class Heap {
    * XLOG_HEAP_INSERT. Returns its TID.
    */
   insert(values: readonly unknown[], xid: TransactionId, cid: CommandId): Tid {
-    const tuple = formHeapTuple(this.types, values, {
-      xmin: xid,
-      cid,
-      infomask: HEAP_XMAX_INVALID,
-    });
+    const tuple = this.formTuple(
+      values,
+      { xmin: xid, cid, infomask: HEAP_XMAX_INVALID },
+      { xid, cid },
+      undefined,
+    );
     checkTupleSize(tuple);
     const buffer = this.bufferForTuple(tuple.length, undefined);
     try {
@@ -235,6 +284,109 @@ export class Heap {
       const cleared = this.clearAllVisible(page, block);
       this.logPages(XLOG_HEAP_INSERT, xid, [{ buffer, cleared }]);
       return tid;
+    } finally {
+      this.pool.unlockRelease(buffer);
+    }
+  }
+
+  /**
+   * heap_form_tuple, then heap_toast_insert_or_update when the table has
+   * a toast relation and the tuple needs it (it exceeds
+   * TOAST_TUPLE_THRESHOLD, or the old version of an update has external
+   * values): the toaster compresses and moves values out (writing chunks
+   * with the writer's xid and cid), and the tuple is formed from the
+   * datums it leaves. For an update, `old` is the old version's bytes: a
+   * column whose new value equals its stored value keeps the old pointer
+   * (TS5); the old external values not kept are deleted.
+   */
+  private formTuple(
+    values: readonly unknown[],
+    fields: HeapTupleFields,
+    writer: Pick<HeapWriter, 'xid' | 'cid'> & Partial<Pick<HeapWriter, 'ctx'>>,
+    old: Uint8Array | undefined,
+  ): Uint8Array {
+    const toaster = this.toaster;
+    const oldExternal = old !== undefined && (tupleInfomask(old) & HEAP_HASEXTERNAL) !== 0;
+    if (toaster === undefined || (!oldExternal && this.storageIsTypes)) {
+      const plain = formHeapTuple(this.types, values, fields);
+      if (toaster === undefined || plain.length <= TOAST_TUPLE_THRESHOLD) return plain;
+    }
+    if (values.length !== this.types.length) throw new RangeError('one value per type');
+    const oldDatums = oldExternal ? this.varlenaDatums(old) : undefined;
+    const columns = this.types.map((type, i): ToastColumn => {
+      const value = values[i];
+      const align = type.align;
+      if (value === null || value === undefined)
+        return type.len > 0
+          ? { fixed: null, align }
+          : { storage: this.storage[i]!, value: null, align };
+      const bytes = type.encode(value) as Uint8Array;
+      if (type.len > 0) return { fixed: bytes, align };
+      checkDatumSize(bytes.length + VARHDRSZ);
+      const storage = this.storage[i]!;
+      const prev = oldDatums?.[i];
+      if (prev != null && prev[0] === 0x01 && toaster.storedEquals(prev, bytes, writer.ctx))
+        return { storage, pointer: prev, align };
+      return { storage, value: bytes, align };
+    });
+    const r = toaster.toastRow(columns, writer, oldDatums ? { old: oldDatums } : {});
+    return formHeapTupleFromDatums(this.types, r.datums, fields);
+  }
+
+  /** detoast_attr for the values a reader sees, through its snapshot (TS4). */
+  private detoaster(snapshot: Snapshot, ctx: VisibilityContext): Detoaster | undefined {
+    const toaster = this.toaster;
+    if (toaster === undefined) return undefined;
+    return (pointer) => toaster.detoastCached(pointer, { snapshot, ctx });
+  }
+
+  /**
+   * The values of the tuple at `tid` whoever may see it (heap_fetch with
+   * SnapshotAny), external values read as SnapshotToast sees them: what
+   * EvalPlanQual reads of a newer version. Throws when there is none.
+   */
+  valuesAt(tid: Tid, ctx?: VisibilityContext): unknown[] {
+    const page = Page.wrap(this.readCopy(tid.block));
+    const item = page.mustItem(tid.offset);
+    const toaster = this.toaster;
+    return deformHeapTuple(
+      this.types,
+      item,
+      toaster && ((pointer) => toaster.detoastCached(pointer, ctx === undefined ? {} : { ctx })),
+    );
+  }
+
+  /**
+   * heap_fetch with SnapshotToast (HeapTupleSatisfiesToast), for chunks of
+   * a toast relation: the tuple at `tid` itself (toast tuples are never
+   * updated, so there is no chain to walk), unless its inserter is known
+   * to have aborted — hinted invalid, or with `ctx` neither ours, running
+   * nor committed in the commit log. Deletion is ignored, as PostgreSQL
+   * does: a chunk lives as long as a row version holding its pointer is
+   * seen by someone (TS4).
+   */
+  fetchToast(tid: Tid, ctx?: VisibilityContext | UpdateContext): HeapRow | null {
+    if (tid.block >= this.nblocks()) return null;
+    const buffer = this.pool.readBuffer(this.rel, ForkNumber.main, tid.block);
+    this.pool.lock(buffer, 'share');
+    try {
+      const page = this.pool.page(buffer);
+      if (page.isNew() || tid.offset < 1 || tid.offset > page.maxOffsetNumber) return null;
+      if (page.itemId(tid.offset).flags !== LP_NORMAL) return null;
+      const item = page.mustItem(tid.offset);
+      const mask = tupleInfomask(item);
+      const xmin = tupleXmin(item);
+      if ((mask & HEAP_XMIN_COMMITTED) === 0) {
+        if ((mask & HEAP_XMIN_INVALID) !== 0 || xmin === 0) return null;
+        if (
+          ctx !== undefined &&
+          !ctx.isCurrentTransactionId(xmin) &&
+          !('isInProgress' in ctx && ctx.isInProgress(xmin)) &&
+          !ctx.log.didCommit(xmin)
+        )
+          return null;
+      }
+      return { tid, values: deformHeapTuple(this.types, item) };
     } finally {
       this.pool.unlockRelease(buffer);
     }
@@ -372,13 +524,17 @@ export class Heap {
       const page = this.pool.page(buffer);
       if (page.isNew()) return [];
       const out: HeapRow[] = [];
+      const detoast = this.detoaster(snapshot, ctx);
       for (let off = 1; off <= page.maxOffsetNumber; off++) {
         if (page.itemId(off).flags !== LP_NORMAL) continue;
         const item = page.mustItem(off);
         const v = heapTupleSatisfiesMVCC(header(item), snapshot, ctx);
         this.setHintBits(buffer, item, v.setHints);
         if (v.visible)
-          out.push({ tid: { block, offset: off }, values: deformHeapTuple(this.types, item) });
+          out.push({
+            tid: { block, offset: off },
+            values: deformHeapTuple(this.types, item, detoast),
+          });
       }
       return out;
     } finally {
@@ -421,13 +577,13 @@ export class Heap {
         if (v.visible) {
           return {
             tid: { block: tid.block, offset },
-            values: deformHeapTuple(this.types, item),
+            values: deformHeapTuple(this.types, item, this.detoaster(snapshot, ctx)),
           };
         }
         if ((tupleInfomask2(item) & HEAP_HOT_UPDATED) === 0) return null;
         const next = tupleCtid(item);
         if (next.block !== tid.block) return null;
-        prevXmax = tupleXmax(item);
+        prevXmax = updateXidOf(item, ctx);
         offset = next.offset;
         atChainStart = false;
       }
@@ -446,6 +602,7 @@ export class Heap {
   private beginModify(
     tid: Tid,
     w: HeapWriter,
+    strength: RowLockStrength = 'no key update',
   ):
     | { readonly fail: HeapModifyResult }
     | { readonly buffer: number; readonly page: Page; readonly item: Uint8Array } {
@@ -471,19 +628,16 @@ export class Heap {
     );
     this.setHintBits(buffer, item, r.setHints);
     if (r.result === TM_Result.Ok) return { buffer, page, item };
-    // A row this transaction only locked (SELECT ... FOR UPDATE, then UPDATE): the lock is
-    // ours, so nothing to wait for; the change replaces it (heap_update's "locked by us").
-    if (
-      r.result === TM_Result.BeingModified &&
-      xmaxIsLockedOnly(h.infomask) &&
-      w.ctx.isCurrentTransactionId(h.xmax)
-    ) {
-      return { buffer, page, item };
-    }
+    // A row only this transaction, or others in modes that do not conflict (KEY SHARE
+    // against a no-key update), hold: nothing to wait for; markOld keeps the others in a
+    // multixact (heap_update's "locked by us" and DoesMultiXactIdConflict). Otherwise the
+    // xid to wait for is a transaction's, never a MultiXactId (rowlock.ts).
+    const wait = r.result === TM_Result.BeingModified ? modifyWaitXid(item, strength, w.ctx) : null;
+    if (r.result === TM_Result.BeingModified && wait === null) return { buffer, page, item };
     const fail: HeapModifyResult = {
       result: r.result,
       ctid: tupleCtid(item),
-      xmax: h.xmax,
+      xmax: wait ?? updateXidOf(item, w.ctx),
       ...(r.result === TM_Result.SelfModified ? { cmax: tupleCid(item) } : {}),
     };
     this.pool.unlockRelease(buffer);
@@ -493,7 +647,7 @@ export class Heap {
   /** The header change of heap_delete / heap_update on the old version. */
   private markOld(item: Uint8Array, w: HeapWriter, ctid: Tid, infomask2: number): void {
     const { cid, isCombo } = adjustCmax(header(item), w.cid, w.ctx);
-    setTupleXmaxAndBits(item, { xmax: w.xid, infomask: 0, infomask2, cid, ctid });
+    setTupleXmaxAndBits(item, { ...newXmaxForUpdate(item, w, infomask2), cid, ctid });
     updateInfomask(item, isCombo ? HEAP_COMBOCID : 0, HEAP_COMBOCID);
   }
 
@@ -509,14 +663,17 @@ export class Heap {
    * XLOG_HEAP_DELETE. TM_Ok or the failure HeapTupleSatisfiesUpdate found.
    */
   delete(tid: Tid, w: HeapWriter): HeapModifyResult {
-    const m = this.beginModify(tid, w);
+    const m = this.beginModify(tid, w, 'update');
     if ('fail' in m) return m.fail;
     try {
+      // heap_toast_delete's datums, read before the page changes
+      const external = this.externalDatums(m.item);
       this.markOld(m.item, w, tid, HEAP_KEYS_UPDATED);
       updateInfomask2(m.item, 0, HEAP_HOT_UPDATED);
       Heap.setPrunable(m.page, w.xid);
       const cleared = this.clearAllVisible(m.page, tid.block);
       this.logPages(XLOG_HEAP_DELETE, w.xid, [{ buffer: m.buffer, cleared }]);
+      if (external.length > 0) this.toaster?.deleteRow(external, w);
       return { result: TM_Result.Ok };
     } finally {
       this.pool.unlockRelease(m.buffer);
@@ -542,13 +699,19 @@ export class Heap {
     if ('fail' in m) return m.fail;
     let newBuffer: number | undefined;
     try {
-      const tuple = formHeapTuple(this.types, values, {
-        xmin: w.xid,
-        cid: w.cid,
-        infomask: HEAP_XMAX_INVALID | HEAP_UPDATED,
-      });
+      const tuple = this.formTuple(
+        values,
+        { xmin: w.xid, cid: w.cid, infomask: HEAP_XMAX_INVALID | HEAP_UPDATED },
+        w,
+        m.item,
+      );
       checkTupleSize(tuple);
       const keysChanged = this.indexedColumnsChanged(m.item, tuple, indexedColumns);
+      // a key update waits for KEY SHARE lockers too
+      const keyWait = keysChanged ? modifyWaitXid(m.item, 'update', w.ctx) : null;
+      if (keyWait !== null) {
+        return { result: TM_Result.BeingModified, ctid: tupleCtid(m.item), xmax: keyWait };
+      }
       const samePage = maxAlign(tuple.length) <= m.page.heapFreeSpace();
       const hot = samePage && !keysChanged;
       if (!samePage) {
@@ -579,6 +742,17 @@ export class Heap {
       if (newBuffer !== undefined) this.pool.unlockRelease(newBuffer);
       this.pool.unlockRelease(m.buffer);
     }
+  }
+
+  /** The external toast pointers of a tuple (copies), for heap_toast_delete; none without a toaster. */
+  private externalDatums(item: Uint8Array): Uint8Array[] {
+    if (this.toaster === undefined || (tupleInfomask(item) & HEAP_HASEXTERNAL) === 0) return [];
+    return this.varlenaDatums(item).filter((d): d is Uint8Array => d !== null && d[0] === 0x01);
+  }
+
+  /** A tuple's varlena datums as stored (copies), null for NULLs and fixed-length columns. */
+  private varlenaDatums(item: Uint8Array): (Uint8Array | null)[] {
+    return heapTupleDatums(this.types, item).map((d, i) => (this.types[i]!.len > 0 ? null : d));
   }
 
   /** HeapDetermineColumnsInfo: does any indexed column's stored value differ (heap_attr_equals on bytes)? */
@@ -719,14 +893,14 @@ export class Heap {
         if (priorXmax !== 0 && tupleXmin(item) !== priorXmax) break;
         chain.push(offset);
         const st = status(offset);
-        if (st === 'RECENTLY_DEAD' || st === 'DELETE_IN_PROGRESS') prunable(tupleXmax(item));
+        if (st === 'RECENTLY_DEAD' || st === 'DELETE_IN_PROGRESS') prunable(updateXidOf(item, ctx));
         if (st === 'DEAD') latestDead = offset;
         else if (st !== 'RECENTLY_DEAD') break;
         if (!isHotUpdated(header2(item))) break;
         const next = tupleCtid(item);
         if (next.block !== block) break;
         offset = next.offset;
-        priorXmax = tupleXmax(item);
+        priorXmax = updateXidOf(item, ctx);
       }
       if (latestDead !== -1) {
         let i = 1;
@@ -789,6 +963,17 @@ function checkTupleSize(tuple: Uint8Array): void {
   }
 }
 
+/**
+ * A varlena datum of `size` bytes (header included) is at most 1 GB - 1
+ * (MaxAllocSize): PostgreSQL cannot palloc a bigger one, and says
+ * `invalid memory alloc request size` (XX000, elog) — the error a value
+ * built past the limit (by || or a type's input) meets.
+ */
+export function checkDatumSize(size: number): void {
+  if (size > MAX_ALLOC_SIZE)
+    throw new SqlError('XX000', `invalid memory alloc request size ${size}`);
+}
+
 function header2(item: Uint8Array) {
   return { infomask: tupleInfomask(item), infomask2: tupleInfomask2(item) };
 }
@@ -816,12 +1001,13 @@ export function satisfiesVacuum(
     if ((mask & HEAP_XMIN_INVALID) !== 0) return 'DEAD';
     if (ctx.isInProgress(xmin)) {
       if ((mask & HEAP_XMAX_INVALID) !== 0 || xmaxIsLockedOnly(mask)) return 'INSERT_IN_PROGRESS';
-      return tupleXmax(item) === xmin ? 'DELETE_IN_PROGRESS' : 'INSERT_IN_PROGRESS';
+      return updateXidOf(item, ctx) === xmin ? 'DELETE_IN_PROGRESS' : 'INSERT_IN_PROGRESS';
     }
     if (!ctx.log.didCommit(xmin)) return 'DEAD'; // aborted or crashed
   }
   if ((mask & HEAP_XMAX_INVALID) !== 0 || xmaxIsLockedOnly(mask)) return 'LIVE';
-  const xmax = tupleXmax(item);
+  const xmax = updateXidOf(item, ctx);
+  if (xmax === 0) return 'LIVE'; // a multi of lockers only
   if ((mask & HEAP_XMAX_COMMITTED) === 0) {
     if (ctx.isInProgress(xmax)) return 'DELETE_IN_PROGRESS';
     if (!ctx.log.didCommit(xmax)) return 'LIVE'; // the deleter aborted

@@ -34,12 +34,28 @@
  * SKIP LOCKED skip the row. A lock whose holder ended (committed lock-only,
  * or aborted) no longer counts.
  *
- * Not done: multixacts. When two live transactions would hold the row at
- * once (a second FOR SHARE / FOR KEY SHARE next to another's shared lock,
- * FOR KEY SHARE next to a running no-key UPDATE, or a subtransaction
- * strengthening a lock its parent holds), PostgreSQL builds a MultiXactId;
- * here that raises MvccError 0A000 `multixact row locks are not supported
- * yet`.
+ * Multixacts: when another live transaction still holds the row in a mode
+ * that does not conflict (a second FOR SHARE / FOR KEY SHARE next to a
+ * shared lock, FOR KEY SHARE next to a running no-key UPDATE), or the
+ * holder is the locker's own other subtransaction, the new xmax is a
+ * MultiXactId (@pg/mvcc's MultiXacts, found through the writer's
+ * context) of the surviving holders and the locker, with
+ * HEAP_XMAX_IS_MULTI and the strongest member's bits (GetMultiXactIdHintBits;
+ * HEAP_XMAX_LOCK_ONLY when no member updated). compute_new_xmax_infomask's
+ * rules: holders that ended are dropped (a committed updater stays), a
+ * transaction strengthening its own single lock keeps a plain xmax with
+ * the stronger mode. A conflicting multi is waited for member by member:
+ * the xid returned to wait for is always a transaction's (MultiXactIdWait
+ * in turns). heap_update / heap_delete use the same rules
+ * ({@link modifyWaitXid}, {@link newXmaxForUpdate}): a no-key UPDATE of a
+ * row others hold FOR KEY SHARE proceeds and leaves a multi of the
+ * lockers and the updater.
+ *
+ * Not done: heap_lock_updated_tuple (FOR KEY SHARE carried along an update
+ * chain): a KEY SHARE lock next to a running no-key update does not lock
+ * the update's new version, and FOR KEY SHARE of a version whose update
+ * committed is 0A000; multixacts without MultiXacts attached to the
+ * transaction log are 0A000.
  *
  * WAL: PostgreSQL logs XLOG_HEAP_LOCK (info 0x60). Here the record goes
  * through the existing heap resource manager as a page-image record with
@@ -51,7 +67,22 @@
  * redo repeats): always safe, just less precise.
  */
 import type { Tid } from '@pg/access';
-import { heapTupleSatisfiesUpdate, MvccError, TM_Result, type TransactionId } from '@pg/mvcc';
+import {
+  HEAP_XMAX_IS_MULTI,
+  heapTupleGetUpdateXid,
+  heapTupleSatisfiesUpdate,
+  isUpdateStatus,
+  type MultiXactMember,
+  MultiXactStatus,
+  type MultiXacts,
+  MvccError,
+  multiXactReaderOf,
+  multiXactsOf,
+  TM_Result,
+  type TransactionId,
+  type UpdateContext,
+  type VisibilityContext,
+} from '@pg/mvcc';
 import { LP_NORMAL, Page } from '@pg/page';
 import { ForkNumber } from '@pg/storage';
 import type { Heap, HeapWriter } from './heapam.js';
@@ -162,18 +193,141 @@ export type LockTupleResult =
       readonly xmax: TransactionId;
     };
 
-function multixactError(): MvccError {
-  return new MvccError(ERRCODE_FEATURE_NOT_SUPPORTED, 'multixact row locks are not supported yet', {
-    detail:
-      'Two transactions (or a transaction and its subtransaction) would hold a lock on the same row at once, which needs a MultiXactId.',
-  });
+/** get_mxact_status_for_lock: a lock's member status. */
+export function lockStatus(strength: RowLockStrength): MultiXactStatus {
+  switch (strength) {
+    case 'key share':
+      return MultiXactStatus.ForKeyShare;
+    case 'share':
+      return MultiXactStatus.ForShare;
+    case 'no key update':
+      return MultiXactStatus.ForNoKeyUpdate;
+    case 'update':
+      return MultiXactStatus.ForUpdate;
+  }
+}
+
+/** TUPLOCK_from_mxstatus: the tuple lock mode a member status holds. */
+export function statusLockMode(status: MultiXactStatus): RowLockStrength {
+  switch (status) {
+    case MultiXactStatus.ForKeyShare:
+      return 'key share';
+    case MultiXactStatus.ForShare:
+      return 'share';
+    case MultiXactStatus.ForNoKeyUpdate:
+    case MultiXactStatus.NoKeyUpdate:
+      return 'no key update';
+    default:
+      return 'update';
+  }
 }
 
 /**
- * heap_lock_tuple (single locker, wait handled by the caller): locks the
- * tuple at `tid` in `strength` for `w` (its xid, command id and view of who
- * is running), WAL-logging the page. Throws 0A000 where PostgreSQL would
- * make a multixact.
+ * GetMultiXactIdHintBits: the t_infomask / t_infomask2 bits of a multi
+ * xmax with these members: HEAP_XMAX_IS_MULTI, the strongest member's lock
+ * bits (KEYSHR, SHR, EXCL; EXCL + HEAP_KEYS_UPDATED for FOR UPDATE or a key
+ * update), and HEAP_XMAX_LOCK_ONLY when no member updated the row.
+ */
+export function multiXactHintBits(members: readonly MultiXactMember[]): {
+  infomask: number;
+  infomask2: number;
+} {
+  let rank = -1;
+  let hasUpdate = false;
+  for (const m of members) {
+    rank = Math.max(rank, RANK[statusLockMode(m.status)]);
+    if (isUpdateStatus(m.status)) hasUpdate = true;
+  }
+  let infomask = HEAP_XMAX_IS_MULTI;
+  let infomask2 = 0;
+  if (rank === 0) infomask |= HEAP_XMAX_KEYSHR_LOCK;
+  else if (rank === 1) infomask |= HEAP_XMAX_SHR_LOCK;
+  else if (rank === 2) infomask |= HEAP_XMAX_EXCL_LOCK;
+  else {
+    infomask |= HEAP_XMAX_EXCL_LOCK;
+    infomask2 |= HEAP_KEYS_UPDATED;
+  }
+  if (!hasUpdate) infomask |= HEAP_XMAX_LOCK_ONLY;
+  return { infomask, infomask2 };
+}
+
+/**
+ * Who holds the tuple through its xmax: a multi's members, or the one
+ * xid with the status its infomask says (a lock's strength, or an
+ * update / key update).
+ */
+export function xmaxHolders(
+  xmax: TransactionId,
+  infomask: number,
+  infomask2: number,
+  ctx: VisibilityContext,
+): readonly MultiXactMember[] {
+  if ((infomask & HEAP_XMAX_IS_MULTI) !== 0) return multiXactReaderOf(ctx, xmax).getMembers(xmax);
+  const mode = heldLockMode(infomask, infomask2);
+  if (!xmaxIsLockedOnly(infomask)) {
+    return [
+      {
+        xid: xmax,
+        status: mode === 'update' ? MultiXactStatus.Update : MultiXactStatus.NoKeyUpdate,
+      },
+    ];
+  }
+  return [{ xid: xmax, status: lockStatus(mode) }];
+}
+
+/**
+ * The first member of a holder set another running transaction holds in
+ * a mode conflicting with `strength` (the xid to wait for: MultiXactIdWait
+ * waits for each conflicting member in turn; the caller waits for this one
+ * and asks again), or a committed conflicting updater (`committedUpdate`),
+ * or nothing.
+ */
+export function conflictingHolder(
+  holders: readonly MultiXactMember[],
+  strength: RowLockStrength,
+  ctx: UpdateContext,
+): { running: TransactionId } | { committedUpdate: TransactionId } | null {
+  let committed: TransactionId | undefined;
+  for (const m of holders) {
+    if (ctx.isCurrentTransactionId(m.xid)) continue;
+    if (!tupleLockConflicts(statusLockMode(m.status), strength)) continue;
+    if (ctx.isInProgress(m.xid)) return { running: m.xid };
+    if (isUpdateStatus(m.status) && ctx.log.didCommit(m.xid)) committed = m.xid;
+  }
+  return committed === undefined ? null : { committedUpdate: committed };
+}
+
+/**
+ * The xid a failed heap_update / heap_delete / heap_lock_tuple reports to
+ * wait for: a plain xmax as is; for a multi, the first running member
+ * whose hold conflicts with `strength` (else the first running one), so
+ * the caller's XactLockTableWait waits on a transaction, never on a
+ * MultiXactId.
+ */
+export function xidToWaitFor(
+  xmax: TransactionId,
+  infomask: number,
+  infomask2: number,
+  strength: RowLockStrength,
+  ctx: UpdateContext,
+): TransactionId {
+  if ((infomask & HEAP_XMAX_IS_MULTI) === 0) return xmax;
+  const holders = xmaxHolders(xmax, infomask, infomask2, ctx);
+  const c = conflictingHolder(holders, strength, ctx);
+  if (c !== null && 'running' in c) return c.running;
+  for (const m of holders)
+    if (!ctx.isCurrentTransactionId(m.xid) && ctx.isInProgress(m.xid)) return m.xid;
+  return xmax;
+}
+
+/**
+ * heap_lock_tuple (the wait handled by the caller): locks the tuple at
+ * `tid` in `strength` for `w` (its xid, command id and view of who is
+ * running), WAL-logging the page. When other transactions still hold the
+ * row in modes that do not conflict (or the holder is the caller's other
+ * subtransaction), the new xmax is a MultiXactId of the surviving holders
+ * and the locker (compute_new_xmax_infomask); the multixacts come from
+ * `w.ctx.multixacts` or those attached to `w.ctx.log`.
  */
 export function heapLockTuple(
   heap: Heap,
@@ -196,8 +350,10 @@ export function heapLockTuple(
     }
     const item = page.mustItem(tid.offset);
     const mask = tupleInfomask(item);
+    const mask2 = tupleInfomask2(item);
     const xmax = tupleXmax(item);
     const ctid = tupleCtid(item);
+    const ctx = w.ctx;
     const r = heapTupleSatisfiesUpdate(
       {
         xmin: tupleXmin(item),
@@ -208,35 +364,75 @@ export function heapLockTuple(
       },
       { blockNumber: tid.block, offsetNumber: tid.offset },
       w.cid,
-      w.ctx,
+      ctx,
     );
     // hint bits are not written back here (the next scan sets them)
-    if (r.result === TM_Result.BeingModified) {
-      const held = heldLockMode(mask, tupleInfomask2(item));
-      if (w.ctx.isCurrentTransactionId(xmax)) {
-        // our own lock: enough already, or strengthened when the same xid holds it
-        if (RANK[held] >= RANK[strength]) return { result: TM_Result.Ok };
-        if (xmax !== w.xid) throw multixactError();
-      } else if (tupleLockConflicts(held, strength)) {
-        return { result: TM_Result.BeingModified, ctid, xmax };
-      } else {
-        throw multixactError();
+    let bits: { xmax: TransactionId; infomask: number; infomask2: number };
+    if (r.result === TM_Result.Ok) {
+      bits = { xmax: w.xid, ...lockInfomaskBits(strength) };
+    } else if (
+      r.result === TM_Result.BeingModified ||
+      r.result === TM_Result.Updated ||
+      r.result === TM_Result.Deleted
+    ) {
+      const holders = xmaxHolders(xmax, mask, mask2, ctx);
+      // a lock as strong held by this transaction already (any of its live xids)
+      for (const m of holders) {
+        if (ctx.isCurrentTransactionId(m.xid) && RANK[statusLockMode(m.status)] >= RANK[strength])
+          return { result: TM_Result.Ok };
       }
-    } else if (r.result === TM_Result.Updated && strength === 'key share') {
-      // a committed update that kept the key: PostgreSQL locks this version
-      // anyway, with a multixact of the updater and the locker
-      if ((tupleInfomask2(item) & HEAP_KEYS_UPDATED) === 0) throw multixactError();
-      return { result: r.result, ctid, xmax };
-    } else if (r.result !== TM_Result.Ok) {
+      const c = conflictingHolder(holders, strength, ctx);
+      if (c !== null && 'running' in c) {
+        return { result: TM_Result.BeingModified, ctid, xmax: c.running };
+      }
+      if (c !== null) {
+        const moved = ctid.block !== tid.block || ctid.offset !== tid.offset;
+        return {
+          result: moved ? TM_Result.Updated : TM_Result.Deleted,
+          ctid,
+          xmax: c.committedUpdate,
+        };
+      }
+      // KEY SHARE of a version whose committed update kept the key: PostgreSQL locks
+      // it with a multixact of the updater and the locker AND locks the newer
+      // versions (heap_lock_updated_tuple), which is not done here
+      if (holders.some((m) => isUpdateStatus(m.status) && ctx.log.didCommit(m.xid))) {
+        throw new MvccError(
+          ERRCODE_FEATURE_NOT_SUPPORTED,
+          'locking a row version whose update committed (FOR KEY SHARE across an update chain) is not supported yet',
+        );
+      }
+      // survivors: running holders, and a committed updater (MultiXactIdExpand)
+      const live = holders.filter(
+        (m) =>
+          ctx.isCurrentTransactionId(m.xid) ||
+          ctx.isInProgress(m.xid) ||
+          (isUpdateStatus(m.status) && ctx.log.didCommit(m.xid)),
+      );
+      const only = live[0];
+      if (live.length === 0) {
+        bits = { xmax: w.xid, ...lockInfomaskBits(strength) };
+      } else if (live.length === 1 && only !== undefined && only.xid === w.xid) {
+        // our own single lock, strengthened: the strongest of both, no multi
+        const mode = statusLockMode(only.status);
+        const stronger = RANK[mode] > RANK[strength] ? mode : strength;
+        bits = { xmax: w.xid, ...lockInfomaskBits(stronger) };
+      } else {
+        const members = [...live, { xid: w.xid, status: lockStatus(strength) }];
+        const mx = ctx.multixacts ?? multiXactsOf(ctx.log);
+        if (mx === undefined || !('create' in mx)) {
+          throw new MvccError(
+            ERRCODE_FEATURE_NOT_SUPPORTED,
+            'cannot lock the row: it needs a MultiXactId and no multixacts are attached to the transaction log',
+          );
+        }
+        const multi = (mx as MultiXacts).create(members);
+        bits = { xmax: multi, ...multiXactHintBits(members) };
+      }
+    } else {
       return { result: r.result, ctid, xmax };
     }
-    const bits = lockInfomaskBits(strength);
-    setTupleXmaxAndBits(item, {
-      xmax: w.xid,
-      infomask: bits.infomask,
-      infomask2: bits.infomask2,
-      ctid: tid,
-    });
+    setTupleXmaxAndBits(item, { ...bits, ctid: tid });
     let cleared = false;
     if (page.isAllVisible) {
       page.isAllVisible = false;
@@ -258,11 +454,83 @@ export function heapLockTuple(
   }
 }
 
-/** The row's lock as the tuple header shows it (for tests and tools): null when xmax is invalid. */
+/**
+ * HeapTupleHeaderGetUpdateXid: the xid that updated or deleted the tuple —
+ * its plain xmax, or a multi xmax's updating member (0 when the multi only
+ * locks).
+ */
+export function updateXidOf(item: Uint8Array, ctx: VisibilityContext): TransactionId {
+  const mask = tupleInfomask(item);
+  if ((mask & HEAP_XMAX_IS_MULTI) === 0) return tupleXmax(item);
+  return heapTupleGetUpdateXid(
+    { xmin: tupleXmin(item), xmax: tupleXmax(item), cid: tupleCid(item), infomask: mask },
+    ctx,
+  );
+}
+
+/**
+ * heap_update / heap_delete on a tuple HeapTupleSatisfiesUpdate called
+ * BeingModified: the xid to wait for, or null when the change may go on
+ * (every running holder is the caller's own or holds a mode that does not
+ * conflict with `strength` — 'update' for a delete or a key update, 'no
+ * key update' for an update keeping the key: KEY SHARE lockers stay).
+ */
+export function modifyWaitXid(
+  item: Uint8Array,
+  strength: RowLockStrength,
+  ctx: UpdateContext,
+): TransactionId | null {
+  const mask = tupleInfomask(item);
+  if ((mask & HEAP_XMAX_INVALID) !== 0) return null;
+  const holders = xmaxHolders(tupleXmax(item), mask, tupleInfomask2(item), ctx);
+  const c = conflictingHolder(holders, strength, ctx);
+  return c !== null && 'running' in c ? c.running : null;
+}
+
+/**
+ * compute_new_xmax_infomask for heap_update / heap_delete: the old
+ * version's new xmax. Plain `w.xid` (infomask2 as given: HEAP_KEYS_UPDATED
+ * for a delete or key update) when nobody else still holds the row;
+ * otherwise a MultiXactId of the surviving holders (other running
+ * transactions' locks, and this transaction's other subtransactions')
+ * and the updater (NoKeyUpdate, or Update when the key changed), with
+ * GetMultiXactIdHintBits' bits.
+ */
+export function newXmaxForUpdate(
+  item: Uint8Array,
+  w: HeapWriter,
+  infomask2: number,
+): { xmax: TransactionId; infomask: number; infomask2: number } {
+  const plain = { xmax: w.xid, infomask: 0, infomask2 };
+  const mask = tupleInfomask(item);
+  if ((mask & HEAP_XMAX_INVALID) !== 0) return plain;
+  const ctx = w.ctx;
+  const live = xmaxHolders(tupleXmax(item), mask, tupleInfomask2(item), ctx).filter(
+    (m) =>
+      m.xid !== w.xid &&
+      !isUpdateStatus(m.status) &&
+      (ctx.isCurrentTransactionId(m.xid) || ctx.isInProgress(m.xid)),
+  );
+  if (live.length === 0) return plain;
+  const status =
+    (infomask2 & HEAP_KEYS_UPDATED) !== 0 ? MultiXactStatus.Update : MultiXactStatus.NoKeyUpdate;
+  const members = [...live, { xid: w.xid, status }];
+  const mx = ctx.multixacts ?? multiXactsOf(ctx.log);
+  if (mx === undefined || !('create' in mx)) {
+    throw new MvccError(
+      ERRCODE_FEATURE_NOT_SUPPORTED,
+      'cannot update the row: it needs a MultiXactId and no multixacts are attached to the transaction log',
+    );
+  }
+  const multi = (mx as MultiXacts).create(members);
+  return { xmax: multi, ...multiXactHintBits(members) };
+}
+
+/** The row's lock as the tuple header shows it (for tests and tools): null when xmax is invalid; `multi` when xmax is a MultiXactId. */
 export function rowLockOf(
   heap: Heap,
   tid: Tid,
-): { xmax: TransactionId; mode: RowLockStrength; lockOnly: boolean } | null {
+): { xmax: TransactionId; mode: RowLockStrength; lockOnly: boolean; multi?: true } | null {
   const page = Page.wrap(heap.readCopy(tid.block));
   const item = page.mustItem(tid.offset);
   const mask = tupleInfomask(item);
@@ -271,6 +539,8 @@ export function rowLockOf(
     xmax: tupleXmax(item),
     mode: heldLockMode(mask, tupleInfomask2(item)),
     lockOnly: xmaxIsLockedOnly(mask),
+    // xmax is then a MultiXactId, mode the strongest member's
+    ...((mask & HEAP_XMAX_IS_MULTI) !== 0 ? { multi: true as const } : {}),
   };
 }
 

@@ -30,25 +30,23 @@ import {
   MvccError,
   type ProcArray,
   type Snapshot,
-  TM_Result,
   type TransactionId,
   type TransactionManager,
   type Transam,
   transactionLockTag,
   type UpdateContext,
 } from '@pg/mvcc';
-import { Page } from '@pg/page';
 import type { Heap, HeapRow, HeapWriter } from './heapam.js';
 import {
-  ERRCODE_LOCK_NOT_AVAILABLE,
-  heapLockTuple,
-  type LockRowsOptions,
-  type RowLockStrength,
-} from './rowlock.js';
-import { deformHeapTuple } from './tuple.js';
+  lockRow,
+  modifyRow,
+  sessionUpdateContext,
+  sessionWriter,
+  xactLockTableWait,
+} from './modify.js';
+import type { LockRowsOptions, RowLockStrength } from './rowlock.js';
 
-/** SQLSTATE serialization_failure. */
-export const ERRCODE_T_R_SERIALIZATION_FAILURE = '40001';
+export { ERRCODE_T_R_SERIALIZATION_FAILURE } from './modify.js';
 
 export type RowPredicate = (values: readonly unknown[]) => boolean;
 export type RowChange = (values: readonly unknown[]) => unknown[];
@@ -159,44 +157,20 @@ export class SessionTable {
       const candidates = this.#scan(session, snapshot, predicate);
       const out: HeapRow[] = [];
       for (const row of candidates) {
-        let tid = row.tid;
-        let values: unknown[] = row.values;
-        for (;;) {
-          const w = this.#writer(session);
-          const r = heapLockTuple(heap, tid, strength, w);
-          if (r.result === TM_Result.Ok) {
-            // EvalPlanQual after the lock, as ExecLockRows: a newer version that
-            // no longer matches is left out (and stays locked, as there)
-            if (tid !== row.tid) {
-              values = this.#readAt(tid);
-              if (!predicate(values)) break;
-            }
-            out.push({ tid, values });
-            break;
-          }
-          if (r.result === TM_Result.SelfModified || r.result === TM_Result.Invisible) break;
-          if (r.result === TM_Result.BeingModified) {
-            if (options.skipLocked === true) break;
-            if (options.nowait === true) {
-              throw new MvccError(
-                ERRCODE_LOCK_NOT_AVAILABLE,
-                `could not obtain lock on row in relation "${this.#o.relationName ?? 't'}"`,
-              );
-            }
-            await this.#waitFor(session, r.xmax);
-            continue;
-          }
-          // TM_Updated / TM_Deleted by a committed transaction
-          if (rr) {
-            throw new MvccError(
-              ERRCODE_T_R_SERIALIZATION_FAILURE,
-              'could not serialize access due to concurrent update',
-            );
-          }
-          if (r.result === TM_Result.Deleted) break;
-          // TUPLE_LOCK_FLAG_FIND_LAST_VERSION: lock the newer version
-          tid = r.ctid;
-        }
+        const r = await lockRow({
+          heap,
+          tid: row.tid,
+          values: row.values,
+          strength,
+          recheck: predicate,
+          writer: () => this.#writer(session),
+          wait: (xid) => this.#waitFor(session, xid),
+          repeatableRead: rr,
+          relationName: this.#o.relationName ?? 't',
+          ...(options.nowait === true ? { nowait: true } : {}),
+          ...(options.skipLocked === true ? { skipLocked: true } : {}),
+        });
+        if (r.kind === 'locked') out.push({ tid: r.tid, values: [...r.values] });
       }
       manager.commandCounterIncrement(session);
       return out;
@@ -245,40 +219,20 @@ export class SessionTable {
       const candidates = this.#scan(session, snapshot, predicate);
       let count = 0;
       for (const row of candidates) {
-        let tid = row.tid;
-        let values: readonly unknown[] = row.values;
-        for (;;) {
-          const w = this.#writer(session);
-          const r =
-            change === undefined
-              ? heap.delete(tid, w)
-              : heap.update(tid, change(values), w, this.#o.indexedColumns);
-          if (r.result === TM_Result.Ok) {
-            count++;
-            break;
-          }
-          if (r.result === TM_Result.SelfModified) break;
-          if (r.result === TM_Result.BeingModified) {
-            await this.#waitFor(session, r.xmax);
-            continue;
-          }
-          if (r.result === TM_Result.Updated || r.result === TM_Result.Deleted) {
-            if (rr) {
-              const what = r.result === TM_Result.Updated ? 'update' : 'delete';
-              throw new MvccError(
-                ERRCODE_T_R_SERIALIZATION_FAILURE,
-                `could not serialize access due to concurrent ${what}`,
-              );
-            }
-            if (r.result === TM_Result.Deleted) break;
-            // EvalPlanQual: the newer version, re-checked
-            tid = r.ctid;
-            values = this.#readAt(tid);
-            if (!predicate(values)) break;
-            continue;
-          }
-          throw new MvccError('XX000', `unexpected ${r.result} for (${tid.block},${tid.offset})`);
-        }
+        const r = await modifyRow({
+          heap,
+          tid: row.tid,
+          values: row.values,
+          change,
+          recheck: predicate,
+          writer: () => this.#writer(session),
+          wait: (xid) => this.#waitFor(session, xid),
+          repeatableRead: rr,
+          ...(this.#o.indexedColumns === undefined
+            ? {}
+            : { indexedColumns: this.#o.indexedColumns }),
+        });
+        if (r.kind === 'done') count++;
       }
       manager.commandCounterIncrement(session);
       return count;
@@ -289,18 +243,8 @@ export class SessionTable {
   }
 
   /** XactLockTableWait: until the (sub)transaction ends. */
-  async #waitFor(session: number, xid: TransactionId): Promise<void> {
-    const { locks, procArray, transam } = this.#o;
-    let x = xid;
-    for (;;) {
-      const tag = transactionLockTag(x);
-      await locks.acquire(session, tag, LockMode.ShareLock);
-      locks.release(session, tag, LockMode.ShareLock);
-      if (!procArray.isInProgress(x, transam.subtrans, transam)) return;
-      const parent = transam.subtrans.getParent(x);
-      if (parent === 0) return;
-      x = parent;
-    }
+  #waitFor(session: number, xid: TransactionId): Promise<void> {
+    return xactLockTableWait(this.#o, session, xid);
   }
 
   #scan(session: number, snapshot: Snapshot, predicate: RowPredicate): HeapRow[] {
@@ -310,33 +254,20 @@ export class SessionTable {
     return out;
   }
 
-  /** The values of the tuple at `tid`, whoever may see it (heap_fetch with SnapshotAny). */
-  #readAt(tid: Tid): unknown[] {
-    const page = Page.wrap(this.#o.heap.readCopy(tid.block));
-    return deformHeapTuple(this.#o.heap.types, page.mustItem(tid.offset));
-  }
-
-  #ctx(session: number): UpdateContext & { readonly comboCids: ComboCids } {
-    const { manager, procArray, transam } = this.#o;
+  #comboCidsOf(session: number): ComboCids {
     let comboCids = this.#comboCids.get(session);
     if (comboCids === undefined) {
       comboCids = new ComboCids();
       this.#comboCids.set(session, comboCids);
     }
-    const mine = new Set(manager.liveXids(session));
-    return {
-      log: transam,
-      isCurrentTransactionId: (xid) => mine.has(xid),
-      isInProgress: (xid) =>
-        mine.has(xid) || procArray.isInProgress(xid, transam.subtrans, transam),
-      getTopmost: (xid) => transam.subtrans.getTopmost(xid),
-      comboCids,
-    };
+    return comboCids;
+  }
+
+  #ctx(session: number): UpdateContext & { readonly comboCids: ComboCids } {
+    return sessionUpdateContext(this.#o, session, this.#comboCidsOf(session));
   }
 
   #writer(session: number): HeapWriter {
-    const xid = this.#o.manager.getXid(session);
-    const cid = this.#o.manager.commandId(session, true);
-    return { xid, cid, ctx: this.#ctx(session) };
+    return sessionWriter(this.#o, session, this.#comboCidsOf(session));
   }
 }

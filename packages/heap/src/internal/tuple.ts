@@ -267,17 +267,32 @@ export function formHeapTuple(
   values: readonly unknown[],
   fields: HeapTupleFields = {},
 ): Uint8Array {
-  const natts = types.length;
+  checkNatts(types.length);
+  const row = encodeRow(types, values);
+  return assembleTuple(types.length, row.data, row.nullBitmap, row.hasVarWidth, false, fields);
+}
+
+function checkNatts(natts: number): void {
   if (natts > MAX_HEAP_ATTRIBUTE_NUMBER) {
     throw new SqlError(
       '54011',
       `number of columns (${natts}) exceeds limit (${MAX_HEAP_ATTRIBUTE_NUMBER})`,
     );
   }
-  const row = encodeRow(types, values);
-  const hasNull = row.nullBitmap !== undefined;
+}
+
+/** The header (heap_form_tuple's part) in front of a data area laid out by heap_fill_tuple. */
+function assembleTuple(
+  natts: number,
+  data: Uint8Array,
+  nullBitmap: Uint8Array | undefined,
+  hasVarWidth: boolean,
+  hasExternal: boolean,
+  fields: HeapTupleFields,
+): Uint8Array {
+  const hasNull = nullBitmap !== undefined;
   const hoff = expectedHoff(natts, hasNull);
-  const out = new Uint8Array(hoff + row.data.length);
+  const out = new Uint8Array(hoff + data.length);
   const v = view(out);
   v.setUint32(OFF_XMIN, checkUint('xmin', fields.xmin ?? 0, 0xffffffff), true);
   v.setUint32(OFF_XMAX, checkUint('xmax', fields.xmax ?? 0, 0xffffffff), true);
@@ -289,11 +304,90 @@ export function formHeapTuple(
     checkUint('infomask', fields.infomask ?? 0, 0xffff) &
     ~(HEAP_HASNULL | HEAP_HASVARWIDTH | HEAP_HASEXTERNAL);
   if (hasNull) infomask |= HEAP_HASNULL;
-  if (row.hasVarWidth) infomask |= HEAP_HASVARWIDTH;
+  if (hasVarWidth) infomask |= HEAP_HASVARWIDTH;
+  if (hasExternal) infomask |= HEAP_HASEXTERNAL;
   v.setUint16(OFF_INFOMASK, infomask, true);
   out[OFF_HOFF] = hoff;
-  if (row.nullBitmap) out.set(row.nullBitmap, OFF_BITS);
-  out.set(row.data, hoff);
+  if (nullBitmap) out.set(nullBitmap, OFF_BITS);
+  out.set(data, hoff);
+  return out;
+}
+
+/**
+ * heap_form_tuple over datums already in their on-disk form, as the
+ * toaster leaves them: for each attribute null (SQL NULL), exactly typlen
+ * bytes for a fixed-length type, or a whole varlena — a 4-byte header
+ * (plain or VARATT_4B_C compressed, aligned to typalign), a 1-byte short
+ * header, or an 18-byte VARATT_EXTERNAL_ONDISK toast pointer (01 12 ...,
+ * unaligned, and HEAP_HASEXTERNAL set) — laid out as heap_fill_tuple
+ * does. Throws RangeError on a datum that is none of these.
+ */
+export function formHeapTupleFromDatums(
+  types: readonly AnyPgType[],
+  datums: readonly (Uint8Array | null)[],
+  fields: HeapTupleFields = {},
+): Uint8Array {
+  const natts = types.length;
+  checkNatts(natts);
+  if (datums.length !== natts) throw new RangeError('one datum per type');
+  const at: number[] = [];
+  let offset = 0;
+  let hasNull = false;
+  let hasVarWidth = false;
+  let hasExternal = false;
+  const bitmap = new Uint8Array((natts + 7) >> 3);
+  for (let i = 0; i < natts; i++) {
+    const type = types[i]!;
+    const d = datums[i];
+    if (d === null || d === undefined) {
+      hasNull = true;
+      at.push(-1);
+      continue;
+    }
+    bitmap[i >> 3]! |= 1 << (i & 7);
+    if (type.len > 0) {
+      if (d.length !== type.len) throw new RangeError(`${type.name} datum of ${d.length} bytes`);
+      offset = alignTo(offset, type.align);
+    } else {
+      hasVarWidth = true;
+      const first = d[0];
+      if (first === undefined) throw new RangeError(`attribute ${i + 1}: an empty varlena`);
+      if (first === 0x01) {
+        if (d.length !== 18 || d[1] !== 18)
+          throw new RangeError(`attribute ${i + 1}: not an on-disk toast pointer`);
+        hasExternal = true;
+      } else if ((first & 0x01) === 0x01) {
+        if (first >>> 1 !== d.length) throw new RangeError(`attribute ${i + 1}: bad short varlena`);
+      } else {
+        if (view(d).getUint32(0, true) >>> 2 !== d.length)
+          throw new RangeError(`attribute ${i + 1}: bad varlena header`);
+        offset = alignTo(offset, type.align);
+      }
+    }
+    at.push(offset);
+    offset += d.length;
+  }
+  const data = new Uint8Array(offset);
+  for (let i = 0; i < natts; i++) if (at[i]! >= 0) data.set(datums[i]!, at[i]!);
+  return assembleTuple(natts, data, hasNull ? bitmap : undefined, hasVarWidth, hasExternal, fields);
+}
+
+/**
+ * The raw datums of a tuple's attributes (nocachegetattr's view): for each
+ * of `types`, null or a copy of its on-disk bytes (a varlena with its
+ * header: an external toast pointer stays a pointer). Attributes past the
+ * tuple's natts are null.
+ */
+export function heapTupleDatums(
+  types: readonly AnyPgType[],
+  bytes: Uint8Array,
+): (Uint8Array | null)[] {
+  const header = readHeapTupleHeader(bytes);
+  const data = bytes.subarray(header.hoff);
+  const count = Math.min(header.natts, types.length);
+  const spans = attributeSpans(types, data, header.nullBitmap, count);
+  const out = spans.map((s) => (s === null ? null : data.slice(s.offset, s.offset + s.size)));
+  for (let i = count; i < types.length; i++) out.push(null);
   return out;
 }
 
@@ -362,17 +456,26 @@ export function readHeapTupleHeader(bytes: Uint8Array): HeapTupleHeader {
  * {@link HeapTupleError} (XX001); an external toast pointer (out-of-line
  * storage is not built yet) or an lz4-compressed value throws 0A000.
  */
-export function deformHeapTuple(types: readonly AnyPgType[], bytes: Uint8Array): unknown[] {
+export function deformHeapTuple(
+  types: readonly AnyPgType[],
+  bytes: Uint8Array,
+  detoast?: Detoaster,
+): unknown[] {
   const header = readHeapTupleHeader(bytes);
   const count = Math.min(header.natts, types.length);
   const data = bytes.subarray(header.hoff);
   let values: unknown[];
-  try {
-    values = decodeRow(types, data, header.nullBitmap, count);
-  } catch (error) {
-    // decodeRow refuses compressed values: decode those here, or say which
-    // attribute is bad and why, from a careful walk over the data.
-    values = decodeCompressedRow(types, data, header.nullBitmap, count, error);
+  if (detoast !== undefined && (header.infomask & HEAP_HASVARWIDTH) !== 0) {
+    // a toasted table's varlena values are often compressed or external: one careful walk
+    values = decodeCompressedRow(types, data, header.nullBitmap, count, undefined, detoast);
+  } else {
+    try {
+      values = decodeRow(types, data, header.nullBitmap, count);
+    } catch (error) {
+      // decodeRow refuses compressed and external values: decode those here,
+      // or say which attribute is bad and why, from a careful walk over the data.
+      values = decodeCompressedRow(types, data, header.nullBitmap, count, error, detoast);
+    }
   }
   for (let i = count; i < types.length; i++) values.push(null);
   return values;
@@ -461,9 +564,16 @@ export function attributeSpans(
 }
 
 /**
- * The values of a tuple some of whose attributes are compressed inline,
- * decompressed; for any other tuple decodeRow refused, the error
- * explainBadData gives. An external toast pointer is 0A000.
+ * detoast_external_attr for deformHeapTuple: the raw payload (no varlena
+ * header, decompressed) an 18-byte on-disk toast pointer stands for.
+ */
+export type Detoaster = (pointer: Uint8Array, attnum: number) => Uint8Array;
+
+/**
+ * The values of a tuple some of whose attributes are compressed inline or
+ * stored out of line, decompressed and fetched (through `detoast`); for any
+ * other tuple decodeRow refused, the error explainBadData gives. An
+ * external toast pointer without a `detoast` is 0A000.
  */
 function decodeCompressedRow(
   types: readonly AnyPgType[],
@@ -471,24 +581,30 @@ function decodeCompressedRow(
   nullBitmap: Uint8Array | undefined,
   count: number,
   error: unknown,
+  detoast: Detoaster | undefined,
 ): unknown[] {
   // Throws HeapTupleError when a datum does not lie within the data.
   const spans = attributeSpans(types, data, nullBitmap, count);
   const external = spans.findIndex((s) => s !== null && s.varlena === 'external');
-  if (external >= 0) {
+  if (external >= 0 && detoast === undefined) {
     throw new SqlError(
       '0A000',
-      `attribute ${external + 1} is an external (TOAST) value, which deformHeapTuple does not read: out-of-line storage is not built yet`,
+      `attribute ${external + 1} is an external (TOAST) value, and this relation has no toast relation to read it from`,
     );
   }
-  if (!spans.some((s) => s !== null && s.varlena === 'compressed')) {
+  if (
+    error !== undefined &&
+    !spans.some((s) => s !== null && (s.varlena === 'compressed' || s.varlena === 'external'))
+  ) {
     throw explainBadData(types, spans, data, error);
   }
   return spans.map((span, i) => {
     if (span === null) return null;
     const attnum = i + 1;
     let payload: Uint8Array;
-    if (span.varlena === 'compressed') {
+    if (span.varlena === 'external') {
+      payload = detoast!(data.subarray(span.offset, span.offset + span.size), attnum);
+    } else if (span.varlena === 'compressed') {
       try {
         payload = detoastInline(data.subarray(span.offset, span.offset + span.size));
       } catch (toastError) {
