@@ -9,6 +9,8 @@ export default defineConfig({
     alias: {
       '@pg/executor/testing': fileURLToPath(new URL('./src/testing.ts', import.meta.url)),
       '@pg/executor': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+      // the analyzer's sources (its package is built by another issue step; no dist needed here)
+      '@pg/sql': fileURLToPath(new URL('../sql/src/index.ts', import.meta.url)),
     },
   },
   test: { ...sharedTestOptions, setupFiles: ['./vitest.setup.ts'] },

@@ -1,3 +1,27 @@
+export {
+  type BootstrapOptions,
+  bootstrapCatalog,
+  bootstrapDatabase,
+  bootstrapShared,
+} from './internal/bootstrap.js';
+export {
+  Catalog,
+  type CatalogOptions,
+  type CatalogView,
+  type ColumnDef,
+  type CreateIndexOptions,
+  type CreateTableOptions,
+  type DropOptions,
+  type OpenComputed,
+  type OpenRelation,
+  type OpenTable,
+} from './internal/catalog.js';
+export {
+  CatalogCluster,
+  type CatalogClusterOptions,
+  type InvalidationMessage,
+} from './internal/cluster.js';
+export * from './internal/consts.js';
 export type {
   ColumnDesc,
   IndexDesc,
@@ -5,3 +29,21 @@ export type {
   RelKind,
   RelPersistence,
 } from './internal/desc.js';
+export type { CatalogNotice } from './internal/errors.js';
+export {
+  catalogRmgr,
+  OidCounter,
+  RM_CATALOG_ID,
+  VAR_OID_PREFETCH,
+  XLOG_CATALOG_NEXTOID,
+} from './internal/oid.js';
+export {
+  type CatalogDef,
+  type CatalogIndexDef,
+  PG15_CATALOGS,
+  PG15_VIEWS,
+  type ViewDef,
+} from './internal/pg15-data.js';
+export type { CatalogTxn } from './internal/txn.js';
+export { type MvccParts, mvccCatalogTxn } from './internal/txn-mvcc.js';
+export { quoteIdent, type SettingRow } from './internal/views.js';

@@ -1,1 +1,2 @@
-export {};
+export { type CatalogViolation, checkCatalogIndexes } from './internal/check.js';
+export { catalogHarness, type HarnessSession } from './internal/harness.js';

@@ -1,1 +1,7 @@
+export type { AnalyzeOptions, ExpressionScope } from './internal/analyze.js';
+export { analyze, analyzeColumnDefault, analyzeExpression } from './internal/analyze.js';
+export type { CatalogView } from './internal/catalog-view.js';
+export { resolveTypeName } from './internal/coerce.js';
+export { PositionedSqlError } from './internal/errors.js';
+export { loadParser, type PNode, parse, type RawStatement } from './internal/parse.js';
 export type * from './internal/query.js';

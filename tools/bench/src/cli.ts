@@ -2,6 +2,7 @@
  * The command line: `node dist/main.js [--quick] [--json] [--page] [--wal] [--storage] [--btree] [--heap] [--toast]`.
  */
 import { btreeWorkloads } from './btree-workloads.js';
+import { engineWorkloads } from './engine-workloads.js';
 import { heapWorkloads } from './heap-workloads.js';
 import {
   FULL_CONFIG,
@@ -36,6 +37,7 @@ export const USAGE = `usage: pnpm bench [--quick] [--json] [--page] [--wal] [--s
   --btree  only the @pg/btree workloads (inserts, lookups, range scans, bulk build)
   --heap   only the @pg/heap and @pg/toast workloads (inserts, HOT updates, scans, pglz)
   --toast  only the TOAST workloads (out-of-line writes and reads, MB/s)
+  --engine only the embedded SQL workloads (@pg/engine vs PGlite, pg-mem, SQLite)
   --help   this text
 
 Progress goes to stderr; results to stdout.`;
@@ -56,6 +58,8 @@ export interface Options {
   readonly heap: boolean;
   /** Run the TOAST (out-of-line storage) workloads. */
   readonly toast: boolean;
+  /** Run the embedded SQL workloads (@pg/engine against PGlite, pg-mem and SQLite). */
+  readonly engine: boolean;
 }
 
 /** The options in `argv` (without node and the script); throws on anything unknown. */
@@ -69,6 +73,7 @@ export function parseArgs(argv: readonly string[]): Options {
   let btree = false;
   let heap = false;
   let toast = false;
+  let engine = false;
   for (const arg of argv) {
     if (arg === '--quick') quick = true;
     else if (arg === '--json') json = true;
@@ -78,13 +83,14 @@ export function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--btree') btree = true;
     else if (arg === '--heap') heap = true;
     else if (arg === '--toast') toast = true;
+    else if (arg === '--engine') engine = true;
     else if (arg === '--help' || arg === '-h') help = true;
     // `pnpm bench -- --quick` passes the `--` through.
     else if (arg !== '--') throw new Error(`unknown argument: ${arg}`);
   }
-  if (!page && !wal && !storage && !btree && !heap && !toast)
-    page = wal = storage = btree = heap = toast = true;
-  return { quick, json, help, page, wal, storage, btree, heap, toast };
+  if (!page && !wal && !storage && !btree && !heap && !toast && !engine)
+    page = wal = storage = btree = heap = toast = engine = true;
+  return { quick, json, help, page, wal, storage, btree, heap, toast, engine };
 }
 
 /** The workloads the options select, as factories, in the order page, wal, storage, btree, heap, toast. */
@@ -92,6 +98,8 @@ export function selectWorkloads(
   options: Pick<Options, 'page' | 'wal' | 'storage' | 'btree'> & {
     readonly heap?: boolean;
     readonly toast?: boolean;
+    readonly engine?: boolean;
+    readonly quick?: boolean;
   },
 ): { readonly title: string; readonly make: () => Workload }[] {
   return [
@@ -101,6 +109,9 @@ export function selectWorkloads(
     ...(options.btree ? btreeWorkloads() : []),
     ...(options.heap ? heapWorkloads() : []),
     ...(options.toast ? toastWorkloads() : []),
+    ...(options.engine
+      ? engineWorkloads(options.quick ? { pointRows: 10_000, countRows: 100_000 } : {})
+      : []),
   ];
 }
 

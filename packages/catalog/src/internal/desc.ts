@@ -85,4 +85,11 @@ export interface RelationDesc {
   readonly toastRelid: number;
   /** fillfactor from reloptions (100 when unset). */
   readonly fillfactor: number;
+  /**
+   * A system view computed from the catalogs (pg_tables, pg_indexes,
+   * pg_views, pg_roles, pg_user, pg_settings, information_schema.tables /
+   * columns / schemata): kind 'v', no storage; the executor reads its rows
+   * with OpenRelation.rows() instead of scanning a heap. Absent for others.
+   */
+  readonly computed?: boolean;
 }

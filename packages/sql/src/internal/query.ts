@@ -25,7 +25,9 @@ export type Expr =
   | ScalarArrayOpExpr
   | CoerceExpr
   | ArrayExpr
-  | SqlValueFunction;
+  | SqlValueFunction
+  | DistinctExpr
+  | Aggref;
 
 interface Typed {
   /** The result type OID. */
@@ -68,6 +70,56 @@ export interface OpExpr extends Typed {
   readonly op: OperatorDef;
   readonly fn: FunctionDef;
   readonly args: readonly Expr[];
+}
+
+/**
+ * `a IS DISTINCT FROM b` (PostgreSQL's DistinctExpr): `op` is the resolved
+ * `=`; true when exactly one side is NULL, false when both are, else
+ * NOT (a = b). `IS NOT DISTINCT FROM` is a NOT BoolExpr around it.
+ */
+export interface DistinctExpr extends Typed {
+  readonly kind: 'distinct';
+  readonly op: OperatorDef;
+  readonly fn: FunctionDef;
+  readonly args: readonly [Expr, Expr];
+}
+
+/**
+ * The result of an aggregate call (PostgreSQL's Aggref), computed over all
+ * the rows that pass WHERE: `SelectQuery.aggregates[index]` says what to
+ * compute. Appears only in a SELECT's targetList (ORDER BY and DISTINCT ON
+ * entries included), never inside another aggregate's arguments.
+ */
+export interface Aggref extends Typed {
+  readonly kind: 'aggref';
+  readonly index: number;
+}
+
+/**
+ * One aggregate call of a SELECT without GROUP BY (the registry has no
+ * aggregates; these are PostgreSQL's built-in ones, by name):
+ * count(*) and count(x) -> int8; sum(int2|int4) -> int8, sum(int8|numeric)
+ * -> numeric, sum(float4|float8|interval) -> the same type; avg(int2|int4|
+ * int8|numeric) -> numeric, avg(float4|float8) -> float8, avg(interval) ->
+ * interval; min/max(x) -> x's type, by the type's B-tree order;
+ * bool_and/bool_or/every(bool) -> bool. NULL inputs are skipped; over no
+ * rows count gives 0 and the others NULL.
+ */
+export interface AggregateCall {
+  readonly name: 'count' | 'sum' | 'avg' | 'min' | 'max' | 'bool_and' | 'bool_or' | 'every';
+  /** The arguments (empty for count(*)), already coerced to `argTypes`; evaluated per row. */
+  readonly args: readonly Expr[];
+  /** The aggregate's declared input types (count(x): "any" -> the argument's own type). */
+  readonly argTypes: readonly number[];
+  /** count(*). */
+  readonly star: boolean;
+  /** agg(DISTINCT x): each distinct non-NULL input counted once. */
+  readonly distinct: boolean;
+  /** agg(...) FILTER (WHERE cond): rows where cond is not true are skipped. */
+  readonly filter?: Expr;
+  /** Result type (and typmod, -1). */
+  readonly type: number;
+  readonly typmod: number;
 }
 
 /** AND / OR (n-ary) and NOT (one argument), with SQL's three-valued logic. */
@@ -215,6 +267,12 @@ export interface SelectQuery extends QueryBase {
   readonly limit?: Expr;
   readonly offset?: Expr;
   readonly rowMarks: readonly RowMark[];
+  /**
+   * Aggregate calls, when the query has any: it then returns exactly one
+   * row (no GROUP BY yet), whose targetList refers to them through Aggref
+   * and may contain no Var outside them.
+   */
+  readonly aggregates?: readonly AggregateCall[];
 }
 
 export interface InsertQuery extends QueryBase {

@@ -1,0 +1,1623 @@
+/**
+ * One session's view of one database's catalogs: the relation cache
+ * (RelationDesc by OID, with the opened Heap and BTree objects), name
+ * lookup through search_path, and the DDL operations.
+ *
+ * Every catalog read takes a fresh catalog snapshot from the statement's
+ * transaction ({@link CatalogTxn.snapshot}); every change is a heap
+ * insert/update/delete of catalog rows plus their index entries, under
+ * the transaction's xid, followed by CommandCounterIncrement so the next
+ * step sees it.
+ */
+import { compareTids, type Tid } from '@pg/access';
+import { BTree } from '@pg/btree';
+import {
+  HEAP_HOT_UPDATED,
+  Heap,
+  type HeapRow,
+  isHeapOnly,
+  tupleCtid,
+  tupleInfomask2,
+} from '@pg/heap';
+import { LP_NORMAL, LP_REDIRECT, Page } from '@pg/page';
+import { createFork, ForkNumber, type RelFileLocator } from '@pg/storage';
+import { type AnyPgType, builtins, type Registry, SqlError } from '@pg/types';
+import type { CatalogCluster, SessionHook } from './cluster.js';
+import {
+  AttrDefaultRelationId,
+  BOOTSTRAP_SUPERUSERID,
+  BTREE_AM_OID,
+  BTREE_DEFAULT_OPCLASS,
+  ConstraintRelationId,
+  DEFAULTTABLESPACE_OID,
+  FIRST_NORMAL_OBJECT_ID,
+  GLOBALTABLESPACE_OID,
+  HEAP_TABLE_AM_OID,
+  NamespaceRelationId,
+  PG_CATALOG_NAMESPACE,
+  PG_PUBLIC_NAMESPACE,
+  RelationRelationId,
+  TypeRelationId,
+} from './consts.js';
+import type { ColumnDesc, IndexDesc, RelationDesc, RelKind, RelPersistence } from './desc.js';
+import {
+  type CatalogNotice,
+  duplicateColumn,
+  duplicateSchema,
+  duplicateTable,
+  undefinedColumn,
+  undefinedSchema,
+} from './errors.js';
+import {
+  arrayTypeRow,
+  attributeRow,
+  classRow,
+  compositeTypeRow,
+  keyCollation,
+  systemAttributeRows,
+} from './rows.js';
+import type { CatalogTable } from './table.js';
+import type { CatalogTxn } from './txn.js';
+import { indexColumnShape, typeByOid } from './types.js';
+import { COMPUTED_VIEWS, computeView, type SettingRow, type ViewSource } from './views.js';
+
+/**
+ * A relation opened for the executor: its descriptor, heap and indexes (the
+ * relcache's smgr references) — or, for a computed system view
+ * (`desc.computed`), no heap and a `rows()` that computes its rows from the
+ * catalogs with the current statement's catalog snapshot.
+ */
+export type OpenRelation = OpenTable | OpenComputed;
+
+export interface OpenTable {
+  readonly desc: RelationDesc;
+  readonly heap: Heap;
+  readonly indexes: readonly { readonly desc: IndexDesc; readonly index: BTree }[];
+  readonly rows?: undefined;
+}
+
+export interface OpenComputed {
+  readonly desc: RelationDesc;
+  readonly heap?: undefined;
+  readonly indexes: readonly [];
+  /** The view's rows, in column order, computed now. */
+  rows(): Iterable<unknown[]>;
+}
+
+/** What the analyzer resolves names through (@pg/sql's CatalogView, structurally). */
+export interface CatalogView {
+  readonly registry: Registry;
+  readonly searchPath: readonly string[];
+  lookupRelation(schema: string | undefined, name: string): RelationDesc | undefined;
+  currentUser: string;
+  currentDatabase: string;
+}
+
+export interface ColumnDef {
+  readonly name: string;
+  readonly typeOid: number;
+  /** atttypmod, -1 for none. */
+  readonly typmod: number;
+  readonly notNull: boolean;
+  /** The default as SQL text, stored in pg_attrdef.adbin (we store text, not a node tree). */
+  readonly defaultExpr?: string;
+}
+
+export interface CreateTableOptions {
+  /** The schema's name. */
+  readonly namespace: string;
+  readonly name: string;
+  readonly columns: readonly ColumnDef[];
+  readonly persistence?: RelPersistence;
+  readonly ifNotExists?: boolean;
+}
+
+export interface CreateIndexOptions {
+  /** The table's OID. */
+  readonly table: number;
+  /** The index name; default as PostgreSQL picks it (t_pkey, t_a_key, t_a_idx, t_a_b_idx, then a number on collision). */
+  readonly name?: string;
+  /** The table's attnums, in key order. */
+  readonly columns: readonly number[];
+  readonly unique?: boolean;
+  readonly primary?: boolean;
+  /** Make a UNIQUE/PRIMARY KEY constraint (pg_constraint) named so (default: the index's name) — implied by primary. */
+  readonly constraint?: boolean;
+  readonly constraintName?: string;
+  readonly ifNotExists?: boolean;
+  readonly nullsNotDistinct?: boolean;
+  /** DESC per key column (default ASC). */
+  readonly descending?: readonly boolean[];
+  /** NULLS FIRST per key column (default: NULLS LAST for ASC, NULLS FIRST for DESC). */
+  readonly nullsFirst?: readonly boolean[];
+}
+
+export interface DropOptions {
+  readonly cascade?: boolean;
+}
+
+export interface CatalogOptions {
+  readonly dbOid: number;
+  /** Where NOTICEs go (`drop cascades to ...`, `... already exists, skipping`). */
+  readonly onNotice?: (notice: CatalogNotice) => void;
+  /** pg_settings' rows (the engine's GUCs), by column name. */
+  readonly settings?: () => Iterable<SettingRow>;
+}
+
+/** An object address (ObjectAddress): classid, objid, objsubid. */
+interface ObjectAddress {
+  readonly classid: number;
+  readonly objid: number;
+  readonly subid: number;
+}
+
+type Row = unknown[];
+
+const addrKey = (a: ObjectAddress) => `${a.classid}:${a.objid}:${a.subid}`;
+
+/** The session's catalog for one database. */
+export class Catalog implements SessionHook {
+  readonly cluster: CatalogCluster;
+  readonly dbOid: number;
+  readonly #t: ReadonlyMap<string, CatalogTable>;
+  readonly #relcache = new Map<number, { desc: RelationDesc; open?: OpenRelation }>();
+  #seenSeq: number;
+  #txn: CatalogTxn | undefined;
+  #searchPath: readonly string[] = ['pg_catalog', 'public'];
+  readonly #onNotice: ((n: CatalogNotice) => void) | undefined;
+  readonly #settings: () => Iterable<SettingRow>;
+
+  constructor(cluster: CatalogCluster, options: CatalogOptions) {
+    this.cluster = cluster;
+    this.dbOid = options.dbOid;
+    this.#t = cluster.tables(options.dbOid);
+    this.#seenSeq = cluster.invalidationSeq;
+    this.#onNotice = options.onNotice;
+    this.#settings = options.settings ?? (() => []);
+  }
+
+  // ------------------------------------------------------------ statements
+
+  /**
+   * The start of a statement: accepts the invalidations other sessions
+   * committed since the last one (AcceptInvalidationMessages) and makes
+   * `txn` the transaction later calls read and write with.
+   */
+  beginStatement(txn: CatalogTxn, options: { readonly searchPath?: readonly string[] } = {}): void {
+    this.#txn = txn;
+    if (options.searchPath) this.#searchPath = options.searchPath;
+    if (this.#seenSeq + 1 < this.cluster.oldestInvalidationSeq) {
+      this.#relcache.clear(); // fell behind the log: reset everything (a sinval reset)
+    } else {
+      for (const m of this.cluster.invalidationsSince(this.#seenSeq))
+        if (m.dbOid === this.dbOid) this.#relcache.delete(m.relOid);
+    }
+    this.#seenSeq = this.cluster.invalidationSeq;
+  }
+
+  /** SessionHook: drops cached entries (own DDL, end of own transaction). */
+  invalidateLocal(relOids: Iterable<number>): void {
+    for (const oid of relOids) this.#relcache.delete(oid);
+  }
+
+  /** How many relations are cached (for tests). */
+  get cachedRelations(): number {
+    return this.#relcache.size;
+  }
+
+  get #x(): CatalogTxn {
+    if (this.#txn === undefined)
+      throw new Error('catalog used outside a statement (call beginStatement)');
+    return this.#txn;
+  }
+
+  #table(name: string): CatalogTable {
+    const t = this.#t.get(name);
+    if (t === undefined) throw new Error(`no catalog ${name}`);
+    return t;
+  }
+
+  #get(table: string, row: Row, col: string): unknown {
+    return row[this.#table(table).col(col)];
+  }
+
+  #cci(): void {
+    this.#x.commandCounterIncrement();
+  }
+
+  #notice(message: string, detail?: string): void {
+    this.#onNotice?.({ severity: 'NOTICE', code: '00000', message, ...(detail ? { detail } : {}) });
+  }
+
+  // ------------------------------------------------------------ namespaces
+
+  /** The OID of schema `name`, or undefined. */
+  namespaceOid(name: string): number | undefined {
+    const r = this.#table('pg_namespace').lookupOne('pg_namespace_nspname_index', [name], this.#x);
+    return r ? (r.values[0] as number) : undefined;
+  }
+
+  namespaceName(oid: number): string | undefined {
+    const r = this.#table('pg_namespace').lookupOne('pg_namespace_oid_index', [oid], this.#x);
+    return r ? (this.#get('pg_namespace', r.values, 'nspname') as string) : undefined;
+  }
+
+  /** The schemas of the search path that exist, pg_catalog first unless listed ("$user" resolved, pg_temp ignored). */
+  effectiveSearchPath(searchPath: readonly string[] = this.#searchPath, user?: string): number[] {
+    const out: number[] = [];
+    const names = searchPath
+      .map((n) => (n === '$user' ? (user ?? '') : n))
+      .filter((n) => n !== '' && n !== 'pg_temp');
+    if (!names.includes('pg_catalog')) out.push(PG_CATALOG_NAMESPACE);
+    for (const n of names) {
+      const oid = this.namespaceOid(n);
+      if (oid !== undefined && !out.includes(oid)) out.push(oid);
+    }
+    return out;
+  }
+
+  /** CREATE SCHEMA. */
+  createNamespace(
+    name: string,
+    options: { readonly ifNotExists?: boolean; readonly owner?: number } = {},
+  ): number | undefined {
+    if (this.namespaceOid(name) !== undefined) {
+      if (options.ifNotExists) {
+        this.#notice(`schema "${name}" already exists, skipping`);
+        return undefined;
+      }
+      throw duplicateSchema(name);
+    }
+    if (name.startsWith('pg_'))
+      throw new SqlError('42939', `unacceptable schema name "${name}"`, {
+        detail: 'The prefix "pg_" is reserved for system schemas.',
+      });
+    const oid = this.#newOid('pg_namespace', 'pg_namespace_oid_index');
+    this.#table('pg_namespace').insert(
+      this.#table('pg_namespace').row({
+        oid,
+        nspname: name,
+        nspowner: options.owner ?? BOOTSTRAP_SUPERUSERID,
+        nspacl: null,
+      }),
+      this.#x,
+    );
+    this.#cci();
+    return oid;
+  }
+
+  /** DROP SCHEMA [CASCADE]. */
+  dropNamespace(name: string, options: DropOptions & { readonly ifExists?: boolean } = {}): void {
+    const oid = this.namespaceOid(name);
+    if (oid === undefined) {
+      if (options.ifExists) {
+        this.#notice(`schema "${name}" does not exist, skipping`);
+        return;
+      }
+      throw undefinedSchema(name);
+    }
+    if (oid < FIRST_NORMAL_OBJECT_ID && oid !== PG_PUBLIC_NAMESPACE)
+      throw new SqlError(
+        '2BP01',
+        `cannot drop schema ${name} because it is required by the database system`,
+      );
+    this.#performDeletion(
+      { classid: NamespaceRelationId, objid: oid, subid: 0 },
+      options.cascade ?? false,
+    );
+  }
+
+  // ------------------------------------------------------------ databases (shared pg_database rows)
+
+  /** The OID of database `name` (pg_database), or undefined. */
+  databaseOid(name: string): number | undefined {
+    const r = this.#table('pg_database').lookupOne('pg_database_datname_index', [name], this.#x);
+    return r ? (r.values[0] as number) : undefined;
+  }
+
+  /**
+   * CREATE DATABASE's catalog part: a pg_database row copied from the
+   * template's (encoding, locale), not a template, connections allowed.
+   * The engine copies the template's files to base/<oid>/ (and refuses
+   * while the template has other connections). Returns the new OID.
+   */
+  createDatabase(options: {
+    readonly name: string;
+    readonly template?: string;
+    readonly owner?: number;
+  }): number {
+    if (this.databaseOid(options.name) !== undefined)
+      throw new SqlError('42P04', `database "${options.name}" already exists`);
+    const templateName = options.template ?? 'template1';
+    const t = this.#table('pg_database');
+    const tmpl = t.lookupOne('pg_database_datname_index', [templateName], this.#x);
+    if (!tmpl) throw new SqlError('3D000', `template database "${templateName}" does not exist`);
+    const oid = this.#newOid('pg_database', 'pg_database_oid_index');
+    const values = [...tmpl.values];
+    const set = (col: string, v: unknown) => {
+      values[t.col(col)] = v;
+    };
+    set('oid', oid);
+    set('datname', options.name);
+    set('datdba', options.owner ?? BOOTSTRAP_SUPERUSERID);
+    set('datistemplate', false);
+    set('datallowconn', true);
+    set('datacl', null);
+    t.insert(values, this.#x);
+    this.#cci();
+    return oid;
+  }
+
+  /** DROP DATABASE's catalog part (the engine removes base/<oid>/ after commit and refuses while others are connected). */
+  dropDatabase(name: string): number {
+    const t = this.#table('pg_database');
+    const r = t.lookupOne('pg_database_datname_index', [name], this.#x);
+    if (!r) throw new SqlError('3D000', `database "${name}" does not exist`);
+    if (r.values[0] === this.dbOid)
+      throw new SqlError('55006', 'cannot drop the currently open database');
+    if (r.values[t.col('datistemplate')] === true)
+      throw new SqlError('55000', 'cannot drop a template database');
+    t.delete(r.tid, this.#x);
+    this.#cci();
+    return r.values[0] as number;
+  }
+
+  /** ALTER DATABASE ... RENAME TO. */
+  renameDatabase(name: string, newName: string): void {
+    const t = this.#table('pg_database');
+    const r = t.lookupOne('pg_database_datname_index', [name], this.#x);
+    if (!r) throw new SqlError('3D000', `database "${name}" does not exist`);
+    if (this.databaseOid(newName) !== undefined)
+      throw new SqlError('42P04', `database "${newName}" already exists`);
+    if (r.values[0] === this.dbOid)
+      throw new SqlError('0A000', 'current database cannot be renamed');
+    this.#updateRow('pg_database', r, { datname: newName });
+    this.#cci();
+  }
+
+  // ------------------------------------------------------------ relations: reading
+
+  /** The relation's OID in `namespace`, or undefined (get_relname_relid). */
+  relnameRelid(name: string, namespace: number): number | undefined {
+    const r = this.#table('pg_class').lookupOne(
+      'pg_class_relname_nsp_index',
+      [name, namespace],
+      this.#x,
+    );
+    return r ? (r.values[0] as number) : undefined;
+  }
+
+  /**
+   * RangeVarGetRelid: a qualified name is looked up in its schema (3F000
+   * when the schema does not exist); an unqualified one in each schema of
+   * the search path in turn.
+   */
+  lookupRelation(
+    schema: string | undefined,
+    name: string,
+    searchPath?: readonly string[],
+  ): RelationDesc | undefined {
+    if (schema !== undefined) {
+      const nsp = this.namespaceOid(schema);
+      if (nsp === undefined) throw undefinedSchema(schema);
+      const oid = this.relnameRelid(name, nsp);
+      return oid === undefined ? undefined : this.relation(oid);
+    }
+    for (const nsp of this.effectiveSearchPath(searchPath)) {
+      const oid = this.relnameRelid(name, nsp);
+      if (oid !== undefined) return this.relation(oid);
+    }
+    return undefined;
+  }
+
+  /** The relation cache: the descriptor of relation `oid`, or undefined when there is none. */
+  relation(oid: number): RelationDesc | undefined {
+    const hit = this.#relcache.get(oid);
+    if (hit) return hit.desc;
+    const desc = this.#buildDesc(oid);
+    if (desc) this.#relcache.set(oid, { desc });
+    return desc;
+  }
+
+  mustRelation(oid: number): RelationDesc {
+    const d = this.relation(oid);
+    if (!d) throw new SqlError('XX000', `could not open relation with OID ${oid}`);
+    return d;
+  }
+
+  /** Opens relation `oid` for the executor; the Heap and BTree objects stay cached with the descriptor. */
+  open(oid: number): OpenRelation {
+    const desc = this.mustRelation(oid);
+    const entry = this.#relcache.get(oid) as { desc: RelationDesc; open?: OpenRelation };
+    if (entry.open) return entry.open;
+    const view = COMPUTED_VIEWS.get(oid);
+    if (view) {
+      entry.open = { desc, indexes: [], rows: () => computeView(view, this.#viewSource()) };
+      return entry.open;
+    }
+    const inserter = desc.persistence === 'p' ? this.cluster.inserter : undefined;
+    const heap = new Heap({
+      pool: this.cluster.pool,
+      rel: this.#locator(desc),
+      types: desc.columns.map(columnType),
+      fillfactor: desc.fillfactor,
+      ...(inserter ? { inserter } : {}),
+    });
+    const indexes = desc.indexes.map((ix) => ({
+      desc: ix,
+      index: new BTree({
+        pool: this.cluster.pool,
+        rel: this.#locator({ ...desc, relfilenode: ix.relfilenode }),
+        descriptor: indexDescriptor(desc, ix),
+        ...(inserter ? { inserter } : {}),
+      }),
+    }));
+    entry.open = { desc, heap, indexes };
+    return entry.open;
+  }
+
+  /** {@link open} for a relation with storage; a computed view is an error (42809). */
+  openTable(oid: number): OpenTable {
+    const o = this.open(oid);
+    if (o.heap === undefined) throw new SqlError('42809', `"${o.desc.name}" is not a table`);
+    return o;
+  }
+
+  /** The object the analyzer resolves names through, for the current statement. */
+  view(options: {
+    readonly searchPath?: readonly string[];
+    readonly currentUser: string;
+    readonly currentDatabase: string;
+  }): CatalogView {
+    const searchPath = options.searchPath ?? this.#searchPath;
+    return {
+      registry: builtins,
+      searchPath,
+      lookupRelation: (schema, name) => this.lookupRelation(schema, name, searchPath),
+      currentUser: options.currentUser,
+      currentDatabase: options.currentDatabase,
+    };
+  }
+
+  /** Every visible row of a catalog, by column name. */
+  #scanObjects(name: string): Record<string, unknown>[] {
+    const t = this.#table(name);
+    return t
+      .scan(this.#x)
+      .map((r) => Object.fromEntries(t.def.columns.map(([col], i) => [col, r.values[i]])));
+  }
+
+  /** pg_database.datname of this database. */
+  get databaseName(): string {
+    const r = this.#table('pg_database').lookupOne('pg_database_oid_index', [this.dbOid], this.#x);
+    return r ? (this.#get('pg_database', r.values, 'datname') as string) : '';
+  }
+
+  #viewSource(): ViewSource {
+    return {
+      scan: (name) => this.#scanObjects(name),
+      currentDatabase: this.databaseName,
+      settings: this.#settings,
+    };
+  }
+
+  #locator(desc: Pick<RelationDesc, 'shared' | 'tablespace' | 'relfilenode'>): RelFileLocator {
+    return desc.shared
+      ? { spcOid: GLOBALTABLESPACE_OID, dbOid: 0, relNumber: desc.relfilenode }
+      : {
+          spcOid: desc.tablespace || DEFAULTTABLESPACE_OID,
+          dbOid: this.dbOid,
+          relNumber: desc.relfilenode,
+        };
+  }
+
+  #classRow(oid: number): HeapRow | undefined {
+    return this.#table('pg_class').lookupOne('pg_class_oid_index', [oid], this.#x);
+  }
+
+  #attributes(relid: number): Row[] {
+    const t = this.#table('pg_attribute');
+    const attnum = t.col('attnum');
+    return t
+      .lookup('pg_attribute_relid_attnum_index', [relid], this.#x)
+      .map((r) => r.values)
+      .sort((a, b) => (a[attnum] as number) - (b[attnum] as number));
+  }
+
+  #buildDesc(oid: number): RelationDesc | undefined {
+    const cls = this.#classRow(oid);
+    if (!cls) return undefined;
+    const c = (col: string) => this.#get('pg_class', cls.values, col);
+    const kind = c('relkind') as RelKind;
+    const defaults = new Map<number, string>();
+    const ad = this.#table('pg_attrdef');
+    for (const r of ad.lookup('pg_attrdef_adrelid_adnum_index', [oid], this.#x))
+      defaults.set(r.values[ad.col('adnum')] as number, r.values[ad.col('adbin')] as string);
+    const a = this.#table('pg_attribute');
+    const columns: ColumnDesc[] = this.#attributes(oid)
+      .filter((r) => (r[a.col('attnum')] as number) > 0)
+      .map((r) => {
+        const attnum = r[a.col('attnum')] as number;
+        const def = defaults.get(attnum);
+        const dropped = r[a.col('attisdropped')] as boolean;
+        return {
+          attnum,
+          name: r[a.col('attname')] as string,
+          typeOid: r[a.col('atttypid')] as number,
+          typmod: r[a.col('atttypmod')] as number,
+          notNull: r[a.col('attnotnull')] as boolean,
+          hasDefault: r[a.col('atthasdef')] as boolean,
+          ...(def !== undefined ? { defaultExpr: def } : {}),
+          dropped,
+          storage: r[a.col('attstorage')] as ColumnDesc['storage'],
+          ...(dropped
+            ? droppedShape(r[a.col('attlen')] as number, r[a.col('attalign')] as string)
+            : {}),
+        };
+      });
+    const indexes: IndexDesc[] = [];
+    if (kind === 'r' || kind === 'm' || kind === 'p') {
+      const ix = this.#table('pg_index');
+      for (const r of ix.lookup('pg_index_indrelid_index', [oid], this.#x)) {
+        const d = this.#buildIndexDesc(r.values);
+        if (d) indexes.push(d);
+      }
+      indexes.sort((x, y) => x.oid - y.oid);
+    }
+    const reloptions = (c('reloptions') as { elements: (string | null)[] } | null)?.elements ?? [];
+    const ff = reloptions.find((o) => o?.startsWith('fillfactor='));
+    const nsp = c('relnamespace') as number;
+    return {
+      oid,
+      name: c('relname') as string,
+      namespaceOid: nsp,
+      namespaceName: this.namespaceName(nsp) ?? '',
+      kind,
+      persistence: c('relpersistence') as RelPersistence,
+      relfilenode: c('relfilenode') as number,
+      tablespace: c('reltablespace') as number,
+      shared: c('relisshared') as boolean,
+      columns,
+      indexes,
+      toastRelid: c('reltoastrelid') as number,
+      fillfactor: ff ? Number(ff.slice('fillfactor='.length)) : 100,
+      ...(COMPUTED_VIEWS.has(oid) ? { computed: true } : {}),
+    };
+  }
+
+  #buildIndexDesc(ixRow: Row): IndexDesc | undefined {
+    const ix = this.#table('pg_index');
+    const g = (col: string) => ixRow[ix.col(col)];
+    const oid = g('indexrelid') as number;
+    const cls = this.#classRow(oid);
+    if (!cls) return undefined;
+    const keys = g('indkey') as number[];
+    const options = g('indoption') as number[];
+    const nkeys = g('indnkeyatts') as number;
+    const table = g('indrelid') as number;
+    const con = this.#constraintOfIndex(table, oid);
+    return {
+      oid,
+      name: this.#get('pg_class', cls.values, 'relname') as string,
+      relfilenode: this.#get('pg_class', cls.values, 'relfilenode') as number,
+      tableOid: table,
+      am: 'btree',
+      columns: keys,
+      nkeys,
+      unique: g('indisunique') as boolean,
+      primary: g('indisprimary') as boolean,
+      ...(con ? { constraintName: con.name } : {}),
+      descending: options.slice(0, nkeys).map((o) => (o & 1) !== 0),
+      nullsFirst: options.slice(0, nkeys).map((o) => (o & 2) !== 0),
+      valid: g('indisvalid') as boolean,
+      nullsNotDistinct: g('indnullsnotdistinct') as boolean,
+    };
+  }
+
+  #constraintOfIndex(
+    table: number,
+    index: number,
+  ): { oid: number; name: string; tid: Tid; row: Row } | undefined {
+    const t = this.#table('pg_constraint');
+    for (const r of t.lookup(
+      'pg_constraint_conrelid_contypid_conname_index',
+      [table, 0],
+      this.#x,
+    )) {
+      if (
+        r.values[t.col('conindid')] === index &&
+        ['p', 'u'].includes(r.values[t.col('contype')] as string)
+      )
+        return {
+          oid: r.values[0] as number,
+          name: r.values[t.col('conname')] as string,
+          tid: r.tid,
+          row: r.values,
+        };
+    }
+    return undefined;
+  }
+
+  // ------------------------------------------------------------ OIDs
+
+  /** GetNewOidWithIndex: the next OID not already a key of `index` (any row version, visible or not). */
+  #newOid(table: string, index: string, alsoFree?: (oid: number) => boolean): number {
+    const t = this.#table(table);
+    const idx = t.indexes.find((i) => i.def.name === index);
+    for (;;) {
+      const oid = this.cluster.oids.next();
+      if (idx && indexHasKey(idx.tree, oid)) continue;
+      if (alsoFree && !alsoFree(oid)) continue;
+      return oid;
+    }
+  }
+
+  /** GetNewRelFileNumber: an OID free in pg_class and pg_type's OID indexes with no file of that number. */
+  #newRelOid(): number {
+    const cls = this.#table('pg_class');
+    const type = this.#table('pg_type');
+    return this.#newOid('pg_class', 'pg_class_oid_index', (oid) => {
+      const typeIdx = type.indexes.find((i) => i.def.name === 'pg_type_oid_index');
+      if (typeIdx && indexHasKey(typeIdx.tree, oid)) return false;
+      void cls;
+      const rel = { spcOid: DEFAULTTABLESPACE_OID, dbOid: this.dbOid, relNumber: oid };
+      return !this.cluster.pool.smgr.exists(rel, ForkNumber.main);
+    });
+  }
+
+  #newTypeOid(): number {
+    return this.#newOid('pg_type', 'pg_type_oid_index', (oid) => {
+      const clsIdx = this.#table('pg_class').indexes.find(
+        (i) => i.def.name === 'pg_class_oid_index',
+      );
+      return !(clsIdx && indexHasKey(clsIdx.tree, oid));
+    });
+  }
+
+  /** A new relfilenode for relation files (truncate): free as a file name and in pg_class. */
+  #newRelfilenode(): number {
+    return this.#newRelOid();
+  }
+
+  #createStorage(rel: RelFileLocator, persistence: RelPersistence): void {
+    const inserter = persistence === 'p' ? this.cluster.inserter : undefined;
+    if (inserter) createFork(inserter, rel, ForkNumber.main);
+    else this.cluster.pool.smgr.create(rel, ForkNumber.main);
+    this.cluster.deleteOnAbort(this.#x.key, rel);
+  }
+
+  #invalidate(relOid: number): void {
+    this.cluster.registerInvalidation(this.#x.key, this, this.dbOid, relOid);
+  }
+
+  #recordDependency(dep: ObjectAddress, ref: ObjectAddress, deptype: string): void {
+    if (ref.objid < FIRST_NORMAL_OBJECT_ID && ref.classid !== NamespaceRelationId) return; // pinned
+    if (ref.classid === NamespaceRelationId && ref.objid === PG_CATALOG_NAMESPACE) return;
+    const t = this.#table('pg_depend');
+    t.insert(
+      t.row({
+        classid: dep.classid,
+        objid: dep.objid,
+        objsubid: dep.subid,
+        refclassid: ref.classid,
+        refobjid: ref.objid,
+        refobjsubid: ref.subid,
+        deptype,
+      }),
+      this.#x,
+    );
+  }
+
+  // ------------------------------------------------------------ CREATE TABLE
+
+  /** CREATE TABLE: returns the new relation's OID (undefined when IF NOT EXISTS skipped it). */
+  createTable(options: CreateTableOptions): number | undefined {
+    const nsp = this.namespaceOid(options.namespace);
+    if (nsp === undefined) throw undefinedSchema(options.namespace);
+    if (this.relnameRelid(options.name, nsp) !== undefined) {
+      if (options.ifNotExists) {
+        this.#notice(`relation "${options.name}" already exists, skipping`);
+        return undefined;
+      }
+      throw duplicateTable(options.name);
+    }
+    const seen = new Set<string>();
+    for (const c of options.columns) {
+      if (seen.has(c.name)) throw duplicateColumn(c.name);
+      seen.add(c.name);
+      if (typeByOid(c.typeOid) === undefined)
+        throw new SqlError('42704', `type with OID ${c.typeOid} does not exist`);
+    }
+    const typeExists = this.#table('pg_type').lookupOne(
+      'pg_type_typname_nsp_index',
+      [options.name, nsp],
+      this.#x,
+    );
+    if (typeExists) throw new SqlError('42710', `type "${options.name}" already exists`);
+    const persistence = options.persistence ?? 'p';
+    const relid = this.#newRelOid();
+    const arrayOid = this.#newTypeOid();
+    const rowtype = this.#newTypeOid();
+    const rel = { spcOid: DEFAULTTABLESPACE_OID, dbOid: this.dbOid, relNumber: relid };
+    this.#createStorage(rel, persistence);
+    const w = this.#x.writer();
+    const cls = this.#table('pg_class');
+    cls.insert(
+      cls.row(
+        classRow({
+          oid: relid,
+          name: options.name,
+          namespace: nsp,
+          rowtype,
+          am: HEAP_TABLE_AM_OID,
+          relfilenode: relid,
+          tablespace: 0,
+          hasIndex: false,
+          shared: false,
+          persistence,
+          kind: 'r',
+          natts: options.columns.length,
+          frozenxid: w.xid,
+          minmxid: 1,
+        }),
+      ),
+      this.#x,
+    );
+    const att = this.#table('pg_attribute');
+    options.columns.forEach((c, i) => {
+      const type = typeByOid(c.typeOid) as AnyPgType;
+      att.insert(
+        att.row(
+          attributeRow({
+            relid,
+            name: c.name,
+            type,
+            attnum: i + 1,
+            typmod: c.typmod,
+            notNull: c.notNull,
+            hasDefault: c.defaultExpr !== undefined,
+            ndims: type.category === 'A' ? 1 : 0,
+          }),
+        ),
+        this.#x,
+      );
+    });
+    for (const r of systemAttributeRows(relid)) att.insert(att.row(r), this.#x);
+    const type = this.#table('pg_type');
+    type.insert(type.row(compositeTypeRow(rowtype, options.name, nsp, relid, arrayOid)), this.#x);
+    type.insert(type.row(arrayTypeRow(arrayOid, `_${options.name}`, nsp, rowtype)), this.#x);
+    const relAddr = { classid: RelationRelationId, objid: relid, subid: 0 };
+    this.#recordDependency(relAddr, { classid: NamespaceRelationId, objid: nsp, subid: 0 }, 'n');
+    this.#recordDependency({ classid: TypeRelationId, objid: rowtype, subid: 0 }, relAddr, 'i');
+    this.#recordDependency(
+      { classid: TypeRelationId, objid: arrayOid, subid: 0 },
+      { classid: TypeRelationId, objid: rowtype, subid: 0 },
+      'i',
+    );
+    options.columns.forEach((c, i) => {
+      if (c.defaultExpr !== undefined) this.#insertDefault(relid, i + 1, c.defaultExpr);
+    });
+    this.#invalidate(relid);
+    this.#cci();
+    return relid;
+  }
+
+  #insertDefault(relid: number, attnum: number, expr: string): void {
+    const ad = this.#table('pg_attrdef');
+    const oid = this.#newOid('pg_attrdef', 'pg_attrdef_oid_index');
+    ad.insert(ad.row({ oid, adrelid: relid, adnum: attnum, adbin: expr }), this.#x);
+    this.#recordDependency(
+      { classid: AttrDefaultRelationId, objid: oid, subid: 0 },
+      { classid: RelationRelationId, objid: relid, subid: attnum },
+      'a',
+    );
+  }
+
+  // ------------------------------------------------------------ CREATE INDEX
+
+  /** ChooseRelationName: `t_a_b_idx`, `t_a_key`, `t_pkey`, then a number appended until free. */
+  #chooseIndexName(
+    table: RelationDesc,
+    attnums: readonly number[],
+    primary: boolean,
+    constraint: boolean,
+  ): string {
+    const cols = attnums.map((n) => table.columns.find((c) => c.attnum === n)?.name ?? '');
+    const base = primary
+      ? `${table.name}_pkey`
+      : `${table.name}_${cols.join('_')}_${constraint ? 'key' : 'idx'}`;
+    for (let i = 0; ; i++) {
+      const name = i === 0 ? base : `${base}${i}`;
+      if (this.relnameRelid(name, table.namespaceOid) === undefined) return name;
+    }
+  }
+
+  /** CREATE INDEX (B-tree), or the index of a PRIMARY KEY / UNIQUE constraint. Returns the index's OID. */
+  createIndex(options: CreateIndexOptions): number | undefined {
+    const table = this.mustRelation(options.table);
+    const primary = options.primary ?? false;
+    const unique = primary || (options.unique ?? false);
+    const constraint = primary || (options.constraint ?? false);
+    if (options.columns.length === 0)
+      throw new SqlError('42601', 'must specify at least one column');
+    for (const n of options.columns) {
+      const col = table.columns.find((c) => c.attnum === n && !c.dropped);
+      if (!col) throw new SqlError('42703', `column number ${n} does not exist`);
+    }
+    const name =
+      options.name ??
+      options.constraintName ??
+      this.#chooseIndexName(table, options.columns, primary, constraint);
+    if (this.relnameRelid(name, table.namespaceOid) !== undefined) {
+      if (options.ifNotExists) {
+        this.#notice(`relation "${name}" already exists, skipping`);
+        return undefined;
+      }
+      throw duplicateTable(name);
+    }
+    if (primary && table.indexes.some((i) => i.primary))
+      throw new SqlError(
+        '42P16',
+        `multiple primary keys for table "${table.name}" are not allowed`,
+      );
+    const indexOid = this.#newRelOid();
+    const rel = { spcOid: DEFAULTTABLESPACE_OID, dbOid: this.dbOid, relNumber: indexOid };
+    const ixDesc: IndexDesc = {
+      oid: indexOid,
+      name,
+      relfilenode: indexOid,
+      tableOid: table.oid,
+      am: 'btree',
+      columns: [...options.columns],
+      nkeys: options.columns.length,
+      unique,
+      primary,
+      descending: options.columns.map((_, i) => options.descending?.[i] ?? false),
+      nullsFirst: options.columns.map(
+        (_, i) => options.nullsFirst?.[i] ?? options.descending?.[i] ?? false,
+      ),
+      valid: true,
+      nullsNotDistinct: options.nullsNotDistinct ?? false,
+    };
+    // the file (btbuildempty through BTree.create logs its CREATE) and the build
+    const inserter = table.persistence === 'p' ? this.cluster.inserter : undefined;
+    const tree = BTree.create({
+      pool: this.cluster.pool,
+      rel,
+      descriptor: indexDescriptor(table, ixDesc),
+      ...(inserter ? { inserter } : {}),
+    });
+    this.cluster.deleteOnAbort(this.#x.key, rel);
+    const heap = this.openTable(table.oid).heap;
+    const entries = buildEntries(heap, this.#x, options.columns);
+    if (primary) {
+      for (const e of entries) {
+        const i = e.values.findIndex((v) => v === null || v === undefined);
+        if (i >= 0) {
+          const col = table.columns.find((c) => c.attnum === options.columns[i]);
+          throw new SqlError(
+            '23502',
+            `column "${col?.name}" of relation "${table.name}" contains null values`,
+          );
+        }
+      }
+    }
+    try {
+      tree.build(entries);
+    } catch (e) {
+      if (e instanceof SqlError && e.code === '23505')
+        throw new SqlError('23505', `could not create unique index "${name}"`, {
+          detail: (e.detail ?? '').replace(/ already exists\.$/, ' is duplicated.'),
+        });
+      throw e;
+    }
+    // catalog rows
+    const cls = this.#table('pg_class');
+    cls.insert(
+      cls.row(
+        classRow({
+          oid: indexOid,
+          name,
+          namespace: table.namespaceOid,
+          rowtype: 0,
+          am: BTREE_AM_OID,
+          relfilenode: indexOid,
+          tablespace: 0,
+          hasIndex: false,
+          shared: false,
+          persistence: table.persistence,
+          kind: 'i',
+          natts: options.columns.length,
+          frozenxid: 0,
+          minmxid: 0,
+        }),
+      ),
+      this.#x,
+    );
+    const att = this.#table('pg_attribute');
+    options.columns.forEach((n, i) => {
+      const col = table.columns.find((c) => c.attnum === n) as ColumnDesc;
+      att.insert(
+        att.row(
+          attributeRow({
+            relid: indexOid,
+            name: col.name,
+            type: indexColumnShape(col.typeOid),
+            attnum: i + 1,
+            typmod: col.typmod,
+            notNull: false,
+            hasDefault: false,
+            ndims: 0,
+          }),
+        ),
+        this.#x,
+      );
+    });
+    const ix = this.#table('pg_index');
+    ix.insert(
+      ix.row({
+        indexrelid: indexOid,
+        indrelid: table.oid,
+        indnatts: options.columns.length,
+        indnkeyatts: options.columns.length,
+        indisunique: unique,
+        indnullsnotdistinct: ixDesc.nullsNotDistinct,
+        indisprimary: primary,
+        indisexclusion: false,
+        indimmediate: true,
+        indisclustered: false,
+        indisvalid: true,
+        indcheckxmin: false,
+        indisready: true,
+        indislive: true,
+        indisreplident: false,
+        indkey: [...options.columns],
+        indcollation: options.columns.map((n) =>
+          keyCollation(table.columns.find((c) => c.attnum === n)?.typeOid ?? 0),
+        ),
+        indclass: options.columns.map(
+          (n) =>
+            BTREE_DEFAULT_OPCLASS.get(table.columns.find((c) => c.attnum === n)?.typeOid ?? 0) ?? 0,
+        ),
+        indoption: options.columns.map(
+          (_, i) => (ixDesc.descending[i] ? 1 : 0) | (ixDesc.nullsFirst[i] ? 2 : 0),
+        ),
+        indexprs: null,
+        indpred: null,
+      }),
+      this.#x,
+    );
+    const indexAddr = { classid: RelationRelationId, objid: indexOid, subid: 0 };
+    if (constraint) {
+      const conOid = this.#newOid('pg_constraint', 'pg_constraint_oid_index');
+      const con = this.#table('pg_constraint');
+      con.insert(
+        con.row({
+          oid: conOid,
+          conname: options.constraintName ?? name,
+          connamespace: table.namespaceOid,
+          contype: primary ? 'p' : 'u',
+          condeferrable: false,
+          condeferred: false,
+          convalidated: true,
+          conrelid: table.oid,
+          contypid: 0,
+          conindid: indexOid,
+          conparentid: 0,
+          confrelid: 0,
+          confupdtype: ' ',
+          confdeltype: ' ',
+          confmatchtype: ' ',
+          conislocal: true,
+          coninhcount: 0,
+          connoinherit: true,
+          conkey: { dims: [options.columns.length], lbounds: [1], elements: [...options.columns] },
+          confkey: null,
+          conpfeqop: null,
+          conppeqop: null,
+          conffeqop: null,
+          confdelsetcols: null,
+          conexclop: null,
+          conbin: null,
+        }),
+        this.#x,
+      );
+      const conAddr = { classid: ConstraintRelationId, objid: conOid, subid: 0 };
+      for (const n of options.columns)
+        this.#recordDependency(
+          conAddr,
+          { classid: RelationRelationId, objid: table.oid, subid: n },
+          'a',
+        );
+      this.#recordDependency(indexAddr, conAddr, 'i');
+      if (primary)
+        for (const n of options.columns) this.#setAttribute(table.oid, n, { attnotnull: true });
+    } else {
+      for (const n of options.columns)
+        this.#recordDependency(
+          indexAddr,
+          { classid: RelationRelationId, objid: table.oid, subid: n },
+          'a',
+        );
+    }
+    this.#updateClass(table.oid, { relhasindex: true });
+    this.#invalidate(table.oid);
+    this.#invalidate(indexOid);
+    this.#cci();
+    return indexOid;
+  }
+
+  #updateRow(table: string, row: HeapRow, changes: Readonly<Record<string, unknown>>): void {
+    const t = this.#table(table);
+    const values = [...row.values];
+    for (const [k, v] of Object.entries(changes)) values[t.col(k)] = v;
+    t.update(row.tid, values, this.#x);
+  }
+
+  #updateClass(oid: number, changes: Readonly<Record<string, unknown>>): void {
+    const row = this.#classRow(oid);
+    if (!row) throw new SqlError('XX000', `cache lookup failed for relation ${oid}`);
+    this.#updateRow('pg_class', row, changes);
+  }
+
+  #attributeRow(relid: number, attnum: number): HeapRow | undefined {
+    return this.#table('pg_attribute').lookupOne(
+      'pg_attribute_relid_attnum_index',
+      [relid, attnum],
+      this.#x,
+    );
+  }
+
+  #setAttribute(relid: number, attnum: number, changes: Readonly<Record<string, unknown>>): void {
+    const row = this.#attributeRow(relid, attnum);
+    if (!row)
+      throw new SqlError(
+        'XX000',
+        `cache lookup failed for attribute ${attnum} of relation ${relid}`,
+      );
+    this.#updateRow('pg_attribute', row, changes);
+  }
+
+  // ------------------------------------------------------------ ALTER TABLE
+
+  #mustColumn(table: RelationDesc, name: string): ColumnDesc {
+    const c = table.columns.find((x) => x.name === name && !x.dropped);
+    if (!c) throw undefinedColumn(name, table.name);
+    return c;
+  }
+
+  /** ALTER TABLE ... RENAME TO (tables and indexes); a table's row type and array type follow. */
+  renameRelation(oid: number, newName: string): void {
+    const rel = this.mustRelation(oid);
+    if (this.relnameRelid(newName, rel.namespaceOid) !== undefined) throw duplicateTable(newName);
+    this.#updateClass(oid, { relname: newName });
+    if (rel.kind === 'r') {
+      const cls = this.#classRow(oid) as HeapRow;
+      const rowtype = this.#get('pg_class', cls.values, 'reltype') as number;
+      const type = this.#table('pg_type');
+      const tr = type.lookupOne('pg_type_oid_index', [rowtype], this.#x);
+      if (tr) {
+        this.#updateRow('pg_type', tr, { typname: newName });
+        const arr = type.lookupOne('pg_type_oid_index', [tr.values[type.col('typarray')]], this.#x);
+        if (arr) this.#updateRow('pg_type', arr, { typname: `_${newName}` });
+      }
+    }
+    if (rel.kind === 'i') {
+      const ix = this.#table('pg_index').lookupOne('pg_index_indexrelid_index', [oid], this.#x);
+      const table = ix ? (this.#get('pg_index', ix.values, 'indrelid') as number) : 0;
+      const con = table ? this.#constraintOfIndex(table, oid) : undefined;
+      if (con)
+        this.#updateRow('pg_constraint', { tid: con.tid, values: con.row }, { conname: newName });
+      if (table) this.#invalidate(table);
+    }
+    this.#invalidate(oid);
+    this.#cci();
+  }
+
+  /** ALTER TABLE ADD COLUMN: the new attnum (existing rows read NULL for it; a default for them is the engine's rewrite). */
+  addColumn(tableOid: number, column: ColumnDef): number {
+    const table = this.mustRelation(tableOid);
+    if (table.columns.some((c) => c.name === column.name && !c.dropped))
+      throw duplicateColumn(column.name, table.name);
+    const type = typeByOid(column.typeOid);
+    if (!type) throw new SqlError('42704', `type with OID ${column.typeOid} does not exist`);
+    const attnum = table.columns.length + 1;
+    const att = this.#table('pg_attribute');
+    att.insert(
+      att.row(
+        attributeRow({
+          relid: tableOid,
+          name: column.name,
+          type,
+          attnum,
+          typmod: column.typmod,
+          notNull: column.notNull,
+          hasDefault: column.defaultExpr !== undefined,
+          ndims: type.category === 'A' ? 1 : 0,
+        }),
+      ),
+      this.#x,
+    );
+    this.#updateClass(tableOid, { relnatts: attnum });
+    if (column.defaultExpr !== undefined) this.#insertDefault(tableOid, attnum, column.defaultExpr);
+    this.#invalidate(tableOid);
+    this.#cci();
+    return attnum;
+  }
+
+  /** ALTER TABLE DROP COLUMN [CASCADE]: indexes and constraints on it go too. */
+  dropColumn(tableOid: number, name: string, options: DropOptions = {}): void {
+    const table = this.mustRelation(tableOid);
+    const col = this.#mustColumn(table, name);
+    this.#performDeletion(
+      { classid: RelationRelationId, objid: tableOid, subid: col.attnum },
+      options.cascade ?? false,
+    );
+  }
+
+  /** ALTER TABLE RENAME COLUMN. */
+  renameColumn(tableOid: number, oldName: string, newName: string): void {
+    const table = this.mustRelation(tableOid);
+    const col = this.#mustColumn(table, oldName);
+    if (table.columns.some((c) => c.name === newName && !c.dropped))
+      throw duplicateColumn(newName, table.name);
+    this.#setAttribute(tableOid, col.attnum, { attname: newName });
+    this.#invalidate(tableOid);
+    this.#cci();
+  }
+
+  /** ALTER COLUMN SET DEFAULT (SQL text) / DROP DEFAULT (undefined). */
+  setDefault(tableOid: number, name: string, expr: string | undefined): void {
+    const table = this.mustRelation(tableOid);
+    const col = this.#mustColumn(table, name);
+    this.#dropDefault(tableOid, col.attnum);
+    if (expr !== undefined) this.#insertDefault(tableOid, col.attnum, expr);
+    this.#setAttribute(tableOid, col.attnum, { atthasdef: expr !== undefined });
+    this.#invalidate(tableOid);
+    this.#cci();
+  }
+
+  #dropDefault(tableOid: number, attnum: number): void {
+    const ad = this.#table('pg_attrdef');
+    for (const r of ad.lookup('pg_attrdef_adrelid_adnum_index', [tableOid, attnum], this.#x)) {
+      ad.delete(r.tid, this.#x);
+      this.#deleteDependsOf({
+        classid: AttrDefaultRelationId,
+        objid: r.values[0] as number,
+        subid: 0,
+      });
+    }
+  }
+
+  /**
+   * ALTER COLUMN SET / DROP NOT NULL. SET NOT NULL does not check existing
+   * rows: the engine scans the table first (23502 `column "a" of relation
+   * "t" contains null values`). DROP NOT NULL refuses a primary-key column.
+   */
+  setNotNull(tableOid: number, name: string, notNull: boolean): void {
+    const table = this.mustRelation(tableOid);
+    const col = this.#mustColumn(table, name);
+    if (!notNull && table.indexes.some((i) => i.primary && i.columns.includes(col.attnum)))
+      throw new SqlError('42P16', `column "${name}" is in a primary key`);
+    this.#setAttribute(tableOid, col.attnum, { attnotnull: notNull });
+    this.#invalidate(tableOid);
+    this.#cci();
+  }
+
+  /**
+   * TRUNCATE: new, empty files for the table and its indexes (relfilenode
+   * changes); the old files are removed at commit, the new ones at abort.
+   */
+  truncate(tableOid: number): void {
+    const table = this.mustRelation(tableOid);
+    if (table.kind !== 'r') throw new SqlError('42809', `"${table.name}" is not a table`);
+    const swap = (oid: number, old: number, isIndex: boolean, ix?: IndexDesc) => {
+      const node = this.#newRelfilenode();
+      const rel = { spcOid: DEFAULTTABLESPACE_OID, dbOid: this.dbOid, relNumber: node };
+      if (isIndex && ix) {
+        const inserter = table.persistence === 'p' ? this.cluster.inserter : undefined;
+        BTree.create({
+          pool: this.cluster.pool,
+          rel,
+          descriptor: indexDescriptor(table, ix),
+          ...(inserter ? { inserter } : {}),
+        });
+        this.cluster.deleteOnAbort(this.#x.key, rel);
+      } else this.#createStorage(rel, table.persistence);
+      this.cluster.deleteOnCommit(this.#x.key, { ...rel, relNumber: old });
+      this.#updateClass(oid, {
+        relfilenode: node,
+        relpages: 0,
+        reltuples: isIndex ? 0 : -1,
+        relallvisible: 0,
+      });
+      this.#invalidate(oid);
+    };
+    swap(tableOid, table.relfilenode, false);
+    for (const ix of table.indexes) swap(ix.oid, ix.relfilenode, true, ix);
+    this.#invalidate(tableOid);
+    this.#cci();
+  }
+
+  /** DROP TABLE / DROP INDEX [CASCADE]. */
+  dropRelation(oid: number, options: DropOptions = {}): void {
+    const rel = this.mustRelation(oid);
+    if (oid < FIRST_NORMAL_OBJECT_ID)
+      throw new SqlError('42501', `permission denied: "${rel.name}" is a system catalog`);
+    if (rel.kind === 'i') {
+      // an index that implements a constraint is dropped with the constraint
+      const owner = this.#dependsOn({ classid: RelationRelationId, objid: oid, subid: 0 }).find(
+        (d) => d.deptype === 'i',
+      );
+      if (owner) {
+        const ownerDesc = this.#describe(owner.ref);
+        throw new SqlError(
+          '2BP01',
+          `cannot drop index ${this.#describe({ classid: RelationRelationId, objid: oid, subid: 0 }).replace(/^index /, '')} because ${ownerDesc} requires it`,
+          {
+            hint: `You can drop ${ownerDesc} instead.`,
+          },
+        );
+      }
+    }
+    this.#performDeletion(
+      { classid: RelationRelationId, objid: oid, subid: 0 },
+      options.cascade ?? false,
+    );
+  }
+
+  // ------------------------------------------------------------ dependencies
+
+  /** pg_depend rows whose depender is `a`. */
+  #dependsOn(a: ObjectAddress): { ref: ObjectAddress; deptype: string; tid: Tid }[] {
+    const t = this.#table('pg_depend');
+    return t
+      .lookup('pg_depend_depender_index', [a.classid, a.objid, a.subid], this.#x)
+      .map((r) => ({
+        ref: {
+          classid: r.values[t.col('refclassid')] as number,
+          objid: r.values[t.col('refobjid')] as number,
+          subid: r.values[t.col('refobjsubid')] as number,
+        },
+        deptype: r.values[t.col('deptype')] as string,
+        tid: r.tid,
+      }));
+  }
+
+  /** pg_depend rows that reference `a` (a whole object: every sub-object too). */
+  #dependents(a: ObjectAddress): { dep: ObjectAddress; deptype: string }[] {
+    const t = this.#table('pg_depend');
+    const keys = a.subid === 0 ? [a.classid, a.objid] : [a.classid, a.objid, a.subid];
+    return t
+      .lookup('pg_depend_reference_index', keys, this.#x)
+      .sort((x, y) => compareTids(x.tid, y.tid))
+      .map((r) => ({
+        dep: {
+          classid: r.values[t.col('classid')] as number,
+          objid: r.values[t.col('objid')] as number,
+          subid: r.values[t.col('objsubid')] as number,
+        },
+        deptype: r.values[t.col('deptype')] as string,
+      }));
+  }
+
+  #deleteDependsOf(a: ObjectAddress): void {
+    const t = this.#table('pg_depend');
+    for (const r of t.lookup('pg_depend_depender_index', [a.classid, a.objid], this.#x)) {
+      if (a.subid !== 0 && r.values[t.col('objsubid')] !== a.subid) continue;
+      t.delete(r.tid, this.#x);
+    }
+  }
+
+  /** getObjectDescription, as PostgreSQL words it. */
+  #describe(a: ObjectAddress): string {
+    const relName = (oid: number) => {
+      const r = this.#classRow(oid);
+      if (!r) return `${oid}`;
+      const name = this.#get('pg_class', r.values, 'relname') as string;
+      const nsp = this.#get('pg_class', r.values, 'relnamespace') as number;
+      return this.effectiveSearchPath().includes(nsp) ? name : `${this.namespaceName(nsp)}.${name}`;
+    };
+    const relKindWord = (oid: number) => {
+      const r = this.#classRow(oid);
+      const k = r ? (this.#get('pg_class', r.values, 'relkind') as string) : 'r';
+      return (
+        (
+          {
+            r: 'table',
+            i: 'index',
+            v: 'view',
+            S: 'sequence',
+            m: 'materialized view',
+            c: 'composite type',
+            p: 'table',
+            f: 'foreign table',
+            I: 'index',
+            t: 'TOAST table',
+          } as Record<string, string>
+        )[k] ?? 'relation'
+      );
+    };
+    switch (a.classid) {
+      case RelationRelationId: {
+        if (a.subid !== 0) {
+          const att = this.#attributeRow(a.objid, a.subid);
+          const n = att
+            ? (this.#get('pg_attribute', att.values, 'attname') as string)
+            : `${a.subid}`;
+          return `column ${n} of ${relKindWord(a.objid)} ${relName(a.objid)}`;
+        }
+        return `${relKindWord(a.objid)} ${relName(a.objid)}`;
+      }
+      case NamespaceRelationId:
+        return `schema ${this.namespaceName(a.objid) ?? a.objid}`;
+      case TypeRelationId: {
+        const t = this.#table('pg_type').lookupOne('pg_type_oid_index', [a.objid], this.#x);
+        return `type ${t ? (this.#get('pg_type', t.values, 'typname') as string) : a.objid}`;
+      }
+      case ConstraintRelationId: {
+        const t = this.#table('pg_constraint');
+        const r = t.lookupOne('pg_constraint_oid_index', [a.objid], this.#x);
+        if (!r) return `constraint ${a.objid}`;
+        return `constraint ${r.values[t.col('conname')] as string} on table ${relName(r.values[t.col('conrelid')] as number)}`;
+      }
+      case AttrDefaultRelationId: {
+        const t = this.#table('pg_attrdef');
+        const r = t.lookupOne('pg_attrdef_oid_index', [a.objid], this.#x);
+        if (!r) return `default value ${a.objid}`;
+        const col = this.#describe({
+          classid: RelationRelationId,
+          objid: r.values[t.col('adrelid')] as number,
+          subid: r.values[t.col('adnum')] as number,
+        });
+        return `default value for ${col}`;
+      }
+      default:
+        return `object ${a.classid}/${a.objid}/${a.subid}`;
+    }
+  }
+
+  /**
+   * performDeletion: finds everything that depends on `target`
+   * (recursively), refuses with 2BP01 when a NORMAL dependent exists and
+   * CASCADE was not given, else reports the cascaded objects in one NOTICE
+   * and deletes them all, dependents first.
+   */
+  #performDeletion(target: ObjectAddress, cascade: boolean): void {
+    const order: ObjectAddress[] = [];
+    const seen = new Set<string>([addrKey(target)]);
+    const normal: { dep: ObjectAddress; ref: ObjectAddress }[] = [];
+    const visit = (obj: ObjectAddress, isTarget: boolean) => {
+      for (const d of this.#dependents(obj)) {
+        // a whole-object reference covers column references: dropping the table drops them
+        const k = addrKey(d.dep);
+        if (seen.has(k)) continue;
+        // sub-objects of something already being deleted are deleted with it
+        if (d.dep.subid !== 0 && seen.has(addrKey({ ...d.dep, subid: 0 }))) continue;
+        if (d.dep.classid === obj.classid && d.dep.objid === obj.objid) continue;
+        seen.add(k);
+        if (d.deptype === 'n') normal.push({ dep: d.dep, ref: isTarget ? target : obj });
+        visit(d.dep, false);
+        order.push(d.dep);
+      }
+    };
+    visit(target, true);
+    if (normal.length > 0) {
+      const lines = normal.map(
+        (n) => `${this.#describe(n.dep)} depends on ${this.#describe(n.ref)}`,
+      );
+      if (!cascade) {
+        throw new SqlError(
+          '2BP01',
+          `cannot drop ${this.#describe(target)} because other objects depend on it`,
+          {
+            detail: lines.join('\n'),
+            hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+          },
+        );
+      }
+      const drops = normal.map((n) => `drop cascades to ${this.#describe(n.dep)}`);
+      if (drops.length === 1) this.#notice(drops[0] as string);
+      else this.#notice(`drop cascades to ${drops.length} other objects`, drops.join('\n'));
+    }
+    for (const obj of order) this.#deleteObject(obj);
+    this.#deleteObject(target);
+    this.#cci();
+  }
+
+  /** doDeletion for one object: its catalog rows, its pg_depend rows, its files at commit. */
+  #deleteObject(a: ObjectAddress): void {
+    const x = this.#x;
+    switch (a.classid) {
+      case RelationRelationId: {
+        if (a.subid !== 0) {
+          this.#dropColumnRow(a.objid, a.subid);
+          break;
+        }
+        const cls = this.#classRow(a.objid);
+        if (!cls) break;
+        const kind = this.#get('pg_class', cls.values, 'relkind') as string;
+        const node = this.#get('pg_class', cls.values, 'relfilenode') as number;
+        if (node !== 0)
+          this.cluster.deleteOnCommit(x.key, {
+            spcOid: DEFAULTTABLESPACE_OID,
+            dbOid: this.dbOid,
+            relNumber: node,
+          });
+        const att = this.#table('pg_attribute');
+        for (const r of att.lookup('pg_attribute_relid_attnum_index', [a.objid], x))
+          att.delete(r.tid, x);
+        const ad = this.#table('pg_attrdef');
+        for (const r of ad.lookup('pg_attrdef_adrelid_adnum_index', [a.objid], x))
+          ad.delete(r.tid, x);
+        if (kind === 'i') {
+          const ix = this.#table('pg_index');
+          const r = ix.lookupOne('pg_index_indexrelid_index', [a.objid], x);
+          if (r) {
+            const table = r.values[ix.col('indrelid')] as number;
+            ix.delete(r.tid, x);
+            this.#invalidate(table);
+            const cls2 = this.#classRow(table);
+            if (
+              cls2 &&
+              this.#table('pg_index').lookup('pg_index_indrelid_index', [table], x).length === 0
+            )
+              this.#updateRow('pg_class', cls2, { relhasindex: false });
+          }
+        }
+        this.#table('pg_class').delete(cls.tid, x);
+        this.#invalidate(a.objid);
+        break;
+      }
+      case TypeRelationId: {
+        const r = this.#table('pg_type').lookupOne('pg_type_oid_index', [a.objid], x);
+        if (r) this.#table('pg_type').delete(r.tid, x);
+        break;
+      }
+      case ConstraintRelationId: {
+        const t = this.#table('pg_constraint');
+        const r = t.lookupOne('pg_constraint_oid_index', [a.objid], x);
+        if (r) {
+          t.delete(r.tid, x);
+          this.#invalidate(r.values[t.col('conrelid')] as number);
+        }
+        break;
+      }
+      case AttrDefaultRelationId: {
+        const t = this.#table('pg_attrdef');
+        const r = t.lookupOne('pg_attrdef_oid_index', [a.objid], x);
+        if (r) {
+          t.delete(r.tid, x);
+          const rel = r.values[t.col('adrelid')] as number;
+          const attnum = r.values[t.col('adnum')] as number;
+          const att = this.#attributeRow(rel, attnum);
+          if (att) this.#updateRow('pg_attribute', att, { atthasdef: false });
+          this.#invalidate(rel);
+        }
+        break;
+      }
+      case NamespaceRelationId: {
+        const r = this.#table('pg_namespace').lookupOne('pg_namespace_oid_index', [a.objid], x);
+        if (r) this.#table('pg_namespace').delete(r.tid, x);
+        break;
+      }
+      default:
+        throw new Error(`cannot delete object of class ${a.classid}`);
+    }
+    this.#deleteDependsOf(a);
+    // PostgreSQL runs CommandCounterIncrement between deletions, so later ones see earlier ones
+    this.#cci();
+  }
+
+  /** RemoveAttributeById: the column becomes "........pg.dropped.N........", typeless, nullable. */
+  #dropColumnRow(relid: number, attnum: number): void {
+    const row = this.#attributeRow(relid, attnum);
+    if (!row) return;
+    this.#dropDefault(relid, attnum);
+    this.#updateRow('pg_attribute', row, {
+      attname: `........pg.dropped.${attnum}........`,
+      atttypid: 0,
+      attnotnull: false,
+      atthasdef: false,
+      attstattarget: 0,
+      attcollation: 0,
+      attisdropped: true,
+    });
+    this.#invalidate(relid);
+  }
+}
+
+// ------------------------------------------------------------ helpers
+
+/** The type a dropped column's bytes are skipped with: any type of the same length and alignment. */
+function droppedShape(len: number, align: string): { typeOid: number } {
+  const t = builtins.types().find((x) => x.len === len && x.align === align);
+  return { typeOid: t?.oid ?? 25 };
+}
+
+function columnType(c: ColumnDesc): AnyPgType {
+  const t = typeByOid(c.typeOid);
+  if (!t) throw new SqlError('XX000', `cache lookup failed for type ${c.typeOid}`);
+  return t;
+}
+
+function indexDescriptor(table: RelationDesc, ix: IndexDesc) {
+  const col = (n: number) => {
+    const c = table.columns.find((x) => x.attnum === n);
+    if (!c) throw new SqlError('XX000', `index ${ix.name} names a missing column ${n}`);
+    return c;
+  };
+  return {
+    name: ix.name,
+    unique: ix.unique,
+    nullsNotDistinct: ix.nullsNotDistinct,
+    keys: ix.columns.slice(0, ix.nkeys).map((n, i) => ({
+      name: col(n).name,
+      type: columnType(col(n)),
+      ...(ix.descending[i] ? { desc: true } : {}),
+      ...(ix.nullsFirst[i] ? { nullsFirst: true } : {}),
+    })),
+    include: ix.columns
+      .slice(ix.nkeys)
+      .map((n) => ({ name: col(n).name, type: columnType(col(n)) })),
+  };
+}
+
+/** Whether `tree` has any entry (live or not) with key `oid` in its first column. */
+function indexHasKey(tree: BTree, key: unknown): boolean {
+  const scan = tree.beginScan();
+  try {
+    scan.rescan([{ attno: 1, strategy: 3, argument: key }]);
+    return scan.next() !== null;
+  } finally {
+    scan.end();
+  }
+}
+
+/**
+ * The entries of an index build: every tuple the transaction's catalog
+ * snapshot sees, keyed by the root of its HOT chain (so a fetch through
+ * the index walks the chain to the version a snapshot sees).
+ */
+function buildEntries(heap: Heap, txn: CatalogTxn, attnums: readonly number[]) {
+  const out: { tid: Tid; values: unknown[] }[] = [];
+  let rootsOf: { block: number; roots: Map<number, number> } | undefined;
+  for (const row of heap.scan(txn.snapshot(), txn.ctx)) {
+    if (rootsOf?.block !== row.tid.block)
+      rootsOf = { block: row.tid.block, roots: hotRoots(heap.readCopy(row.tid.block)) };
+    const root = rootsOf.roots.get(row.tid.offset) ?? row.tid.offset;
+    out.push({
+      tid: { block: row.tid.block, offset: root },
+      values: attnums.map((n) => row.values[n - 1] ?? null),
+    });
+  }
+  return out;
+}
+
+/** heap_get_root_tuples: for each heap-only tuple on the page, the root line pointer of its chain. */
+function hotRoots(bytes: Uint8Array): Map<number, number> {
+  const page = Page.wrap(bytes);
+  const roots = new Map<number, number>();
+  for (let off = 1; off <= page.maxOffsetNumber; off++) {
+    const lp = page.itemId(off);
+    let next: number;
+    if (lp.flags === LP_REDIRECT) next = lp.off;
+    else if (lp.flags === LP_NORMAL) {
+      const item = page.mustItem(off);
+      if (isHeapOnly(tupleInfomask2(item))) continue;
+      if ((tupleInfomask2(item) & HEAP_HOT_UPDATED) === 0) continue;
+      next = tupleCtid(item).offset;
+    } else continue;
+    for (let guard = 0; guard < 1000 && next >= 1 && next <= page.maxOffsetNumber; guard++) {
+      roots.set(next, off);
+      const l = page.itemId(next);
+      if (l.flags !== LP_NORMAL) break;
+      const it = page.mustItem(next);
+      if ((tupleInfomask2(it) & HEAP_HOT_UPDATED) === 0) break;
+      next = tupleCtid(it).offset;
+    }
+  }
+  return roots;
+}
+
+export { NamespaceRelationId };

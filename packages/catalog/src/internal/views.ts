@@ -1,0 +1,269 @@
+/**
+ * The system views a user or a tool first asks for, computed from the
+ * catalogs instead of being stored queries (we have no rewriter here):
+ * pg_catalog.pg_tables, pg_indexes, pg_views, pg_roles, pg_user,
+ * pg_settings and information_schema.tables, columns, schemata. Their
+ * pg_class / pg_attribute / pg_type rows are real (written at bootstrap,
+ * with PostgreSQL 15's OIDs and columns); only their rows are computed,
+ * each time the executor asks (OpenRelation.rows()), with the statement's
+ * catalog snapshot.
+ *
+ * Differences: information_schema's domains (sql_identifier,
+ * character_data, yes_or_no, cardinal_number) are their base types (name,
+ * varchar, varchar, int4); no privilege filtering (every session sees
+ * everything, as a superuser does); pg_views.definition is NULL for these
+ * computed views.
+ */
+import { builtins } from '@pg/types';
+import { PG15_VIEWS, type ViewDef } from './pg15-data.js';
+
+/** One pg_settings row, by column name (name, setting, unit, category, ...); missing columns are NULL. */
+export type SettingRow = Readonly<Record<string, unknown>>;
+
+/** What the computations read: every visible row of a catalog, by column name. */
+export interface ViewSource {
+  scan(catalog: string): Record<string, unknown>[];
+  readonly currentDatabase: string;
+  settings(): Iterable<SettingRow>;
+}
+
+export const COMPUTED_VIEWS: ReadonlyMap<number, ViewDef> = new Map(
+  PG15_VIEWS.map((v) => [v.oid, v]),
+);
+
+/** quote_ident: bare when it is a lower-case identifier (keywords are not checked), else double-quoted. */
+export function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
+function indexes<K, V>(rows: V[], key: (r: V) => K): Map<K, V> {
+  return new Map(rows.map((r) => [key(r), r]));
+}
+
+/** The rows of view `def`, in its column order. */
+export function computeView(def: ViewDef, src: ViewSource): unknown[][] {
+  const objects = computeObjects(def, src);
+  return objects.map((o) => def.columns.map(([name]) => o[name] ?? null));
+}
+
+function computeObjects(def: ViewDef, src: ViewSource): Record<string, unknown>[] {
+  const nsp = () => indexes(src.scan('pg_namespace'), (r) => r.oid as number);
+  const roles = () => indexes(src.scan('pg_authid'), (r) => r.oid as number);
+  const spaces = () => indexes(src.scan('pg_tablespace'), (r) => r.oid as number);
+  const owner = (m: Map<number, Record<string, unknown>>, oid: unknown) =>
+    m.get(oid as number)?.rolname ?? null;
+  const spc = (m: Map<number, Record<string, unknown>>, oid: unknown) =>
+    oid === 0 ? null : (m.get(oid as number)?.spcname ?? null);
+  switch (def.name) {
+    case 'pg_tables': {
+      const n = nsp();
+      const r = roles();
+      const s = spaces();
+      return src
+        .scan('pg_class')
+        .filter((c) => c.relkind === 'r' || c.relkind === 'p')
+        .map((c) => ({
+          schemaname: n.get(c.relnamespace as number)?.nspname,
+          tablename: c.relname,
+          tableowner: owner(r, c.relowner),
+          tablespace: spc(s, c.reltablespace),
+          hasindexes: c.relhasindex,
+          hasrules: c.relhasrules,
+          hastriggers: c.relhastriggers,
+          rowsecurity: c.relrowsecurity,
+        }));
+    }
+    case 'pg_indexes': {
+      const n = nsp();
+      const s = spaces();
+      const cls = indexes(src.scan('pg_class'), (r) => r.oid as number);
+      const atts = src.scan('pg_attribute');
+      const attName = (rel: number, attnum: number) =>
+        atts.find((a) => a.attrelid === rel && a.attnum === attnum)?.attname as string;
+      return src.scan('pg_index').flatMap((ix) => {
+        const t = cls.get(ix.indrelid as number);
+        const i = cls.get(ix.indexrelid as number);
+        if (!t || !i || !['r', 'm', 'p'].includes(t.relkind as string)) return [];
+        const schema = n.get(t.relnamespace as number)?.nspname as string;
+        return [
+          {
+            schemaname: schema,
+            tablename: t.relname,
+            indexname: i.relname,
+            tablespace: spc(s, i.reltablespace),
+            indexdef: indexDef(ix, i.relname as string, schema, t.relname as string, (n2) =>
+              attName(t.oid as number, n2),
+            ),
+          },
+        ];
+      });
+    }
+    case 'pg_views': {
+      const n = nsp();
+      const r = roles();
+      return src
+        .scan('pg_class')
+        .filter((c) => c.relkind === 'v')
+        .map((c) => ({
+          schemaname: n.get(c.relnamespace as number)?.nspname,
+          viewname: c.relname,
+          viewowner: owner(r, c.relowner),
+          definition: null,
+        }));
+    }
+    case 'pg_roles':
+      return src.scan('pg_authid').map((a) => ({ ...a, rolpassword: '********', rolconfig: null }));
+    case 'pg_user':
+      return src
+        .scan('pg_authid')
+        .filter((a) => a.rolcanlogin)
+        .map((a) => ({
+          usename: a.rolname,
+          usesysid: a.oid,
+          usecreatedb: a.rolcreatedb,
+          usesuper: a.rolsuper,
+          userepl: a.rolreplication,
+          usebypassrls: a.rolbypassrls,
+          passwd: '********',
+          valuntil: a.rolvaliduntil,
+          useconfig: null,
+        }));
+    case 'pg_settings':
+      return [...src.settings()].map((s) => ({ ...s }));
+    case 'schemata': {
+      const r = roles();
+      return src.scan('pg_namespace').map((s) => ({
+        catalog_name: src.currentDatabase,
+        schema_name: s.nspname,
+        schema_owner: owner(r, s.nspowner),
+      }));
+    }
+    case 'tables': {
+      const n = nsp();
+      return src
+        .scan('pg_class')
+        .filter((c) => ['r', 'v', 'f', 'p'].includes(c.relkind as string))
+        .map((c) => ({
+          table_catalog: src.currentDatabase,
+          table_schema: n.get(c.relnamespace as number)?.nspname,
+          table_name: c.relname,
+          table_type:
+            c.relpersistence === 't'
+              ? 'LOCAL TEMPORARY'
+              : c.relkind === 'v'
+                ? 'VIEW'
+                : c.relkind === 'f'
+                  ? 'FOREIGN'
+                  : 'BASE TABLE',
+          is_insertable_into: c.relkind === 'r' || c.relkind === 'p' ? 'YES' : 'NO',
+          is_typed: 'NO',
+        }));
+    }
+    case 'columns': {
+      const n = nsp();
+      const cls = indexes(
+        src.scan('pg_class').filter((c) => ['r', 'v', 'f', 'p'].includes(c.relkind as string)),
+        (r) => r.oid as number,
+      );
+      const defaults = new Map(
+        src.scan('pg_attrdef').map((d) => [`${d.adrelid}:${d.adnum}`, d.adbin]),
+      );
+      return src
+        .scan('pg_attribute')
+        .filter((a) => (a.attnum as number) > 0 && !a.attisdropped && cls.has(a.attrelid as number))
+        .sort(
+          (x, y) =>
+            (x.attrelid as number) - (y.attrelid as number) ||
+            (x.attnum as number) - (y.attnum as number),
+        )
+        .map((a) => {
+          const c = cls.get(a.attrelid as number) as Record<string, unknown>;
+          return {
+            table_catalog: src.currentDatabase,
+            table_schema: n.get(c.relnamespace as number)?.nspname,
+            table_name: c.relname,
+            column_name: a.attname,
+            ordinal_position: a.attnum,
+            column_default: defaults.get(`${a.attrelid}:${a.attnum}`) ?? null,
+            is_nullable: a.attnotnull ? 'NO' : 'YES',
+            ...typeFacts(a.atttypid as number, a.atttypmod as number),
+            udt_catalog: src.currentDatabase,
+            udt_schema: 'pg_catalog',
+            udt_name: builtins.type(a.atttypid as number)?.name ?? null,
+            dtd_identifier: String(a.attnum),
+            is_self_referencing: 'NO',
+            is_identity: 'NO',
+            identity_cycle: 'NO',
+            is_generated: 'NEVER',
+            is_updatable: c.relkind === 'v' ? 'NO' : 'YES',
+          };
+        });
+    }
+    default:
+      return [];
+  }
+}
+
+/** data_type and the precision columns of information_schema.columns. */
+function typeFacts(typeOid: number, typmod: number): Record<string, unknown> {
+  const t = builtins.type(typeOid);
+  const data_type = t === undefined ? 'USER-DEFINED' : t.category === 'A' ? 'ARRAY' : t.displayName;
+  const out: Record<string, unknown> = { data_type };
+  const ints: Record<number, number> = { 21: 16, 23: 32, 20: 64 };
+  const floats: Record<number, number> = { 700: 24, 701: 53 };
+  if (ints[typeOid] !== undefined)
+    Object.assign(out, {
+      numeric_precision: ints[typeOid],
+      numeric_precision_radix: 2,
+      numeric_scale: 0,
+    });
+  else if (floats[typeOid] !== undefined)
+    Object.assign(out, { numeric_precision: floats[typeOid], numeric_precision_radix: 2 });
+  else if (typeOid === 1700) {
+    out.numeric_precision_radix = 10;
+    if (typmod >= 4)
+      Object.assign(out, {
+        numeric_precision: ((typmod - 4) >> 16) & 0xffff,
+        numeric_scale: (typmod - 4) & 0xffff,
+      });
+  } else if (typeOid === 1043 || typeOid === 1042) {
+    if (typmod >= 4)
+      Object.assign(out, {
+        character_maximum_length: typmod - 4,
+        character_octet_length: (typmod - 4) * 4,
+      });
+    else out.character_octet_length = 1073741824;
+  } else if (typeOid === 25) out.character_octet_length = 1073741824;
+  else if (typeOid === 1082) out.datetime_precision = 0;
+  else if ([1083, 1266, 1114, 1184, 1186].includes(typeOid))
+    out.datetime_precision = typmod >= 0 ? typmod : 6;
+  return out;
+}
+
+/** pg_get_indexdef as pg_indexes prints it. */
+function indexDef(
+  ix: Record<string, unknown>,
+  indexName: string,
+  schema: string,
+  table: string,
+  attName: (attnum: number) => string,
+): string {
+  const keys = ix.indkey as number[];
+  const nkeys = ix.indnkeyatts as number;
+  const options = ix.indoption as number[];
+  const cols = keys.slice(0, nkeys).map((k, i) => {
+    const o = options[i] ?? 0;
+    const desc = (o & 1) !== 0;
+    const nullsFirst = (o & 2) !== 0;
+    let s = quoteIdent(attName(k));
+    if (desc) s += nullsFirst ? ' DESC' : ' DESC NULLS LAST';
+    else if (nullsFirst) s += ' NULLS FIRST';
+    return s;
+  });
+  const include = keys.slice(nkeys).map((k) => quoteIdent(attName(k)));
+  return (
+    `CREATE ${ix.indisunique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(indexName)} ON ${quoteIdent(schema)}.${quoteIdent(table)} USING btree (${cols.join(', ')})` +
+    (include.length ? ` INCLUDE (${include.join(', ')})` : '') +
+    (ix.indnullsnotdistinct ? ' NULLS NOT DISTINCT' : '')
+  );
+}

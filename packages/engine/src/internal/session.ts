@@ -1,0 +1,1076 @@
+/**
+ * A session: one connection's state (its transaction block, settings,
+ * catalog caches, prepared plans) and the statement loop — parse, then for
+ * each statement: transaction control, settings, DDL through @pg/catalog,
+ * or analyze → plan → execute through @pg/sql and @pg/executor.
+ */
+import { Catalog, type CatalogTxn, type ColumnDef } from '@pg/catalog';
+import { type ExecRelations, executePlan, type Plan, planQuery } from '@pg/executor';
+import {
+  ComboCids,
+  type IsolationLevel,
+  LockMode,
+  type MvccNotice,
+  relationLockTag,
+} from '@pg/mvcc';
+import {
+  analyze,
+  analyzeExpression,
+  type PNode,
+  parse,
+  type RawStatement,
+  resolveTypeName,
+} from '@pg/sql';
+import { builtins, defaultContext, type TypeContext } from '@pg/types';
+import type { Instance } from './database.js';
+import { SessionSettings } from './guc.js';
+import {
+  EngineError,
+  type FieldDescription,
+  type Notice,
+  type QueryResult,
+  toEngineError,
+} from './result.js';
+import { expressionText } from './source-text.js';
+import { TransactionBlock } from './transaction-statements.js';
+
+export interface SessionOptions {
+  readonly id: number;
+  readonly dbOid: number;
+  readonly database: string;
+  readonly user: string;
+  readonly startup: Readonly<Record<string, string>>;
+  readonly onClose: (session: Session) => void;
+}
+
+export interface QueryOptions {
+  /** 'object' (default): rows as { column: value }; 'array': rows as arrays in column order. */
+  readonly rowMode?: 'object' | 'array';
+}
+
+/** A statement's outcome before it is shaped into a QueryResult. */
+interface Outcome {
+  readonly command: string;
+  readonly rowCount: number | null;
+  readonly fields: readonly FieldDescription[];
+  readonly rows: readonly (readonly unknown[])[];
+}
+
+/** One transaction's state the catalog and the executor share (PostgreSQL's combo cids are per transaction). */
+interface TxnState {
+  readonly comboCids: ComboCids;
+  readonly catalogTxn: CatalogTxn;
+}
+
+/** A prepared (cached) plannable statement: valid while the catalogs it read are unchanged. */
+interface CachedPlan {
+  readonly plan: Plan;
+  readonly catalogSeq: number;
+  readonly ddlCount: number;
+  readonly searchPath: string;
+}
+
+const PLANNABLE = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt']);
+const PLAN_CACHE_LIMIT = 256;
+
+function tagOf(node: PNode): string {
+  return Object.keys(node)[0] ?? '';
+}
+
+function stringValue(node: PNode): string {
+  if (node?.String !== undefined) return String(node.String.sval ?? '');
+  return '';
+}
+
+function constText(node: PNode): string {
+  const c = node?.A_Const;
+  if (c === undefined) {
+    if (node?.TypeCast !== undefined) return constText(node.TypeCast.arg);
+    throw new EngineError('42601', 'syntax error');
+  }
+  if (c.sval !== undefined) return String(c.sval.sval ?? '');
+  if (c.ival !== undefined) return String(c.ival.ival ?? 0);
+  if (c.fval !== undefined) return String(c.fval.fval);
+  if (c.boolval !== undefined) return c.boolval.boolval ? 'on' : 'off';
+  return '';
+}
+
+function isolationOf(text: string): IsolationLevel {
+  const v = text.toLowerCase();
+  if (v === 'serializable') {
+    throw new EngineError('0A000', 'SERIALIZABLE isolation is not supported yet');
+  }
+  if (v === 'repeatable read') return 'repeatable read';
+  return 'read committed';
+}
+
+export class Session {
+  readonly #i: Instance;
+  readonly #o: SessionOptions;
+  readonly #settings: SessionSettings;
+  readonly #block: TransactionBlock;
+  readonly #catalog: Catalog;
+  #txn: TxnState | undefined;
+  #notices: Notice[] = [];
+  readonly #plans = new Map<string, CachedPlan>();
+  /** DDL statements this session ran (its own uncommitted catalog changes invalidate its plans). */
+  #ddlCount = 0;
+  #closed = false;
+  /** Serializes statements: one at a time per session, as a connection does. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(instance: Instance, options: SessionOptions) {
+    this.#i = instance;
+    this.#o = options;
+    this.#settings = new SessionSettings(instance.settings, options.startup);
+    this.#catalog = new Catalog(instance.cluster, {
+      dbOid: options.dbOid,
+      onNotice: (n) => this.#notices.push({ ...n, severity: 'NOTICE', code: '00000' } as Notice),
+    });
+    this.#block = new TransactionBlock(instance.t.manager, options.id, this.#settings, {
+      atEnd: (session, committed) => {
+        if (committed) instance.cluster.atCommit(session);
+        else instance.cluster.atAbort(session);
+        instance.locks.releaseAll(session);
+        this.#txn = undefined;
+      },
+    });
+  }
+
+  /** The session's id (its backend pid, as pg_backend_pid() would show). */
+  get processId(): number {
+    return this.#o.id;
+  }
+
+  /** ReadyForQuery's transaction status: I (idle), T (in a block), E (failed block). */
+  get transactionStatus(): 'I' | 'T' | 'E' {
+    return this.#block.status;
+  }
+
+  /** A setting's value as SHOW prints it. */
+  setting(name: string): string {
+    return this.#settings.show(name);
+  }
+
+  /**
+   * Runs `sql` (one statement, or several separated by semicolons) and
+   * returns the last statement's result. `params` fill $1, $2, ... (given
+   * as JavaScript values or text). Errors are thrown as EngineErrors.
+   */
+  async query<R = Record<string, unknown>>(
+    sql: string,
+    params: readonly unknown[] = [],
+    options: QueryOptions = {},
+  ): Promise<QueryResult<R>> {
+    const results = await this.execute<R>(sql, params, options);
+    const last = results.at(-1);
+    if (last === undefined) {
+      return { command: '', rowCount: null, fields: [], rows: [], notices: [] };
+    }
+    return last;
+  }
+
+  /** Runs every statement of `sql` and returns each one's result (stops at the first error, which is thrown). */
+  execute<R = Record<string, unknown>>(
+    sql: string,
+    params: readonly unknown[] = [],
+    options: QueryOptions = {},
+  ): Promise<QueryResult<R>[]> {
+    const run = this.#queue.then(() => this.#execute<R>(sql, params, options));
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  /** Ends the session: an open transaction rolls back. */
+  async close(): Promise<void> {
+    await this.#queue;
+    this.terminate();
+  }
+
+  /** Ends the session now (shutdown): rolls back whatever is open. */
+  terminate(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#block.abandon();
+    } finally {
+      this.#o.onClose(this);
+    }
+  }
+
+  async #execute<R>(
+    sql: string,
+    params: readonly unknown[],
+    options: QueryOptions,
+  ): Promise<QueryResult<R>[]> {
+    if (this.#closed) throw new EngineError('08003', 'connection is closed');
+    const cached = params.length > 0 || this.#plans.has(sql) ? this.#cachedPlan(sql) : undefined;
+    if (cached !== undefined) {
+      this.#notices = [];
+      return [this.#shape<R>(await this.#runPlan(cached, params), options)];
+    }
+    let statements: RawStatement[];
+    try {
+      statements = parse(sql);
+    } catch (err) {
+      if (this.#block.inBlock && !this.#block.failed) await this.#block.finishStatement(true);
+      throw toEngineError(err);
+    }
+    const out: QueryResult<R>[] = [];
+    for (const stmt of statements) {
+      this.#notices = [];
+      const outcome = await this.#statement(
+        stmt,
+        params,
+        statements.length === 1 ? sql : undefined,
+      );
+      out.push(this.#shape<R>(outcome, options));
+    }
+    return out;
+  }
+
+  #shape<R>(outcome: Outcome, options: QueryOptions): QueryResult<R> {
+    const notices = this.#notices;
+    this.#notices = [];
+    let rows: R[];
+    if (options.rowMode === 'array') rows = outcome.rows as unknown as R[];
+    else {
+      const names = outcome.fields.map((f) => f.name);
+      rows = outcome.rows.map((r) => {
+        const o: Record<string, unknown> = {};
+        for (let k = 0; k < names.length; k++) o[names[k] as string] = r[k];
+        return o as R;
+      });
+    }
+    return {
+      command: outcome.command,
+      rowCount: outcome.rowCount,
+      fields: outcome.fields,
+      rows,
+      notices,
+    };
+  }
+
+  // ------------------------------------------------------------ statements
+
+  async #statement(
+    stmt: RawStatement,
+    params: readonly unknown[],
+    cacheKey: string | undefined,
+  ): Promise<Outcome> {
+    const tag = tagOf(stmt.node);
+    const body = stmt.node[tag];
+    if (tag === 'TransactionStmt') return this.#transactionStatement(body);
+    this.#block.startStatement();
+    try {
+      const txn = this.#txnState();
+      this.#catalog.beginStatement(txn.catalogTxn, { searchPath: this.#searchPath() });
+      const outcome = await this.#dispatch(tag, body, stmt, params, cacheKey);
+      await this.#block.finishStatement(false);
+      return outcome;
+    } catch (err) {
+      await this.#block.finishStatement(true);
+      throw toEngineError(err);
+    }
+  }
+
+  #txnState(): TxnState {
+    if (this.#txn !== undefined) return this.#txn;
+    const { manager, procArray, transam } = this.#i.t;
+    const session = this.#o.id;
+    const comboCids = new ComboCids();
+    const ctx = {
+      log: transam,
+      isCurrentTransactionId: (xid: number) => manager.liveXids(session).includes(xid),
+      isInProgress: (xid: number) =>
+        manager.liveXids(session).includes(xid) ||
+        procArray.isInProgress(xid, transam.subtrans, transam),
+      getTopmost: (xid: number) => transam.subtrans.getTopmost(xid),
+      comboCids,
+    };
+    const catalogTxn: CatalogTxn = {
+      key: session,
+      snapshot: () => procArray.getSnapshotData(session, manager.commandId(session)),
+      ctx,
+      writer: () => ({
+        xid: manager.getXid(session),
+        cid: manager.commandId(session, true),
+        ctx,
+      }),
+      commandCounterIncrement: () => manager.commandCounterIncrement(session),
+    };
+    this.#txn = { comboCids, catalogTxn };
+    return this.#txn;
+  }
+
+  #searchPath(): string[] {
+    return String(this.#settings.get('search_path'))
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '')
+      .map((s) => (s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1).replace(/""/g, '"') : s));
+  }
+
+  #typeContext(): TypeContext {
+    return defaultContext({
+      timeZone: String(this.#settings.get('TimeZone')),
+      extraFloatDigits: Number(this.#settings.get('extra_float_digits')),
+      byteaOutput: this.#settings.get('bytea_output') === 'escape' ? 'escape' : 'hex',
+    });
+  }
+
+  #mvccNotices(list: MvccNotice[]): void {
+    for (const n of list) {
+      this.#notices.push({
+        severity: n.severity,
+        code: '25P01',
+        message: n.message,
+        ...(n.hint !== undefined ? { hint: n.hint } : {}),
+      });
+    }
+  }
+
+  async #transactionStatement(body: PNode): Promise<Outcome> {
+    const notices: MvccNotice[] = [];
+    const done = (command: string): Outcome => {
+      this.#mvccNotices(notices);
+      return { command, rowCount: null, fields: [], rows: [] };
+    };
+    try {
+      switch (body.kind) {
+        case 'TRANS_STMT_BEGIN':
+        case 'TRANS_STMT_START': {
+          let isolation: IsolationLevel | undefined;
+          for (const opt of body.options ?? []) {
+            const d = opt.DefElem;
+            if (d?.defname === 'transaction_isolation') isolation = isolationOf(constText(d.arg));
+          }
+          this.#block.begin(isolation, notices);
+          return done(body.kind === 'TRANS_STMT_BEGIN' ? 'BEGIN' : 'START TRANSACTION');
+        }
+        case 'TRANS_STMT_COMMIT':
+          return done(await this.#block.commit(notices));
+        case 'TRANS_STMT_ROLLBACK':
+          this.#block.rollback(notices);
+          return done('ROLLBACK');
+        case 'TRANS_STMT_SAVEPOINT':
+          if (this.#block.failed) {
+            throw new EngineError(
+              '25P02',
+              'current transaction is aborted, commands ignored until end of transaction block',
+            );
+          }
+          this.#block.savepoint(String(body.savepoint_name));
+          return done('SAVEPOINT');
+        case 'TRANS_STMT_RELEASE':
+          if (this.#block.failed) {
+            throw new EngineError(
+              '25P02',
+              'current transaction is aborted, commands ignored until end of transaction block',
+            );
+          }
+          this.#block.release(String(body.savepoint_name));
+          return done('RELEASE');
+        case 'TRANS_STMT_ROLLBACK_TO':
+          this.#block.rollbackTo(String(body.savepoint_name));
+          return done('ROLLBACK');
+        default:
+          throw new EngineError('0A000', `${String(body.kind)} is not supported`);
+      }
+    } catch (err) {
+      const e = toEngineError(err);
+      // An error in a transaction statement fails an open block, as any error does.
+      if (this.#block.inBlock && !this.#block.failed) await this.#block.finishStatement(true);
+      throw e;
+    }
+  }
+
+  async #dispatch(
+    tag: string,
+    body: PNode,
+    stmt: RawStatement,
+    params: readonly unknown[],
+    cacheKey: string | undefined,
+  ): Promise<Outcome> {
+    if (PLANNABLE.has(tag)) {
+      const plan = this.#plan(stmt, params);
+      if (cacheKey !== undefined) this.#remember(cacheKey, plan);
+      return this.#runPlan(plan, params);
+    }
+    switch (tag) {
+      case 'VariableSetStmt':
+        return this.#set(body);
+      case 'VariableShowStmt':
+        return this.#show(String(body.name));
+      case 'CreateSchemaStmt':
+        this.#ddl();
+        this.#catalog.createNamespace(String(body.schemaname), {
+          ifNotExists: body.if_not_exists === true,
+        });
+        return command('CREATE SCHEMA');
+      case 'CreateStmt':
+        return this.#createTable(body, stmt);
+      case 'IndexStmt':
+        return this.#createIndex(body);
+      case 'DropStmt':
+        return this.#drop(body);
+      case 'TruncateStmt':
+        return this.#truncate(body);
+      case 'AlterTableStmt':
+        return this.#alterTable(body, stmt);
+      case 'RenameStmt':
+        return this.#rename(body);
+      case 'ExplainStmt':
+        return this.#explain(body, stmt, params);
+      default:
+        throw new EngineError(
+          '0A000',
+          `${tag.replace(/Stmt$/, '')} statements are not supported yet`,
+        );
+    }
+  }
+
+  // ------------------------------------------------------------ queries
+
+  #view() {
+    return this.#catalog.view({
+      searchPath: this.#searchPath(),
+      currentUser: this.#o.user,
+      currentDatabase: this.#o.database,
+    });
+  }
+
+  #plan(stmt: RawStatement, params: readonly unknown[]): Plan {
+    const query = analyze(stmt, this.#view(), {
+      paramTypes: params.map(() => 0),
+      typeContext: this.#typeContext(),
+    });
+    return planQuery(query, this.#relations);
+  }
+
+  #remember(key: string, plan: Plan): void {
+    if (this.#plans.size >= PLAN_CACHE_LIMIT) {
+      const oldest = this.#plans.keys().next().value;
+      if (oldest !== undefined) this.#plans.delete(oldest);
+    }
+    this.#plans.set(key, {
+      plan,
+      catalogSeq: this.#i.cluster.invalidationSeq,
+      ddlCount: this.#ddlCount,
+      searchPath: String(this.#settings.get('search_path')),
+    });
+  }
+
+  /** A cached plan still valid for `sql`: no DDL committed or run here since, same search_path. */
+  #cachedPlan(sql: string): Plan | undefined {
+    const c = this.#plans.get(sql);
+    if (c === undefined) return undefined;
+    if (
+      c.catalogSeq !== this.#i.cluster.invalidationSeq ||
+      c.ddlCount !== this.#ddlCount ||
+      c.searchPath !== String(this.#settings.get('search_path'))
+    ) {
+      this.#plans.delete(sql);
+      return undefined;
+    }
+    return c.plan;
+  }
+
+  async #runPlan(plan: Plan, params: readonly unknown[]): Promise<Outcome> {
+    const fromCache = !this.#inStatement;
+    if (fromCache) {
+      this.#block.startStatement();
+      this.#catalog.beginStatement(this.#txnState().catalogTxn, { searchPath: this.#searchPath() });
+    }
+    try {
+      const { t, locks } = this.#i;
+      const values = convertParams(plan.query.paramTypes, params, this.#typeContext());
+      this.#inStatement = true;
+      const result = await executePlan(plan, {
+        session: this.#o.id,
+        dbOid: this.#o.dbOid,
+        manager: t.manager,
+        locks,
+        transam: t.transam,
+        procArray: t.procArray,
+        comboCids: this.#txnState().comboCids,
+        relations: this.#relations,
+        params: values,
+        typeContext: this.#typeContext(),
+        user: this.#o.user,
+        database: this.#o.database,
+      });
+      const fields = plan.columns.map((c) => field(c));
+      const command =
+        result.command === 'INSERT'
+          ? `INSERT 0 ${result.rowCount}`
+          : `${result.command} ${result.rowCount}`;
+      if (fromCache) await this.#block.finishStatement(false);
+      return { command, rowCount: result.rowCount, fields, rows: result.rows };
+    } catch (err) {
+      if (fromCache) await this.#block.finishStatement(true);
+      throw toEngineError(err);
+    } finally {
+      if (fromCache) this.#inStatement = false;
+    }
+  }
+
+  #inStatement = false;
+
+  /** The executor's view of the catalog: tables with their heaps and indexes. */
+  readonly #relations: ExecRelations = {
+    open: (oid) => {
+      const rel = this.#catalog.open(oid);
+      if (rel.heap === undefined) {
+        throw new EngineError(
+          '0A000',
+          `querying the system view "${rel.desc.name}" is not supported yet`,
+        );
+      }
+      return rel;
+    },
+  };
+
+  async #explain(body: PNode, stmt: RawStatement, params: readonly unknown[]): Promise<Outcome> {
+    const { describePlan } = await import('@pg/executor');
+    const inner: RawStatement = { ...stmt, node: body.query };
+    const plan = this.#plan(inner, params);
+    const lines = describePlan(plan).split('\n');
+    return {
+      command: 'EXPLAIN',
+      rowCount: lines.length,
+      fields: [textField('QUERY PLAN')],
+      rows: lines.map((l) => [l]),
+    };
+  }
+
+  // ------------------------------------------------------------ settings
+
+  #set(body: PNode): Outcome {
+    const kind = String(body.kind);
+    if (kind === 'VAR_SET_MULTI' && String(body.name) === 'TRANSACTION') {
+      const notices: MvccNotice[] = [];
+      for (const opt of body.args ?? []) {
+        const d = opt.DefElem;
+        if (d?.defname === 'transaction_isolation') {
+          this.#block.setIsolation(isolationOf(constText(d.arg)), notices);
+        }
+      }
+      this.#mvccNotices(notices);
+      return command('SET');
+    }
+    if (kind === 'VAR_RESET_ALL') {
+      this.#settings.resetAll();
+      return command('RESET');
+    }
+    const name = String(body.name);
+    if (kind === 'VAR_RESET') {
+      this.#settings.reset(name);
+      return command('RESET');
+    }
+    if (kind === 'VAR_SET_DEFAULT') {
+      this.#settings.set(name, undefined, body.is_local === true);
+      return command('SET');
+    }
+    const args: PNode[] = body.args ?? [];
+    const values = args.map(constText);
+    if (body.is_local === true && !this.#block.inBlock) {
+      this.#notices.push({
+        severity: 'WARNING',
+        code: '25P01',
+        message: 'SET LOCAL can only be used in transaction blocks',
+      });
+    }
+    this.#settings.set(
+      name,
+      name.toLowerCase() === 'search_path' ? values : values.join(', '),
+      body.is_local === true,
+    );
+    return command('SET');
+  }
+
+  #show(name: string): Outcome {
+    if (name.toLowerCase() === 'all') {
+      const rows = this.#settings.all().map(({ def, value }) => [def.name, value, def.short]);
+      return {
+        command: 'SHOW',
+        rowCount: rows.length,
+        fields: [textField('name'), textField('setting'), textField('description')],
+        rows,
+      };
+    }
+    const canonical = this.#settings.canonicalName(name);
+    if (canonical === 'transaction_isolation') {
+      // The running transaction's level (every statement runs in one).
+      return {
+        command: 'SHOW',
+        rowCount: 1,
+        fields: [textField(canonical)],
+        rows: [[this.#i.t.manager.isolation(this.#o.id)]],
+      };
+    }
+    return {
+      command: 'SHOW',
+      rowCount: 1,
+      fields: [textField(canonical.toLowerCase())],
+      rows: [[this.#settings.show(canonical)]],
+    };
+  }
+
+  // ------------------------------------------------------------ DDL
+
+  #ddl(): void {
+    this.#ddlCount++;
+  }
+
+  #lockRelation(oid: number, mode: LockMode): Promise<void> {
+    const timeout = Number(this.#settings.get('lock_timeout'));
+    return this.#i.locks.acquire(this.#o.id, relationLockTag(this.#o.dbOid, oid), mode, {
+      timeoutMs: timeout,
+    });
+  }
+
+  #resolveRange(rv: PNode, missingOk = false): number | undefined {
+    const schema = rv.schemaname === undefined ? undefined : String(rv.schemaname);
+    const name = String(rv.relname);
+    const desc = this.#catalog.lookupRelation(schema, name, this.#searchPath());
+    if (desc === undefined) {
+      if (missingOk) return undefined;
+      const qualified = schema === undefined ? name : `${schema}.${name}`;
+      throw new EngineError('42P01', `relation "${qualified}" does not exist`);
+    }
+    return desc.oid;
+  }
+
+  #creationNamespace(schema: string | undefined): string {
+    if (schema !== undefined) return schema;
+    for (const s of this.#searchPath()) {
+      const name = s === '$user' ? this.#o.user : s;
+      if (this.#catalog.namespaceOid(name) !== undefined && name !== 'pg_catalog') return name;
+    }
+    throw new EngineError('3F000', 'no schema has been selected to create in');
+  }
+
+  #columnDef(def: PNode, source: string): { column: ColumnDef; primary: boolean; unique: boolean } {
+    const { oid, typmod } = resolveTypeName(def.typeName, builtins);
+    let notNull = false;
+    let primary = false;
+    let unique = false;
+    let defaultExpr: string | undefined;
+    for (const c of def.constraints ?? []) {
+      const con = c.Constraint;
+      switch (con?.contype) {
+        case 'CONSTR_NOTNULL':
+          notNull = true;
+          break;
+        case 'CONSTR_NULL':
+          notNull = false;
+          break;
+        case 'CONSTR_DEFAULT':
+          defaultExpr = expressionText(source, con.raw_expr);
+          break;
+        case 'CONSTR_PRIMARY':
+          primary = true;
+          notNull = true;
+          break;
+        case 'CONSTR_UNIQUE':
+          unique = true;
+          break;
+        default:
+          throw new EngineError(
+            '0A000',
+            `${String(con?.contype).replace('CONSTR_', '')} constraints are not supported yet`,
+          );
+      }
+    }
+    const column: ColumnDef = {
+      name: String(def.colname),
+      typeOid: oid,
+      typmod,
+      notNull,
+      ...(defaultExpr !== undefined ? { defaultExpr } : {}),
+    };
+    return { column, primary, unique };
+  }
+
+  /** Checks a DEFAULT expression analyzes (and coerces to its column) before it is stored. */
+  #checkDefault(column: ColumnDef, source: string, node: PNode): void {
+    analyzeExpression(node, this.#view(), {
+      column: {
+        attnum: 1,
+        name: column.name,
+        typeOid: column.typeOid,
+        typmod: column.typmod,
+        notNull: column.notNull,
+        hasDefault: false,
+        dropped: false,
+        storage: 'p',
+      },
+      source,
+      typeContext: this.#typeContext(),
+    });
+  }
+
+  async #createTable(body: PNode, stmt: RawStatement): Promise<Outcome> {
+    this.#ddl();
+    const rv = body.relation;
+    const namespace = this.#creationNamespace(
+      rv.schemaname === undefined ? undefined : String(rv.schemaname),
+    );
+    const columns: ColumnDef[] = [];
+    const keys: { names: string[]; primary: boolean }[] = [];
+    for (const elt of body.tableElts ?? []) {
+      if (elt.ColumnDef !== undefined) {
+        const { column, primary, unique } = this.#columnDef(elt.ColumnDef, stmt.source);
+        for (const c of elt.ColumnDef.constraints ?? []) {
+          if (c.Constraint?.contype === 'CONSTR_DEFAULT') {
+            this.#checkDefault(column, stmt.source, c.Constraint.raw_expr);
+          }
+        }
+        columns.push(column);
+        if (primary) keys.push({ names: [column.name], primary: true });
+        if (unique) keys.push({ names: [column.name], primary: false });
+      } else if (elt.Constraint !== undefined) {
+        const con = elt.Constraint;
+        if (con.contype !== 'CONSTR_PRIMARY' && con.contype !== 'CONSTR_UNIQUE') {
+          throw new EngineError(
+            '0A000',
+            `${String(con.contype).replace('CONSTR_', '')} constraints are not supported yet`,
+          );
+        }
+        keys.push({
+          names: (con.keys ?? []).map(stringValue),
+          primary: con.contype === 'CONSTR_PRIMARY',
+        });
+      } else {
+        throw new EngineError('0A000', 'LIKE and table inheritance are not supported yet');
+      }
+    }
+    const primaries = keys.filter((k) => k.primary);
+    if (primaries.length > 1) {
+      throw new EngineError(
+        '42P16',
+        `multiple primary keys for table "${String(rv.relname)}" are not allowed`,
+      );
+    }
+    for (const k of primaries) {
+      for (const n of k.names) {
+        const col = columns.findIndex((c) => c.name === n);
+        const found = columns[col];
+        if (found === undefined) {
+          throw new EngineError('42703', `column "${n}" named in key does not exist`);
+        }
+        columns[col] = { ...found, notNull: true };
+      }
+    }
+    const oid = this.#catalog.createTable({
+      namespace,
+      name: String(rv.relname),
+      columns,
+      persistence: rv.relpersistence === 'u' ? 'u' : 'p',
+      ifNotExists: body.if_not_exists === true,
+    });
+    if (oid === undefined) return command('CREATE TABLE');
+    const desc = this.#catalog.mustRelation(oid);
+    for (const k of keys) {
+      const attnums = k.names.map((n) => {
+        const c = desc.columns.find((col) => col.name === n && !col.dropped);
+        if (c === undefined) {
+          throw new EngineError('42703', `column "${n}" named in key does not exist`);
+        }
+        return c.attnum;
+      });
+      this.#catalog.createIndex({
+        table: oid,
+        columns: attnums,
+        unique: true,
+        primary: k.primary,
+        constraint: true,
+      });
+    }
+    return command('CREATE TABLE');
+  }
+
+  async #createIndex(body: PNode): Promise<Outcome> {
+    this.#ddl();
+    if (body.accessMethod !== undefined && body.accessMethod !== 'btree') {
+      throw new EngineError(
+        '0A000',
+        `access method "${String(body.accessMethod)}" is not supported yet`,
+      );
+    }
+    if (body.whereClause !== undefined) {
+      throw new EngineError('0A000', 'partial indexes are not supported yet');
+    }
+    const table = this.#resolveRange(body.relation) as number;
+    await this.#lockRelation(table, LockMode.ShareLock);
+    const desc = this.#catalog.mustRelation(table);
+    const columns = (body.indexParams ?? []).map((p: PNode) => {
+      const elem = p.IndexElem;
+      if (elem?.name === undefined) {
+        throw new EngineError('0A000', 'expression indexes are not supported yet');
+      }
+      if (elem.ordering === 'SORTBY_DESC' || elem.nulls_ordering !== 'SORTBY_NULLS_DEFAULT') {
+        throw new EngineError(
+          '0A000',
+          'DESC and NULLS FIRST/LAST index columns are not supported yet',
+        );
+      }
+      const c = desc.columns.find((col) => col.name === elem.name && !col.dropped);
+      if (c === undefined) {
+        throw new EngineError('42703', `column "${String(elem.name)}" does not exist`);
+      }
+      return c.attnum;
+    });
+    this.#catalog.createIndex({
+      table,
+      ...(body.idxname !== undefined ? { name: String(body.idxname) } : {}),
+      columns,
+      unique: body.unique === true,
+      ifNotExists: body.if_not_exists === true,
+      ...(body.nulls_not_distinct === true ? { nullsNotDistinct: true } : {}),
+    });
+    return command('CREATE INDEX');
+  }
+
+  async #drop(body: PNode): Promise<Outcome> {
+    this.#ddl();
+    const missingOk = body.missing_ok === true;
+    const cascade = body.behavior === 'DROP_CASCADE';
+    const type = String(body.removeType);
+    if (type === 'OBJECT_SCHEMA') {
+      for (const o of body.objects ?? []) {
+        this.#catalog.dropNamespace(stringValue(o), { cascade, ifExists: missingOk });
+      }
+      return command('DROP SCHEMA');
+    }
+    if (type !== 'OBJECT_TABLE' && type !== 'OBJECT_INDEX') {
+      throw new EngineError('0A000', `DROP ${type.replace('OBJECT_', '')} is not supported yet`);
+    }
+    const what = type === 'OBJECT_TABLE' ? 'table' : 'index';
+    for (const o of body.objects ?? []) {
+      const names: string[] = (o.List?.items ?? []).map(stringValue);
+      const name = names.at(-1) ?? '';
+      const schema = names.length > 1 ? names.at(-2) : undefined;
+      const desc = this.#catalog.lookupRelation(schema, name, this.#searchPath());
+      const qualified = names.join('.');
+      if (desc === undefined) {
+        if (missingOk) {
+          this.#notices.push({
+            severity: 'NOTICE',
+            code: '00000',
+            message: `${what} "${name}" does not exist, skipping`,
+          });
+          continue;
+        }
+        throw new EngineError(
+          what === 'table' ? '42P01' : '42704',
+          what === 'table'
+            ? `table "${qualified}" does not exist`
+            : `index "${qualified}" does not exist`,
+        );
+      }
+      if (what === 'table' && desc.kind !== 'r') {
+        throw new EngineError('42809', `"${name}" is not a table`, {
+          hint: 'Use DROP INDEX to remove an index.',
+        });
+      }
+      if (what === 'index' && desc.kind !== 'i') {
+        throw new EngineError('42809', `"${name}" is not an index`, {
+          hint: 'Use DROP TABLE to remove a table.',
+        });
+      }
+      await this.#lockRelation(desc.oid, LockMode.AccessExclusiveLock);
+      this.#catalog.dropRelation(desc.oid, { cascade });
+    }
+    return command(what === 'table' ? 'DROP TABLE' : 'DROP INDEX');
+  }
+
+  async #truncate(body: PNode): Promise<Outcome> {
+    this.#ddl();
+    for (const r of body.relations ?? []) {
+      const oid = this.#resolveRange(r.RangeVar) as number;
+      await this.#lockRelation(oid, LockMode.AccessExclusiveLock);
+      this.#catalog.truncate(oid);
+    }
+    return command('TRUNCATE TABLE');
+  }
+
+  async #alterTable(body: PNode, stmt: RawStatement): Promise<Outcome> {
+    this.#ddl();
+    const oid = this.#resolveRange(body.relation, body.missing_ok === true);
+    if (oid === undefined) {
+      this.#notices.push({
+        severity: 'NOTICE',
+        code: '00000',
+        message: `relation "${String(body.relation.relname)}" does not exist, skipping`,
+      });
+      return command('ALTER TABLE');
+    }
+    await this.#lockRelation(oid, LockMode.AccessExclusiveLock);
+    for (const c of body.cmds ?? []) {
+      const cmd = c.AlterTableCmd;
+      switch (cmd.subtype) {
+        case 'AT_AddColumn': {
+          const { column, primary, unique } = this.#columnDef(cmd.def.ColumnDef, stmt.source);
+          if (column.notNull && column.defaultExpr === undefined && this.#hasRows(oid)) {
+            throw new EngineError(
+              '23502',
+              `column "${column.name}" of relation "${this.#catalog.mustRelation(oid).name}" contains null values`,
+            );
+          }
+          const attnum = this.#catalog.addColumn(oid, column);
+          if (column.defaultExpr !== undefined && this.#hasRows(oid)) {
+            throw new EngineError(
+              '0A000',
+              'ADD COLUMN with a DEFAULT on a table with rows is not supported yet',
+            );
+          }
+          if (primary || unique) {
+            this.#catalog.createIndex({
+              table: oid,
+              columns: [attnum],
+              unique: true,
+              primary,
+              constraint: true,
+            });
+          }
+          break;
+        }
+        case 'AT_DropColumn':
+          this.#catalog.dropColumn(oid, String(cmd.name), {
+            cascade: cmd.behavior === 'DROP_CASCADE',
+          });
+          break;
+        case 'AT_ColumnDefault':
+          this.#catalog.setDefault(
+            oid,
+            String(cmd.name),
+            cmd.def === undefined ? undefined : expressionText(stmt.source, cmd.def),
+          );
+          break;
+        case 'AT_DropNotNull':
+          this.#catalog.setNotNull(oid, String(cmd.name), false);
+          break;
+        case 'AT_SetNotNull': {
+          const desc = this.#catalog.mustRelation(oid);
+          const col = desc.columns.find((x) => x.name === cmd.name && !x.dropped);
+          if (col !== undefined && this.#hasNull(oid, col.attnum)) {
+            throw new EngineError(
+              '23502',
+              `column "${col.name}" of relation "${desc.name}" contains null values`,
+            );
+          }
+          this.#catalog.setNotNull(oid, String(cmd.name), true);
+          break;
+        }
+        default:
+          throw new EngineError(
+            '0A000',
+            `ALTER TABLE ${String(cmd.subtype).replace('AT_', '')} is not supported yet`,
+          );
+      }
+    }
+    return command('ALTER TABLE');
+  }
+
+  /** Whether the table has a row this transaction sees. */
+  #hasRows(oid: number): boolean {
+    const rel = this.#relations.open(oid);
+    const txn = this.#txnState().catalogTxn;
+    for (const _ of rel.heap.scan(txn.snapshot(), txn.ctx)) return true;
+    return false;
+  }
+
+  #hasNull(oid: number, attnum: number): boolean {
+    const rel = this.#relations.open(oid);
+    const txn = this.#txnState().catalogTxn;
+    for (const row of rel.heap.scan(txn.snapshot(), txn.ctx)) {
+      const v = row.values[attnum - 1];
+      if (v === null || v === undefined) return true;
+    }
+    return false;
+  }
+
+  async #rename(body: PNode): Promise<Outcome> {
+    this.#ddl();
+    const type = String(body.renameType);
+    const oid = this.#resolveRange(body.relation) as number;
+    await this.#lockRelation(oid, LockMode.AccessExclusiveLock);
+    if (type === 'OBJECT_COLUMN') {
+      this.#catalog.renameColumn(oid, String(body.subname), String(body.newname));
+      return command('ALTER TABLE');
+    }
+    if (type === 'OBJECT_TABLE' || type === 'OBJECT_INDEX') {
+      this.#catalog.renameRelation(oid, String(body.newname));
+      return command(type === 'OBJECT_TABLE' ? 'ALTER TABLE' : 'ALTER INDEX');
+    }
+    throw new EngineError(
+      '0A000',
+      `ALTER ${type.replace('OBJECT_', '')} RENAME is not supported yet`,
+    );
+  }
+}
+
+function command(tag: string): Outcome {
+  return { command: tag, rowCount: null, fields: [], rows: [] };
+}
+
+function textField(name: string): FieldDescription {
+  return {
+    name,
+    tableID: 0,
+    columnID: 0,
+    dataTypeID: 25,
+    dataTypeSize: -1,
+    dataTypeModifier: -1,
+    format: 'text',
+  };
+}
+
+function field(c: {
+  readonly name: string;
+  readonly typeOid: number;
+  readonly typmod: number;
+  readonly tableOid?: number;
+  readonly attnum?: number;
+}): FieldDescription {
+  const type = builtins.type(c.typeOid);
+  return {
+    name: c.name,
+    tableID: c.tableOid ?? 0,
+    columnID: c.attnum ?? 0,
+    dataTypeID: c.typeOid,
+    dataTypeSize: type?.len ?? -1,
+    dataTypeModifier: c.typmod,
+    format: 'text',
+  };
+}
+
+/**
+ * Parameters as the executor takes them: JavaScript values of their
+ * types. Text is read with the type's input function (as the wire
+ * protocol's text format is); numbers and booleans pass through, with
+ * int8 made a bigint and numeric read from its text.
+ */
+function convertParams(
+  types: readonly number[],
+  params: readonly unknown[],
+  ctx: TypeContext,
+): unknown[] {
+  return params.map((value, k) => {
+    if (value === null || value === undefined) return null;
+    const oid = types[k] ?? 25;
+    const type = builtins.type(oid);
+    if (type === undefined) return value;
+    if (typeof value === 'string') return type.input(value, -1, ctx);
+    if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
+      if (oid === 20) return BigInt(value as number);
+      if (oid === 21 || oid === 23 || oid === 26 || oid === 700 || oid === 701 || oid === 16) {
+        return typeof value === 'bigint' ? Number(value) : value;
+      }
+      return type.input(String(value), -1, ctx);
+    }
+    return value;
+  });
+}

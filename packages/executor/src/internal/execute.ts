@@ -1,0 +1,566 @@
+/**
+ * Runs a {@link Plan} (PostgreSQL's executor for one table: SeqScan or
+ * IndexScan, then Sort, Unique, LockRows and Limit, or ModifyTable).
+ *
+ * A statement:
+ *   1. takes its relation locks (the range table's modes) before reading;
+ *   2. takes the statement snapshot (READ COMMITTED: new; REPEATABLE READ:
+ *      the transaction's) — which also refuses a failed block (25P02);
+ *   3. reads every qualifying row first, then changes them one by one
+ *      (@pg/heap's modifyRow: waits, EvalPlanQual, 40001), so no row is
+ *      changed twice: the scan's rows are fixed before the first change,
+ *      and the snapshot's command id hides the statement's own versions
+ *      (the Halloween problem);
+ *   4. after a change, bumps the command counter, so the next statement
+ *      sees it.
+ * Index entries: an INSERT adds one to every index; an UPDATE does when
+ * the heap did not make a HOT update. A unique index that finds an equal
+ * entry of a transaction still running waits for it and tries again, as
+ * _bt_check_unique does; a live one is 23505.
+ */
+import { scanKey, type Tid } from '@pg/access';
+import type { BTree } from '@pg/btree';
+import type { ColumnDesc, IndexDesc, RelationDesc } from '@pg/catalog';
+import {
+  type HeapRow,
+  lockRow,
+  modifyRow,
+  sessionUpdateContext,
+  sessionWriter,
+  xactLockTableWait,
+} from '@pg/heap';
+import { LockMode, relationLockTag, type UpdateContext } from '@pg/mvcc';
+import type { Query, SelectQuery } from '@pg/sql';
+import { builtins, type Registry, SqlError, type TypeContext } from '@pg/types';
+import { type AggFactory, compileAggregate } from './aggregate.js';
+import type { EvalEnv, ExecContext, OpenRelation } from './context.js';
+import { type Compiled, compileExpr, compileQual } from './expr.js';
+import type { Plan } from './plan.js';
+import { heapTupleStatus } from './unique.js';
+
+/** What a statement returns. */
+export interface ExecResult {
+  /** Output rows (SELECT, or RETURNING): JavaScript values, null for NULL. */
+  readonly rows: unknown[][];
+  /** Rows returned (SELECT) or changed (INSERT/UPDATE/DELETE). */
+  readonly rowCount: number;
+  readonly command: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
+}
+
+type Qual = (row: readonly unknown[], env: EvalEnv) => boolean;
+
+interface SortKey {
+  readonly index: number;
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+  readonly compare: (a: unknown, b: unknown) => number;
+}
+
+/** A plan's expressions, compiled once. */
+interface CompiledPlan {
+  readonly where: Qual;
+  readonly filter: Qual;
+  readonly indexQuals: readonly { column: number; strategy: 1 | 2 | 3 | 4 | 5; value: Compiled }[];
+  readonly targets: readonly Compiled[];
+  /** Target indexes that are output (not junk). */
+  readonly output: readonly number[];
+  readonly sortKeys: readonly SortKey[];
+  /** Target indexes compared for DISTINCT / DISTINCT ON. */
+  readonly distinct: readonly number[] | undefined;
+  readonly limit: Compiled | undefined;
+  readonly offset: Compiled | undefined;
+  readonly insertRows: readonly (readonly Compiled[])[];
+  readonly set: readonly { readonly index: number; readonly value: Compiled }[];
+  /** The aggregate calls of an aggregating SELECT (undefined when it has none). */
+  readonly aggregates: readonly AggFactory[] | undefined;
+}
+
+const compiledPlans = new WeakMap<Plan, CompiledPlan>();
+const NO_ROW: readonly unknown[] = [];
+
+function compilePlan(plan: Plan, registry: Registry): CompiledPlan {
+  const cached = compiledPlans.get(plan);
+  if (cached !== undefined) return cached;
+  const q = plan.query;
+  const c = (e: Parameters<typeof compileExpr>[0]) => compileExpr(e, registry);
+  const targets = q.targetList.map((t) => c(t.expr));
+  const output = q.targetList.flatMap((t, i) => (t.junk ? [] : [i]));
+  let sortKeys: SortKey[] = [];
+  let distinct: number[] | undefined;
+  let limit: Compiled | undefined;
+  let offset: Compiled | undefined;
+  if (q.command === 'select') {
+    const key = (index: number, descending: boolean, nullsFirst: boolean): SortKey => {
+      const t = q.targetList[index];
+      if (t === undefined) throw new SqlError('XX000', `ORDER BY refers to target ${index}`);
+      return { index, descending, nullsFirst, compare: registry.mustType(t.expr.type).compare };
+    };
+    sortKeys = q.sort.map((s) => key(s.index, s.descending, s.nullsFirst));
+    if (q.distinct !== undefined) {
+      distinct = q.distinct === 'all' ? [...output] : [...q.distinct];
+      // sort on the ORDER BY, then the distinct columns it does not name, so equal rows are adjacent
+      for (const i of distinct) {
+        if (!sortKeys.some((k) => k.index === i)) sortKeys.push(key(i, false, false));
+      }
+    }
+    if (q.limit !== undefined) limit = c(q.limit);
+    if (q.offset !== undefined) offset = c(q.offset);
+  }
+  const scan = plan.scan;
+  const compiled: CompiledPlan = {
+    where: compileQual(q.where, registry),
+    filter: compileQual(scan?.filter, registry),
+    indexQuals:
+      scan?.kind === 'indexscan'
+        ? scan.indexQuals.map((iq) => ({
+            column: iq.column,
+            strategy: iq.strategy,
+            value: c(iq.value),
+          }))
+        : [],
+    targets,
+    output,
+    sortKeys,
+    distinct,
+    limit,
+    offset,
+    insertRows: q.command === 'insert' ? q.rows.map((r) => r.map(c)) : [],
+    set:
+      q.command === 'update'
+        ? [...q.set].map(([attnum, e]) => ({ index: attnum - 1, value: c(e) }))
+        : [],
+    aggregates:
+      q.command === 'select' && q.aggregates !== undefined
+        ? q.aggregates.map((a) => compileAggregate(a, registry))
+        : undefined,
+  };
+  compiledPlans.set(plan, compiled);
+  return compiled;
+}
+
+/** Runs `plan` in the session of `ctx`. */
+export async function executePlan(plan: Plan, ctx: ExecContext): Promise<ExecResult> {
+  const registry = ctx.registry ?? builtins;
+  const cp = compilePlan(plan, registry);
+  const env: EvalEnv = {
+    params: ctx.params ?? [],
+    tctx: ctx.typeContext,
+    user: ctx.user ?? 'postgres',
+    database: ctx.database ?? 'postgres',
+  };
+  const q = plan.query;
+  await lockRelations(q, ctx);
+  switch (q.command) {
+    case 'select':
+      return select(plan, q, cp, ctx, env);
+    case 'insert':
+      return insert(q.rtable[q.target]!.relationOid, cp, ctx, env);
+    case 'update':
+    case 'delete':
+      return modify(plan, q.command, cp, ctx, env);
+  }
+}
+
+/** The statement's table locks, in range-table order (granted at once unless a conflicting lock is held). */
+async function lockRelations(q: Query, ctx: ExecContext): Promise<void> {
+  for (const rte of q.rtable) {
+    const tag = relationLockTag(ctx.dbOid, rte.relationOid);
+    const mode = LockMode[rte.lockMode];
+    if (!ctx.locks.tryAcquire(ctx.session, tag, mode)) {
+      await ctx.locks.acquire(ctx.session, tag, mode);
+    }
+  }
+}
+
+/** The rows of the plan's table that pass its filter, under the statement snapshot. */
+function scanRows(
+  plan: Plan,
+  rel: OpenRelation,
+  cp: CompiledPlan,
+  ctx: ExecContext,
+  env: EvalEnv,
+  vctx: UpdateContext,
+): HeapRow[] {
+  const out: HeapRow[] = [];
+  forEachRow(plan, rel, cp, ctx, env, vctx, (row) => out.push(row));
+  return out;
+}
+
+/** Calls `visit` on each row of the plan's table that passes its filter, in scan order. */
+function forEachRow(
+  plan: Plan,
+  rel: OpenRelation,
+  cp: CompiledPlan,
+  ctx: ExecContext,
+  env: EvalEnv,
+  vctx: UpdateContext,
+  visit: (row: HeapRow) => void,
+): void {
+  const scan = plan.scan!;
+  const snapshot = ctx.manager.statementSnapshot(ctx.session);
+  const filter = cp.filter;
+  if (scan.kind === 'seqscan') {
+    for (const row of rel.heap.scan(snapshot, vctx)) if (filter(row.values, env)) visit(row);
+    return;
+  }
+  const entry = rel.indexes.find((i) => i.desc.oid === scan.indexOid);
+  if (entry === undefined) {
+    throw new SqlError('XX000', `index ${scan.indexName} of relation "${rel.desc.name}" is gone`);
+  }
+  const keys = [];
+  for (const iq of cp.indexQuals) {
+    const v = iq.value(NO_ROW, env);
+    if (v === null) return; // a strict comparison with NULL holds for no row
+    keys.push(scanKey(iq.column, iq.strategy, v));
+  }
+  const s = entry.index.beginScan();
+  try {
+    s.rescan(keys);
+    for (let r = s.next('forward'); r !== null; r = s.next('forward')) {
+      const row = rel.heap.fetch(r.tid, snapshot, vctx);
+      if (row !== null && filter(row.values, env)) visit(row);
+    }
+  } finally {
+    s.end();
+  }
+}
+
+function project(cp: CompiledPlan, values: readonly unknown[], env: EvalEnv): unknown[] {
+  const t = cp.targets;
+  const out = new Array<unknown>(t.length);
+  for (let i = 0; i < t.length; i++) out[i] = t[i]!(values, env);
+  return out;
+}
+
+function outputOf(cp: CompiledPlan, projected: readonly unknown[]): unknown[] {
+  if (cp.output.length === projected.length) return projected as unknown[];
+  return cp.output.map((i) => projected[i]);
+}
+
+/** LIMIT / OFFSET as a count (null: none), with PostgreSQL's errors for negative values. */
+function countOf(c: Compiled | undefined, env: EvalEnv, what: 'LIMIT' | 'OFFSET'): number | null {
+  if (c === undefined) return null;
+  const v = c(NO_ROW, env);
+  if (v === null) return null;
+  const n = typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)));
+  if (n < 0n) {
+    throw new SqlError(what === 'LIMIT' ? '2201W' : '2201X', `${what} must not be negative`);
+  }
+  return n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
+}
+
+interface Item {
+  readonly tid: Tid | undefined;
+  readonly values: readonly unknown[];
+  projected: unknown[];
+}
+
+function compareItems(keys: readonly SortKey[], a: Item, b: Item): number {
+  for (const k of keys) {
+    const x = a.projected[k.index];
+    const y = b.projected[k.index];
+    let c: number;
+    if (x === null || y === null) {
+      if (x === y) continue;
+      c = (x === null) === k.nullsFirst ? -1 : 1;
+    } else {
+      c = k.compare(x, y);
+      if (k.descending) c = -c;
+    }
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+async function select(
+  plan: Plan,
+  q: SelectQuery,
+  cp: CompiledPlan,
+  ctx: ExecContext,
+  env: EvalEnv,
+): Promise<ExecResult> {
+  let items: Item[];
+  let rel: OpenRelation | undefined;
+  if (cp.aggregates !== undefined) {
+    items = [
+      { tid: undefined, values: aggregate(plan, cp, cp.aggregates, ctx, env), projected: [] },
+    ];
+  } else if (plan.scan === undefined) {
+    ctx.manager.statementSnapshot(ctx.session);
+    items = cp.where(NO_ROW, env) ? [{ tid: undefined, values: NO_ROW, projected: [] }] : [];
+  } else {
+    rel = ctx.relations.open(plan.scan.relationOid);
+    const vctx = sessionUpdateContext(ctx, ctx.session, ctx.comboCids);
+    items = scanRows(plan, rel, cp, ctx, env, vctx).map((r) => ({
+      tid: r.tid,
+      values: r.values,
+      projected: [],
+    }));
+  }
+  const limit = countOf(cp.limit, env, 'LIMIT');
+  const offset = countOf(cp.offset, env, 'OFFSET') ?? 0;
+  for (const it of items) it.projected = project(cp, it.values, env);
+  if (cp.sortKeys.length > 0) items.sort((a, b) => compareItems(cp.sortKeys, a, b));
+  if (cp.distinct !== undefined) {
+    const keys = cp.distinct.map((i) => ({
+      index: i,
+      descending: false,
+      nullsFirst: false,
+      compare: cp.sortKeys.find((k) => k.index === i)!.compare,
+    }));
+    items = items.filter((it, i) => i === 0 || compareItems(keys, items[i - 1]!, it) !== 0);
+  }
+  const rows: unknown[][] = [];
+  if (q.rowMarks.length === 0) {
+    const end = limit === null ? items.length : Math.min(items.length, offset + limit);
+    for (let i = offset; i < end; i++) rows.push(outputOf(cp, items[i]!.projected));
+    return { rows, rowCount: rows.length, command: 'SELECT' };
+  }
+  // LockRows under Limit: only rows that are locked (and still match) count
+  if (cp.aggregates !== undefined) {
+    throw new SqlError('0A000', `FOR ${lockStrength(q)} is not allowed with aggregate functions`);
+  }
+  if (q.distinct !== undefined) {
+    throw new SqlError('0A000', 'FOR UPDATE is not allowed with DISTINCT clause');
+  }
+  const mark = q.rowMarks[0]!;
+  const heapRel = rel!;
+  const repeatableRead = ctx.manager.isolation(ctx.session) !== 'read committed';
+  let skipped = 0;
+  for (const it of items) {
+    if (limit !== null && rows.length >= limit) break;
+    const r = await lockRow({
+      heap: heapRel.heap,
+      tid: it.tid!,
+      values: it.values,
+      strength: mark.strength,
+      recheck: (v) => cp.where(v, env),
+      writer: () => sessionWriter(ctx, ctx.session, ctx.comboCids),
+      wait: (xid) => xactLockTableWait(ctx, ctx.session, xid),
+      repeatableRead,
+      relationName: heapRel.desc.name,
+      ...(mark.wait === 'nowait' ? { nowait: true } : {}),
+      ...(mark.wait === 'skip locked' ? { skipLocked: true } : {}),
+    });
+    if (r.kind !== 'locked') continue;
+    if (skipped < offset) {
+      skipped++;
+      continue;
+    }
+    const projected = r.values === it.values ? it.projected : project(cp, r.values, env);
+    rows.push(outputOf(cp, projected));
+  }
+  ctx.manager.commandCounterIncrement(ctx.session);
+  return { rows, rowCount: rows.length, command: 'SELECT' };
+}
+
+/** FOR UPDATE / FOR NO KEY UPDATE / ... as the error texts name it. */
+function lockStrength(q: SelectQuery): string {
+  return (q.rowMarks[0]?.strength ?? 'update').toUpperCase();
+}
+
+/**
+ * Plain aggregation: the scan's rows (or the one row of a SELECT without
+ * FROM whose WHERE holds) feed every aggregate's state, row by row, with
+ * nothing kept per row; the result is the row of aggregate results the
+ * targetList's Aggrefs read.
+ */
+function aggregate(
+  plan: Plan,
+  cp: CompiledPlan,
+  factories: readonly AggFactory[],
+  ctx: ExecContext,
+  env: EvalEnv,
+): unknown[] {
+  const runs = factories.map((f) => f());
+  if (plan.scan === undefined) {
+    ctx.manager.statementSnapshot(ctx.session);
+    if (cp.where(NO_ROW, env)) for (const r of runs) r.row(NO_ROW, env);
+  } else {
+    const rel = ctx.relations.open(plan.scan.relationOid);
+    const vctx = sessionUpdateContext(ctx, ctx.session, ctx.comboCids);
+    const feed =
+      runs.length === 1
+        ? (() => {
+            const only = runs[0]!;
+            return (row: HeapRow) => only.row(row.values, env);
+          })()
+        : (row: HeapRow) => {
+            for (let i = 0; i < runs.length; i++) runs[i]!.row(row.values, env);
+          };
+    forEachRow(plan, rel, cp, ctx, env, vctx, feed);
+  }
+  return runs.map((r) => r.result(env));
+}
+
+async function insert(
+  relationOid: number,
+  cp: CompiledPlan,
+  ctx: ExecContext,
+  env: EvalEnv,
+): Promise<ExecResult> {
+  const rel = ctx.relations.open(relationOid);
+  ctx.manager.statementSnapshot(ctx.session);
+  const returning = cp.targets.length > 0;
+  const rows: unknown[][] = [];
+  let count = 0;
+  for (const exprs of cp.insertRows) {
+    const values = exprs.map((e) => e(NO_ROW, env));
+    checkNotNull(rel.desc, values, env.tctx, ctx.registry ?? builtins);
+    const w = sessionWriter(ctx, ctx.session, ctx.comboCids);
+    const tid = rel.heap.insert(values, w.xid, w.cid);
+    await insertIndexEntries(rel, values, tid, ctx, env.tctx);
+    count++;
+    if (returning) rows.push(outputOf(cp, project(cp, values, env)));
+  }
+  ctx.manager.commandCounterIncrement(ctx.session);
+  return { rows, rowCount: count, command: 'INSERT' };
+}
+
+async function modify(
+  plan: Plan,
+  command: 'update' | 'delete',
+  cp: CompiledPlan,
+  ctx: ExecContext,
+  env: EvalEnv,
+): Promise<ExecResult> {
+  const rel = ctx.relations.open(plan.scan!.relationOid);
+  const registry = ctx.registry ?? builtins;
+  const vctx = sessionUpdateContext(ctx, ctx.session, ctx.comboCids);
+  const candidates = scanRows(plan, rel, cp, ctx, env, vctx);
+  const repeatableRead = ctx.manager.isolation(ctx.session) !== 'read committed';
+  const indexedColumns = new Set(rel.indexes.flatMap((i) => i.desc.columns));
+  const change =
+    command === 'delete'
+      ? undefined
+      : (old: readonly unknown[]) => {
+          const next = old.slice();
+          for (const s of cp.set) next[s.index] = s.value(old, env);
+          checkNotNull(rel.desc, next, env.tctx, registry);
+          return next;
+        };
+  const returning = cp.targets.length > 0;
+  const rows: unknown[][] = [];
+  let count = 0;
+  for (const row of candidates) {
+    const r = await modifyRow({
+      heap: rel.heap,
+      tid: row.tid,
+      values: row.values,
+      change,
+      recheck: (v) => cp.where(v, env),
+      writer: () => sessionWriter(ctx, ctx.session, ctx.comboCids),
+      wait: (xid) => xactLockTableWait(ctx, ctx.session, xid),
+      repeatableRead,
+      indexedColumns,
+    });
+    if (r.kind !== 'done') continue;
+    count++;
+    if (r.newValues !== undefined && r.newTid !== undefined && r.indexesNeedUpdate === true) {
+      await insertIndexEntries(rel, r.newValues, r.newTid, ctx, env.tctx);
+    }
+    if (returning) rows.push(outputOf(cp, project(cp, r.newValues ?? r.oldValues, env)));
+  }
+  ctx.manager.commandCounterIncrement(ctx.session);
+  return { rows, rowCount: count, command: command === 'update' ? 'UPDATE' : 'DELETE' };
+}
+
+/** aminsert for every index; a unique index waits for an in-progress duplicate's transaction, then checks again. */
+async function insertIndexEntries(
+  rel: OpenRelation,
+  values: readonly unknown[],
+  tid: Tid,
+  ctx: ExecContext,
+  tctx: TypeContext,
+): Promise<void> {
+  for (const { desc, index } of rel.indexes) {
+    const key = desc.columns.map((attnum) => values[attnum - 1] ?? null);
+    for (;;) {
+      const r = insertOne(index, key, tid, desc, rel, ctx, tctx);
+      if (r === undefined) break;
+      await xactLockTableWait(ctx, ctx.session, r);
+    }
+  }
+}
+
+/** One index insert: undefined when done, else the xid to wait for. */
+function insertOne(
+  index: BTree,
+  key: readonly unknown[],
+  tid: Tid,
+  desc: IndexDesc,
+  rel: OpenRelation,
+  ctx: ExecContext,
+  tctx: TypeContext,
+): number | undefined {
+  if (!desc.unique) {
+    index.insert(key, tid, { unique: 'no' });
+    return undefined;
+  }
+  const uctx = sessionUpdateContext(ctx, ctx.session, ctx.comboCids);
+  try {
+    const r = index.insert(key, tid, {
+      unique: 'yes',
+      heapStatus: (other) => heapTupleStatus(rel.heap, other, uctx),
+    });
+    return r.kind === 'wait' ? r.xid : undefined;
+  } catch (e) {
+    if (e instanceof SqlError && e.code === '23505')
+      throw uniqueViolation(rel.desc, desc, key, tctx, ctx.registry ?? builtins);
+    throw e;
+  }
+}
+
+/** PostgreSQL's 23505 with BuildIndexValueDescription's detail. */
+function uniqueViolation(
+  rel: RelationDesc,
+  index: IndexDesc,
+  key: readonly unknown[],
+  tctx: TypeContext,
+  registry: Registry,
+): SqlError {
+  const cols = index.columns.slice(0, index.nkeys).map((attnum) => rel.columns[attnum - 1]!);
+  const names = cols.map((c) => c.name).join(', ');
+  const vals = cols.map((c, i) => valueText(c, key[i] ?? null, tctx, registry)).join(', ');
+  return new SqlError('23505', `duplicate key value violates unique constraint "${index.name}"`, {
+    detail: `Key (${names})=(${vals}) already exists.`,
+  });
+}
+
+function valueText(col: ColumnDesc, v: unknown, tctx: TypeContext, registry: Registry): string {
+  return v === null ? 'null' : registry.mustType(col.typeOid).output(v, tctx);
+}
+
+/** ExecConstraints' NOT NULL check: 23502 with the failing row (ExecBuildSlotValueDescription). */
+function checkNotNull(
+  rel: RelationDesc,
+  values: readonly unknown[],
+  tctx: TypeContext,
+  registry: Registry,
+): void {
+  const cols = rel.columns;
+  for (let i = 0; i < cols.length; i++) {
+    const c = cols[i]!;
+    if (!c.notNull || c.dropped || (values[i] ?? null) !== null) continue;
+    const shown = cols
+      .filter((col) => !col.dropped)
+      .map((col) => clip(valueText(col, values[col.attnum - 1] ?? null, tctx, registry)));
+    throw new SqlError(
+      '23502',
+      `null value in column "${c.name}" of relation "${rel.name}" violates not-null constraint`,
+      { detail: `Failing row contains (${shown.join(', ')}).` },
+    );
+  }
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** ExecBuildSlotValueDescription's maxfieldlen: values past 64 bytes are cut (at a character) and get "...". */
+function clip(text: string): string {
+  const bytes = encoder.encode(text);
+  if (bytes.length <= 64) return text;
+  let end = 64;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return `${decoder.decode(bytes.subarray(0, end))}...`;
+}

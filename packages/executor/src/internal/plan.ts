@@ -1,0 +1,292 @@
+/**
+ * A simple, rule-based planner for single-table queries (the cost-based
+ * one is @pg/planner's, later). A plan is plain data: the query tree, the
+ * scan chosen for its table, and the output columns, so the engine can
+ * cache it per prepared statement and run it again with new parameters.
+ *
+ * The scan: a B-tree index scan when the WHERE (a conjunction) compares
+ * the index's leading key columns with values that do not depend on the
+ * row — equality on a prefix of the keys, then at most one column with
+ * range conditions (`<`, `<=`, `>`, `>=`; BETWEEN arrives as two of them)
+ * — else a sequential scan. Conditions the index applies exactly (the
+ * column's own type on both sides, so the index order is the operator's)
+ * leave the filter; everything else stays in it. Among usable indexes the
+ * one with most equality columns wins, then one with a range, then a
+ * unique one.
+ */
+import { Strategy } from '@pg/access';
+import type { IndexDesc, RelationDesc } from '@pg/catalog';
+import type { Expr, OpExpr, Query } from '@pg/sql';
+import { SqlError } from '@pg/types';
+import type { ExecRelations } from './context.js';
+
+/** One condition the index scan applies: `index column <strategy> value`. */
+export interface IndexQual {
+  /** The index column, 1-based (a scan key's attno). */
+  readonly column: number;
+  readonly strategy: Strategy;
+  /** Evaluated once per execution (a constant, a parameter, an expression of them). */
+  readonly value: Expr;
+}
+
+/** How the plan reads its table. */
+export type ScanNode =
+  | {
+      readonly kind: 'seqscan';
+      readonly rt: number;
+      readonly relationOid: number;
+      readonly relationName: string;
+      /** The WHERE's conditions, evaluated on each row. */
+      readonly filter?: Expr;
+    }
+  | {
+      readonly kind: 'indexscan';
+      readonly rt: number;
+      readonly relationOid: number;
+      readonly relationName: string;
+      readonly indexOid: number;
+      readonly indexName: string;
+      readonly indexQuals: readonly IndexQual[];
+      /** The conditions the index does not apply. */
+      readonly filter?: Expr;
+    };
+
+/** An output column, as RowDescription describes it. */
+export interface OutputColumn {
+  readonly name: string;
+  readonly typeOid: number;
+  readonly typmod: number;
+  /** The table and column when the output is a plain column of a table (else 0 and 0). */
+  readonly tableOid: number;
+  readonly attnum: number;
+}
+
+/** A plan: the query, the scan of its table (none for INSERT and SELECT without FROM), the output columns. */
+export interface Plan {
+  readonly query: Query;
+  readonly scan?: ScanNode;
+  readonly columns: readonly OutputColumn[];
+}
+
+const STRATEGY: Readonly<Record<string, Strategy>> = {
+  '<': Strategy.less,
+  '<=': Strategy.lessEqual,
+  '=': Strategy.equal,
+  '>=': Strategy.greaterEqual,
+  '>': Strategy.greater,
+};
+
+/** The strategy of `value op column` seen as `column op' value`. */
+const COMMUTED: Readonly<Record<Strategy, Strategy>> = {
+  [Strategy.less]: Strategy.greater,
+  [Strategy.lessEqual]: Strategy.greaterEqual,
+  [Strategy.equal]: Strategy.equal,
+  [Strategy.greaterEqual]: Strategy.lessEqual,
+  [Strategy.greater]: Strategy.less,
+};
+
+/** Plans `query` over the relations it names. */
+export function planQuery(query: Query, relations: ExecRelations): Plan {
+  const columns = outputColumns(query);
+  if (query.command === 'insert') return { query, columns };
+  const rt = query.command === 'select' ? query.from[0] : query.target;
+  if (query.command === 'select' && query.from.length > 1) {
+    throw new SqlError('0A000', 'queries over more than one table are not supported yet');
+  }
+  if (rt === undefined) return { query, columns };
+  const rte = query.rtable[rt];
+  if (rte === undefined) throw new SqlError('XX000', `no range-table entry ${rt}`);
+  const rel = relations.open(rte.relationOid);
+  return { query, scan: chooseScan(rt, rel.desc, query.where), columns };
+}
+
+/** The output columns (non-junk target entries) without running anything. */
+export function outputColumns(query: Query): OutputColumn[] {
+  return query.targetList
+    .filter((t) => !t.junk)
+    .map((t) => ({
+      name: t.name,
+      typeOid: t.expr.type,
+      typmod: t.expr.typmod,
+      tableOid: t.origin?.relationOid ?? 0,
+      attnum: t.origin?.attnum ?? 0,
+    }));
+}
+
+/** A candidate index condition found in the WHERE: conjunct `index` is `attnum <strategy> value`. */
+interface Candidate {
+  readonly conjunct: number;
+  readonly attnum: number;
+  readonly strategy: Strategy;
+  readonly value: Expr;
+}
+
+function chooseScan(rt: number, desc: RelationDesc, where: Expr | undefined): ScanNode {
+  const base = { rt, relationOid: desc.oid, relationName: desc.name };
+  const conjuncts = where === undefined ? [] : flattenAnd(where);
+  const candidates: Candidate[] = [];
+  conjuncts.forEach((c, i) => {
+    const m = matchIndexable(c, rt, desc);
+    if (m !== undefined) candidates.push({ conjunct: i, ...m });
+  });
+  let best: { score: number; index: IndexDesc; used: Candidate[]; quals: IndexQual[] } | undefined;
+  for (const index of desc.indexes) {
+    if (index.am !== 'btree' || !index.valid) continue;
+    const used: Candidate[] = [];
+    const quals: IndexQual[] = [];
+    let eqColumns = 0;
+    let range = 0;
+    for (let k = 0; k < index.nkeys; k++) {
+      const attnum = index.columns[k]!;
+      const onColumn = candidates.filter((c) => c.attnum === attnum);
+      const eq = onColumn.find((c) => c.strategy === Strategy.equal);
+      if (eq !== undefined) {
+        used.push(eq);
+        quals.push({ column: k + 1, strategy: eq.strategy, value: eq.value });
+        eqColumns++;
+        continue;
+      }
+      for (const c of onColumn) {
+        used.push(c);
+        quals.push({ column: k + 1, strategy: c.strategy, value: c.value });
+      }
+      if (onColumn.length > 0) range = 1;
+      break;
+    }
+    if (used.length === 0) continue;
+    const allEqUnique = index.unique && eqColumns === index.nkeys ? 1 : 0;
+    const score = eqColumns * 4 + range * 2 + allEqUnique;
+    if (best === undefined || score > best.score) best = { score, index, used, quals };
+  }
+  if (best === undefined) {
+    return where === undefined
+      ? { kind: 'seqscan', ...base }
+      : { kind: 'seqscan', ...base, filter: where };
+  }
+  const usedSet = new Set(best.used.map((c) => c.conjunct));
+  const rest = conjuncts.filter((_, i) => !usedSet.has(i));
+  const filter = andOf(rest);
+  return {
+    kind: 'indexscan',
+    ...base,
+    indexOid: best.index.oid,
+    indexName: best.index.name,
+    indexQuals: best.quals,
+    ...(filter === undefined ? {} : { filter }),
+  };
+}
+
+/** The conjuncts of a WHERE (nested ANDs flattened). */
+export function flattenAnd(e: Expr): Expr[] {
+  if (e.kind === 'bool' && e.op === 'and') return e.args.flatMap(flattenAnd);
+  return [e];
+}
+
+function andOf(conjuncts: readonly Expr[]): Expr | undefined {
+  if (conjuncts.length === 0) return undefined;
+  if (conjuncts.length === 1) return conjuncts[0];
+  return { kind: 'bool', op: 'and', args: conjuncts, type: 16, typmod: -1 };
+}
+
+/** `col op value` or `value op col` where the index order is the operator's. */
+function matchIndexable(
+  e: Expr,
+  rt: number,
+  desc: RelationDesc,
+): Omit<Candidate, 'conjunct'> | undefined {
+  if (e.kind !== 'op' || e.args.length !== 2) return undefined;
+  const strategy = STRATEGY[e.op.name];
+  if (strategy === undefined) return undefined;
+  const [l, r] = e.args as readonly [Expr, Expr];
+  const side = (col: Expr, value: Expr, s: Strategy) => {
+    if (col.kind !== 'var' || col.rt !== rt) return undefined;
+    const column = desc.columns[col.attnum - 1];
+    if (column === undefined || column.dropped) return undefined;
+    if (!sameTypeComparison(e, column.typeOid)) return undefined;
+    if (!rowIndependent(value)) return undefined;
+    return { attnum: col.attnum, strategy: s, value };
+  };
+  return side(l, r, strategy) ?? side(r, l, COMMUTED[strategy]);
+}
+
+/** The operator compares two values of the column's type (so the B-tree's order is its order). */
+function sameTypeComparison(e: OpExpr, typeOid: number): boolean {
+  return e.op.left === typeOid && e.op.right === typeOid && e.fn.result === 16;
+}
+
+/** No Vars and nothing volatile: the value can be computed once, before the scan. */
+function rowIndependent(e: Expr): boolean {
+  switch (e.kind) {
+    case 'const':
+    case 'param':
+    case 'sqlvalue':
+      return true;
+    case 'var':
+    case 'aggref':
+      return false;
+    case 'func':
+    case 'op':
+      return e.fn.volatility !== 'v' && e.args.every(rowIndependent);
+    case 'bool':
+    case 'coalesce':
+    case 'minmax':
+      return e.args.every(rowIndependent);
+    case 'nulltest':
+    case 'booltest':
+    case 'coerce':
+      return rowIndependent(e.arg);
+    case 'case':
+      return (
+        e.whens.every((w) => rowIndependent(w.when) && rowIndependent(w.then)) &&
+        rowIndependent(e.otherwise)
+      );
+    case 'nullif':
+      return rowIndependent(e.args[0]) && rowIndependent(e.eq);
+    case 'scalararrayop':
+      return e.fn.volatility !== 'v' && rowIndependent(e.scalar) && rowIndependent(e.array);
+    case 'distinct':
+      return e.args.every(rowIndependent);
+    case 'array':
+      return e.elements.every(rowIndependent);
+  }
+}
+
+/**
+ * The plan as text, one line per node, in EXPLAIN's shape without costs
+ * or conditions:
+ *
+ * ```
+ * Update on t
+ *   ->  Index Scan using t_pkey on t
+ * ```
+ */
+export function describePlan(plan: Plan): string {
+  const q = plan.query;
+  const nodes: string[] = [];
+  const rel = (rt: number) => q.rtable[rt]?.alias ?? '?';
+  if (q.command === 'insert') nodes.push(`Insert on ${rel(q.target)}`);
+  if (q.command === 'update') nodes.push(`Update on ${rel(q.target)}`);
+  if (q.command === 'delete') nodes.push(`Delete on ${rel(q.target)}`);
+  if (q.command === 'select') {
+    if (q.limit !== undefined || q.offset !== undefined) nodes.push('Limit');
+    if (q.rowMarks.length > 0) nodes.push('LockRows');
+    if (q.distinct !== undefined) nodes.push('Unique');
+    if (q.sort.length > 0 || q.distinct !== undefined) nodes.push('Sort');
+    if (q.aggregates !== undefined) nodes.push('Aggregate');
+  }
+  const scan = plan.scan;
+  if (scan === undefined) {
+    nodes.push(
+      q.command === 'insert' && q.rows.length > 1 ? 'Values Scan on "*VALUES*"' : 'Result',
+    );
+  } else {
+    const alias = rel(scan.rt);
+    const name = alias === scan.relationName ? alias : `${scan.relationName} ${alias}`;
+    nodes.push(
+      scan.kind === 'seqscan'
+        ? `Seq Scan on ${name}`
+        : `Index Scan using ${scan.indexName} on ${name}`,
+    );
+  }
+  return nodes.map((n, i) => (i === 0 ? n : `${' '.repeat(6 * i - 4)}->  ${n}`)).join('\n');
+}

@@ -1,0 +1,852 @@
+/**
+ * Statement analysis (analyze.c transformSelectStmt, transformInsertStmt,
+ * transformUpdateStmt, transformDeleteStmt): a raw statement and the
+ * catalog to a typed Query.
+ */
+import type { ColumnDesc, RelationDesc } from '@pg/catalog';
+import { defaultContext, type TypeContext, TypeOid } from '@pg/types';
+import type { CatalogView } from './catalog-view.js';
+import { typeName, UNKNOWN } from './coerce.js';
+import { figureColname } from './colname.js';
+import { Code, PositionedSqlError, PositionMap } from './errors.js';
+import {
+  coerceTo,
+  coerceToBoolean,
+  coerceToSpecificType,
+  errorAt,
+  exprLocation,
+  fixParams,
+  forEachChild,
+  makeConst,
+  missingRte,
+  type ParseState,
+  type ScopeEntry,
+  transformExpr,
+} from './expr.js';
+import { type PNode, parse, type RawStatement } from './parse.js';
+import type {
+  AggregateCall,
+  DeleteQuery,
+  Expr,
+  InsertQuery,
+  Query,
+  RangeTblEntry,
+  RowMark,
+  SelectQuery,
+  SortClause,
+  TargetEntry,
+  UpdateQuery,
+} from './query.js';
+
+export interface AnalyzeOptions {
+  /** Types of $1, $2, ... as the client declared them (0 = infer). */
+  readonly paramTypes?: readonly number[];
+  /** Parameters beyond paramTypes are `42P02 there is no parameter $n` instead of inferred. */
+  readonly fixedParams?: boolean;
+  /** Session settings for literals converted at analysis time (time zone, ...). */
+  readonly typeContext?: TypeContext;
+}
+
+interface State extends ParseState {
+  readonly rtable: RangeTblEntry[];
+}
+
+function newState(catalog: CatalogView, source: string, options: AnalyzeOptions): State {
+  return {
+    catalog,
+    registry: catalog.registry,
+    positions: new PositionMap(source),
+    typeContext: options.typeContext ?? defaultContext(),
+    params: (options.paramTypes ?? []).map((t) => (t === 0 ? UNKNOWN : t)),
+    fixedParams: options.fixedParams ?? false,
+    scope: [],
+    locations: new WeakMap(),
+    exprKind: '',
+    aggregates: undefined,
+    inAggregate: false,
+    rtable: [],
+  };
+}
+
+/** Analyzes one SELECT, INSERT, UPDATE or DELETE. */
+export function analyze(
+  stmt: RawStatement,
+  catalog: CatalogView,
+  options: AnalyzeOptions = {},
+): Query {
+  const ps = newState(catalog, stmt.source, options);
+  const [tag] = Object.keys(stmt.node);
+  const n = stmt.node[tag!];
+  let q: Query;
+  switch (tag) {
+    case 'SelectStmt':
+      q = transformSelect(ps, n);
+      break;
+    case 'InsertStmt':
+      q = transformInsert(ps, n);
+      break;
+    case 'UpdateStmt':
+      q = transformUpdate(ps, n);
+      break;
+    case 'DeleteStmt':
+      q = transformDelete(ps, n);
+      break;
+    default:
+      throw new PositionedSqlError(
+        Code.FEATURE_NOT_SUPPORTED,
+        `${tag} is not a query the analyzer handles`,
+      );
+  }
+  return finish(ps, q);
+}
+
+/** Checks every parameter got a type and rewrites early references to parameters typed later. */
+function finish<Q extends Query>(ps: State, q: Q): Q {
+  const i = ps.params.indexOf(UNKNOWN);
+  if (i >= 0) {
+    throw new PositionedSqlError(
+      Code.INDETERMINATE_DATATYPE,
+      `could not determine data type of parameter $${i + 1}`,
+    );
+  }
+  const fix = (e: Expr) => fixParams(ps, e);
+  const fixTargets = (t: readonly TargetEntry[]) => t.map((te) => ({ ...te, expr: fix(te.expr) }));
+  const base = {
+    ...q,
+    targetList: fixTargets(q.targetList),
+    paramTypes: [...ps.params],
+    ...(q.where ? { where: fix(q.where) } : {}),
+  };
+  switch (q.command) {
+    case 'select':
+      return {
+        ...base,
+        ...(q.limit ? { limit: fix(q.limit) } : {}),
+        ...(q.offset ? { offset: fix(q.offset) } : {}),
+        ...(q.aggregates
+          ? {
+              aggregates: q.aggregates.map((a) => ({
+                ...a,
+                args: a.args.map(fix),
+                ...(a.filter ? { filter: fix(a.filter) } : {}),
+              })),
+            }
+          : {}),
+      } as Q;
+    case 'insert':
+      return { ...base, rows: q.rows.map((r) => r.map(fix)) } as Q;
+    case 'update':
+      return { ...base, set: new Map([...q.set].map(([k, v]) => [k, fix(v)])) } as Q;
+    default:
+      return base as Q;
+  }
+}
+
+/**
+ * Analyzes `f` as part of clause `kind` ("aggregate functions are not
+ * allowed in <kind>"); aggregates are collected only where allowed.
+ */
+function inClause<T>(ps: State, kind: string, allowAggregates: boolean, f: () => T): T {
+  const saved = { exprKind: ps.exprKind, aggregates: ps.aggregates };
+  ps.exprKind = kind;
+  if (!allowAggregates) ps.aggregates = undefined;
+  try {
+    return f();
+  } finally {
+    ps.exprKind = saved.exprKind;
+    ps.aggregates = saved.aggregates;
+  }
+}
+
+// ---------------------------------------------------------------- FROM
+
+function unsupported(ps: ParseState, message: string, loc?: number): never {
+  throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, message, loc);
+}
+
+function relationFor(ps: State, rv: PNode): RelationDesc {
+  const rel = ps.catalog.lookupRelation(rv.schemaname, rv.relname);
+  if (!rel) {
+    const name = rv.schemaname ? `${rv.schemaname}.${rv.relname}` : rv.relname;
+    throw errorAt(ps, Code.UNDEFINED_TABLE, `relation "${name}" does not exist`, rv.location);
+  }
+  return rel;
+}
+
+function addRangeTableEntry(ps: State, rv: PNode, lockMode: RangeTblEntry['lockMode']): ScopeEntry {
+  const relation = relationFor(ps, rv);
+  if (relation.kind === 'i' || relation.kind === 'I' || relation.kind === 'c') {
+    const what = relation.kind === 'c' ? 'a composite type' : 'an index';
+    throw errorAt(ps, Code.WRONG_OBJECT_TYPE, `"${relation.name}" is ${what}`, rv.location);
+  }
+  const aliasNames: string[] = (rv.alias?.colnames ?? []).map((c: PNode) => c.String.sval);
+  const live = relation.columns.filter((c) => !c.dropped).length;
+  if (aliasNames.length > live) {
+    throw errorAt(
+      ps,
+      Code.INVALID_COLUMN_REFERENCE,
+      `table "${rv.alias?.aliasname ?? relation.name}" has ${live} columns available but ${aliasNames.length} columns specified`,
+      rv.location,
+    );
+  }
+  let k = 0;
+  const columnNames = relation.columns.map((c) => (c.dropped ? '' : (aliasNames[k++] ?? c.name)));
+  const rte: RangeTblEntry = {
+    kind: 'relation',
+    relationOid: relation.oid,
+    alias: rv.alias?.aliasname ?? relation.name,
+    columnNames,
+    lockMode,
+  };
+  ps.rtable.push(rte);
+  const entry = { rt: ps.rtable.length - 1, rte, relation };
+  ps.scope.push(entry);
+  return entry;
+}
+
+function transformFrom(ps: State, from: PNode[] | undefined): number[] {
+  const items = from ?? [];
+  if (items.length === 0) return [];
+  if (items.length > 1) unsupported(ps, 'joins are not supported yet', firstLocation(items[1]));
+  const [item] = items;
+  const [tag] = Object.keys(item);
+  const n = item[tag!];
+  if (tag === 'JoinExpr') unsupported(ps, 'joins are not supported yet', firstLocation(n.larg));
+  if (tag === 'RangeSubselect') unsupported(ps, 'subqueries in FROM are not supported yet');
+  if (tag === 'RangeFunction') unsupported(ps, 'functions in FROM are not supported yet');
+  if (tag !== 'RangeVar') unsupported(ps, `${tag} in FROM is not supported yet`);
+  return [addRangeTableEntry(ps, n, 'AccessShareLock').rt];
+}
+
+function firstLocation(node: PNode): number | undefined {
+  const [tag] = Object.keys(node ?? {});
+  return tag ? node[tag].location : undefined;
+}
+
+// ---------------------------------------------------------------- target lists
+
+function originOf(ps: State, e: Expr): TargetEntry['origin'] {
+  if (e.kind !== 'var') return undefined;
+  return { relationOid: ps.rtable[e.rt]!.relationOid, attnum: e.attnum };
+}
+
+function target(ps: State, expr: Expr, name: string, junk = false): TargetEntry {
+  const origin = originOf(ps, expr);
+  return { expr, name, junk, ...(origin ? { origin } : {}) };
+}
+
+function starTargets(ps: State, entries: readonly ScopeEntry[]): TargetEntry[] {
+  const out: TargetEntry[] = [];
+  for (const s of entries) {
+    s.relation.columns.forEach((c, i) => {
+      if (c.dropped) return;
+      const v: Expr = {
+        kind: 'var',
+        rt: s.rt,
+        attnum: c.attnum,
+        type: c.typeOid,
+        typmod: c.typmod,
+      };
+      out.push(target(ps, v, s.rte.columnNames[i]!));
+    });
+  }
+  return out;
+}
+
+/** transformTargetList + resolveTargetListUnknowns (unknown-type outputs become text). */
+function transformTargetList(ps: State, list: PNode[] | undefined): TargetEntry[] {
+  const out: TargetEntry[] = [];
+  for (const item of list ?? []) {
+    const rt = item.ResTarget;
+    const val = rt.val;
+    const fields: PNode[] | undefined = val?.ColumnRef?.fields;
+    if (fields?.[fields.length - 1].A_Star) {
+      if (fields.length === 1) {
+        if (ps.scope.length === 0) {
+          throw errorAt(
+            ps,
+            Code.SYNTAX_ERROR,
+            'SELECT * with no tables specified is not valid',
+            val.ColumnRef.location,
+          );
+        }
+        out.push(...starTargets(ps, ps.scope));
+      } else {
+        const qual = fields[fields.length - 2].String.sval as string;
+        const entry = ps.scope.find((s) => s.rte.alias === qual);
+        if (!entry) throw missingRte(ps, qual, val.ColumnRef.location);
+        out.push(...starTargets(ps, [entry]));
+      }
+      continue;
+    }
+    let expr = transformExpr(ps, val);
+    if (expr.type === UNKNOWN) expr = coerceTo(ps, expr, TypeOid.text, -1, 'i', false)!;
+    out.push(target(ps, expr, rt.name ?? figureColname(val)));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- SELECT
+
+function sameExpr(a: Expr, b: Expr): boolean {
+  return JSON.stringify(a, replacer) === JSON.stringify(b, replacer);
+}
+
+function replacer(_k: string, v: unknown): unknown {
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'function') return undefined;
+  return v;
+}
+
+function transformSelect(ps: State, n: PNode): SelectQuery {
+  if (n.op && n.op !== 'SETOP_NONE')
+    unsupported(ps, 'UNION, INTERSECT and EXCEPT are not supported yet');
+  if (n.withClause) unsupported(ps, 'WITH is not supported yet', n.withClause.location);
+  if (n.valuesLists) unsupported(ps, 'VALUES lists are not supported yet');
+  if (n.intoClause) unsupported(ps, 'SELECT INTO is not supported yet');
+  if (n.groupClause) unsupported(ps, 'GROUP BY is not supported yet');
+  if (n.havingClause) unsupported(ps, 'HAVING is not supported yet');
+  if (n.windowClause) unsupported(ps, 'WINDOW is not supported yet');
+  const from = transformFrom(ps, n.fromClause);
+  const aggregates: AggregateCall[] = [];
+  ps.aggregates = aggregates;
+  const targetList = inClause(ps, 'SELECT', true, () => transformTargetList(ps, n.targetList));
+  const where = n.whereClause
+    ? inClause(ps, 'WHERE', false, () =>
+        coerceToBoolean(ps, transformExpr(ps, n.whereClause), 'WHERE'),
+      )
+    : undefined;
+  const visible = targetList.length;
+  const sort = inClause(ps, 'ORDER BY', true, () =>
+    transformSort(ps, n.sortClause ?? [], targetList),
+  );
+  let distinct: SelectQuery['distinct'];
+  if (n.distinctClause) {
+    const items: PNode[] = n.distinctClause;
+    if (items.length === 1 && Object.keys(items[0]).length === 0) {
+      distinct = 'all';
+      sort.forEach((s, i) => {
+        if (s.index >= visible) {
+          const item = n.sortClause[i].SortBy.node;
+          throw errorAt(
+            ps,
+            Code.INVALID_COLUMN_REFERENCE,
+            'for SELECT DISTINCT, ORDER BY expressions must appear in select list',
+            exprLocation(ps, targetList[s.index]!.expr) ?? firstLocation(item),
+          );
+        }
+      });
+    } else {
+      const idx = inClause(ps, 'DISTINCT ON', true, () =>
+        items.map((d) => findOrAddTarget(ps, d, targetList, 'DISTINCT ON')),
+      );
+      distinct = idx;
+      // DISTINCT ON expressions must match the initial ORDER BY items.
+      for (let i = 0; i < Math.min(sort.length, idx.length); i++) {
+        if (!idx.includes(sort[i]!.index)) {
+          throw errorAt(
+            ps,
+            Code.INVALID_COLUMN_REFERENCE,
+            'SELECT DISTINCT ON expressions must match initial ORDER BY expressions',
+            firstLocation(items[0]),
+          );
+        }
+      }
+    }
+  }
+  const limit = n.limitCount
+    ? inClause(ps, 'LIMIT', false, () => limitExpr(ps, n.limitCount, 'LIMIT'))
+    : undefined;
+  const offset = n.limitOffset
+    ? inClause(ps, 'OFFSET', false, () => limitExpr(ps, n.limitOffset, 'OFFSET'))
+    : undefined;
+  if (n.limitOption === 'LIMIT_OPTION_WITH_TIES')
+    unsupported(ps, 'FETCH ... WITH TIES is not supported yet');
+  ps.aggregates = undefined;
+  if (aggregates.length > 0) {
+    checkUngroupedColumns(ps, targetList);
+    if (n.lockingClause) {
+      const strength = STRENGTHS[n.lockingClause[0].LockingClause.strength]!;
+      unsupported(ps, `FOR ${strength.toUpperCase()} is not allowed with aggregate functions`);
+    }
+  }
+  const rowMarks = transformLocking(ps, n.lockingClause ?? [], distinct !== undefined);
+  return {
+    command: 'select',
+    rtable: ps.rtable,
+    from,
+    ...(where ? { where } : {}),
+    targetList,
+    paramTypes: [],
+    sort,
+    ...(distinct !== undefined ? { distinct } : {}),
+    ...(limit ? { limit } : {}),
+    ...(offset ? { offset } : {}),
+    rowMarks,
+    ...(aggregates.length > 0 ? { aggregates } : {}),
+  };
+}
+
+function limitExpr(ps: State, node: PNode, construct: string): Expr {
+  const e = transformExpr(ps, node);
+  if (containsVar(e)) {
+    throw errorAt(
+      ps,
+      Code.INVALID_COLUMN_REFERENCE,
+      `argument of ${construct} must not contain variables`,
+      exprLocation(ps, e),
+    );
+  }
+  return coerceToSpecificType(ps, e, TypeOid.int8, construct);
+}
+
+function containsVar(e: Expr): boolean {
+  return JSON.stringify(e, replacer).includes('"kind":"var"');
+}
+
+/** findTargetlistEntrySQL92 / SQL99 for ORDER BY and DISTINCT ON items: the target index, adding a junk entry when needed. */
+function findOrAddTarget(
+  ps: State,
+  node: PNode,
+  targetList: TargetEntry[],
+  clause: string,
+): number {
+  const visible = targetList.filter((t) => !t.junk).length;
+  const cref = node.ColumnRef;
+  if (cref && cref.fields.length === 1 && cref.fields[0].String) {
+    const name = cref.fields[0].String.sval as string;
+    // A bare name that is not a FROM column names an output column (SQL92).
+    const isInput = ps.scope.some((s) => s.rte.columnNames.includes(name));
+    if (!isInput) {
+      let match = -1;
+      for (let i = 0; i < visible; i++) {
+        if (targetList[i]!.name !== name) continue;
+        if (match >= 0 && !sameExpr(targetList[match]!.expr, targetList[i]!.expr)) {
+          throw errorAt(
+            ps,
+            Code.AMBIGUOUS_COLUMN,
+            `${clause} "${name}" is ambiguous`,
+            cref.location,
+          );
+        }
+        if (match < 0) match = i;
+      }
+      if (match >= 0) return match;
+    } else {
+      let match = -1;
+      for (let i = 0; i < visible; i++) {
+        if (targetList[i]!.name === name) {
+          if (match >= 0 && !sameExpr(targetList[match]!.expr, targetList[i]!.expr)) {
+            throw errorAt(
+              ps,
+              Code.AMBIGUOUS_COLUMN,
+              `${clause} "${name}" is ambiguous`,
+              cref.location,
+            );
+          }
+          if (match < 0) match = i;
+        }
+      }
+      if (match >= 0) {
+        const e = transformExpr(ps, node);
+        if (sameExpr(e, targetList[match]!.expr)) return match;
+      }
+    }
+  }
+  const c = node.A_Const;
+  if (c && c.ival !== undefined) {
+    const pos = Number(c.ival.ival ?? 0);
+    if (pos < 1 || pos > visible) {
+      throw errorAt(
+        ps,
+        Code.INVALID_COLUMN_REFERENCE,
+        `${clause} position ${pos} is not in select list`,
+        c.location,
+      );
+    }
+    return pos - 1;
+  }
+  if (c) throw errorAt(ps, Code.SYNTAX_ERROR, `non-integer constant in ${clause}`, c.location);
+  let e = transformExpr(ps, node);
+  for (let i = 0; i < targetList.length; i++) {
+    if (sameExpr(targetList[i]!.expr, e)) return i;
+  }
+  if (e.type === UNKNOWN) e = coerceTo(ps, e, TypeOid.text, -1, 'i', false)!;
+  targetList.push(target(ps, e, figureColname(node), true));
+  return targetList.length - 1;
+}
+
+function transformSort(ps: State, items: PNode[], targetList: TargetEntry[]): SortClause[] {
+  return items.map((item) => {
+    const s = item.SortBy;
+    if (s.sortby_dir === 'SORTBY_USING')
+      unsupported(ps, 'ORDER BY ... USING is not supported yet', s.location);
+    const index = findOrAddTarget(ps, s.node, targetList, 'ORDER BY');
+    const descending = s.sortby_dir === 'SORTBY_DESC';
+    const nullsFirst =
+      s.sortby_nulls === 'SORTBY_NULLS_FIRST'
+        ? true
+        : s.sortby_nulls === 'SORTBY_NULLS_LAST'
+          ? false
+          : descending;
+    return { index, descending, nullsFirst };
+  });
+}
+
+const STRENGTHS: Readonly<Record<string, RowMark['strength']>> = {
+  LCS_FORUPDATE: 'update',
+  LCS_FORNOKEYUPDATE: 'no key update',
+  LCS_FORSHARE: 'share',
+  LCS_FORKEYSHARE: 'key share',
+};
+const WAITS: Readonly<Record<string, RowMark['wait']>> = {
+  LockWaitBlock: 'block',
+  LockWaitError: 'nowait',
+  LockWaitSkip: 'skip locked',
+};
+
+function transformLocking(ps: State, clauses: PNode[], distinct: boolean): RowMark[] {
+  const marks: RowMark[] = [];
+  for (const c of clauses) {
+    const lc = c.LockingClause;
+    const strength = STRENGTHS[lc.strength]!;
+    const clauseName = `FOR ${strength.toUpperCase()}`;
+    if (distinct) unsupported(ps, `${clauseName} is not allowed with DISTINCT clause`);
+    const wait = WAITS[lc.waitPolicy] ?? 'block';
+    const rels: PNode[] = lc.lockedRels ?? [];
+    const targets =
+      rels.length === 0
+        ? ps.scope
+        : rels.map((r) => {
+            const rv = r.RangeVar;
+            const entry = ps.scope.find((s) => s.rte.alias === rv.relname);
+            if (!entry)
+              throw errorAt(
+                ps,
+                Code.UNDEFINED_TABLE,
+                `relation "${rv.relname}" in ${clauseName} clause not found in FROM clause`,
+                rv.location,
+              );
+            return entry;
+          });
+    for (const t of targets) {
+      const existing = marks.findIndex((m) => m.rt === t.rt);
+      const mark: RowMark = { rt: t.rt, strength, wait };
+      if (existing >= 0) marks[existing] = mark;
+      else marks.push(mark);
+      ps.rtable[t.rt] = { ...ps.rtable[t.rt]!, lockMode: 'RowShareLock' };
+      ps.scope[ps.scope.indexOf(t)] = { ...t, rte: ps.rtable[t.rt]! };
+    }
+  }
+  return marks;
+}
+
+/**
+ * With aggregates and no GROUP BY, the output is one row: a column outside
+ * an aggregate is `42803 column "t.a" must appear in the GROUP BY clause
+ * or be used in an aggregate function`.
+ */
+function checkUngroupedColumns(ps: State, targetList: readonly TargetEntry[]): void {
+  const visit = (e: Expr): void => {
+    if (e.kind === 'var') {
+      const rte = ps.rtable[e.rt]!;
+      throw errorAt(
+        ps,
+        Code.GROUPING_ERROR,
+        `column "${rte.alias}.${rte.columnNames[e.attnum - 1]}" must appear in the GROUP BY clause or be used in an aggregate function`,
+        exprLocation(ps, e),
+      );
+    }
+    forEachChild(e, visit);
+  };
+  for (const t of targetList) visit(t.expr);
+}
+
+// ---------------------------------------------------------------- INSERT / UPDATE / DELETE
+
+const VIEW_VERBS = {
+  insert: ['insert into', 'inserting into', 'INSERT'],
+  update: ['update', 'updating', 'UPDATE'],
+  delete: ['delete from', 'deleting from', 'DELETE'],
+} as const;
+
+/** The relation an INSERT, UPDATE or DELETE changes (CheckValidResultRel, rewriteTargetView). */
+function targetRelation(ps: State, rv: PNode, command: 'insert' | 'update' | 'delete'): ScopeEntry {
+  const entry = addRangeTableEntry(ps, rv, 'RowExclusiveLock');
+  const rel = entry.relation;
+  if (rel.kind === 'v') {
+    const [verb, gerund, cmd] = VIEW_VERBS[command];
+    throw new PositionedSqlError(
+      Code.OBJECT_NOT_IN_PREREQUISITE_STATE,
+      `cannot ${verb} view "${rel.name}"`,
+      {
+        detail:
+          'Views that do not select from a single table or view are not automatically updatable.',
+        hint: `To enable ${gerund} the view, provide an INSTEAD OF ${cmd} trigger or an unconditional ON ${cmd} DO INSTEAD rule.`,
+      },
+    );
+  }
+  if (rel.kind !== 'r' && rel.kind !== 'p') {
+    const what =
+      rel.kind === 'S'
+        ? 'sequence'
+        : rel.kind === 'm'
+          ? 'materialized view'
+          : rel.kind === 't'
+            ? 'TOAST relation'
+            : 'relation';
+    throw new PositionedSqlError(Code.WRONG_OBJECT_TYPE, `cannot change ${what} "${rel.name}"`);
+  }
+  return entry;
+}
+
+function returning(ps: State, list: PNode[] | undefined): TargetEntry[] {
+  return inClause(ps, 'RETURNING', false, () => transformTargetList(ps, list));
+}
+
+/** transformAssignedExpr: a value coerced to a column's type with the assignment-cast error. */
+export function assignToColumn(ps: ParseState, e: Expr, column: ColumnDesc): Expr {
+  const out = coerceTo(ps, e, column.typeOid, column.typmod, 'a', false);
+  if (!out) {
+    throw errorAt(
+      ps,
+      Code.DATATYPE_MISMATCH,
+      `column "${column.name}" is of type ${typeName(ps.registry, column.typeOid)} but expression is of type ${typeName(ps.registry, e.type)}`,
+      exprLocation(ps, e),
+      { hint: 'You will need to rewrite or cast the expression.' },
+    );
+  }
+  return out;
+}
+
+function columnByName(
+  ps: State,
+  entry: ScopeEntry,
+  name: string,
+  loc: number | undefined,
+): ColumnDesc {
+  const c = entry.relation.columns.find((col) => !col.dropped && col.name === name);
+  if (!c)
+    throw errorAt(
+      ps,
+      Code.UNDEFINED_COLUMN,
+      `column "${name}" of relation "${entry.relation.name}" does not exist`,
+      loc,
+    );
+  return c;
+}
+
+function defaultFor(ps: State, relation: RelationDesc, column: ColumnDesc): Expr {
+  if (column.dropped || !column.hasDefault || column.defaultExpr === undefined) {
+    return makeConst(column.typeOid, column.typmod, null);
+  }
+  return analyzeColumnDefault(relation, column, ps.catalog, ps.typeContext);
+}
+
+function transformInsert(ps: State, n: PNode): InsertQuery {
+  if (n.withClause) unsupported(ps, 'WITH is not supported yet');
+  if (n.onConflictClause) unsupported(ps, 'ON CONFLICT is not supported yet');
+  const entry = targetRelation(ps, n.relation, 'insert');
+  const rel = entry.relation;
+  // Columns named, or all of them in order.
+  const cols: ColumnDesc[] = [];
+  const colLocs: (number | undefined)[] = [];
+  if (n.cols) {
+    for (const c of n.cols as PNode[]) {
+      const rt = c.ResTarget;
+      if (rt.indirection)
+        unsupported(ps, 'assignment to array elements or fields is not supported yet', rt.location);
+      const col = columnByName(ps, entry, rt.name, rt.location);
+      if (cols.includes(col)) {
+        throw errorAt(
+          ps,
+          Code.DUPLICATE_COLUMN,
+          `column "${rt.name}" specified more than once`,
+          rt.location,
+        );
+      }
+      cols.push(col);
+      colLocs.push(rt.location);
+    }
+  } else {
+    for (const c of rel.columns) if (!c.dropped) cols.push(c);
+  }
+  const select = n.selectStmt?.SelectStmt;
+  let lists: PNode[][];
+  if (!select) {
+    lists = [[]]; // DEFAULT VALUES
+    if (n.cols) unsupported(ps, 'DEFAULT VALUES with a column list');
+    cols.length = 0;
+  } else if (select.valuesLists) {
+    lists = (select.valuesLists as PNode[]).map((l) => l.List.items ?? []);
+  } else {
+    unsupported(ps, 'INSERT ... SELECT is not supported yet');
+  }
+  const rows = lists.map((items) => {
+    if (items.length > cols.length) {
+      throw errorAt(
+        ps,
+        Code.SYNTAX_ERROR,
+        'INSERT has more expressions than target columns',
+        firstLocation(items[cols.length]),
+      );
+    }
+    if (items.length < cols.length && select) {
+      throw errorAt(
+        ps,
+        Code.SYNTAX_ERROR,
+        'INSERT has more target columns than expressions',
+        colLocs[items.length] ?? firstLocation(items[items.length - 1]),
+      );
+    }
+    const given = new Map<number, Expr>();
+    items.forEach((item, i) => {
+      const col = cols[i]!;
+      if (item.SetToDefault) {
+        given.set(col.attnum, defaultFor(ps, rel, col));
+        return;
+      }
+      given.set(
+        col.attnum,
+        inClause(ps, 'VALUES', false, () => assignToColumn(ps, transformExpr(ps, item), col)),
+      );
+    });
+    return rel.columns.map((c) => given.get(c.attnum) ?? defaultFor(ps, rel, c));
+  });
+  return {
+    command: 'insert',
+    rtable: ps.rtable,
+    from: [],
+    target: entry.rt,
+    targetList: returning(ps, n.returningList),
+    paramTypes: [],
+    rows,
+  };
+}
+
+function transformUpdate(ps: State, n: PNode): UpdateQuery {
+  if (n.withClause) unsupported(ps, 'WITH is not supported yet');
+  if (n.fromClause) unsupported(ps, 'joins are not supported yet');
+  const entry = targetRelation(ps, n.relation, 'update');
+  const set = new Map<number, Expr>();
+  for (const item of n.targetList as PNode[]) {
+    const rt = item.ResTarget;
+    if (rt.indirection)
+      unsupported(ps, 'assignment to array elements or fields is not supported yet', rt.location);
+    if (rt.val?.MultiAssignRef)
+      unsupported(ps, 'multiple-column assignment is not supported yet', rt.location);
+    const col = columnByName(ps, entry, rt.name, rt.location);
+    if (set.has(col.attnum)) {
+      throw errorAt(ps, Code.SYNTAX_ERROR, `multiple assignments to same column "${rt.name}"`);
+    }
+    const value = rt.val.SetToDefault
+      ? defaultFor(ps, entry.relation, col)
+      : inClause(ps, 'UPDATE', false, () => assignToColumn(ps, transformExpr(ps, rt.val), col));
+    set.set(col.attnum, value);
+  }
+  const where = n.whereClause
+    ? inClause(ps, 'WHERE', false, () =>
+        coerceToBoolean(ps, transformExpr(ps, n.whereClause), 'WHERE'),
+      )
+    : undefined;
+  return {
+    command: 'update',
+    rtable: ps.rtable,
+    from: [entry.rt],
+    target: entry.rt,
+    ...(where ? { where } : {}),
+    targetList: returning(ps, n.returningList),
+    paramTypes: [],
+    set,
+  };
+}
+
+function transformDelete(ps: State, n: PNode): DeleteQuery {
+  if (n.withClause) unsupported(ps, 'WITH is not supported yet');
+  if (n.usingClause) unsupported(ps, 'joins are not supported yet');
+  const entry = targetRelation(ps, n.relation, 'delete');
+  const where = n.whereClause
+    ? inClause(ps, 'WHERE', false, () =>
+        coerceToBoolean(ps, transformExpr(ps, n.whereClause), 'WHERE'),
+      )
+    : undefined;
+  return {
+    command: 'delete',
+    rtable: ps.rtable,
+    from: [entry.rt],
+    target: entry.rt,
+    ...(where ? { where } : {}),
+    targetList: returning(ps, n.returningList),
+    paramTypes: [],
+  };
+}
+
+// ---------------------------------------------------------------- expressions outside statements
+
+/** What `analyzeExpression` may refer to. */
+export interface ExpressionScope {
+  /** Columns of this relation may be referenced (by name, or qualified by its name). */
+  readonly relation?: RelationDesc;
+  /** Coerce the result to this type (assignment rules and the column error) when given. */
+  readonly column?: ColumnDesc;
+  readonly paramTypes?: readonly number[];
+  readonly typeContext?: TypeContext;
+  /** The query text the node's locations refer to (for error positions). */
+  readonly source?: string;
+}
+
+/**
+ * Analyzes one expression parse node (a column DEFAULT, a CHECK, ...).
+ * Without `column`, a literal of unknown type stays unknown (type 705).
+ */
+export function analyzeExpression(
+  exprNode: PNode,
+  catalog: CatalogView,
+  scope: ExpressionScope = {},
+): Expr {
+  const ps = newState(catalog, scope.source ?? '', {
+    ...(scope.paramTypes ? { paramTypes: scope.paramTypes } : {}),
+    ...(scope.typeContext ? { typeContext: scope.typeContext } : {}),
+  });
+  if (scope.relation) {
+    const rel = scope.relation;
+    const rte: RangeTblEntry = {
+      kind: 'relation',
+      relationOid: rel.oid,
+      alias: rel.name,
+      columnNames: rel.columns.map((c) => (c.dropped ? '' : c.name)),
+      lockMode: 'AccessShareLock',
+    };
+    ps.rtable.push(rte);
+    ps.scope.push({ rt: 0, rte, relation: rel });
+  }
+  let e = transformExpr(ps, exprNode);
+  if (scope.column) e = assignToColumn(ps, e, scope.column);
+  return fixParams(ps, e);
+}
+
+/**
+ * The analyzed default of `column` (its `defaultExpr` text, parsed as
+ * `SELECT <text>`), coerced to the column's type as INSERT applies it.
+ */
+export function analyzeColumnDefault(
+  relation: RelationDesc,
+  column: ColumnDesc,
+  catalog: CatalogView,
+  typeContext?: TypeContext,
+): Expr {
+  if (column.defaultExpr === undefined) return makeConst(column.typeOid, column.typmod, null);
+  const [stmt] = parse(`SELECT ${column.defaultExpr}`);
+  const node = stmt?.node?.SelectStmt?.targetList?.[0]?.ResTarget?.val;
+  if (!stmt || !node) {
+    throw new PositionedSqlError(
+      Code.INTERNAL_ERROR,
+      `invalid default expression for column "${column.name}" of relation "${relation.name}"`,
+    );
+  }
+  return analyzeExpression(node, catalog, {
+    column,
+    source: stmt.source,
+    ...(typeContext ? { typeContext } : {}),
+  });
+}

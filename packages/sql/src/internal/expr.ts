@@ -1,0 +1,1498 @@
+/**
+ * Expression analysis (parse_expr.c transformExpr and friends): raw parse
+ * nodes to typed Expr trees, with PostgreSQL's rules for literals,
+ * parameters, operators, functions, casts and the special forms.
+ */
+
+import type { RelationDesc } from '@pg/catalog';
+import {
+  type CastContext,
+  type FunctionDef,
+  type OperatorDef,
+  type Registry,
+  SqlError,
+  type TypeContext,
+  TypeOid,
+} from '@pg/types';
+import type { CatalogView } from './catalog-view.js';
+import {
+  arrayTypeOf,
+  elementType,
+  findCoercionPathway,
+  resolveTypeName,
+  selectCommonType,
+  substitutePolymorphic,
+  typeName,
+  UNKNOWN,
+} from './coerce.js';
+import { sqlValueFunctionName } from './colname.js';
+import { Code, PositionedSqlError, type PositionMap } from './errors.js';
+import type { PNode } from './parse.js';
+import type {
+  Aggref,
+  AggregateCall,
+  ArrayExpr,
+  BoolExpr,
+  CaseExpr,
+  CoerceExpr,
+  Const,
+  DistinctExpr,
+  Expr,
+  OpExpr,
+  Param,
+  RangeTblEntry,
+  ScalarArrayOpExpr,
+  Var,
+} from './query.js';
+import {
+  functionNameExists,
+  type Resolution,
+  resolveAmong,
+  resolveFunction,
+  resolveOperator,
+} from './resolve.js';
+
+/** One relation visible to column references. */
+export interface ScopeEntry {
+  readonly rt: number;
+  readonly rte: RangeTblEntry;
+  readonly relation: RelationDesc;
+}
+
+/** The analysis state of one statement (ParseState). */
+export interface ParseState {
+  readonly catalog: CatalogView;
+  readonly registry: Registry;
+  readonly positions: PositionMap;
+  readonly typeContext: TypeContext;
+  /** Parameter types so far (UNKNOWN while not inferred). */
+  readonly params: number[];
+  /** Parameters beyond `params` are an error (simple query protocol) rather than inferred. */
+  readonly fixedParams: boolean;
+  readonly scope: ScopeEntry[];
+  /** Where each Expr came from (byte offset), for error positions (exprLocation). */
+  readonly locations: WeakMap<Expr, number>;
+  /** Which construct expressions are being analyzed in (for "aggregate functions are not allowed in X"). */
+  exprKind: string;
+  /** Aggregate calls found so far; undefined where aggregates are not allowed. */
+  aggregates: AggregateCall[] | undefined;
+  /** Inside an aggregate's arguments (nesting is an error). */
+  inAggregate: boolean;
+}
+
+/** Aggregates PostgreSQL has that are not built yet (for their error). */
+const AGGREGATES: ReadonlySet<string> = new Set([
+  'string_agg',
+  'array_agg',
+  'json_agg',
+  'jsonb_agg',
+  'json_object_agg',
+  'jsonb_object_agg',
+  'stddev',
+  'stddev_pop',
+  'stddev_samp',
+  'variance',
+  'var_pop',
+  'var_samp',
+  'bit_and',
+  'bit_or',
+  'bit_xor',
+  'corr',
+  'covar_pop',
+  'covar_samp',
+]);
+
+const T = TypeOid;
+const ORDERED = [
+  T.int2,
+  T.int4,
+  T.int8,
+  T.float4,
+  T.float8,
+  T.numeric,
+  T.text,
+  T.bpchar,
+  T.date,
+  T.time,
+  T.timetz,
+  T.timestamp,
+  T.timestamptz,
+  T.interval,
+  T.oid,
+];
+/** The built-in aggregates: name -> [input type, result type] for each pg_aggregate entry. */
+const AGGREGATE_SIGNATURES: Readonly<
+  Record<AggregateCall['name'], readonly (readonly [number, number])[]>
+> = {
+  count: [[T.any, T.int8]],
+  sum: [
+    [T.int2, T.int8],
+    [T.int4, T.int8],
+    [T.int8, T.numeric],
+    [T.float4, T.float4],
+    [T.float8, T.float8],
+    [T.numeric, T.numeric],
+    [T.interval, T.interval],
+  ],
+  avg: [
+    [T.int2, T.numeric],
+    [T.int4, T.numeric],
+    [T.int8, T.numeric],
+    [T.numeric, T.numeric],
+    [T.float4, T.float8],
+    [T.float8, T.float8],
+    [T.interval, T.interval],
+  ],
+  min: [...ORDERED.map((t) => [t, t] as const), [T.anyarray, T.anyarray]],
+  max: [...ORDERED.map((t) => [t, t] as const), [T.anyarray, T.anyarray]],
+  bool_and: [[T.bool, T.bool]],
+  bool_or: [[T.bool, T.bool]],
+  every: [[T.bool, T.bool]],
+};
+
+export function errorAt(
+  ps: ParseState,
+  code: string,
+  message: string,
+  loc?: number,
+  extra: { hint?: string; detail?: string } = {},
+): PositionedSqlError {
+  const position = ps.positions.position(loc);
+  return new PositionedSqlError(code, message, {
+    ...extra,
+    ...(position !== undefined ? { position } : {}),
+  });
+}
+
+/** Re-raises a type-layer error with the position of the construct that caused it. */
+function withPosition<T>(ps: ParseState, loc: number | undefined, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof SqlError && !(e instanceof PositionedSqlError)) {
+      const position = ps.positions.position(loc);
+      throw new PositionedSqlError(e.code, e.message, {
+        ...(e.detail !== undefined ? { detail: e.detail } : {}),
+        ...(e.hint !== undefined ? { hint: e.hint } : {}),
+        ...(e.context !== undefined ? { context: e.context } : {}),
+        ...(position !== undefined ? { position } : {}),
+      });
+    }
+    throw e;
+  }
+}
+
+export function exprLocation(ps: ParseState, e: Expr): number | undefined {
+  return ps.locations.get(e);
+}
+
+function at<E extends Expr>(ps: ParseState, e: E, loc: number | undefined): E {
+  if (loc !== undefined && loc >= 0 && !ps.locations.has(e)) ps.locations.set(e, loc);
+  return e;
+}
+
+function tagOf(node: PNode): [string, PNode] {
+  const [tag] = Object.keys(node);
+  return [tag!, node[tag!]];
+}
+
+function strings(list: PNode[] | undefined): string[] {
+  return (list ?? []).map((n) => n.String?.sval ?? (n.A_Star ? '*' : ''));
+}
+
+export function makeConst(type: number, typmod: number, value: unknown): Const {
+  return { kind: 'const', type, typmod, value };
+}
+
+// ---------------------------------------------------------------- coercion
+
+/**
+ * coerce_to_target_type: `expr` as `type`/`typmod` in `context`, or
+ * undefined when no pathway exists. Unknown literals are converted here
+ * (their input function runs now, as in PostgreSQL); unknown parameters
+ * take the type.
+ */
+export function coerceTo(
+  ps: ParseState,
+  expr: Expr,
+  type: number,
+  typmod: number,
+  context: CastContext,
+  explicit: boolean,
+  loc?: number,
+): Expr | undefined {
+  const where = loc ?? exprLocation(ps, expr);
+  let out: Expr;
+  if (expr.type === type) {
+    out = expr;
+  } else if (expr.type === UNKNOWN) {
+    if (expr.kind === 'const') {
+      const t = ps.registry.type(type);
+      if (!t) return undefined;
+      const inMod = type === TypeOid.interval ? typmod : -1;
+      const value =
+        expr.value === null
+          ? null
+          : withPosition(ps, exprLocation(ps, expr), () =>
+              t.input(String(expr.value), inMod, ps.typeContext),
+            );
+      out = at(ps, makeConst(type, inMod, value), exprLocation(ps, expr));
+    } else if (expr.kind === 'param') {
+      const known = ps.params[expr.index - 1] ?? UNKNOWN;
+      if (known === UNKNOWN) {
+        ps.params[expr.index - 1] = type;
+        out = at(
+          ps,
+          { kind: 'param', index: expr.index, type, typmod: -1 } satisfies Param,
+          exprLocation(ps, expr),
+        );
+      } else if (known === type) {
+        out = at(
+          ps,
+          { kind: 'param', index: expr.index, type, typmod: -1 } satisfies Param,
+          exprLocation(ps, expr),
+        );
+      } else {
+        throw errorAt(
+          ps,
+          Code.AMBIGUOUS_PARAMETER,
+          `inconsistent types deduced for parameter $${expr.index}`,
+          exprLocation(ps, expr),
+          {
+            detail: `${typeName(ps.registry, known)} versus ${typeName(ps.registry, type)}`,
+          },
+        );
+      }
+    } else {
+      // An unknown-typed expression that is not a literal (e.g. CASE of unknowns): through text I/O.
+      out = at(
+        ps,
+        { kind: 'coerce', arg: expr, type, typmod: -1, via: 'io', explicit } satisfies CoerceExpr,
+        where,
+      );
+    }
+  } else if (type === TypeOid.any) {
+    return expr;
+  } else {
+    const path = findCoercionPathway(ps.registry, expr.type, type, context);
+    if (path.kind === 'none') return undefined;
+    if (path.kind === 'same') out = expr;
+    else if (path.kind === 'cast') {
+      out = at(
+        ps,
+        {
+          kind: 'coerce',
+          arg: expr,
+          cast: path.cast,
+          type,
+          typmod: -1,
+          via: 'cast',
+          explicit,
+        } satisfies CoerceExpr,
+        where,
+      );
+    } else {
+      out = at(
+        ps,
+        { kind: 'coerce', arg: expr, type, typmod: -1, via: 'io', explicit } satisfies CoerceExpr,
+        where,
+      );
+    }
+  }
+  // coerce_type_typmod: apply the length/precision when it differs.
+  if (typmod >= 0 && out.typmod !== typmod) {
+    if (out.kind === 'const') {
+      const t = ps.registry.mustType(type);
+      const v =
+        out.value === null || !t.applyTypmod
+          ? out.value
+          : withPosition(ps, where, () => t.applyTypmod!(out.value, typmod, explicit));
+      return at(ps, makeConst(type, typmod, v), exprLocation(ps, out));
+    }
+    return at(
+      ps,
+      { kind: 'coerce', arg: out, type, typmod, via: 'typmod', explicit } satisfies CoerceExpr,
+      where,
+    );
+  }
+  return out;
+}
+
+/** coerce_to_boolean: `argument of WHERE must be type boolean, not type integer`. */
+export function coerceToBoolean(ps: ParseState, expr: Expr, construct: string): Expr {
+  if (expr.type === TypeOid.bool) return expr;
+  const out = coerceTo(ps, expr, TypeOid.bool, -1, 'a', false);
+  if (!out) {
+    throw errorAt(
+      ps,
+      Code.DATATYPE_MISMATCH,
+      `argument of ${construct} must be type boolean, not type ${typeName(ps.registry, expr.type)}`,
+      exprLocation(ps, expr),
+    );
+  }
+  return out;
+}
+
+/** coerce_to_specific_type (LIMIT/OFFSET: bigint). */
+export function coerceToSpecificType(
+  ps: ParseState,
+  expr: Expr,
+  type: number,
+  construct: string,
+): Expr {
+  if (expr.type === type) return expr;
+  const out = coerceTo(ps, expr, type, -1, 'a', false);
+  if (!out) {
+    throw errorAt(
+      ps,
+      Code.DATATYPE_MISMATCH,
+      `argument of ${construct} must be type ${typeName(ps.registry, type)}, not type ${typeName(ps.registry, expr.type)}`,
+      exprLocation(ps, expr),
+    );
+  }
+  return out;
+}
+
+/** select_common_type + coerce_to_common_type over a list, with `context` naming the construct. */
+function coerceToCommon(
+  ps: ParseState,
+  exprs: readonly Expr[],
+  context: string,
+): { type: number; exprs: Expr[] } {
+  const r = selectCommonType(
+    ps.registry,
+    exprs.map((e) => e.type),
+  );
+  if (r.conflict) {
+    throw errorAt(
+      ps,
+      Code.DATATYPE_MISMATCH,
+      `${context} types ${typeName(ps.registry, r.conflict.left)} and ${typeName(ps.registry, r.conflict.right)} cannot be matched`,
+      exprLocation(ps, exprs[r.conflict.at]!),
+    );
+  }
+  const out = exprs.map((e) => {
+    const c = coerceTo(ps, e, r.type, -1, 'i', false);
+    if (!c) {
+      throw errorAt(
+        ps,
+        Code.CANNOT_COERCE,
+        `${context} could not convert type ${typeName(ps.registry, e.type)} to ${typeName(ps.registry, r.type)}`,
+        exprLocation(ps, e),
+      );
+    }
+    return c;
+  });
+  return { type: r.type, exprs: out };
+}
+
+/** exprTypmod of a construct whose inputs all share one: that typmod, else -1. */
+function commonTypmod(exprs: readonly Expr[]): number {
+  const first = exprs[0]?.typmod ?? -1;
+  return exprs.every((e) => e.typmod === first) ? first : -1;
+}
+
+// ---------------------------------------------------------------- operators and functions
+
+function argList(ps: ParseState, types: readonly number[]): string {
+  return types.map((t) => typeName(ps.registry, t)).join(', ');
+}
+
+/** make_op: resolves and builds `left name right` (left undefined for a prefix operator). */
+export function makeOp(
+  ps: ParseState,
+  name: string,
+  left: Expr | undefined,
+  right: Expr,
+  loc: number | undefined,
+): OpExpr {
+  const lt = left ? left.type : 0;
+  const res = resolveOperator(ps.registry, name, lt, right.type);
+  if (res.kind !== 'found') {
+    const shown = left
+      ? `${typeName(ps.registry, lt)} ${name} ${typeName(ps.registry, right.type)}`
+      : `${name} ${typeName(ps.registry, right.type)}`;
+    if (res.kind === 'ambiguous') {
+      throw errorAt(ps, Code.AMBIGUOUS_FUNCTION, `operator is not unique: ${shown}`, loc, {
+        hint: 'Could not choose a best candidate operator. You might need to add explicit type casts.',
+      });
+    }
+    throw errorAt(ps, Code.UNDEFINED_FUNCTION, `operator does not exist: ${shown}`, loc, {
+      hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.',
+    });
+  }
+  const op = res.def;
+  const inputs = left ? [left, right] : [right];
+  const declared = left ? [op.left, op.right] : [op.right];
+  const { args, result } = coerceArgs(ps, inputs, declared, op.result, res);
+  const fn = mustFunction(ps, op.fn, declared);
+  return at(ps, { kind: 'op', op, fn, args, type: result, typmod: -1 } satisfies OpExpr, loc);
+}
+
+function mustFunction(ps: ParseState, name: string, args: readonly number[]): FunctionDef {
+  const fn = ps.registry.findFunction(name, args);
+  if (!fn)
+    throw new PositionedSqlError(Code.INTERNAL_ERROR, `cache lookup failed for function ${name}`);
+  return fn;
+}
+
+/** Coerces actual arguments to the declared (polymorphism-resolved) types; returns the result type too. */
+function coerceArgs(
+  ps: ParseState,
+  inputs: readonly Expr[],
+  declared: readonly number[],
+  result: number,
+  res: Resolution<unknown> & { kind: 'found' },
+): { args: Expr[]; result: number } {
+  const binding = res.binding;
+  const targets = inputs.map((e, i) =>
+    substitutePolymorphic(ps.registry, res.args[i] ?? declared[i]!, e.type, binding),
+  );
+  const args = inputs.map((e, i) => {
+    // A "any" parameter takes an unknown-typed parameter as it is (its type stays undetermined).
+    if ((res.args[i] ?? declared[i]) === TypeOid.any && e.kind === 'param' && e.type === UNKNOWN)
+      return e;
+    const out = coerceTo(ps, e, targets[i]!, -1, 'i', false);
+    if (!out)
+      throw errorAt(
+        ps,
+        Code.CANNOT_COERCE,
+        `cannot cast type ${typeName(ps.registry, e.type)} to ${typeName(ps.registry, targets[i]!)}`,
+        exprLocation(ps, e),
+      );
+    return out;
+  });
+  let resultType = result;
+  if (
+    result === TypeOid.anyelement ||
+    result === TypeOid.anynonarray ||
+    result === TypeOid.anyarray ||
+    result === TypeOid.anycompatible ||
+    result === TypeOid.anycompatiblearray
+  ) {
+    if (
+      (result === TypeOid.anyelement ||
+        result === TypeOid.anynonarray ||
+        result === TypeOid.anyarray) &&
+      binding.elem === 0
+    ) {
+      throw errorAt(
+        ps,
+        Code.DATATYPE_MISMATCH,
+        'could not determine polymorphic type because input has type unknown',
+        exprLocation(ps, inputs[0]!),
+      );
+    }
+    resultType = substitutePolymorphic(ps.registry, result, 0, binding);
+  }
+  return { args, result: resultType };
+}
+
+function makeFunc(ps: ParseState, name: string, inputs: Expr[], loc: number | undefined): Expr {
+  const types = inputs.map((e) => e.type);
+  const res = resolveFunction(ps.registry, name, types);
+  if (res.kind !== 'found') {
+    if (AGGREGATES.has(name) && !functionNameExists(ps.registry, name)) {
+      throw errorAt(
+        ps,
+        Code.FEATURE_NOT_SUPPORTED,
+        'aggregate functions are not supported yet',
+        loc,
+      );
+    }
+    if (res.kind === 'ambiguous') {
+      throw errorAt(
+        ps,
+        Code.AMBIGUOUS_FUNCTION,
+        `function ${name}(${argList(ps, types)}) is not unique`,
+        loc,
+        {
+          hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+        },
+      );
+    }
+    throw errorAt(
+      ps,
+      Code.UNDEFINED_FUNCTION,
+      `function ${name}(${argList(ps, types)}) does not exist`,
+      loc,
+      {
+        hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+      },
+    );
+  }
+  const fn = res.def;
+  const { args, result } = coerceArgs(ps, inputs, res.args, fn.result, res);
+  return at(ps, { kind: 'func', fn, args, type: result, typmod: -1 }, loc);
+}
+
+// ---------------------------------------------------------------- transformExpr
+
+export function transformExpr(ps: ParseState, node: PNode): Expr {
+  const [tag, n] = tagOf(node);
+  switch (tag) {
+    case 'A_Const':
+      return transformConst(ps, n);
+    case 'ColumnRef':
+      return transformColumnRef(ps, n);
+    case 'ParamRef':
+      return transformParam(ps, n);
+    case 'A_Expr':
+      return transformAExpr(ps, n);
+    case 'BoolExpr': {
+      const op = n.boolop === 'AND_EXPR' ? 'and' : n.boolop === 'OR_EXPR' ? 'or' : 'not';
+      const construct = op.toUpperCase();
+      const args = (n.args as PNode[]).map((a) =>
+        coerceToBoolean(ps, transformExpr(ps, a), construct),
+      );
+      return at(
+        ps,
+        { kind: 'bool', op, args, type: TypeOid.bool, typmod: -1 } satisfies BoolExpr,
+        n.location,
+      );
+    }
+    case 'NullTest': {
+      const arg = transformExpr(ps, n.arg);
+      return at(
+        ps,
+        {
+          kind: 'nulltest',
+          arg,
+          isNull: n.nulltesttype === 'IS_NULL',
+          type: TypeOid.bool,
+          typmod: -1,
+        },
+        n.location,
+      );
+    }
+    case 'BooleanTest': {
+      const tests: Record<
+        string,
+        ['true' | 'not true' | 'false' | 'not false' | 'unknown' | 'not unknown', string]
+      > = {
+        IS_TRUE: ['true', 'IS TRUE'],
+        IS_NOT_TRUE: ['not true', 'IS NOT TRUE'],
+        IS_FALSE: ['false', 'IS FALSE'],
+        IS_NOT_FALSE: ['not false', 'IS NOT FALSE'],
+        IS_UNKNOWN: ['unknown', 'IS UNKNOWN'],
+        IS_NOT_UNKNOWN: ['not unknown', 'IS NOT UNKNOWN'],
+      };
+      const [test, construct] = tests[n.booltesttype]!;
+      const arg = coerceToBoolean(ps, transformExpr(ps, n.arg), construct);
+      return at(ps, { kind: 'booltest', arg, test, type: TypeOid.bool, typmod: -1 }, n.location);
+    }
+    case 'TypeCast':
+      return transformTypeCast(ps, n);
+    case 'FuncCall':
+      return transformFuncCall(ps, n);
+    case 'CaseExpr':
+      return transformCase(ps, n);
+    case 'CoalesceExpr': {
+      const { type, exprs } = coerceToCommon(
+        ps,
+        (n.args as PNode[]).map((a) => transformExpr(ps, a)),
+        'COALESCE',
+      );
+      return at(
+        ps,
+        { kind: 'coalesce', args: exprs, type, typmod: commonTypmod(exprs) },
+        n.location,
+      );
+    }
+    case 'MinMaxExpr': {
+      const op = n.op === 'IS_GREATEST' ? 'greatest' : 'least';
+      const { type, exprs } = coerceToCommon(
+        ps,
+        (n.args as PNode[]).map((a) => transformExpr(ps, a)),
+        op.toUpperCase(),
+      );
+      return at(
+        ps,
+        { kind: 'minmax', op, args: exprs, type, typmod: commonTypmod(exprs) },
+        n.location,
+      );
+    }
+    case 'A_ArrayExpr':
+      return transformArray(ps, n, 0);
+    case 'SQLValueFunction':
+      return transformSqlValueFunction(ps, n);
+    case 'CollateClause': {
+      const coll = strings(n.collname).join('.');
+      if (!['C', 'POSIX', 'default'].includes(coll)) {
+        throw errorAt(
+          ps,
+          Code.UNDEFINED_OBJECT,
+          `collation "${coll}" for encoding "UTF8" does not exist`,
+          n.location,
+        );
+      }
+      return transformExpr(ps, n.arg);
+    }
+    case 'SubLink':
+      throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'subqueries are not supported yet', n.location);
+    case 'RowExpr':
+      throw errorAt(
+        ps,
+        Code.FEATURE_NOT_SUPPORTED,
+        'row expressions are not supported yet',
+        n.location,
+      );
+    case 'A_Indirection':
+      throw errorAt(
+        ps,
+        Code.FEATURE_NOT_SUPPORTED,
+        'subscripts and field selection are not supported yet',
+        undefined,
+      );
+    case 'SetToDefault':
+      throw errorAt(ps, Code.SYNTAX_ERROR, 'DEFAULT is not allowed in this context', n.location);
+    case 'GroupingFunc':
+      throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'GROUPING is not supported yet', n.location);
+    default:
+      throw errorAt(
+        ps,
+        Code.FEATURE_NOT_SUPPORTED,
+        `expression ${tag} is not supported yet`,
+        n?.location,
+      );
+  }
+}
+
+function transformConst(ps: ParseState, n: PNode): Expr {
+  const loc = n.location;
+  if (n.isnull) return at(ps, makeConst(UNKNOWN, -1, null), loc);
+  if (n.ival !== undefined)
+    return at(ps, makeConst(TypeOid.int4, -1, Number(n.ival.ival ?? 0)), loc);
+  if (n.fval !== undefined) {
+    const text: string = n.fval.fval;
+    if (/^[-+]?\d+$/.test(text)) {
+      const v = BigInt(text);
+      if (v >= -2147483648n && v <= 2147483647n)
+        return at(ps, makeConst(TypeOid.int4, -1, Number(v)), loc);
+      if (v >= -(2n ** 63n) && v < 2n ** 63n) {
+        return at(
+          ps,
+          makeConst(
+            TypeOid.int8,
+            -1,
+            ps.registry.mustType(TypeOid.int8).input(text, -1, ps.typeContext),
+          ),
+          loc,
+        );
+      }
+    }
+    const numeric = ps.registry.mustType(TypeOid.numeric);
+    return at(
+      ps,
+      makeConst(
+        TypeOid.numeric,
+        -1,
+        withPosition(ps, loc, () => numeric.input(text, -1, ps.typeContext)),
+      ),
+      loc,
+    );
+  }
+  if (n.boolval !== undefined)
+    return at(ps, makeConst(TypeOid.bool, -1, n.boolval.boolval === true), loc);
+  if (n.sval !== undefined) return at(ps, makeConst(UNKNOWN, -1, n.sval.sval ?? ''), loc);
+  if (n.bsval !== undefined)
+    throw errorAt(
+      ps,
+      Code.FEATURE_NOT_SUPPORTED,
+      'bit string constants are not supported yet',
+      loc,
+    );
+  throw errorAt(ps, Code.INTERNAL_ERROR, 'unrecognized constant', loc);
+}
+
+function transformParam(ps: ParseState, n: PNode): Expr {
+  const index: number = n.number;
+  if (index < 1 || (ps.fixedParams && index > ps.params.length)) {
+    throw errorAt(ps, Code.UNDEFINED_PARAMETER, `there is no parameter $${index}`, n.location);
+  }
+  while (ps.params.length < index) ps.params.push(UNKNOWN);
+  const type = ps.params[index - 1]!;
+  return at(ps, { kind: 'param', index, type, typmod: -1 } satisfies Param, n.location);
+}
+
+function transformColumnRef(ps: ParseState, n: PNode): Expr {
+  const fields = strings(n.fields);
+  const loc: number = n.location;
+  if (fields.includes('*'))
+    throw errorAt(ps, Code.SYNTAX_ERROR, 'row expansion via "*" is not supported here', loc);
+  let qualifier: string | undefined;
+  let col: string;
+  if (fields.length === 1) col = fields[0]!;
+  else if (fields.length === 2) [qualifier, col] = fields as [string, string];
+  else if (fields.length === 3) {
+    const [schema, rel, c] = fields as [string, string, string];
+    const entry = ps.scope.find((s) => s.rte.alias === rel && s.relation.namespaceName === schema);
+    if (!entry) throw missingRte(ps, rel, loc);
+    return columnOf(ps, entry, c, loc, `${rel}.${c}`);
+  } else {
+    throw errorAt(
+      ps,
+      Code.SYNTAX_ERROR,
+      `improper qualified name (too many dotted names): ${fields.join('.')}`,
+      loc,
+    );
+  }
+  if (qualifier !== undefined) {
+    const entry = ps.scope.find((s) => s.rte.alias === qualifier);
+    if (!entry) throw missingRte(ps, qualifier, loc);
+    return columnOf(ps, entry, col, loc, `${qualifier}.${col}`);
+  }
+  let found: Expr | undefined;
+  for (const entry of ps.scope) {
+    const i = entry.rte.columnNames.indexOf(col);
+    if (i < 0) continue;
+    if (found)
+      throw errorAt(ps, Code.AMBIGUOUS_COLUMN, `column reference "${col}" is ambiguous`, loc);
+    found = columnOf(ps, entry, col, loc, col);
+  }
+  if (!found) {
+    if (ps.scope.some((s) => s.rte.alias === col)) {
+      throw errorAt(
+        ps,
+        Code.FEATURE_NOT_SUPPORTED,
+        'whole-row references are not supported yet',
+        loc,
+      );
+    }
+    throw errorAt(ps, Code.UNDEFINED_COLUMN, `column "${col}" does not exist`, loc);
+  }
+  return found;
+}
+
+/** errorMissingRTE: the name may be a relation hidden behind an alias. */
+export function missingRte(
+  ps: ParseState,
+  name: string,
+  loc: number | undefined,
+): PositionedSqlError {
+  const hidden = ps.scope.find((s) => s.relation.name === name);
+  if (hidden) {
+    return errorAt(
+      ps,
+      Code.UNDEFINED_TABLE,
+      `invalid reference to FROM-clause entry for table "${name}"`,
+      loc,
+      {
+        hint: `Perhaps you meant to reference the table alias "${hidden.rte.alias}".`,
+      },
+    );
+  }
+  return errorAt(ps, Code.UNDEFINED_TABLE, `missing FROM-clause entry for table "${name}"`, loc);
+}
+
+function columnOf(ps: ParseState, entry: ScopeEntry, col: string, loc: number, shown: string): Var {
+  const i = entry.rte.columnNames.indexOf(col);
+  const column = i >= 0 ? entry.relation.columns[i] : undefined;
+  if (!column || column.dropped) {
+    throw errorAt(
+      ps,
+      Code.UNDEFINED_COLUMN,
+      shown.includes('.') ? `column ${shown} does not exist` : `column "${shown}" does not exist`,
+      loc,
+    );
+  }
+  return at(
+    ps,
+    {
+      kind: 'var',
+      rt: entry.rt,
+      attnum: column.attnum,
+      type: column.typeOid,
+      typmod: column.typmod,
+    } satisfies Var,
+    loc,
+  );
+}
+
+function opName(list: PNode[]): string {
+  const names = strings(list);
+  return names[names.length - 1]!;
+}
+
+function transformAExpr(ps: ParseState, n: PNode): Expr {
+  const loc: number = n.location;
+  const name = opName(n.name);
+  switch (n.kind) {
+    case 'AEXPR_OP':
+    case 'AEXPR_LIKE':
+    case 'AEXPR_ILIKE':
+    case 'AEXPR_SIMILAR': {
+      const left = n.lexpr ? transformExpr(ps, n.lexpr) : undefined;
+      const right = transformExpr(ps, n.rexpr);
+      return makeOp(ps, name, left, right, loc);
+    }
+    case 'AEXPR_OP_ANY':
+    case 'AEXPR_OP_ALL': {
+      const scalar = transformExpr(ps, n.lexpr);
+      const array = transformExpr(ps, n.rexpr);
+      return makeScalarArrayOp(ps, name, n.kind === 'AEXPR_OP_ANY', scalar, array, loc);
+    }
+    case 'AEXPR_DISTINCT':
+    case 'AEXPR_NOT_DISTINCT': {
+      const left = transformExpr(ps, n.lexpr);
+      const right = transformExpr(ps, n.rexpr);
+      const eq = makeOp(ps, name, left, right, loc);
+      if (eq.type !== TypeOid.bool) {
+        throw errorAt(
+          ps,
+          Code.DATATYPE_MISMATCH,
+          'IS DISTINCT FROM requires = operator to yield boolean',
+          loc,
+        );
+      }
+      const distinct = at(
+        ps,
+        {
+          kind: 'distinct',
+          op: eq.op,
+          fn: eq.fn,
+          args: [eq.args[0]!, eq.args[1]!],
+          type: TypeOid.bool,
+          typmod: -1,
+        } satisfies DistinctExpr,
+        loc,
+      );
+      if (n.kind === 'AEXPR_DISTINCT') return distinct;
+      return at(
+        ps,
+        {
+          kind: 'bool',
+          op: 'not',
+          args: [distinct],
+          type: TypeOid.bool,
+          typmod: -1,
+        } satisfies BoolExpr,
+        loc,
+      );
+    }
+    case 'AEXPR_NULLIF': {
+      const left = transformExpr(ps, n.lexpr);
+      const right = transformExpr(ps, n.rexpr);
+      const eq = makeOp(ps, '=', left, right, loc);
+      if (eq.type !== TypeOid.bool) {
+        throw errorAt(
+          ps,
+          Code.DATATYPE_MISMATCH,
+          'NULLIF requires = operator to yield boolean',
+          loc,
+        );
+      }
+      const first = eq.args[0]!;
+      return at(
+        ps,
+        { kind: 'nullif', args: [first, eq.args[1]!], eq, type: first.type, typmod: first.typmod },
+        loc,
+      );
+    }
+    case 'AEXPR_IN':
+      return transformIn(ps, n, name === '=', loc);
+    case 'AEXPR_BETWEEN':
+    case 'AEXPR_NOT_BETWEEN':
+    case 'AEXPR_BETWEEN_SYM':
+    case 'AEXPR_NOT_BETWEEN_SYM':
+      return transformBetween(ps, n, loc);
+    default:
+      throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, `${n.kind} is not supported yet`, loc);
+  }
+}
+
+function bool(ps: ParseState, op: 'and' | 'or', args: Expr[], loc: number): Expr {
+  return at(ps, { kind: 'bool', op, args, type: TypeOid.bool, typmod: -1 } satisfies BoolExpr, loc);
+}
+
+function transformBetween(ps: ParseState, n: PNode, loc: number): Expr {
+  const [lo, hi] = n.rexpr.List.items as [PNode, PNode];
+  const a = () => transformExpr(ps, n.lexpr);
+  const x = () => transformExpr(ps, lo);
+  const y = () => transformExpr(ps, hi);
+  const cmp = (op: string, l: Expr, r: Expr) =>
+    coerceToBoolean(ps, makeOp(ps, op, l, r, loc), 'BETWEEN');
+  switch (n.kind) {
+    case 'AEXPR_BETWEEN':
+      return bool(ps, 'and', [cmp('>=', a(), x()), cmp('<=', a(), y())], loc);
+    case 'AEXPR_NOT_BETWEEN':
+      return bool(ps, 'or', [cmp('<', a(), x()), cmp('>', a(), y())], loc);
+    case 'AEXPR_BETWEEN_SYM':
+      return bool(
+        ps,
+        'or',
+        [
+          bool(ps, 'and', [cmp('>=', a(), x()), cmp('<=', a(), y())], loc),
+          bool(ps, 'and', [cmp('>=', a(), y()), cmp('<=', a(), x())], loc),
+        ],
+        loc,
+      );
+    default:
+      return bool(
+        ps,
+        'and',
+        [
+          bool(ps, 'or', [cmp('<', a(), x()), cmp('>', a(), y())], loc),
+          bool(ps, 'or', [cmp('<', a(), y()), cmp('>', a(), x())], loc),
+        ],
+        loc,
+      );
+  }
+}
+
+function containsVars(e: Expr): boolean {
+  switch (e.kind) {
+    case 'var':
+      return true;
+    case 'const':
+    case 'param':
+    case 'sqlvalue':
+    case 'aggref':
+      return false;
+    case 'nulltest':
+    case 'booltest':
+    case 'coerce':
+      return containsVars(e.arg);
+    case 'case':
+      return (
+        e.whens.some((w) => containsVars(w.when) || containsVars(w.then)) ||
+        containsVars(e.otherwise)
+      );
+    case 'scalararrayop':
+      return containsVars(e.scalar) || containsVars(e.array);
+    case 'array':
+      return e.elements.some(containsVars);
+    default:
+      return ('args' in e ? (e.args as readonly Expr[]) : []).some(containsVars);
+  }
+}
+
+/** transformAExprIn: `x IN (a, b)` as `x = ANY (ARRAY[a, b])` when a common type exists, else ORs. */
+function transformIn(ps: ParseState, n: PNode, useOr: boolean, loc: number): Expr {
+  const name = opName(n.name);
+  let lexpr = transformExpr(ps, n.lexpr);
+  const items = (n.rexpr.List?.items ?? n.rexpr) as PNode[];
+  const rexprs = items.map((i) => transformExpr(ps, i));
+  const rvars = rexprs.filter(containsVars);
+  const rnonvars = rexprs.filter((e) => !containsVars(e));
+  let result: Expr | undefined;
+  let rest = rexprs;
+  if (rnonvars.length > 1) {
+    const all = [lexpr, ...rnonvars];
+    const common = selectCommonType(
+      ps.registry,
+      all.map((e) => e.type),
+    );
+    const works =
+      !common.conflict &&
+      all.every(
+        (e) =>
+          e.type === UNKNOWN ||
+          e.type === common.type ||
+          findCoercionPathway(ps.registry, e.type, common.type, 'i').kind !== 'none',
+      );
+    const arrayType = works ? arrayTypeOf(ps.registry, common.type) : 0;
+    if (arrayType !== 0) {
+      const elements = rnonvars.map((e) => coerceTo(ps, e, common.type, -1, 'i', false)!);
+      const array = at(
+        ps,
+        {
+          kind: 'array',
+          elementType: common.type,
+          elements,
+          type: arrayType,
+          typmod: -1,
+        } satisfies ArrayExpr,
+        loc,
+      );
+      result = makeScalarArrayOp(ps, name, useOr, lexpr, array, loc);
+      rest = rvars;
+      // PostgreSQL types an unknown $n in place, so the comparisons below see its new type.
+      if (lexpr.kind === 'param' && lexpr.type === UNKNOWN) {
+        const t = ps.params[lexpr.index - 1] ?? UNKNOWN;
+        if (t !== UNKNOWN) lexpr = at(ps, { ...lexpr, type: t }, exprLocation(ps, lexpr));
+      }
+    }
+  }
+  for (const r of rest) {
+    const cmp = coerceToBoolean(ps, makeOp(ps, name, lexpr, r, loc), 'IN');
+    result = result ? bool(ps, useOr ? 'or' : 'and', [result, cmp], loc) : cmp;
+  }
+  return result!;
+}
+
+function makeScalarArrayOp(
+  ps: ParseState,
+  name: string,
+  useOr: boolean,
+  scalar: Expr,
+  array: Expr,
+  loc: number,
+): Expr {
+  let elem = elementType(ps.registry, array.type);
+  if (array.type === UNKNOWN) elem = UNKNOWN;
+  if (elem === 0) {
+    throw errorAt(
+      ps,
+      Code.WRONG_OBJECT_TYPE,
+      'op ANY/ALL (array) requires array on right side',
+      loc,
+    );
+  }
+  const res = resolveOperator(ps.registry, name, scalar.type, elem);
+  if (res.kind !== 'found') {
+    const shown = `${typeName(ps.registry, scalar.type)} ${name} ${typeName(ps.registry, elem)}`;
+    throw errorAt(
+      ps,
+      res.kind === 'ambiguous' ? Code.AMBIGUOUS_FUNCTION : Code.UNDEFINED_FUNCTION,
+      res.kind === 'ambiguous'
+        ? `operator is not unique: ${shown}`
+        : `operator does not exist: ${shown}`,
+      loc,
+      {
+        hint:
+          res.kind === 'ambiguous'
+            ? 'Could not choose a best candidate operator. You might need to add explicit type casts.'
+            : 'No operator matches the given name and argument types. You might need to add explicit type casts.',
+      },
+    );
+  }
+  const op: OperatorDef = res.def;
+  if (op.result !== TypeOid.bool) {
+    throw errorAt(
+      ps,
+      Code.WRONG_OBJECT_TYPE,
+      'op ANY/ALL (array) requires operator to yield boolean',
+      loc,
+    );
+  }
+  const lt = substitutePolymorphic(ps.registry, res.args[0]!, scalar.type, res.binding);
+  const rt = substitutePolymorphic(ps.registry, res.args[1]!, elem, res.binding);
+  const s = coerceTo(ps, scalar, lt, -1, 'i', false)!;
+  const arrType = arrayTypeOf(ps.registry, rt);
+  const a = coerceTo(ps, array, arrType, -1, 'i', false);
+  if (!a)
+    throw errorAt(
+      ps,
+      Code.CANNOT_COERCE,
+      `cannot cast type ${typeName(ps.registry, array.type)} to ${typeName(ps.registry, arrType)}`,
+      loc,
+    );
+  const fn = mustFunction(ps, op.fn, [op.left, op.right]);
+  return at(
+    ps,
+    {
+      kind: 'scalararrayop',
+      useOr,
+      op,
+      fn,
+      scalar: s,
+      array: a,
+      type: TypeOid.bool,
+      typmod: -1,
+    } satisfies ScalarArrayOpExpr,
+    loc,
+  );
+}
+
+function transformTypeCast(ps: ParseState, n: PNode): Expr {
+  const target = resolveTypeName(n.typeName, ps.registry, (l) => ps.positions.position(l));
+  const loc: number =
+    n.location >= 0 ? n.location : (n.typeName.TypeName?.location ?? n.typeName.location);
+  const argNode = n.arg;
+  let arg: Expr;
+  if (argNode.A_ArrayExpr && elementType(ps.registry, target.oid) !== 0) {
+    arg = transformArray(ps, argNode.A_ArrayExpr, target.oid);
+  } else {
+    arg = transformExpr(ps, argNode);
+  }
+  const out = coerceTo(ps, arg, target.oid, target.typmod, 'e', true, loc);
+  if (!out) {
+    throw errorAt(
+      ps,
+      Code.CANNOT_COERCE,
+      `cannot cast type ${typeName(ps.registry, arg.type)} to ${typeName(ps.registry, target.oid)}`,
+      loc,
+    );
+  }
+  // An explicit cast to the type without a typmod drops the input's (a RelabelType in PostgreSQL).
+  if (target.typmod < 0 && out.typmod >= 0) {
+    if (out.kind === 'const') return at(ps, { ...out, typmod: -1 }, exprLocation(ps, out));
+    return at(
+      ps,
+      {
+        kind: 'coerce',
+        arg: out,
+        type: out.type,
+        typmod: -1,
+        via: 'typmod',
+        explicit: true,
+      } satisfies CoerceExpr,
+      loc,
+    );
+  }
+  return out;
+}
+
+function transformArray(ps: ParseState, n: PNode, arrayType: number): Expr {
+  const loc: number = n.location;
+  const elements = ((n.elements ?? []) as PNode[]).map((e) =>
+    e.A_ArrayExpr
+      ? (() => {
+          throw errorAt(
+            ps,
+            Code.FEATURE_NOT_SUPPORTED,
+            'multidimensional ARRAY[] constructors are not supported yet',
+            e.A_ArrayExpr.location,
+          );
+        })()
+      : transformExpr(ps, e),
+  );
+  let elem: number;
+  let coerced: Expr[];
+  if (arrayType !== 0) {
+    elem = elementType(ps.registry, arrayType);
+    coerced = elements.map((e) => {
+      const c = coerceTo(ps, e, elem, -1, 'e', true);
+      if (!c)
+        throw errorAt(
+          ps,
+          Code.CANNOT_COERCE,
+          `cannot cast type ${typeName(ps.registry, e.type)} to ${typeName(ps.registry, elem)}`,
+          exprLocation(ps, e),
+        );
+      return c;
+    });
+  } else {
+    if (elements.length === 0) {
+      throw errorAt(ps, Code.INDETERMINATE_DATATYPE, 'cannot determine type of empty array', loc, {
+        hint: 'Explicitly cast to the desired type, for example ARRAY[]::integer[].',
+      });
+    }
+    const r = coerceToCommon(ps, elements, 'ARRAY');
+    elem = r.type;
+    coerced = r.exprs;
+    arrayType = arrayTypeOf(ps.registry, elem);
+    if (arrayType === 0)
+      throw errorAt(
+        ps,
+        Code.UNDEFINED_OBJECT,
+        `could not find array type for data type ${typeName(ps.registry, elem)}`,
+        loc,
+      );
+  }
+  return at(
+    ps,
+    {
+      kind: 'array',
+      elementType: elem,
+      elements: coerced,
+      type: arrayType,
+      typmod: commonTypmod(coerced),
+    } satisfies ArrayExpr,
+    loc,
+  );
+}
+
+function transformCase(ps: ParseState, n: PNode): Expr {
+  const loc: number = n.location;
+  let arg = n.arg ? transformExpr(ps, n.arg) : undefined;
+  if (arg && arg.type === UNKNOWN) arg = coerceTo(ps, arg, TypeOid.text, -1, 'i', false)!;
+  const whens: { when: Expr; then: Expr }[] = [];
+  const results: Expr[] = [];
+  for (const w of n.args as PNode[]) {
+    const cw = w.CaseWhen;
+    let cond: Expr;
+    if (arg) {
+      const value = transformExpr(ps, cw.expr);
+      cond = makeOp(ps, '=', arg, value, cw.expr.A_Const?.location ?? cw.location);
+    } else {
+      cond = transformExpr(ps, cw.expr);
+    }
+    cond = coerceToBoolean(ps, cond, 'CASE/WHEN');
+    const then = transformExpr(ps, cw.result);
+    whens.push({ when: cond, then });
+    results.push(then);
+  }
+  const otherwise = n.defresult
+    ? transformExpr(ps, n.defresult)
+    : at(ps, makeConst(UNKNOWN, -1, null), loc);
+  results.unshift(otherwise);
+  const { type, exprs } = coerceToCommon(ps, results, 'CASE');
+  const [other, ...thens] = exprs;
+  return at(
+    ps,
+    {
+      kind: 'case',
+      // biome-ignore lint/suspicious/noThenProperty: CaseExpr's shape (query.ts) names the result `then`
+      whens: whens.map((w, i) => ({ when: w.when, then: thens[i]! })),
+      otherwise: other!,
+      type,
+      typmod: commonTypmod(exprs),
+    } satisfies CaseExpr,
+    loc,
+  );
+}
+
+const SVF_TYPES: Readonly<Record<string, number>> = {
+  current_date: TypeOid.date,
+  current_time: TypeOid.timetz,
+  current_timestamp: TypeOid.timestamptz,
+  localtime: TypeOid.time,
+  localtimestamp: TypeOid.timestamp,
+  current_role: TypeOid.name,
+  current_user: TypeOid.name,
+  user: TypeOid.name,
+  session_user: TypeOid.name,
+  current_catalog: TypeOid.name,
+  current_schema: TypeOid.name,
+};
+
+function transformSqlValueFunction(ps: ParseState, n: PNode): Expr {
+  const name = sqlValueFunctionName(n.op);
+  const type = SVF_TYPES[name] ?? TypeOid.text;
+  const typmod = typeof n.typmod === 'number' && n.op.endsWith('_N') ? n.typmod : -1;
+  return at(ps, { kind: 'sqlvalue', name, type, typmod }, n.location);
+}
+
+/** Functions without arguments that PostgreSQL implements in the system catalogs and we as SQL value functions. */
+const SESSION_FUNCTIONS: Readonly<Record<string, number>> = {
+  current_database: TypeOid.name,
+  current_user: TypeOid.name,
+  session_user: TypeOid.name,
+  current_schema: TypeOid.name,
+};
+
+function transformFuncCall(ps: ParseState, n: PNode): Expr {
+  const names = strings(n.funcname);
+  const loc: number = n.location;
+  const name = names[names.length - 1]!;
+  const schema = names.length > 1 ? names[names.length - 2] : undefined;
+  if (n.over)
+    throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'window functions are not supported yet', loc);
+  if (
+    (schema === undefined || schema === 'pg_catalog') &&
+    Object.hasOwn(AGGREGATE_SIGNATURES, name)
+  ) {
+    return transformAggregate(ps, name as AggregateCall['name'], n, loc);
+  }
+  if (n.agg_star || n.agg_distinct || n.agg_order || n.agg_filter || n.agg_within_group) {
+    throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'aggregate functions are not supported yet', loc);
+  }
+  if (n.func_variadic)
+    throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'VARIADIC arguments are not supported yet', loc);
+  const argNodes: PNode[] = n.args ?? [];
+  if (argNodes.some((a) => a.NamedArgExpr)) {
+    throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'named arguments are not supported yet', loc);
+  }
+  const args = argNodes.map((a) => transformExpr(ps, a));
+  if (schema !== undefined && schema !== 'pg_catalog') {
+    throw errorAt(
+      ps,
+      Code.UNDEFINED_FUNCTION,
+      `function ${names.join('.')}(${argList(
+        ps,
+        args.map((a) => a.type),
+      )}) does not exist`,
+      loc,
+      {
+        hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+      },
+    );
+  }
+  const session = SESSION_FUNCTIONS[name];
+  if (
+    session !== undefined &&
+    args.length === 0 &&
+    resolveFunction(ps.registry, name, []).kind !== 'found'
+  ) {
+    return at(ps, { kind: 'sqlvalue', name, type: session, typmod: -1 }, loc);
+  }
+  return makeFunc(ps, name, args, loc);
+}
+
+/** An aggregate call (ParseFuncOrColumn's aggregate path, transformAggregateCall). */
+function transformAggregate(
+  ps: ParseState,
+  name: AggregateCall['name'],
+  n: PNode,
+  loc: number,
+): Expr {
+  if (ps.inAggregate) {
+    throw errorAt(ps, Code.GROUPING_ERROR, 'aggregate function calls cannot be nested', loc);
+  }
+  if (ps.aggregates === undefined) {
+    throw errorAt(
+      ps,
+      Code.GROUPING_ERROR,
+      `aggregate functions are not allowed in ${ps.exprKind}`,
+      loc,
+    );
+  }
+  if (n.agg_order || n.agg_within_group) {
+    throw errorAt(
+      ps,
+      Code.FEATURE_NOT_SUPPORTED,
+      'ORDER BY in aggregate calls is not supported yet',
+      loc,
+    );
+  }
+  if (n.func_variadic) {
+    throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'VARIADIC arguments are not supported yet', loc);
+  }
+  const star = n.agg_star === true;
+  if (star && name !== 'count') {
+    throw errorAt(ps, Code.UNDEFINED_FUNCTION, `function ${name}() does not exist`, loc, {
+      hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+    });
+  }
+  const aggregates = ps.aggregates;
+  const exprKind = ps.exprKind;
+  let inputs: Expr[];
+  let filter: Expr | undefined;
+  try {
+    ps.inAggregate = true;
+    inputs = ((n.args ?? []) as PNode[]).map((a) => transformExpr(ps, a));
+    ps.inAggregate = false;
+    ps.aggregates = undefined;
+    ps.exprKind = 'FILTER';
+    if (n.agg_filter) filter = coerceToBoolean(ps, transformExpr(ps, n.agg_filter), 'FILTER');
+  } finally {
+    ps.inAggregate = false;
+    ps.aggregates = aggregates;
+    ps.exprKind = exprKind;
+  }
+  const types = inputs.map((e) => e.type);
+  let args: Expr[] = [];
+  let argTypes: number[] = [];
+  let type: number = TypeOid.int8;
+  if (!star) {
+    const candidates = AGGREGATE_SIGNATURES[name].map(([arg, result]) => ({
+      def: result,
+      args: [arg],
+    }));
+    const res: Resolution<number> =
+      inputs.length === 1 ? resolveAmong(ps.registry, candidates, types) : { kind: 'none' };
+    if (res.kind !== 'found') {
+      const shown = `${name}(${argList(ps, types)})`;
+      if (res.kind === 'ambiguous') {
+        throw errorAt(ps, Code.AMBIGUOUS_FUNCTION, `function ${shown} is not unique`, loc, {
+          hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+        });
+      }
+      throw errorAt(ps, Code.UNDEFINED_FUNCTION, `function ${shown} does not exist`, loc, {
+        hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+      });
+    }
+    const declared = res.args[0]!;
+    const arg = inputs[0]!;
+    // count($1) leaves $1's type undetermined; count(DISTINCT $1) needs equality, so $1 becomes text.
+    if (
+      declared === TypeOid.any &&
+      arg.kind === 'param' &&
+      arg.type === UNKNOWN &&
+      !n.agg_distinct
+    ) {
+      args = [arg];
+      argTypes = [UNKNOWN];
+    } else {
+      const target = substitutePolymorphic(ps.registry, declared, arg.type, res.binding);
+      const c = coerceTo(ps, arg, target, -1, 'i', false);
+      if (!c) {
+        throw errorAt(
+          ps,
+          Code.CANNOT_COERCE,
+          `cannot cast type ${typeName(ps.registry, arg.type)} to ${typeName(ps.registry, target)}`,
+          exprLocation(ps, arg),
+        );
+      }
+      args = [c];
+      argTypes = [target];
+    }
+    type = res.def === TypeOid.anyarray ? argTypes[0]! : res.def;
+  }
+  const call: AggregateCall = {
+    name,
+    args,
+    argTypes,
+    star,
+    distinct: n.agg_distinct === true,
+    ...(filter ? { filter } : {}),
+    type,
+    typmod: -1,
+  };
+  aggregates.push(call);
+  return at(
+    ps,
+    { kind: 'aggref', index: aggregates.length - 1, type, typmod: -1 } satisfies Aggref,
+    loc,
+  );
+}
+
+/** Calls `f` on each direct sub-expression of `e`. */
+export function forEachChild(e: Expr, f: (child: Expr) => void): void {
+  switch (e.kind) {
+    case 'const':
+    case 'param':
+    case 'var':
+    case 'sqlvalue':
+    case 'aggref':
+      return;
+    case 'nulltest':
+    case 'booltest':
+    case 'coerce':
+      f(e.arg);
+      return;
+    case 'case':
+      for (const w of e.whens) {
+        f(w.when);
+        f(w.then);
+      }
+      f(e.otherwise);
+      return;
+    case 'scalararrayop':
+      f(e.scalar);
+      f(e.array);
+      return;
+    case 'array':
+      e.elements.forEach(f);
+      return;
+    default:
+      e.args.forEach(f);
+  }
+}
+
+/** Replaces parameters whose type was inferred after they were first seen. */
+export function fixParams(ps: ParseState, e: Expr): Expr {
+  const map = (x: Expr): Expr => fixParams(ps, x);
+  switch (e.kind) {
+    case 'param': {
+      const t = ps.params[e.index - 1] ?? UNKNOWN;
+      return e.type === UNKNOWN && t !== UNKNOWN ? { ...e, type: t } : e;
+    }
+    case 'const':
+    case 'var':
+    case 'sqlvalue':
+    case 'aggref':
+      return e;
+    case 'nulltest':
+    case 'booltest':
+    case 'coerce':
+      return { ...e, arg: map(e.arg) } as Expr;
+    case 'case':
+      return {
+        ...e,
+        // biome-ignore lint/suspicious/noThenProperty: CaseExpr's shape (query.ts) names the result `then`
+        whens: e.whens.map((w) => ({ when: map(w.when), then: map(w.then) })),
+        otherwise: map(e.otherwise),
+      };
+    case 'scalararrayop':
+      return { ...e, scalar: map(e.scalar), array: map(e.array) };
+    case 'array':
+      return { ...e, elements: e.elements.map(map) };
+    case 'nullif':
+      return { ...e, args: [map(e.args[0]), map(e.args[1])], eq: fixParams(ps, e.eq) as OpExpr };
+    default:
+      return { ...e, args: (e.args as readonly Expr[]).map(map) } as Expr;
+  }
+}

@@ -1,0 +1,2 @@
+ALTER TABLE nosuch ADD COLUMN a int;
+ALTER TABLE IF EXISTS nosuch ADD COLUMN a int;

@@ -1,0 +1,4 @@
+CREATE TABLE t (a int, b int);
+INSERT INTO t VALUES (10, 2), (5, 0), (7, NULL);
+SELECT a, b, CASE WHEN b = 0 OR b IS NULL THEN NULL ELSE a / b END AS q FROM t ORDER BY a;
+SELECT a / b FROM t ORDER BY a;

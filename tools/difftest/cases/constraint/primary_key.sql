@@ -1,0 +1,5 @@
+CREATE TABLE t (id int PRIMARY KEY, v text);
+INSERT INTO t VALUES (1, 'a');
+INSERT INTO t VALUES (1, 'b');
+INSERT INTO t VALUES (NULL, 'c');
+SELECT * FROM t;

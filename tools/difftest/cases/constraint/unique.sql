@@ -1,0 +1,5 @@
+CREATE TABLE t (id int, email text UNIQUE);
+INSERT INTO t VALUES (1, 'a@x');
+INSERT INTO t VALUES (2, 'a@x');
+INSERT INTO t VALUES (3, NULL), (4, NULL);
+SELECT * FROM t ORDER BY id;

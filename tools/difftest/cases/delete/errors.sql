@@ -1,0 +1,5 @@
+CREATE TABLE t (a int);
+DELETE FROM nosuch;
+DELETE FROM t WHERE nosuch = 1;
+DELETE FROM t WHERE a = 'x';
+DELETE FROM t WHERE a;

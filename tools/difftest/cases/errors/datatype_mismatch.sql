@@ -1,0 +1,5 @@
+CREATE TABLE t (a int, b boolean);
+SELECT a FROM t WHERE a;
+INSERT INTO t (a) VALUES (true);
+UPDATE t SET b = 5;
+SELECT CASE WHEN 1 THEN 2 END;

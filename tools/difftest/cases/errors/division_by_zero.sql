@@ -1,0 +1,4 @@
+SELECT 1 / 0;
+SELECT 1.0 / 0;
+SELECT 5 % 0;
+SELECT 1::float8 / 0;

@@ -1,0 +1,4 @@
+DROP INDEX nosuch;
+DROP INDEX IF EXISTS nosuch;
+CREATE TABLE t (a int);
+DROP INDEX t;

@@ -1,0 +1,5 @@
+CREATE TABLE t (a int);
+CREATE INDEX i ON t (a);
+CREATE INDEX i ON t (a);
+CREATE INDEX IF NOT EXISTS i ON t (a);
+CREATE TABLE i (x int);

@@ -1,0 +1,6 @@
+CREATE TABLE t (a int);
+INSERT INTO t VALUES (1), (1), (2);
+CREATE UNIQUE INDEX t_a_key ON t (a);
+DELETE FROM t WHERE a = 1;
+CREATE UNIQUE INDEX t_a_key ON t (a);
+INSERT INTO t VALUES (2);

@@ -1,0 +1,6 @@
+CREATE TABLE t (a int);
+CREATE UNIQUE INDEX ON t (a);
+INSERT INTO t VALUES (1), (2), (3);
+UPDATE t SET a = 3 WHERE a = 2;
+UPDATE t SET a = 4 WHERE a = 2;
+SELECT a FROM t ORDER BY a;

@@ -1,0 +1,2 @@
+INSERT INTO nosuch VALUES (1);
+INSERT INTO nosuch (a) SELECT 1;

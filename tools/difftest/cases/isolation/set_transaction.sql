@@ -1,0 +1,8 @@
+BEGIN;
+SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
+SHOW transaction_isolation;
+COMMIT;
+SHOW transaction_isolation;
+BEGIN ISOLATION LEVEL READ COMMITTED;
+SHOW transaction_isolation;
+COMMIT;

@@ -1,0 +1,6 @@
+CREATE TABLE p (id int, name text, score int, grp text);
+INSERT INTO p VALUES (1, 'ann', 30, 'a'), (2, 'ben', 10, 'b'), (3, 'cat', 20, 'a'), (4, 'dan', NULL, 'b'), (5, 'eli', 20, NULL), (6, 'fay', 40, 'a');
+
+SELECT id FROM p LIMIT -1;
+SELECT id FROM p OFFSET -1;
+SELECT id FROM p LIMIT 'x';

@@ -1,0 +1,3 @@
+SELECT nosuch;
+SELECT *;
+SELECT 1 FROM;

@@ -1,0 +1,3 @@
+DROP SCHEMA nosuch;
+DROP SCHEMA IF EXISTS nosuch;
+DROP SCHEMA IF EXISTS nosuch, nosuch2;

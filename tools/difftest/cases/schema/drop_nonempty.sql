@@ -1,0 +1,6 @@
+CREATE SCHEMA s;
+CREATE TABLE s.t (a int);
+DROP SCHEMA s;
+DROP SCHEMA s RESTRICT;
+DROP SCHEMA s CASCADE;
+SELECT count(*) FROM pg_namespace WHERE nspname = 's';

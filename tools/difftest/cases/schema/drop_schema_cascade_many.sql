@@ -1,0 +1,5 @@
+CREATE SCHEMA s;
+CREATE TABLE s.a (x int);
+CREATE TABLE s.b (x int);
+CREATE TABLE s.c (x int);
+DROP SCHEMA s CASCADE;

@@ -1,0 +1,10 @@
+CREATE SCHEMA s;
+CREATE TABLE s.only_here (v text);
+INSERT INTO s.only_here VALUES ('found');
+SELECT v FROM only_here;
+SET search_path = s, public;
+SELECT v FROM only_here;
+SHOW search_path;
+RESET search_path;
+SHOW search_path;
+SELECT v FROM only_here;

@@ -1,0 +1,7 @@
+CREATE TABLE t (id int, flag boolean);
+INSERT INTO t VALUES (1, true), (2, false), (3, NULL);
+SELECT id FROM t WHERE flag ORDER BY id;
+SELECT id FROM t WHERE NOT flag ORDER BY id;
+SELECT id FROM t WHERE flag IS NOT TRUE ORDER BY id;
+SELECT id FROM t WHERE flag IS UNKNOWN;
+SELECT id FROM t WHERE id;

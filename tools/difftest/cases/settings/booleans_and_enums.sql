@@ -1,0 +1,10 @@
+SET enable_seqscan = off;
+SHOW enable_seqscan;
+SET enable_seqscan = 'on';
+SHOW enable_seqscan;
+SET enable_seqscan = 'maybe';
+SET client_min_messages = warning;
+SHOW client_min_messages;
+DO $$ BEGIN RAISE NOTICE 'hidden'; END $$;
+SET client_min_messages = notice;
+DO $$ BEGIN RAISE NOTICE 'shown'; END $$;

@@ -1,0 +1,11 @@
+CREATE SCHEMA s1;
+CREATE TABLE s1.t (v text);
+INSERT INTO s1.t VALUES ('s1');
+CREATE TABLE t (v text);
+INSERT INTO t VALUES ('public');
+SELECT v FROM t;
+SET search_path = s1, public;
+SELECT v FROM t;
+SELECT current_schema();
+SET search_path = public, s1;
+SELECT v FROM t;

@@ -1,0 +1,10 @@
+SET application_name = 'before';
+BEGIN;
+SET application_name = 'during';
+SHOW application_name;
+ROLLBACK;
+SHOW application_name;
+BEGIN;
+SET application_name = 'kept';
+COMMIT;
+SHOW application_name;

@@ -1,0 +1,12 @@
+SET statement_timeout = '1min';
+SHOW statement_timeout;
+SET statement_timeout = 1500;
+SHOW statement_timeout;
+SET statement_timeout = '2h';
+SHOW statement_timeout;
+SET work_mem = '1GB';
+SHOW work_mem;
+SET work_mem = '64kB';
+SHOW work_mem;
+RESET statement_timeout;
+SHOW statement_timeout;

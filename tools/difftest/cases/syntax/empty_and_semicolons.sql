@@ -1,0 +1,3 @@
+SELECT 1 AS one;;
+;
+SELECT 2 AS two; ; SELECT 3 AS three;

@@ -1,0 +1,4 @@
+CREATE TABLE t (a int DEFAULT 'x');
+CREATE TABLE t (a int DEFAULT 42, b text DEFAULT 'a' || 'b', c boolean DEFAULT 1 < 2);
+INSERT INTO t DEFAULT VALUES;
+SELECT * FROM t;

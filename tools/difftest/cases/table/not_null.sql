@@ -1,0 +1,5 @@
+CREATE TABLE t (id int NOT NULL, name text NOT NULL DEFAULT 'x');
+INSERT INTO t (id) VALUES (1);
+INSERT INTO t (name) VALUES ('a');
+INSERT INTO t VALUES (2, NULL);
+SELECT * FROM t;

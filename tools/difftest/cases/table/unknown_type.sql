@@ -1,0 +1,2 @@
+CREATE TABLE t (a nosuchtype);
+CREATE TABLE t (a int, b integerr);

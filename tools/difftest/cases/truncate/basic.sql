@@ -1,0 +1,6 @@
+CREATE TABLE t (a int);
+INSERT INTO t VALUES (1), (2), (3);
+TRUNCATE t;
+SELECT count(*) FROM t;
+INSERT INTO t VALUES (4);
+SELECT * FROM t;

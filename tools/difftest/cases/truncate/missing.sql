@@ -1,0 +1,3 @@
+TRUNCATE nosuch;
+CREATE TABLE t (a int);
+TRUNCATE t, nosuch;

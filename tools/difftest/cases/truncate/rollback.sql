@@ -1,0 +1,7 @@
+CREATE TABLE t (a int);
+INSERT INTO t VALUES (1), (2);
+BEGIN;
+TRUNCATE t;
+SELECT count(*) FROM t;
+ROLLBACK;
+SELECT count(*) FROM t;

@@ -1,0 +1,6 @@
+CREATE TABLE a (x int);
+CREATE TABLE b (x int);
+INSERT INTO a VALUES (1);
+INSERT INTO b VALUES (2);
+TRUNCATE TABLE a, b;
+SELECT (SELECT count(*) FROM a) AS a, (SELECT count(*) FROM b) AS b;

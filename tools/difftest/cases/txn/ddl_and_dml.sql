@@ -1,0 +1,7 @@
+BEGIN;
+CREATE TABLE t (a int, b text DEFAULT 'd');
+INSERT INTO t (a) VALUES (1), (2);
+ALTER TABLE t ADD COLUMN c int DEFAULT 0;
+UPDATE t SET c = a * 10;
+COMMIT;
+SELECT * FROM t ORDER BY a;

@@ -1,0 +1,10 @@
+CREATE TABLE t (a int);
+BEGIN;
+INSERT INTO t VALUES (1);
+SELECT count(*) FROM t;
+UPDATE t SET a = 2;
+SELECT a FROM t;
+DELETE FROM t;
+SELECT count(*) FROM t;
+COMMIT;
+SELECT count(*) FROM t;

@@ -1,0 +1,6 @@
+CREATE TABLE t (id int, v int);
+INSERT INTO t VALUES (1, NULL), (2, 5);
+UPDATE t SET v = v + 1;
+SELECT * FROM t ORDER BY id;
+UPDATE t SET v = 0 WHERE v IS NULL;
+SELECT * FROM t ORDER BY id;
