@@ -364,6 +364,7 @@ describe('command line', () => {
       btree: true,
       heap: true,
       toast: true,
+      engine: true,
     });
     expect(parseArgs(['--', '--quick', '--json'])).toEqual({
       quick: true,
@@ -375,6 +376,7 @@ describe('command line', () => {
       btree: true,
       heap: true,
       toast: true,
+      engine: true,
     });
     expect(parseArgs(['--wal'])).toMatchObject({ page: false, wal: true, storage: false });
     expect(parseArgs(['--storage'])).toMatchObject({ page: false, wal: false, storage: true });
@@ -386,6 +388,7 @@ describe('command line', () => {
     });
     expect(parseArgs(['--heap'])).toMatchObject({ page: false, btree: false, heap: true });
     expect(parseArgs(['--toast'])).toMatchObject({ heap: false, toast: true });
+    expect(parseArgs(['--engine'])).toMatchObject({ toast: false, engine: true });
     expect(parseArgs(['--page', '--wal'])).toMatchObject({ page: true, wal: true });
     expect(() => parseArgs(['--fast'])).toThrow('unknown argument: --fast');
   });
