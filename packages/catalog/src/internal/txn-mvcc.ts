@@ -14,11 +14,15 @@ export interface MvccParts {
 
 /**
  * The CatalogTxn of `session`'s running transaction (begin it first). Make
- * one per transaction and keep it: it holds the transaction's combo command ids.
+ * one per transaction and keep it: it holds the transaction's combo command
+ * ids (`comboCids`, when the caller shares them with its own heap writes).
  */
-export function mvccCatalogTxn(parts: MvccParts, session: number): CatalogTxn {
+export function mvccCatalogTxn(
+  parts: MvccParts,
+  session: number,
+  comboCids: ComboCids = new ComboCids(),
+): CatalogTxn {
   const { manager, procArray, transam } = parts;
-  const comboCids = new ComboCids();
   const ctx = {
     log: transam,
     isCurrentTransactionId: (xid: number) => manager.liveXids(session).includes(xid),

@@ -4,8 +4,8 @@
  * each statement: transaction control, settings, DDL through @pg/catalog,
  * or analyze → plan → execute through @pg/sql and @pg/executor.
  */
-import { Catalog, type CatalogTxn, type ColumnDef } from '@pg/catalog';
-import { type ExecRelations, executePlan, type Plan, planQuery } from '@pg/executor';
+import { Catalog, type CatalogTxn, type ColumnDef, mvccCatalogTxn } from '@pg/catalog';
+import { describePlan, type ExecRelations, executePlan, type Plan, planQuery } from '@pg/executor';
 import {
   ComboCids,
   type IsolationLevel,
@@ -276,30 +276,8 @@ export class Session {
 
   #txnState(): TxnState {
     if (this.#txn !== undefined) return this.#txn;
-    const { manager, procArray, transam } = this.#i.t;
-    const session = this.#o.id;
     const comboCids = new ComboCids();
-    const ctx = {
-      log: transam,
-      isCurrentTransactionId: (xid: number) => manager.liveXids(session).includes(xid),
-      isInProgress: (xid: number) =>
-        manager.liveXids(session).includes(xid) ||
-        procArray.isInProgress(xid, transam.subtrans, transam),
-      getTopmost: (xid: number) => transam.subtrans.getTopmost(xid),
-      comboCids,
-    };
-    const catalogTxn: CatalogTxn = {
-      key: session,
-      snapshot: () => procArray.getSnapshotData(session, manager.commandId(session)),
-      ctx,
-      writer: () => ({
-        xid: manager.getXid(session),
-        cid: manager.commandId(session, true),
-        ctx,
-      }),
-      commandCounterIncrement: () => manager.commandCounterIncrement(session),
-    };
-    this.#txn = { comboCids, catalogTxn };
+    this.#txn = { comboCids, catalogTxn: mvccCatalogTxn(this.#i.t, this.#o.id, comboCids) };
     return this.#txn;
   }
 
@@ -484,7 +462,8 @@ export class Session {
     }
     try {
       const { t, locks } = this.#i;
-      const values = convertParams(plan.query.paramTypes, params, this.#typeContext());
+      const typeContext = this.#typeContext();
+      const values = convertParams(plan.query.paramTypes, params, typeContext);
       this.#inStatement = true;
       const result = await executePlan(plan, {
         session: this.#o.id,
@@ -496,7 +475,7 @@ export class Session {
         comboCids: this.#txnState().comboCids,
         relations: this.#relations,
         params: values,
-        typeContext: this.#typeContext(),
+        typeContext,
         user: this.#o.user,
         database: this.#o.database,
       });
@@ -531,8 +510,7 @@ export class Session {
     },
   };
 
-  async #explain(body: PNode, stmt: RawStatement, params: readonly unknown[]): Promise<Outcome> {
-    const { describePlan } = await import('@pg/executor');
+  #explain(body: PNode, stmt: RawStatement, params: readonly unknown[]): Outcome {
     const inner: RawStatement = { ...stmt, node: body.query };
     const plan = this.#plan(inner, params);
     const lines = describePlan(plan).split('\n');
@@ -913,14 +891,14 @@ export class Session {
       switch (cmd.subtype) {
         case 'AT_AddColumn': {
           const { column, primary, unique } = this.#columnDef(cmd.def.ColumnDef, stmt.source);
-          if (column.notNull && column.defaultExpr === undefined && this.#hasRows(oid)) {
+          if (column.notNull && column.defaultExpr === undefined && this.#anyRow(oid, () => true)) {
             throw new EngineError(
               '23502',
               `column "${column.name}" of relation "${this.#catalog.mustRelation(oid).name}" contains null values`,
             );
           }
           const attnum = this.#catalog.addColumn(oid, column);
-          if (column.defaultExpr !== undefined && this.#hasRows(oid)) {
+          if (column.defaultExpr !== undefined && this.#anyRow(oid, () => true)) {
             throw new EngineError(
               '0A000',
               'ADD COLUMN with a DEFAULT on a table with rows is not supported yet',
@@ -955,7 +933,10 @@ export class Session {
         case 'AT_SetNotNull': {
           const desc = this.#catalog.mustRelation(oid);
           const col = desc.columns.find((x) => x.name === cmd.name && !x.dropped);
-          if (col !== undefined && this.#hasNull(oid, col.attnum)) {
+          if (
+            col !== undefined &&
+            this.#anyRow(oid, (v) => v[col.attnum - 1] === null || v[col.attnum - 1] === undefined)
+          ) {
             throw new EngineError(
               '23502',
               `column "${col.name}" of relation "${desc.name}" contains null values`,
@@ -974,21 +955,11 @@ export class Session {
     return command('ALTER TABLE');
   }
 
-  /** Whether the table has a row this transaction sees. */
-  #hasRows(oid: number): boolean {
+  /** Whether the table has a row this transaction sees that satisfies `test`. */
+  #anyRow(oid: number, test: (values: readonly unknown[]) => boolean): boolean {
     const rel = this.#relations.open(oid);
     const txn = this.#txnState().catalogTxn;
-    for (const _ of rel.heap.scan(txn.snapshot(), txn.ctx)) return true;
-    return false;
-  }
-
-  #hasNull(oid: number, attnum: number): boolean {
-    const rel = this.#relations.open(oid);
-    const txn = this.#txnState().catalogTxn;
-    for (const row of rel.heap.scan(txn.snapshot(), txn.ctx)) {
-      const v = row.values[attnum - 1];
-      if (v === null || v === undefined) return true;
-    }
+    for (const row of rel.heap.scan(txn.snapshot(), txn.ctx)) if (test(row.values)) return true;
     return false;
   }
 
