@@ -176,103 +176,71 @@ export function engineWorkloads(
   const peers = PEERS.filter((p) => sizes.peers === undefined || sizes.peers.includes(p.name));
   const ratios = peers.slice(1).map((p) => ({ subject: ENGINE, baseline: p.name }));
 
-  const insert = (): Workload => {
-    const opened: Peer[] = [];
-    return {
-      id: 'sql-insert',
-      title: 'single-row INSERTs in one transaction',
-      unit: 'rows',
-      ratios,
-      variants: peers.map((p) =>
-        lazyVariant(
-          p.name,
-          p.open,
-          async (peer) => {
-            await peer.run(CREATE);
-            await peer.run('BEGIN');
-          },
-          async (peer, i) => {
-            await peer.run('INSERT INTO t VALUES ($1, $2, $3)', [i, i % 1000, i % 100]);
-            return 1;
-          },
-          opened,
+  /** One workload: every peer prepared the same way, then timed on the same step. */
+  const sqlWorkload =
+    (
+      head: Pick<Workload, 'id' | 'title' | 'unit'>,
+      prepare: (peer: Peer) => Promise<void>,
+      step: (peer: Peer, i: number) => Promise<number>,
+      stepsPerCheck?: number,
+    ) =>
+    (): Workload => {
+      const opened: Peer[] = [];
+      return {
+        ...head,
+        ratios,
+        variants: peers.map((p) =>
+          lazyVariant(p.name, p.open, prepare, step, opened, stepsPerCheck),
         ),
-      ),
-      dispose: closeAll(opened),
+        dispose: closeAll(opened),
+      };
     };
-  };
 
-  const select = (): Workload => {
-    const opened: Peer[] = [];
-    return {
+  const insert = sqlWorkload(
+    { id: 'sql-insert', title: 'single-row INSERTs in one transaction', unit: 'rows' },
+    async (peer) => {
+      await peer.run(CREATE);
+      await peer.run('BEGIN');
+    },
+    async (peer, i) => {
+      await peer.run('INSERT INTO t VALUES ($1, $2, $3)', [i, i % 1000, i % 100]);
+      return 1;
+    },
+  );
+
+  const select = sqlWorkload(
+    {
       id: 'sql-point-select',
       title: `point SELECTs by primary key ($1), ${pointRows} rows`,
       unit: 'queries',
-      ratios,
-      variants: peers.map((p) =>
-        lazyVariant(
-          p.name,
-          p.open,
-          (peer) => load(peer, pointRows),
-          async (peer, i) => {
-            const rows = await peer.run('SELECT v FROM t WHERE id = $1', [(i * 7919) % pointRows]);
-            foldSink(rows.length);
-            return 1;
-          },
-          opened,
-        ),
-      ),
-      dispose: closeAll(opened),
-    };
-  };
+    },
+    (peer) => load(peer, pointRows),
+    async (peer, i) => {
+      const rows = await peer.run('SELECT v FROM t WHERE id = $1', [(i * 7919) % pointRows]);
+      foldSink(rows.length);
+      return 1;
+    },
+  );
 
-  const update = (): Workload => {
-    const opened: Peer[] = [];
-    return {
-      id: 'sql-update-pk',
-      title: `UPDATEs by primary key, ${pointRows} rows`,
-      unit: 'rows',
-      ratios,
-      variants: peers.map((p) =>
-        lazyVariant(
-          p.name,
-          p.open,
-          (peer) => load(peer, pointRows),
-          async (peer, i) => {
-            await peer.run('UPDATE t SET v = v + 1 WHERE id = $1', [(i * 7919) % pointRows]);
-            return 1;
-          },
-          opened,
-        ),
-      ),
-      dispose: closeAll(opened),
-    };
-  };
+  const update = sqlWorkload(
+    { id: 'sql-update-pk', title: `UPDATEs by primary key, ${pointRows} rows`, unit: 'rows' },
+    (peer) => load(peer, pointRows),
+    async (peer, i) => {
+      await peer.run('UPDATE t SET v = v + 1 WHERE id = $1', [(i * 7919) % pointRows]);
+      return 1;
+    },
+  );
 
-  const count = (): Workload => {
-    const opened: Peer[] = [];
-    return {
-      id: 'sql-count',
-      title: `filtered COUNT(*) over ${countRows} rows`,
-      unit: 'rows',
-      ratios,
-      variants: peers.map((p) =>
-        lazyVariant(
-          p.name,
-          p.open,
-          (peer) => load(peer, countRows),
-          async (peer) => {
-            const rows = await peer.run('SELECT count(*) FROM t WHERE k < 500');
-            foldSink(rows.length);
-            return countRows;
-          },
-          opened,
-          1,
-        ),
-      ),
-      dispose: closeAll(opened),
-    };
-  };
+  const count = sqlWorkload(
+    { id: 'sql-count', title: `filtered COUNT(*) over ${countRows} rows`, unit: 'rows' },
+    (peer) => load(peer, countRows),
+    async (peer) => {
+      const rows = await peer.run('SELECT count(*) FROM t WHERE k < 500');
+      foldSink(rows.length);
+      return countRows;
+    },
+    1,
+  );
 
   return [
     { title: 'SQL: single-row INSERTs', make: insert },
