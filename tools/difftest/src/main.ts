@@ -44,12 +44,15 @@ async function main(argv: string[]): Promise<number> {
   return result.ok ? 0 : 1;
 }
 
+// exitCode rather than exit(): stdout may be a pipe (turbo), whose writes would be cut short.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (err: unknown) => {
     process.stderr.write(
       `difftest: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
     );
-    process.exit(2);
+    process.exitCode = 2;
   },
 );
