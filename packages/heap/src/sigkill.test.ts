@@ -65,9 +65,19 @@ interface Life {
   readonly stderr: string;
 }
 
-function live(dir: string, first: number, lo: number, killAfterMs: number | null): Promise<Life> {
+/**
+ * When to kill a life: after it acknowledged `commits` commits, `ms` later
+ * (so the kill lands inside a transaction). Counting commits rather than
+ * time keeps the work per life the same on a slow or loaded machine.
+ */
+interface KillAt {
+  readonly commits: number;
+  readonly ms: number;
+}
+
+function live(dir: string, first: number, lo: number, killAt: KillAt | null): Promise<Life> {
   return new Promise((resolve, reject) => {
-    const mode = killAfterMs === null ? 'check' : 'run';
+    const mode = killAt === null ? 'check' : 'run';
     const child = spawn(process.execPath, [CHILD, dir, mode, String(first), String(lo)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -76,9 +86,12 @@ function live(dir: string, first: number, lo: number, killAfterMs: number | null
     let scheduled = false;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
-      if (killAfterMs !== null && !scheduled && out.includes('ready\n')) {
-        scheduled = true;
-        setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      if (killAt !== null && !scheduled && out.includes('ready\n')) {
+        const acked = out.split('\ncommit ').length - 1;
+        if (acked >= killAt.commits) {
+          scheduled = true;
+          setTimeout(() => child.kill('SIGKILL'), killAt.ms);
+        }
       }
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -135,7 +148,10 @@ describe('heap SIGKILL crash test', () => {
       for (let life = 0; life <= RUNS; life++) {
         const lo = prev === null || prev.xids.size === 0 ? -1 : Math.min(...prev.xids.values());
         // from 100 ms: a toasted workload takes longer to its first commit
-        const delay = life === RUNS ? null : 100 + Math.floor(random() * 400);
+        const delay =
+          life === RUNS
+            ? null
+            : { commits: 2 + Math.floor(random() * 10), ms: Math.floor(random() * 40) };
         const cur = await live(dir, first, lo, delay);
         const at = `life ${life} (PG_PROPERTY_SEED=${seed0})`;
         expect(cur.stderr, at).toBe('');
