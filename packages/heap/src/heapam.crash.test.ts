@@ -179,7 +179,9 @@ export function maskHeapPage(page: Uint8Array): Uint8Array {
   const lower = v.getUint16(12, true);
   const upper = v.getUint16(14, true);
   v.setUint16(8, 0, true); // pd_checksum
-  v.setUint16(10, v.getUint16(10, true) & ~0x0002, true); // PD_PAGE_FULL, a hint
+  // PD_HAS_FREE_LINES and PD_PAGE_FULL are hints (bufmask.c's mask_page_hint_bits):
+  // an insert clears the first when its search finds no free line pointer, redo does not search
+  v.setUint16(10, v.getUint16(10, true) & ~0x0003, true);
   v.setUint32(16, 0, true); // pd_prune_xid, a hint
   if (lower < upper) page.fill(0, lower, upper);
   for (let at = 24; at < lower; at += 4) {
@@ -187,6 +189,9 @@ export function maskHeapPage(page: Uint8Array): Uint8Array {
     if (((word >>> 15) & 3) !== 1) continue; // LP_NORMAL only
     const off = word & 0x7fff;
     v.setUint16(off + 20, v.getUint16(off + 20, true) & ~HINTS, true);
+    // the MAXALIGN padding after the tuple is whatever was there (heapdesc's heap_mask masks it)
+    const len = word >>> 17;
+    page.fill(0, off + len, off + ((len + 7) & ~7));
   }
   return page;
 }

@@ -16,6 +16,21 @@
  * |      5 |        pd_lower | the page's bytes [0, pd_lower)                          |
  * |  5+lo | 8192 - pd_upper | the page's bytes [pd_upper, 8192)                       |
  *
+ * An XLOG_HEAP_INSERT that adds a tuple to a page that already had some
+ * carries, instead, the tuple alone (xl_heap_insert's offnum and the
+ * tuple, as PostgreSQL logs it, with the whole header kept):
+ *
+ * | offset | size | field                                              |
+ * | -----: | ---: | -------------------------------------------------- |
+ * |      0 |    1 | kind: 3 (one tuple added)                          |
+ * |      1 |    2 | offnum (u16 little-endian)                         |
+ * |      3 |    n | the tuple, header included, as stored on the page  |
+ *
+ * Redo puts it at offnum (PageAddItem with overwrite) unless the page
+ * already has the change (its LSN) or came back as a full-page image.
+ * The first tuple of a page is logged as the page's contents, so redo
+ * needs no page that a crash may have left unwritten (XLOG_HEAP_INIT_PAGE).
+ *
  * Main data: one byte per block reference, in order; bit 0x01
  * (XLH_ALL_VISIBLE_CLEARED) says the change cleared the page's
  * PD_ALL_VISIBLE, so redo clears the block's visibility-map bits too.
@@ -27,6 +42,8 @@
  * data: only the full-page image XLogInserter attaches, the
  * XLogSaveBufferForHint of a hint-bit change with checksums on).
  */
+
+import type { Page } from '@pg/page';
 import {
   encodePageImage,
   isPageImage,
@@ -35,6 +52,8 @@ import {
   VisibilityMap,
 } from '@pg/storage';
 import type { ResourceManager, WalRecord } from '@pg/wal';
+import { SIZEOF_HEAP_TUPLE_HEADER } from './tuple.js';
+import { addHeapTuple } from './tuple-page.js';
 
 /** RM_HEAP_ID. */
 export const RM_HEAP_ID = 10;
@@ -57,6 +76,31 @@ export const XLOG_HEAP_FREEZE_PAGE = 0x70;
 export const XLH_ALL_FROZEN_SET = 0x02;
 
 const KIND_IMAGE = 2;
+const KIND_INSERT = 3;
+
+/** Block data of an insert that added `tuple` at `offset` to a page that had tuples. */
+export function heapInsertData(offset: number, tuple: Uint8Array): Uint8Array {
+  const out = new Uint8Array(3 + tuple.length);
+  out[0] = KIND_INSERT;
+  out[1] = offset & 0xff;
+  out[2] = offset >> 8;
+  out.set(tuple, 3);
+  return out;
+}
+
+/** Redo of {@link heapInsertData}: the tuple back at its offset, the bytes checked first. */
+function redoInsert(page: Page, data: Uint8Array, lsn: bigint): void {
+  const offset = data.length >= 3 ? data[1]! | (data[2]! << 8) : 0;
+  const tuple = data.subarray(3);
+  if (offset < 1 || offset > page.maxOffsetNumber + 1 || tuple.length < SIZEOF_HEAP_TUPLE_HEADER) {
+    throw new Error(
+      `heap redo at ${lsn}: insert record with offset ${offset} and a ${tuple.length}-byte tuple does not fit the page`,
+    );
+  }
+  if (addHeapTuple(page, tuple, { offsetNumber: offset }) !== offset) {
+    throw new Error(`heap redo at ${lsn}: could not add the tuple at offset ${offset}`);
+  }
+}
 
 const NAMES: Record<number, string> = {
   [XLOG_HEAP_INSERT]: 'INSERT',
@@ -86,6 +130,14 @@ export const heapRmgr: ResourceManager<RedoContext> = {
         const buffer = ctx.initBlock(i);
         restorePageImage(ctx.pool.bytes(buffer), ref.data);
         ctx.finish(buffer);
+      } else if (!ref.image && ref.data?.[0] === KIND_INSERT) {
+        const block = ctx.readBlock(i);
+        if (block.action === 'needs-redo') {
+          const page = ctx.pool.page(block.buffer);
+          redoInsert(page, ref.data, ctx.lsn);
+          if (((record.data?.[i] ?? 0) & XLH_ALL_VISIBLE_CLEARED) !== 0) page.isAllVisible = false;
+        }
+        ctx.finish(block);
       } else {
         const block = ctx.readBlock(i);
         if (block.action === 'needs-redo' && record.info !== XLOG_HEAP_HINT) {
@@ -106,7 +158,7 @@ export const heapRmgr: ResourceManager<RedoContext> = {
     const blocks = record.blocks
       .map(
         (b) =>
-          `blk ${b.blockNumber}${b.image ? ' FPW' : ''}${isPageImage(b.data, KIND_IMAGE) ? ' page' : ''}`,
+          `blk ${b.blockNumber}${b.image ? ' FPW' : ''}${isPageImage(b.data, KIND_IMAGE) ? ' page' : ''}${b.data?.[0] === KIND_INSERT ? ` off ${b.data[1]! | (b.data[2]! << 8)}` : ''}`,
       )
       .join(', ');
     return `${name} ${blocks}`;

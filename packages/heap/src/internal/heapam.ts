@@ -68,6 +68,7 @@ import {
 } from '@pg/toast';
 import { type AnyPgType, SqlError } from '@pg/types';
 import {
+  heapInsertData,
   heapPageData,
   RM_HEAP_ID,
   XLH_ALL_VISIBLE_CLEARED,
@@ -282,7 +283,19 @@ export class Heap {
       const tid = { block, offset };
       setTupleCtid(page.mustItem(offset), tid);
       const cleared = this.clearAllVisible(page, block);
-      this.logPages(XLOG_HEAP_INSERT, xid, [{ buffer, cleared }]);
+      if (offset === 1 && page.maxOffsetNumber === 1) {
+        this.logPages(XLOG_HEAP_INSERT, xid, [{ buffer, cleared }]); // the page's first tuple
+      } else if (this.inserter === undefined) {
+        this.pool.markDirty(buffer);
+      } else {
+        this.inserter.insert({
+          rmid: RM_HEAP_ID,
+          info: XLOG_HEAP_INSERT,
+          xid,
+          buffers: [{ buffer, data: heapInsertData(offset, page.mustItem(offset)) }],
+          data: Uint8Array.of(cleared ? XLH_ALL_VISIBLE_CLEARED : 0),
+        });
+      }
       return tid;
     } finally {
       this.pool.unlockRelease(buffer);

@@ -132,6 +132,8 @@ export class Clog {
   readonly #trace: ((xid: TransactionId, status: XidStatus) => void) | undefined;
   /** the cache, least recently used first (Map keeps insertion order) */
   readonly #pages = new Map<number, PageBuffer>();
+  /** The most recently used page number (the last key of #pages), or -1. */
+  #mru = -1;
   /** segments written since the last checkpoint, to sync */
   readonly #unsynced = new Set<string>();
   #inRecovery = false;
@@ -277,8 +279,13 @@ export class Clog {
     }
     const hit = this.#pages.get(pageno);
     if (hit !== undefined) {
-      this.#pages.delete(pageno);
-      this.#pages.set(pageno, hit);
+      // move to the most recently used end, unless it is there already
+      // (the common case: a scan asks about xids of one page in a row)
+      if (pageno !== this.#mru) {
+        this.#pages.delete(pageno);
+        this.#pages.set(pageno, hit);
+        this.#mru = pageno;
+      }
       return hit.bytes;
     }
     const name = clogSegmentName(pageno);
@@ -314,6 +321,7 @@ export class Clog {
       this.#pages.delete(victim);
     }
     this.#pages.set(pageno, buf);
+    this.#mru = pageno;
   }
 
   /** SlruPhysicalWritePage: the page goes to its segment; synced at the next checkpoint. */

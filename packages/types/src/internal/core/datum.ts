@@ -159,7 +159,10 @@ export function decodeRow(
     if (type.len > 0) {
       offset = alignOffset(offset, type.align);
       if (offset + type.len > data.length) throw badBinary('attribute past the end of the tuple');
-      out[i] = type.decode(data.subarray(offset, offset + type.len));
+      out[i] =
+        type.decodeAt !== undefined
+          ? type.decodeAt(data, offset)
+          : type.decode(data.subarray(offset, offset + type.len));
       offset += type.len;
       continue;
     }

@@ -48,6 +48,11 @@ export interface PgType<T = unknown> {
   encode(value: T): Uint8Array;
   /** The inverse of encode (payload only for varlena types). */
   decode(bytes: Uint8Array): T;
+  /**
+   * For fixed-length types, optionally: decode(data.subarray(offset,
+   * offset + len)) without making the subarray (row decoding's hot path).
+   */
+  decodeAt?(data: Uint8Array, offset: number): T;
   /** The B-tree order of the default operator class: negative, zero or positive. */
   compare(a: T, b: T): number;
   /** A 32-bit hash, equal for values that compare equal. */

@@ -59,6 +59,7 @@ export const boolType: PgType<boolean> = {
   receive: (bytes) => readWhole(bytes, (r) => r.uint8() !== 0),
   encode: (v) => Uint8Array.of(v ? 1 : 0),
   decode: (bytes) => bytes[0] !== 0,
+  decodeAt: (b, at) => b[at] !== 0,
   compare: (a, b) => Number(a) - Number(b),
   hash: (v) => hashInt32(v ? 1 : 0),
 };

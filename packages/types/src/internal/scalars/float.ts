@@ -27,6 +27,10 @@ import type { PgType } from '../core/type.js';
 import { le, readWhole, view, WireWriter } from '../core/wire.js';
 
 const SPACE = ' \t\n\v\f\r';
+
+/** float8's decodeAt copies the datum here and reads it, allocating nothing. */
+const scratch8 = new Uint8Array(8);
+const scratchView = new DataView(scratch8.buffer);
 const isSpace = (c: string | undefined) => c !== undefined && c !== '' && SPACE.includes(c);
 
 /** A float format: float4 (24-bit significand) or float8 (53-bit). */
@@ -488,6 +492,10 @@ export const float8Type: PgType<number> = {
   receive: (bytes) => readWhole(bytes, (r) => r.float64()),
   encode: (v) => le(8, (d) => d.setFloat64(0, v, true)),
   decode: (bytes) => view(bytes).getFloat64(0, true),
+  decodeAt: (b, at) => {
+    for (let i = 0; i < 8; i++) scratch8[i] = b[at + i]!;
+    return scratchView.getFloat64(0, true);
+  },
   compare: floatCompare,
   hash: floatHash,
 };

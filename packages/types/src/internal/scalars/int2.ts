@@ -27,6 +27,7 @@ export const int2Type: PgType<number> = {
   receive: (bytes) => readWhole(bytes, (r) => r.int16()),
   encode: (v) => le(2, (d) => d.setInt16(0, v, true)),
   decode: (bytes) => ((bytes[0]! | (bytes[1]! << 8)) << 16) >> 16,
+  decodeAt: (b, at) => ((b[at]! | (b[at + 1]! << 8)) << 16) >> 16,
   compare: (a, b) => a - b,
   hash: hashInt32,
 };

@@ -8,7 +8,7 @@ import { invalidInput, outOfRangeInput } from '../core/errors.js';
 import { hashInt32 } from '../core/hash.js';
 import { TypeOid } from '../core/oids.js';
 import type { PgType } from '../core/type.js';
-import { le, readWhole, WireWriter } from '../core/wire.js';
+import { readWhole, WireWriter } from '../core/wire.js';
 
 /** C isspace() in the C locale: space, \t, \n, \v, \f, \r. */
 const INTEGER = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)/;
@@ -57,9 +57,10 @@ export const int4Type: PgType<number> = {
   output: (v) => String(v),
   send: (v) => new WireWriter().int32(v).done(),
   receive: (bytes) => readWhole(bytes, (r) => r.int32()),
-  encode: (v) => le(4, (d) => d.setInt32(0, v, true)),
+  encode: (v) => Uint8Array.of(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff),
   // Read the four bytes directly: a DataView per datum dominated index searches.
   decode: (bytes) => bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24),
+  decodeAt: (b, at) => b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24),
   compare: (a, b) => a - b,
   hash: hashInt32,
 };

@@ -30,6 +30,12 @@ export const int8Type: PgType<bigint> = {
   receive: (bytes) => readWhole(bytes, (r) => r.int64()),
   encode: (v) => le(8, (d) => d.setBigInt64(0, v, true)),
   decode: (bytes) => view(bytes).getBigInt64(0, true),
+  decodeAt: (b, at) =>
+    BigInt.asIntN(
+      64,
+      (BigInt(b[at + 4]! | (b[at + 5]! << 8) | (b[at + 6]! << 16) | (b[at + 7]! << 24)) << 32n) |
+        BigInt((b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0),
+    ),
   compare: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
   hash: hashInt64,
 };

@@ -45,6 +45,7 @@ export const oidType: PgType<number> = {
   receive: (bytes) => readWhole(bytes, (r) => r.uint32()),
   encode: (v) => le(4, (d) => d.setUint32(0, v, true)),
   decode: (bytes) => (bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24)) >>> 0,
+  decodeAt: (b, at) => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0,
   compare: (a, b) => a - b,
   hash: (v) => hashInt32(v | 0),
 };
