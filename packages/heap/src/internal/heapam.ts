@@ -190,6 +190,12 @@ export interface PruneResult {
   readonly removed: number;
 }
 
+/** A reader's context that lets reads prune (heap_page_prune_opt needs the horizon). */
+export interface PruningContext extends UpdateContext {
+  /** The oldest xmin of every snapshot and running transaction, as of this statement. */
+  readonly pruneHorizon?: () => TransactionId;
+}
+
 function itemPointer(tid: Tid): ItemPointer {
   return { blockNumber: tid.block, offsetNumber: tid.offset };
 }
@@ -528,8 +534,21 @@ export class Heap {
     for (let block = 0; block < nblocks; block++) yield* this.scanPage(block, snapshot, ctx);
   }
 
+  /**
+   * heap_page_prune_opt, as heapgetpage and index fetches call it: when the
+   * reader's context carries a horizon (a session's statement does; a
+   * catalog reader does not), a page with something prunable and little
+   * free space is pruned before it is read.
+   */
+  private pruneOnRead(block: number, ctx: VisibilityContext | PruningContext): void {
+    if ('pruneHorizon' in ctx && ctx.pruneHorizon !== undefined) {
+      this.pruneOpt(block, ctx.pruneHorizon(), ctx);
+    }
+  }
+
   /** The tuples of one page visible to the snapshot (heapgetpage). */
   scanPage(block: number, snapshot: Snapshot, ctx: VisibilityContext): HeapRow[] {
+    this.pruneOnRead(block, ctx);
     const buffer = this.pool.readBuffer(this.rel, ForkNumber.main, block);
     // exclusive: hint bits are written back (MarkBufferDirtyHint needs the lock here, B4)
     this.pool.lock(buffer, 'exclusive');
@@ -563,6 +582,7 @@ export class Heap {
    */
   fetch(tid: Tid, snapshot: Snapshot, ctx: VisibilityContext): HeapRow | null {
     if (tid.block >= this.nblocks()) return null;
+    this.pruneOnRead(tid.block, ctx);
     const buffer = this.pool.readBuffer(this.rel, ForkNumber.main, tid.block);
     this.pool.lock(buffer, 'exclusive');
     try {

@@ -73,15 +73,21 @@ export function sessionUpdateContext(
   services: Pick<XactServices, 'manager' | 'procArray' | 'transam'>,
   session: number,
   comboCids: ComboCids,
-): UpdateContext & { readonly comboCids: ComboCids } {
+): UpdateContext & { readonly comboCids: ComboCids; readonly pruneHorizon: () => TransactionId } {
   const { manager, procArray, transam } = services;
   const mine = new Set(manager.liveXids(session));
+  let horizon: TransactionId | undefined;
   return {
     log: transam,
     isCurrentTransactionId: (xid) => mine.has(xid),
     isInProgress: (xid) => mine.has(xid) || procArray.isInProgress(xid, transam.subtrans, transam),
     getTopmost: (xid) => transam.subtrans.getTopmost(xid),
     comboCids,
+    // once per statement, like GlobalVisState's horizon: the pages a scan reads are pruned
+    pruneHorizon: () => {
+      horizon ??= manager.oldestXmin();
+      return horizon;
+    },
   };
 }
 

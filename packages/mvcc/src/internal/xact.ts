@@ -48,6 +48,7 @@ import {
   INVALID_TRANSACTION_ID,
   type TransactionId,
   transactionIdFollows,
+  transactionIdPrecedes,
   type XidGenerator,
 } from './xid.js';
 import {
@@ -106,6 +107,12 @@ interface Session {
   cidUsed: boolean;
   /** REPEATABLE READ: the transaction snapshot, once the first statement took it */
   xactSnapshot: Snapshot | undefined;
+  /**
+   * The oldest xmin of the snapshots taken in this transaction (PGPROC's
+   * xmin, held for the whole transaction: a statement may still read with
+   * an older snapshot than its latest), or undefined before the first.
+   */
+  snapshotXmin: TransactionId | undefined;
 }
 
 interface InflightCommit {
@@ -158,6 +165,7 @@ export class TransactionManager {
       cid: FIRST_COMMAND_ID,
       cidUsed: false,
       xactSnapshot: undefined,
+      snapshotXmin: undefined,
     });
   }
 
@@ -175,9 +183,33 @@ export class TransactionManager {
     const s = this.#active(session);
     if (s.isolation === 'repeatable read') {
       s.xactSnapshot ??= this.#o.procArray.getSnapshotData(session, s.cid);
+      this.#holdXmin(s, s.xactSnapshot.xmin);
       return { ...s.xactSnapshot, curcid: s.cid };
     }
-    return this.#o.procArray.getSnapshotData(session, s.cid);
+    const snapshot = this.#o.procArray.getSnapshotData(session, s.cid);
+    this.#holdXmin(s, snapshot.xmin);
+    return snapshot;
+  }
+
+  #holdXmin(s: Session, xmin: TransactionId): void {
+    if (s.snapshotXmin === undefined || transactionIdPrecedes(xmin, s.snapshotXmin)) {
+      s.snapshotXmin = xmin;
+    }
+  }
+
+  /**
+   * GetOldestNonRemovableTransactionId: no snapshot of any session's open
+   * transaction, and no running transaction, is older than this xid; a row
+   * version deleted by a transaction that committed before it is dead to
+   * everyone (what heap pruning removes).
+   */
+  oldestXmin(): TransactionId {
+    let oldest = this.#o.procArray.getSnapshotData(undefined, FIRST_COMMAND_ID).xmin;
+    for (const s of this.#sessions.values()) {
+      if (s.state === 'idle' || s.snapshotXmin === undefined) continue;
+      if (transactionIdPrecedes(s.snapshotXmin, oldest)) oldest = s.snapshotXmin;
+    }
+    return oldest;
   }
 
   /** GetCurrentTransactionId: the current (sub)transaction's xid, assigned on first use. */
@@ -402,6 +434,7 @@ export class TransactionManager {
     s.state = 'idle';
     s.levels = [];
     s.xactSnapshot = undefined;
+    s.snapshotXmin = undefined;
   }
 
   #assign(session: number, s: Session, i: number): void {
