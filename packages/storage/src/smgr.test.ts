@@ -775,3 +775,18 @@ describe('FaultySmgr', () => {
     expectError(() => idle.sync(), '58030', 'could not fsync file ".": Input/output error');
   });
 });
+
+describe('MemorySmgr({ volatile: true })', () => {
+  it('stores blocks without a crash model', () => {
+    const smgr = new MemorySmgr({ volatile: true });
+    const rel: RelFileLocator = { spcOid: 1663, dbOid: 5, relNumber: 16384 };
+    smgr.create(rel, ForkNumber.main);
+    const page = new Uint8Array(BLCKSZ).fill(7);
+    smgr.extend(rel, ForkNumber.main, 0, page);
+    smgr.sync();
+    const into = new Uint8Array(BLCKSZ);
+    smgr.read(rel, ForkNumber.main, 0, into);
+    expect(into).toEqual(page);
+    expect(() => smgr.crash()).toThrow(/no crash model/);
+  });
+});

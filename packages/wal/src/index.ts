@@ -99,6 +99,7 @@ export {
   type CrashOptions,
   FileWalStorage,
   MemoryWalStorage,
+  type MemoryWalStorageOptions,
   SECTOR_SIZE,
   type WalStorage,
 } from './internal/storage.js';

@@ -276,3 +276,16 @@ describe('file storage', () => {
     again.close();
   });
 });
+
+describe('MemoryWalStorage({ volatile: true })', () => {
+  it('reads back what was written, keeps no crash model, and drops a recycled segment', () => {
+    const s = new MemoryWalStorage({ volatile: true });
+    s.create('000000010000000000000001', 1 << 16);
+    s.pwrite('000000010000000000000001', 100, Uint8Array.of(1, 2, 3));
+    s.fdatasync('000000010000000000000001');
+    expect([...s.pread('000000010000000000000001', 100, 3)]).toEqual([1, 2, 3]);
+    expect(() => s.crash()).toThrow(/no crash model/);
+    s.rename('000000010000000000000001', '000000010000000000000002');
+    expect(s.list()).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@
  * The command line: `node dist/main.js [--quick] [--json] [--page] [--wal] [--storage] [--btree] [--heap] [--toast]`.
  */
 import { btreeWorkloads } from './btree-workloads.js';
-import { engineWorkloads } from './engine-workloads.js';
+import { DEFAULT_COUNT_ROWS, engineWorkloads } from './engine-workloads.js';
 import { heapWorkloads } from './heap-workloads.js';
 import {
   FULL_CONFIG,
@@ -11,6 +11,13 @@ import {
   type Workload,
   type WorkloadResult,
 } from './measure.js';
+import {
+  MEMORY_CHILD,
+  type MemoryResult,
+  measureMemory,
+  memoryChild,
+  renderMemory,
+} from './memory.js';
 import { Progress, type ProgressStream } from './progress.js';
 import {
   describeEnvironment,
@@ -37,7 +44,9 @@ export const USAGE = `usage: pnpm bench [--quick] [--json] [--page] [--wal] [--s
   --btree  only the @pg/btree workloads (inserts, lookups, range scans, bulk build)
   --heap   only the @pg/heap and @pg/toast workloads (inserts, HOT updates, scans, pglz)
   --toast  only the TOAST workloads (out-of-line writes and reads, MB/s)
-  --engine only the embedded SQL workloads (@pg/engine vs PGlite, pg-mem, SQLite)
+  --engine only the embedded SQL workloads (@pg/engine vs PGlite, pg-mem, SQLite),
+           then each engine's peak memory on the same work, in a process of its own
+  --memory only the peak-memory comparison of the embedded engines
   --help   this text
 
 Progress goes to stderr; results to stdout.`;
@@ -60,6 +69,8 @@ export interface Options {
   readonly toast: boolean;
   /** Run the embedded SQL workloads (@pg/engine against PGlite, pg-mem and SQLite). */
   readonly engine: boolean;
+  /** Measure the embedded engines' peak memory (with --engine, or alone). */
+  readonly memory: boolean;
 }
 
 /** The options in `argv` (without node and the script); throws on anything unknown. */
@@ -74,6 +85,7 @@ export function parseArgs(argv: readonly string[]): Options {
   let heap = false;
   let toast = false;
   let engine = false;
+  let memory = false;
   for (const arg of argv) {
     if (arg === '--quick') quick = true;
     else if (arg === '--json') json = true;
@@ -83,14 +95,15 @@ export function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--btree') btree = true;
     else if (arg === '--heap') heap = true;
     else if (arg === '--toast') toast = true;
-    else if (arg === '--engine') engine = true;
+    else if (arg === '--engine') engine = memory = true;
+    else if (arg === '--memory') memory = true;
     else if (arg === '--help' || arg === '-h') help = true;
     // `pnpm bench -- --quick` passes the `--` through.
     else if (arg !== '--') throw new Error(`unknown argument: ${arg}`);
   }
-  if (!page && !wal && !storage && !btree && !heap && !toast && !engine)
-    page = wal = storage = btree = heap = toast = engine = true;
-  return { quick, json, help, page, wal, storage, btree, heap, toast, engine };
+  if (!page && !wal && !storage && !btree && !heap && !toast && !engine && !memory)
+    page = wal = storage = btree = heap = toast = engine = memory = true;
+  return { quick, json, help, page, wal, storage, btree, heap, toast, engine, memory };
 }
 
 /** The workloads the options select, as factories, in the order page, wal, storage, btree, heap, toast. */
@@ -125,6 +138,7 @@ export async function run(
   out: Output = process.stdout,
   err: ProgressStream = process.stderr,
 ): Promise<number> {
+  if (argv[0] === MEMORY_CHILD) return memoryChild(argv[1] ?? '', Number(argv[2]));
   let options: Options;
   try {
     options = parseArgs(argv);
@@ -166,11 +180,21 @@ export async function run(
     `measured ${workloads.length} workloads in ${seconds} s (check value ${sinkValue()})`,
   );
 
-  const done = { ...report, results };
+  const memoryRows = options.quick ? 100_000 : DEFAULT_COUNT_ROWS;
+  let memory: MemoryResult[] = [];
+  if (options.memory) {
+    memory = await measureMemory(memoryRows, (name) =>
+      progress.detail(`peak memory: ${name}, ${memoryRows} rows`),
+    );
+    progress.done(`measured peak memory of ${memory.length} processes`);
+  }
+
+  const done = { ...report, results, ...(options.memory ? { memory } : {}) };
   if (options.json) {
     out.write(`${renderJson(done)}\n`);
   } else {
-    out.write(`${renderChart(results)}\n\n${renderTable(results)}\n\n`);
+    if (options.memory) out.write(`${renderMemory(memory, memoryRows)}\n\n`);
+    if (results.length > 0) out.write(`${renderChart(results)}\n\n${renderTable(results)}\n\n`);
     out.write(
       'ratio: code under test ops/s ÷ baseline ops/s; below 1x, the code under test is slower.\n' +
         "ratio (table): the workload's first variant ops/s ÷ that row's.\n" +

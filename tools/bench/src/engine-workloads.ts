@@ -33,7 +33,7 @@ export const DEFAULT_POINT_ROWS = 100_000;
 export const DEFAULT_COUNT_ROWS = 1_000_000;
 
 /** A database under test: statements with parameters, in one session. */
-interface Peer {
+export interface Peer {
   run(sql: string, params?: readonly unknown[]): Promise<unknown[]>;
   close(): Promise<void>;
 }
@@ -108,7 +108,7 @@ export const PEERS: readonly { readonly name: string; readonly open: PeerFactory
 ];
 
 /** Loads `rows` rows (id 0..rows-1, k = id % 1000, v = id % 100) with multi-row INSERTs. */
-async function load(peer: Peer, rows: number): Promise<void> {
+export async function load(peer: Peer, rows: number): Promise<void> {
   await peer.run(CREATE);
   const chunk = 1000;
   await peer.run('BEGIN');

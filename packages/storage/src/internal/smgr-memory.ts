@@ -265,6 +265,12 @@ export interface MemorySmgrOptions {
    * messages and sync() counts are per segment file, as FileSmgr's are.
    */
   readonly segmentBlocks?: number;
+  /**
+   * No crash model (an in-memory database, which no crash can outlive):
+   * writes keep no unsynced copies and sync keeps no durable state, so the
+   * memory held is the blocks stored; `crash()` throws.
+   */
+  readonly volatile?: boolean;
 }
 
 /** Calls a {@link MemorySmgr} has served since it was made or its stats were reset. */
@@ -329,8 +335,11 @@ export class MemorySmgr implements Smgr {
   /** Forks with dirtySegments or unsynced writes. */
   private readonly dirtyForks = new Set<MemoryFork>();
 
+  private readonly volatile: boolean;
+
   constructor(options: MemorySmgrOptions = {}) {
     this.segmentBlocks = options.segmentBlocks ?? RELSEG_SIZE;
+    this.volatile = options.volatile ?? false;
     checkSegmentBlocks(this.segmentBlocks);
   }
 
@@ -431,7 +440,7 @@ export class MemorySmgr implements Smgr {
   private store(f: MemoryFork, block: number, page: Uint8Array): void {
     const copy = page.slice();
     f.blocks.set(block, copy);
-    this.unsynced.push({ fork: f, block, page: copy });
+    if (!this.volatile) this.unsynced.push({ fork: f, block, page: copy });
     this.dirtyForks.add(f);
   }
 
@@ -515,6 +524,7 @@ export class MemorySmgr implements Smgr {
    * waiting for sync.
    */
   crash(options: MemoryCrashOptions = {}): void {
+    if (this.volatile) throw new Error('a volatile MemorySmgr has no crash model');
     const after = new Map<MemoryFork, { blocks: Map<number, Uint8Array>; nblocks: number }>();
     for (const f of this.forkMap.values()) {
       after.set(f, { blocks: new Map(f.durable), nblocks: f.durableNblocks });

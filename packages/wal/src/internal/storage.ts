@@ -172,6 +172,21 @@ export interface CrashOptions {
 /** The sector size at which a crash tears a write. */
 export const SECTOR_SIZE = 512;
 
+export interface MemoryWalStorageOptions {
+  /**
+   * No crash model (an in-memory database, which no crash can outlive):
+   * fdatasync keeps no durable copy and no unsynced writes, `crash()`
+   * throws, and a segment recycled (renamed) is dropped instead: the
+   * writer creates it afresh when it gets there, and until then a reader
+   * finds no segment, the end of the WAL, as old garbage would read. The
+   * memory held is the WAL since the last checkpoint's removal, instead of
+   * twice every segment kept plus every write since the last fdatasync.
+   */
+  readonly volatile?: boolean;
+}
+
+const EMPTY = new Uint8Array(0);
+
 /**
  * Segments in memory, for tests. `crash()` loses everything written since
  * each segment's last fdatasync, except that the last unsynced write may
@@ -179,6 +194,11 @@ export const SECTOR_SIZE = 512;
  */
 export class MemoryWalStorage implements WalStorage {
   private readonly segments = new Map<string, MemorySegment>();
+  private readonly volatile: boolean;
+
+  constructor(options: MemoryWalStorageOptions = {}) {
+    this.volatile = options.volatile ?? false;
+  }
 
   exists(name: string): boolean {
     return this.segments.has(name);
@@ -188,7 +208,7 @@ export class MemoryWalStorage implements WalStorage {
     if (this.segments.has(name)) throw new Error(`segment ${name} already exists`);
     this.segments.set(name, {
       current: new Uint8Array(size),
-      durable: new Uint8Array(size),
+      durable: this.volatile ? EMPTY : new Uint8Array(size),
       unsynced: [],
     });
   }
@@ -205,7 +225,7 @@ export class MemoryWalStorage implements WalStorage {
       throw new Error(`write beyond the end of segment ${name}`);
     }
     s.current.set(bytes, offset);
-    s.unsynced.push({ offset, bytes: bytes.slice() });
+    if (!this.volatile) s.unsynced.push({ offset, bytes: bytes.slice() });
   }
 
   pread(name: string, offset: number, length: number): Uint8Array {
@@ -216,6 +236,7 @@ export class MemoryWalStorage implements WalStorage {
 
   fdatasync(name: string): void {
     const s = this.get(name);
+    if (this.volatile) return;
     // Only the written ranges differ from the durable image: replaying them
     // in order costs what was written, not the segment's 16 MB.
     for (const w of s.unsynced) s.durable.set(w.bytes, w.offset);
@@ -236,11 +257,13 @@ export class MemoryWalStorage implements WalStorage {
     if (this.segments.has(to))
       throw new Error(`could not rename segment ${from} to ${to}: target exists`);
     this.segments.delete(from);
-    this.segments.set(to, s);
+    // Volatile: a recycled segment's bytes are garbage anyway; the writer creates it afresh when it gets there.
+    if (!this.volatile) this.segments.set(to, s);
   }
 
   /** Simulates a power loss: unsynced writes vanish, the last one possibly torn. */
   crash(options: CrashOptions = {}): void {
+    if (this.volatile) throw new Error('a volatile MemoryWalStorage has no crash model');
     for (const [name, s] of this.segments) {
       const last = s.unsynced.at(-1);
       const after = s.durable.slice();
