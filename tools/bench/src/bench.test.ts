@@ -27,6 +27,7 @@ import {
   ratios,
   type WorkloadResult,
 } from './measure.js';
+import { renderMemory } from './memory.js';
 import { Progress } from './progress.js';
 import {
   bar,
@@ -365,6 +366,7 @@ describe('command line', () => {
       heap: true,
       toast: true,
       engine: true,
+      memory: true,
     });
     expect(parseArgs(['--', '--quick', '--json'])).toEqual({
       quick: true,
@@ -377,6 +379,7 @@ describe('command line', () => {
       heap: true,
       toast: true,
       engine: true,
+      memory: true,
     });
     expect(parseArgs(['--wal'])).toMatchObject({ page: false, wal: true, storage: false });
     expect(parseArgs(['--storage'])).toMatchObject({ page: false, wal: false, storage: true });
@@ -388,7 +391,8 @@ describe('command line', () => {
     });
     expect(parseArgs(['--heap'])).toMatchObject({ page: false, btree: false, heap: true });
     expect(parseArgs(['--toast'])).toMatchObject({ heap: false, toast: true });
-    expect(parseArgs(['--engine'])).toMatchObject({ toast: false, engine: true });
+    expect(parseArgs(['--engine'])).toMatchObject({ toast: false, engine: true, memory: true });
+    expect(parseArgs(['--memory'])).toMatchObject({ engine: false, memory: true, page: false });
     expect(parseArgs(['--page', '--wal'])).toMatchObject({ page: true, wal: true });
     expect(() => parseArgs(['--fast'])).toThrow('unknown argument: --fast');
   });
@@ -554,5 +558,21 @@ describe('TOAST workloads', () => {
     expect(heap.toaster!.heap.nblocks()).toBeGreaterThan(300_000 / 8192);
     const row = heap.fetch(tid, xacts.snapshot(undefined), xacts.context(undefined));
     expect(Buffer.from(row!.values[1] as Uint8Array).equals(Buffer.from(value))).toBe(true);
+  });
+});
+
+describe('renderMemory', () => {
+  it('draws a bar per process and compares each peer with @pg/engine', () => {
+    const text = renderMemory(
+      [
+        { name: '@pg/engine', peakBytes: 300 * 2 ** 20 },
+        { name: 'PGlite', peakBytes: 600 * 2 ** 20 },
+        { name: '(node alone)', peakBytes: 90 * 2 ** 20 },
+      ],
+      1000,
+    );
+    expect(text).toContain('after loading 1000 rows');
+    expect(text).toMatch(/PGlite .*600 MB {2}@pg\/engine uses 0\.50x of this/);
+    expect(text).not.toMatch(/node alone.*uses/);
   });
 });
