@@ -1,4 +1,12 @@
-export type { EvalEnv, ExecContext, ExecRelations, OpenRelation } from './internal/context.js';
+export type {
+  EvalEnv,
+  ExecContext,
+  ExecRelations,
+  OpenComputed,
+  OpenRelation,
+  OpenTable,
+  SessionSettings,
+} from './internal/context.js';
 export { type ExecResult, executePlan } from './internal/execute.js';
 export { type Compiled, compileExpr, compileQual } from './internal/expr.js';
 export {

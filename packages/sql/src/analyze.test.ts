@@ -8,6 +8,7 @@ import {
   PositionedSqlError,
   parse,
   type Query,
+  type RelationRte,
   resolveTypeName,
 } from '@pg/sql';
 import { fakeCatalog, fakeRelation } from '@pg/sql/testing';
@@ -83,7 +84,10 @@ describe('SELECT', () => {
       'case',
       'coalesce',
     ]);
-    expect(s.targetList[2]!.origin).toEqual({ relationOid: s.rtable[0]!.relationOid, attnum: 3 });
+    expect(s.targetList[2]!.origin).toEqual({
+      relationOid: (s.rtable[0] as RelationRte).relationOid,
+      attnum: 3,
+    });
     expect(s.targetList[2]!.expr).toMatchObject({
       kind: 'var',
       rt: 0,
@@ -163,7 +167,7 @@ describe('SELECT', () => {
     const s = q('select a from t for no key update skip locked');
     if (s.command !== 'select') throw new Error();
     expect(s.rowMarks).toEqual([{ rt: 0, strength: 'no key update', wait: 'skip locked' }]);
-    expect(s.rtable[0]!.lockMode).toBe('RowShareLock');
+    expect((s.rtable[0] as RelationRte).lockMode).toBe('RowShareLock');
   });
 
   it('SELECT without FROM', () => {
@@ -353,7 +357,55 @@ describe('INSERT, UPDATE, DELETE', () => {
     });
     expect(r2![2]).toMatchObject({ type: TypeOid.varchar, typmod: 9 });
     expect(s.targetList.map((t) => t.name)).toEqual(['a', 'b']);
-    expect(s.rtable[0]!.lockMode).toBe('RowExclusiveLock');
+    expect((s.rtable[0] as RelationRte).lockMode).toBe('RowExclusiveLock');
+  });
+
+  it('INSERT without a column list fills the leading columns, the rest from defaults', () => {
+    const s = q('insert into t values (5), (6) returning *');
+    if (s.command !== 'insert') throw new Error();
+    expect(s.rows.map((r) => r[0])).toEqual([
+      { kind: 'const', type: TypeOid.int4, typmod: -1, value: 5 },
+      { kind: 'const', type: TypeOid.int4, typmod: -1, value: 6 },
+    ]);
+    expect(s.rows[0]![2]).toMatchObject({ type: TypeOid.varchar, typmod: 9 });
+    expect(s.rows[0]![1]).toMatchObject({ kind: 'const', value: null });
+  });
+
+  it('INSERT ... SELECT: the SELECT is a subquery RTE, its outputs Vars assigned to the columns', () => {
+    const s = q("insert into t (b, a) select 'x', g from generate_series(1, 3) g returning a");
+    if (s.command !== 'insert') throw new Error();
+    expect(s.source).toBe(1);
+    const src = s.rtable[1]!;
+    if (src.kind !== 'subquery') throw new Error();
+    expect(src.query.rtable.map((r) => r.kind)).toEqual(['function']);
+    expect(s.rows).toHaveLength(1);
+    // the unknown literal is assigned directly; g is the subquery's second output
+    expect(s.rows[0]![1]).toMatchObject({ kind: 'const', type: TypeOid.text, value: 'x' });
+    expect(s.rows[0]![0]).toEqual({
+      kind: 'var',
+      rt: 1,
+      attnum: 2,
+      type: TypeOid.int4,
+      typmod: -1,
+    });
+    expect(s.targetList[0]!.expr).toMatchObject({ kind: 'var', rt: 0, attnum: 1 });
+  });
+
+  it('VALUES is a "*VALUES*" RTE with column1.. of the common types', () => {
+    const s = q("values (1, null), (2.5, 'b')");
+    expect(s.rtable[0]).toMatchObject({
+      kind: 'values',
+      alias: '*VALUES*',
+      columnNames: ['column1', 'column2'],
+      columnTypes: [
+        { type: TypeOid.numeric, typmod: -1 },
+        { type: TypeOid.text, typmod: -1 },
+      ],
+    });
+    expect(s.targetList.map((t) => t.expr)).toEqual([
+      { kind: 'var', rt: 0, attnum: 1, type: TypeOid.numeric, typmod: -1 },
+      { kind: 'var', rt: 0, attnum: 2, type: TypeOid.text, typmod: -1 },
+    ]);
   });
 
   it('INSERT errors', () => {
@@ -379,6 +431,14 @@ describe('INSERT, UPDATE, DELETE', () => {
     expect(fails('insert into t (a, b) values (1)')).toMatchObject({
       code: '42601',
       message: 'INSERT has more target columns than expressions',
+    });
+    expect(fails("insert into t values (4, 'd'), (5)")).toEqual({
+      code: '42601',
+      message: 'VALUES lists must all be the same length',
+      position: 33,
+    });
+    expect(fails('insert into t (a, b) values (1, 2), (3)')).toMatchObject({
+      message: 'VALUES lists must all be the same length',
     });
     expect(fails("insert into t (a) values ('abc')")).toMatchObject({
       code: '22P02',

@@ -5,3 +5,4 @@ export { resolveTypeName } from './internal/coerce.js';
 export { PositionedSqlError } from './internal/errors.js';
 export { loadParser, type PNode, parse, type RawStatement } from './internal/parse.js';
 export type * from './internal/query.js';
+export { SETTINGS_FUNCTIONS, settingsFunction } from './internal/settings-functions.js';

@@ -9,17 +9,57 @@ import type { Heap } from '@pg/heap';
 import type { ComboCids, LockManager, ProcArray, TransactionManager, Transam } from '@pg/mvcc';
 import type { Registry, TypeContext } from '@pg/types';
 
-/** A table opened for a statement: its descriptor, its heap and its indexes. */
-export interface OpenRelation {
+/** A relation opened for a statement: a table, or a system view computed from the catalogs. */
+export type OpenRelation = OpenTable | OpenComputed;
+
+/** A table: its descriptor, its heap and its indexes. */
+export interface OpenTable {
   readonly desc: RelationDesc;
   readonly heap: Heap;
   readonly indexes: readonly { readonly desc: IndexDesc; readonly index: BTree }[];
+  readonly rows?: undefined;
 }
 
-/** Where the executor gets relations (@pg/catalog's relation cache implements it). */
-export interface ExecRelations {
+/**
+ * A computed relation (pg_tables, pg_settings, information_schema.columns,
+ * ...: @pg/catalog's OpenComputed): no storage; a sequential scan iterates
+ * `rows()`, each row's values in column order, computed when called.
+ */
+export interface OpenComputed {
+  readonly desc: RelationDesc;
+  readonly heap?: undefined;
+  readonly indexes: readonly [];
+  rows(): Iterable<unknown[]>;
+}
+
+/**
+ * Where the executor gets relations (@pg/catalog's relation cache
+ * implements it). `R` is what `open` may return: tables only (the default)
+ * or, with `ExecRelations<OpenRelation>`, system views too; the executor
+ * accepts either.
+ */
+export interface ExecRelations<R extends OpenRelation = OpenTable> {
   /** The relation with this OID; throws (42P01) when it does not exist. */
-  open(oid: number): OpenRelation;
+  open(oid: number): R;
+}
+
+/**
+ * The session's settings (GUCs), for current_setting() and set_config():
+ * PostgreSQL's names, values as SHOW prints them.
+ */
+export interface SessionSettings {
+  /**
+   * The value of `name` (case-insensitive); when it does not exist, null
+   * if `missingOk`, else throws 42704 `unrecognized configuration
+   * parameter "name"`.
+   */
+  get(name: string, missingOk: boolean): string | null;
+  /**
+   * SET [LOCAL] name = value (SET LOCAL when `isLocal`: until the end of
+   * the transaction); returns the new value as SHOW prints it. Throws as
+   * SET does (42704 for an unknown name, 22023 for a bad value, ...).
+   */
+  set(name: string, value: string, isLocal: boolean): string;
 }
 
 /** One execution's environment. */
@@ -34,7 +74,7 @@ export interface ExecContext {
   readonly procArray: ProcArray;
   /** The session's combo command ids (one per transaction, as PostgreSQL's comboCids). */
   readonly comboCids: ComboCids;
-  readonly relations: ExecRelations;
+  readonly relations: ExecRelations<OpenRelation>;
   /** $1... values (JavaScript values of the parameter types, null for NULL). */
   readonly params?: readonly unknown[];
   /** Session settings for the types (time zone, styles, statement time). */
@@ -45,6 +85,11 @@ export interface ExecContext {
   readonly user?: string;
   /** current_database() / current_catalog (default 'postgres'). */
   readonly database?: string;
+  /**
+   * The session's settings, for current_setting() / set_config(). Without
+   * them every name is unknown (42704, or NULL with missing_ok).
+   */
+  readonly settings?: SessionSettings;
 }
 
 /** What compiled expressions read at run time. */
@@ -53,4 +98,5 @@ export interface EvalEnv {
   readonly tctx: TypeContext;
   readonly user: string;
   readonly database: string;
+  readonly settings?: SessionSettings | undefined;
 }

@@ -22,7 +22,6 @@ import { scanKey, type Tid } from '@pg/access';
 import type { BTree } from '@pg/btree';
 import type { ColumnDesc, IndexDesc, RelationDesc } from '@pg/catalog';
 import {
-  type HeapRow,
   lockRow,
   modifyRow,
   sessionUpdateContext,
@@ -33,7 +32,7 @@ import { LockMode, relationLockTag, type UpdateContext } from '@pg/mvcc';
 import type { Query, SelectQuery } from '@pg/sql';
 import { builtins, type Registry, SqlError, type TypeContext } from '@pg/types';
 import { type AggFactory, compileAggregate } from './aggregate.js';
-import type { EvalEnv, ExecContext, OpenRelation } from './context.js';
+import type { EvalEnv, ExecContext, OpenRelation, OpenTable } from './context.js';
 import { type Compiled, compileExpr, compileQual } from './expr.js';
 import type { Plan } from './plan.js';
 import { heapTupleStatus } from './unique.js';
@@ -73,6 +72,16 @@ interface CompiledPlan {
   readonly set: readonly { readonly index: number; readonly value: Compiled }[];
   /** The aggregate calls of an aggregating SELECT (undefined when it has none). */
   readonly aggregates: readonly AggFactory[] | undefined;
+  /** A VALUES scan's rows. */
+  readonly valuesRows: readonly (readonly Compiled[])[];
+  /** A function scan's call: its arguments, compiled. */
+  readonly functionArgs: readonly Compiled[];
+}
+
+/** A row of a scan: a heap row, or (tid undefined) a row of VALUES, a function or a subquery. */
+interface ScanRow {
+  readonly tid: Tid | undefined;
+  readonly values: unknown[];
 }
 
 const compiledPlans = new WeakMap<Plan, CompiledPlan>();
@@ -107,6 +116,7 @@ function compilePlan(plan: Plan, registry: Registry): CompiledPlan {
     if (q.offset !== undefined) offset = c(q.offset);
   }
   const scan = plan.scan;
+  const scanRte = scan === undefined ? undefined : q.rtable[scan.rt];
   const compiled: CompiledPlan = {
     where: compileQual(q.where, registry),
     filter: compileQual(scan?.filter, registry),
@@ -133,6 +143,8 @@ function compilePlan(plan: Plan, registry: Registry): CompiledPlan {
       q.command === 'select' && q.aggregates !== undefined
         ? q.aggregates.map((a) => compileAggregate(a, registry))
         : undefined,
+    valuesRows: scanRte?.kind === 'values' ? scanRte.rows.map((r) => r.map(c)) : [],
+    functionArgs: scanRte?.kind === 'function' ? scanRte.call.args.map(c) : [],
   };
   compiledPlans.set(plan, compiled);
   return compiled;
@@ -147,6 +159,7 @@ export async function executePlan(plan: Plan, ctx: ExecContext): Promise<ExecRes
     tctx: ctx.typeContext,
     user: ctx.user ?? 'postgres',
     database: ctx.database ?? 'postgres',
+    settings: ctx.settings,
   };
   const q = plan.query;
   await lockRelations(q, ctx);
@@ -154,7 +167,7 @@ export async function executePlan(plan: Plan, ctx: ExecContext): Promise<ExecRes
     case 'select':
       return select(plan, q, cp, ctx, env);
     case 'insert':
-      return insert(q.rtable[q.target]!.relationOid, cp, ctx, env);
+      return insert(plan, targetOid(q, q.target), cp, ctx, env);
     case 'update':
     case 'delete':
       return modify(plan, q.command, cp, ctx, env);
@@ -164,6 +177,11 @@ export async function executePlan(plan: Plan, ctx: ExecContext): Promise<ExecRes
 /** The statement's table locks, in range-table order (granted at once unless a conflicting lock is held). */
 async function lockRelations(q: Query, ctx: ExecContext): Promise<void> {
   for (const rte of q.rtable) {
+    if (rte.kind === 'subquery') {
+      await lockRelations(rte.query, ctx);
+      continue;
+    }
+    if (rte.kind !== 'relation') continue;
     const tag = relationLockTag(ctx.dbOid, rte.relationOid);
     const mode = LockMode[rte.lockMode];
     if (!ctx.locks.tryAcquire(ctx.session, tag, mode)) {
@@ -172,37 +190,107 @@ async function lockRelations(q: Query, ctx: ExecContext): Promise<void> {
   }
 }
 
+/** The relation OID of rtable[rt], which analysis made a relation. */
+function targetOid(q: Query, rt: number): number {
+  const rte = q.rtable[rt];
+  if (rte?.kind !== 'relation')
+    throw new SqlError('XX000', `range-table entry ${rt} is not a relation`);
+  return rte.relationOid;
+}
+
+/** The relation a heap or index scan reads (undefined for VALUES, function and subquery scans). */
+function scannedRelation(plan: Plan, ctx: ExecContext): OpenRelation | undefined {
+  const scan = plan.scan;
+  if (scan === undefined || (scan.kind !== 'seqscan' && scan.kind !== 'indexscan')) {
+    return undefined;
+  }
+  return ctx.relations.open(scan.relationOid);
+}
+
 /** The rows of the plan's table that pass its filter, under the statement snapshot. */
 function scanRows(
   plan: Plan,
-  rel: OpenRelation,
+  rel: OpenRelation | undefined,
   cp: CompiledPlan,
   ctx: ExecContext,
   env: EvalEnv,
   vctx: UpdateContext,
-): HeapRow[] {
-  const out: HeapRow[] = [];
+): ScanRow[] {
+  const out: ScanRow[] = [];
   forEachRow(plan, rel, cp, ctx, env, vctx, (row) => out.push(row));
   return out;
+}
+
+/** The rows of a VALUES, function or subquery scan, before its filter. */
+function derivedRows(
+  plan: Plan,
+  cp: CompiledPlan,
+  ctx: ExecContext,
+  env: EvalEnv,
+): Iterable<unknown[]> {
+  const scan = plan.scan!;
+  if (scan.kind === 'valuesscan') {
+    ctx.manager.statementSnapshot(ctx.session);
+    return cp.valuesRows.map((r) => r.map((e) => e(NO_ROW, env)));
+  }
+  if (scan.kind === 'subqueryscan') return subqueryRows(scan.plan, ctx, env);
+  ctx.manager.statementSnapshot(ctx.session);
+  const rte = plan.query.rtable[scan.rt];
+  if (rte?.kind !== 'function') throw new SqlError('XX000', 'function scan without a function');
+  const fn = rte.call.fn;
+  const args = cp.functionArgs.map((a) => a(NO_ROW, env));
+  if (fn.strict && args.includes(null)) return [];
+  const argTypes = rte.call.args.map((a) => a.type);
+  const result = fn.impl(args, env.tctx, argTypes);
+  if (fn.retset !== true) return [[result]];
+  return (function* () {
+    for (const v of result as Iterable<unknown>) yield [v];
+  })();
+}
+
+/** Runs a sub-SELECT (a subquery in FROM, an INSERT's source) to its output rows. */
+function subqueryRows(plan: Plan, ctx: ExecContext, env: EvalEnv): unknown[][] {
+  const q = plan.query;
+  if (q.command !== 'select' || q.rowMarks.length > 0) {
+    throw new SqlError('0A000', 'this subquery is not supported yet');
+  }
+  const cp = compilePlan(plan, ctx.registry ?? builtins);
+  const { items, limit, offset } = selectItems(plan, cp, ctx, env);
+  const rows: unknown[][] = [];
+  const end = limit === null ? items.length : Math.min(items.length, offset + limit);
+  for (let i = offset; i < end; i++) rows.push(outputOf(cp, items[i]!.projected));
+  return rows;
 }
 
 /** Calls `visit` on each row of the plan's table that passes its filter, in scan order. */
 function forEachRow(
   plan: Plan,
-  rel: OpenRelation,
+  rel: OpenRelation | undefined,
   cp: CompiledPlan,
   ctx: ExecContext,
   env: EvalEnv,
   vctx: UpdateContext,
-  visit: (row: HeapRow) => void,
+  visit: (row: ScanRow) => void,
 ): void {
   const scan = plan.scan!;
-  const snapshot = ctx.manager.statementSnapshot(ctx.session);
   const filter = cp.filter;
+  if (rel === undefined) {
+    for (const values of derivedRows(plan, cp, ctx, env)) {
+      if (filter(values, env)) visit({ tid: undefined, values });
+    }
+    return;
+  }
+  const snapshot = ctx.manager.statementSnapshot(ctx.session);
+  if (rel.heap === undefined) {
+    // a system view: its rows computed now (it has no indexes, so this is a seqscan)
+    for (const values of rel.rows()) if (filter(values, env)) visit({ tid: undefined, values });
+    return;
+  }
   if (scan.kind === 'seqscan') {
     for (const row of rel.heap.scan(snapshot, vctx)) if (filter(row.values, env)) visit(row);
     return;
   }
+  if (scan.kind !== 'indexscan') throw new SqlError('XX000', `${scan.kind} over a relation`);
   const entry = rel.indexes.find((i) => i.desc.oid === scan.indexOid);
   if (entry === undefined) {
     throw new SqlError('XX000', `index ${scan.indexName} of relation "${rel.desc.name}" is gone`);
@@ -272,13 +360,16 @@ function compareItems(keys: readonly SortKey[], a: Item, b: Item): number {
   return 0;
 }
 
-async function select(
+/**
+ * A SELECT's rows up to LockRows: scanned (or aggregated), projected,
+ * sorted and made distinct; LIMIT and OFFSET evaluated, not applied.
+ */
+function selectItems(
   plan: Plan,
-  q: SelectQuery,
   cp: CompiledPlan,
   ctx: ExecContext,
   env: EvalEnv,
-): Promise<ExecResult> {
+): { items: Item[]; rel: OpenRelation | undefined; limit: number | null; offset: number } {
   let items: Item[];
   let rel: OpenRelation | undefined;
   if (cp.aggregates !== undefined) {
@@ -289,7 +380,7 @@ async function select(
     ctx.manager.statementSnapshot(ctx.session);
     items = cp.where(NO_ROW, env) ? [{ tid: undefined, values: NO_ROW, projected: [] }] : [];
   } else {
-    rel = ctx.relations.open(plan.scan.relationOid);
+    rel = scannedRelation(plan, ctx);
     const vctx = sessionUpdateContext(ctx, ctx.session, ctx.comboCids);
     items = scanRows(plan, rel, cp, ctx, env, vctx).map((r) => ({
       tid: r.tid,
@@ -310,6 +401,17 @@ async function select(
     }));
     items = items.filter((it, i) => i === 0 || compareItems(keys, items[i - 1]!, it) !== 0);
   }
+  return { items, rel, limit, offset };
+}
+
+async function select(
+  plan: Plan,
+  q: SelectQuery,
+  cp: CompiledPlan,
+  ctx: ExecContext,
+  env: EvalEnv,
+): Promise<ExecResult> {
+  const { items, rel, limit, offset } = selectItems(plan, cp, ctx, env);
   const rows: unknown[][] = [];
   if (q.rowMarks.length === 0) {
     const end = limit === null ? items.length : Math.min(items.length, offset + limit);
@@ -325,12 +427,19 @@ async function select(
   }
   const mark = q.rowMarks[0]!;
   const heapRel = rel!;
+  if (heapRel.heap === undefined) {
+    throw new SqlError(
+      '0A000',
+      `FOR ${lockStrength(q)} on the system view "${heapRel.desc.name}" is not supported yet`,
+    );
+  }
+  const heap = heapRel.heap;
   const repeatableRead = ctx.manager.isolation(ctx.session) !== 'read committed';
   let skipped = 0;
   for (const it of items) {
     if (limit !== null && rows.length >= limit) break;
     const r = await lockRow({
-      heap: heapRel.heap,
+      heap,
       tid: it.tid!,
       values: it.values,
       strength: mark.strength,
@@ -377,15 +486,15 @@ function aggregate(
     ctx.manager.statementSnapshot(ctx.session);
     if (cp.where(NO_ROW, env)) for (const r of runs) r.row(NO_ROW, env);
   } else {
-    const rel = ctx.relations.open(plan.scan.relationOid);
+    const rel = scannedRelation(plan, ctx);
     const vctx = sessionUpdateContext(ctx, ctx.session, ctx.comboCids);
     const feed =
       runs.length === 1
         ? (() => {
             const only = runs[0]!;
-            return (row: HeapRow) => only.row(row.values, env);
+            return (row: ScanRow) => only.row(row.values, env);
           })()
-        : (row: HeapRow) => {
+        : (row: ScanRow) => {
             for (let i = 0; i < runs.length; i++) runs[i]!.row(row.values, env);
           };
     forEachRow(plan, rel, cp, ctx, env, vctx, feed);
@@ -394,18 +503,24 @@ function aggregate(
 }
 
 async function insert(
+  plan: Plan,
   relationOid: number,
   cp: CompiledPlan,
   ctx: ExecContext,
   env: EvalEnv,
 ): Promise<ExecResult> {
-  const rel = ctx.relations.open(relationOid);
+  const rel = tableOf(ctx.relations.open(relationOid), 'insert');
   ctx.manager.statementSnapshot(ctx.session);
+  // INSERT ... SELECT: every source row is read before the first insert
+  const sourceRows = plan.source === undefined ? undefined : subqueryRows(plan.source, ctx, env);
   const returning = cp.targets.length > 0;
   const rows: unknown[][] = [];
   let count = 0;
-  for (const exprs of cp.insertRows) {
-    const values = exprs.map((e) => e(NO_ROW, env));
+  const n = sourceRows === undefined ? cp.insertRows.length : sourceRows.length;
+  for (let i = 0; i < n; i++) {
+    const exprs = sourceRows === undefined ? cp.insertRows[i]! : cp.insertRows[0]!;
+    const input = sourceRows === undefined ? NO_ROW : sourceRows[i]!;
+    const values = exprs.map((e) => e(input, env));
     checkNotNull(rel.desc, values, env.tctx, ctx.registry ?? builtins);
     const w = sessionWriter(ctx, ctx.session, ctx.comboCids);
     const tid = rel.heap.insert(values, w.xid, w.cid);
@@ -424,7 +539,9 @@ async function modify(
   ctx: ExecContext,
   env: EvalEnv,
 ): Promise<ExecResult> {
-  const rel = ctx.relations.open(plan.scan!.relationOid);
+  const scanned = scannedRelation(plan, ctx);
+  if (scanned === undefined) throw new SqlError('XX000', `${command} without a table scan`);
+  const rel = tableOf(scanned, command);
   const registry = ctx.registry ?? builtins;
   const vctx = sessionUpdateContext(ctx, ctx.session, ctx.comboCids);
   const candidates = scanRows(plan, rel, cp, ctx, env, vctx);
@@ -445,7 +562,7 @@ async function modify(
   for (const row of candidates) {
     const r = await modifyRow({
       heap: rel.heap,
-      tid: row.tid,
+      tid: row.tid!,
       values: row.values,
       change,
       recheck: (v) => cp.where(v, env),
@@ -465,9 +582,16 @@ async function modify(
   return { rows, rowCount: count, command: command === 'update' ? 'UPDATE' : 'DELETE' };
 }
 
+/** The table a statement changes; a view is PostgreSQL's 55000 (analysis refuses it first). */
+function tableOf(rel: OpenRelation, command: 'insert' | 'update' | 'delete'): OpenTable {
+  if (rel.heap !== undefined) return rel;
+  const verb = { insert: 'insert into', update: 'update', delete: 'delete from' }[command];
+  throw new SqlError('55000', `cannot ${verb} view "${rel.desc.name}"`);
+}
+
 /** aminsert for every index; a unique index waits for an in-progress duplicate's transaction, then checks again. */
 async function insertIndexEntries(
-  rel: OpenRelation,
+  rel: OpenTable,
   values: readonly unknown[],
   tid: Tid,
   ctx: ExecContext,
@@ -489,7 +613,7 @@ function insertOne(
   key: readonly unknown[],
   tid: Tid,
   desc: IndexDesc,
-  rel: OpenRelation,
+  rel: OpenTable,
   ctx: ExecContext,
   tctx: TypeContext,
 ): number | undefined {

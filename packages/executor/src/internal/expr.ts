@@ -33,6 +33,7 @@ import type {
   ScalarArrayOpExpr,
   SqlValueFunction,
 } from '@pg/sql';
+import { settingsFunction } from '@pg/sql';
 import {
   type FunctionDef,
   type PgArray,
@@ -156,6 +157,8 @@ function compileCall(
   registry: Registry,
   expr: FuncExpr | OpExpr,
 ): Compiled {
+  const setting = settingsFunction(fn);
+  if (setting !== undefined) return compileSettingsCall(setting, argExprs, registry);
   if (fn.retset === true) {
     throw new SqlError(
       '0A000',
@@ -195,6 +198,49 @@ function compileCall(
       vals[i] = v;
     }
     return impl(vals, env.tctx, argTypes);
+  };
+}
+
+/**
+ * current_setting(name [, missing_ok]) and set_config(name, value,
+ * is_local) over the session's settings (EvalEnv.settings); without them
+ * every name is unrecognized.
+ */
+function compileSettingsCall(
+  which: 'current_setting' | 'set_config',
+  argExprs: readonly Expr[],
+  registry: Registry,
+): Compiled {
+  const args = argExprs.map((a) => compileExpr(a, registry));
+  const unknown = (name: string) =>
+    new SqlError('42704', `unrecognized configuration parameter "${name}"`);
+  if (which === 'current_setting') {
+    const nameArg = args[0]!;
+    const missingArg = args[1];
+    return (row, env) => {
+      const name = nameArg(row, env);
+      if (name === null) return null;
+      const missing = missingArg === undefined ? false : missingArg(row, env);
+      if (missing === null) return null; // strict
+      const missingOk = missing === true;
+      if (env.settings === undefined) {
+        if (missingOk) return null;
+        throw unknown(String(name));
+      }
+      return env.settings.get(String(name), missingOk);
+    };
+  }
+  const [nameArg, valueArg, localArg] = args as [Compiled, Compiled, Compiled];
+  return (row, env) => {
+    const name = nameArg(row, env);
+    if (name === null) throw new SqlError('22004', 'SET requires parameter name');
+    const value = valueArg(row, env);
+    if (value === null) {
+      throw new SqlError('0A000', 'set_config with a NULL value is not supported yet');
+    }
+    const isLocal = localArg(row, env) === true;
+    if (env.settings === undefined) throw unknown(String(name));
+    return env.settings.set(String(name), String(value), isLocal);
   };
 }
 

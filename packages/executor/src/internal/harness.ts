@@ -24,7 +24,7 @@ import type {
   Expr,
   OpExpr,
   Query,
-  RangeTblEntry,
+  RelationRte,
   SelectQuery,
   SortClause,
   TargetEntry,
@@ -50,7 +50,7 @@ export interface IndexSpec {
 }
 
 /** Transactions, locks and a buffer pool shared by the sessions of one test. */
-export class TestDb implements ExecRelations {
+export class TestDb implements ExecRelations<OpenRelation> {
   readonly clock = new ManualClock();
   readonly locks = new LockManager({ clock: this.clock, deadlockTimeoutMs: 1000 });
   readonly transam: Transam;
@@ -153,6 +153,44 @@ export class TestDb implements ExecRelations {
       fillfactor: 100,
     };
     const r: OpenRelation = { desc, heap, indexes: opened };
+    this.#relations.set(oid, r);
+    this.#byName.set(name, r);
+    return r;
+  }
+
+  /** A computed relation (a system view): kind 'v', its rows from `rows()` at each scan. */
+  createView(
+    name: string,
+    columns: readonly ColumnSpec[],
+    rows: () => Iterable<unknown[]>,
+  ): OpenRelation {
+    const oid = this.#nextOid++;
+    const desc: RelationDesc = {
+      oid,
+      name,
+      namespaceOid: 11,
+      namespaceName: 'pg_catalog',
+      kind: 'v',
+      persistence: 'p',
+      relfilenode: 0,
+      tablespace: 0,
+      shared: false,
+      columns: columns.map((c, i) => ({
+        attnum: i + 1,
+        name: c.name,
+        typeOid: c.type,
+        typmod: -1,
+        notNull: false,
+        hasDefault: false,
+        dropped: false,
+        storage: builtins.mustType(c.type).storage,
+      })),
+      indexes: [],
+      toastRelid: 0,
+      fillfactor: 100,
+      computed: true,
+    };
+    const r: OpenRelation = { desc, indexes: [], rows };
     this.#relations.set(oid, r);
     this.#byName.set(name, r);
     return r;
@@ -274,7 +312,7 @@ export const not = (arg: Expr): Expr => ({
   typmod: -1,
 });
 
-function rte(rel: OpenRelation, lockMode: RangeTblEntry['lockMode']): RangeTblEntry {
+function rte(rel: OpenRelation, lockMode: RelationRte['lockMode']): RelationRte {
   return {
     kind: 'relation',
     relationOid: rel.desc.oid,

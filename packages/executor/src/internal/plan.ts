@@ -18,7 +18,7 @@ import { Strategy } from '@pg/access';
 import type { IndexDesc, RelationDesc } from '@pg/catalog';
 import type { Expr, OpExpr, Query } from '@pg/sql';
 import { SqlError } from '@pg/types';
-import type { ExecRelations } from './context.js';
+import type { ExecRelations, OpenRelation } from './context.js';
 
 /** One condition the index scan applies: `index column <strategy> value`. */
 export interface IndexQual {
@@ -49,6 +49,25 @@ export type ScanNode =
       readonly indexQuals: readonly IndexQual[];
       /** The conditions the index does not apply. */
       readonly filter?: Expr;
+    }
+  | {
+      /** The rows of a VALUES entry (rtable[rt]), evaluated in order. */
+      readonly kind: 'valuesscan';
+      readonly rt: number;
+      readonly filter?: Expr;
+    }
+  | {
+      /** The rows a set-returning function in FROM (rtable[rt]) returns. */
+      readonly kind: 'functionscan';
+      readonly rt: number;
+      readonly filter?: Expr;
+    }
+  | {
+      /** The output rows of a subquery in FROM, run by its own plan. */
+      readonly kind: 'subqueryscan';
+      readonly rt: number;
+      readonly plan: Plan;
+      readonly filter?: Expr;
     };
 
 /** An output column, as RowDescription describes it. */
@@ -66,6 +85,8 @@ export interface Plan {
   readonly query: Query;
   readonly scan?: ScanNode;
   readonly columns: readonly OutputColumn[];
+  /** INSERT ... SELECT: the plan of the SELECT, whose rows are inserted. */
+  readonly source?: Plan;
 }
 
 const STRATEGY: Readonly<Record<string, Strategy>> = {
@@ -86,9 +107,14 @@ const COMMUTED: Readonly<Record<Strategy, Strategy>> = {
 };
 
 /** Plans `query` over the relations it names. */
-export function planQuery(query: Query, relations: ExecRelations): Plan {
+export function planQuery(query: Query, relations: ExecRelations<OpenRelation>): Plan {
   const columns = outputColumns(query);
-  if (query.command === 'insert') return { query, columns };
+  if (query.command === 'insert') {
+    if (query.source === undefined) return { query, columns };
+    const src = query.rtable[query.source];
+    if (src?.kind !== 'subquery') throw new SqlError('XX000', 'INSERT source is not a subquery');
+    return { query, columns, source: planQuery(src.query, relations) };
+  }
   const rt = query.command === 'select' ? query.from[0] : query.target;
   if (query.command === 'select' && query.from.length > 1) {
     throw new SqlError('0A000', 'queries over more than one table are not supported yet');
@@ -96,6 +122,21 @@ export function planQuery(query: Query, relations: ExecRelations): Plan {
   if (rt === undefined) return { query, columns };
   const rte = query.rtable[rt];
   if (rte === undefined) throw new SqlError('XX000', `no range-table entry ${rt}`);
+  const filter = query.where === undefined ? {} : { filter: query.where };
+  switch (rte.kind) {
+    case 'values':
+      return { query, scan: { kind: 'valuesscan', rt, ...filter }, columns };
+    case 'function':
+      return { query, scan: { kind: 'functionscan', rt, ...filter }, columns };
+    case 'subquery':
+      return {
+        query,
+        scan: { kind: 'subqueryscan', rt, plan: planQuery(rte.query, relations), ...filter },
+        columns,
+      };
+    case 'relation':
+      break;
+  }
   const rel = relations.open(rte.relationOid);
   return { query, scan: chooseScan(rt, rel.desc, query.where), columns };
 }
@@ -261,6 +302,12 @@ function rowIndependent(e: Expr): boolean {
  * ```
  */
 export function describePlan(plan: Plan): string {
+  return describeNodes(plan)
+    .map((n, i) => (i === 0 ? n : `${' '.repeat(6 * i - 4)}->  ${n}`))
+    .join('\n');
+}
+
+function describeNodes(plan: Plan): string[] {
   const q = plan.query;
   const nodes: string[] = [];
   const rel = (rt: number) => q.rtable[rt]?.alias ?? '?';
@@ -275,10 +322,21 @@ export function describePlan(plan: Plan): string {
     if (q.aggregates !== undefined) nodes.push('Aggregate');
   }
   const scan = plan.scan;
-  if (scan === undefined) {
+  if (plan.source !== undefined) {
+    nodes.push(...describeNodes(plan.source));
+  } else if (scan === undefined) {
     nodes.push(
       q.command === 'insert' && q.rows.length > 1 ? 'Values Scan on "*VALUES*"' : 'Result',
     );
+  } else if (scan.kind === 'valuesscan') {
+    nodes.push('Values Scan on "*VALUES*"');
+  } else if (scan.kind === 'functionscan') {
+    const rte = q.rtable[scan.rt];
+    const fname = rte?.kind === 'function' ? rte.call.fn.name : '?';
+    const alias = rel(scan.rt);
+    nodes.push(`Function Scan on ${fname}${alias === fname ? '' : ` ${alias}`}`);
+  } else if (scan.kind === 'subqueryscan') {
+    nodes.push(`Subquery Scan on ${rel(scan.rt)}`, ...describeNodes(scan.plan));
   } else {
     const alias = rel(scan.rt);
     const name = alias === scan.relationName ? alias : `${scan.relationName} ${alias}`;
@@ -288,5 +346,5 @@ export function describePlan(plan: Plan): string {
         : `Index Scan using ${scan.indexName} on ${name}`,
     );
   }
-  return nodes.map((n, i) => (i === 0 ? n : `${' '.repeat(6 * i - 4)}->  ${n}`)).join('\n');
+  return nodes;
 }

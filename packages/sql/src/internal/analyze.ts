@@ -12,6 +12,7 @@ import { Code, PositionedSqlError, PositionMap } from './errors.js';
 import {
   coerceTo,
   coerceToBoolean,
+  coerceToCommon,
   coerceToSpecificType,
   errorAt,
   exprLocation,
@@ -28,14 +29,19 @@ import type {
   AggregateCall,
   DeleteQuery,
   Expr,
+  FuncExpr,
+  FunctionRte,
   InsertQuery,
   Query,
   RangeTblEntry,
+  RelationRte,
   RowMark,
   SelectQuery,
   SortClause,
+  SubqueryRte,
   TargetEntry,
   UpdateQuery,
+  ValuesRte,
 } from './query.js';
 
 export interface AnalyzeOptions {
@@ -49,6 +55,11 @@ export interface AnalyzeOptions {
 
 interface State extends ParseState {
   readonly rtable: RangeTblEntry[];
+  /**
+   * resolveTargetListUnknowns: a SELECT's unknown-type outputs become text;
+   * not in INSERT ... SELECT, where the target columns' types decide.
+   */
+  resolveUnknowns: boolean;
 }
 
 function newState(catalog: CatalogView, source: string, options: AnalyzeOptions): State {
@@ -65,6 +76,21 @@ function newState(catalog: CatalogView, source: string, options: AnalyzeOptions)
     aggregates: undefined,
     inAggregate: false,
     rtable: [],
+    resolveUnknowns: true,
+  };
+}
+
+/** A sub-SELECT's state: its own range table and scope; the statement's parameters and positions. */
+function subState(ps: State): State {
+  return {
+    ...ps,
+    scope: [],
+    exprKind: '',
+    aggregates: undefined,
+    inAggregate: false,
+    srf: undefined,
+    rtable: [],
+    resolveUnknowns: true,
   };
 }
 
@@ -109,10 +135,27 @@ function finish<Q extends Query>(ps: State, q: Q): Q {
       `could not determine data type of parameter $${i + 1}`,
     );
   }
+  return fixQuery(ps, q);
+}
+
+function fixQuery<Q extends Query>(ps: State, q: Q): Q {
   const fix = (e: Expr) => fixParams(ps, e);
   const fixTargets = (t: readonly TargetEntry[]) => t.map((te) => ({ ...te, expr: fix(te.expr) }));
+  const rtable = q.rtable.map((rte): RangeTblEntry => {
+    switch (rte.kind) {
+      case 'relation':
+        return rte;
+      case 'values':
+        return { ...rte, rows: rte.rows.map((r) => r.map(fix)) };
+      case 'function':
+        return { ...rte, call: fix(rte.call) as FuncExpr };
+      default:
+        return { ...rte, query: fixQuery(ps, rte.query) };
+    }
+  });
   const base = {
     ...q,
+    rtable,
     targetList: fixTargets(q.targetList),
     paramTypes: [...ps.params],
     ...(q.where ? { where: fix(q.where) } : {}),
@@ -173,7 +216,7 @@ function relationFor(ps: State, rv: PNode): RelationDesc {
   return rel;
 }
 
-function addRangeTableEntry(ps: State, rv: PNode, lockMode: RangeTblEntry['lockMode']): ScopeEntry {
+function addRangeTableEntry(ps: State, rv: PNode, lockMode: RelationRte['lockMode']): ScopeEntry {
   const relation = relationFor(ps, rv);
   if (relation.kind === 'i' || relation.kind === 'I' || relation.kind === 'c') {
     const what = relation.kind === 'c' ? 'a composite type' : 'an index';
@@ -191,7 +234,7 @@ function addRangeTableEntry(ps: State, rv: PNode, lockMode: RangeTblEntry['lockM
   }
   let k = 0;
   const columnNames = relation.columns.map((c) => (c.dropped ? '' : (aliasNames[k++] ?? c.name)));
-  const rte: RangeTblEntry = {
+  const rte: RelationRte = {
     kind: 'relation',
     relationOid: relation.oid,
     alias: rv.alias?.aliasname ?? relation.name,
@@ -212,10 +255,136 @@ function transformFrom(ps: State, from: PNode[] | undefined): number[] {
   const [tag] = Object.keys(item);
   const n = item[tag!];
   if (tag === 'JoinExpr') unsupported(ps, 'joins are not supported yet', firstLocation(n.larg));
-  if (tag === 'RangeSubselect') unsupported(ps, 'subqueries in FROM are not supported yet');
-  if (tag === 'RangeFunction') unsupported(ps, 'functions in FROM are not supported yet');
+  if (tag === 'RangeSubselect') return [transformRangeSubselect(ps, n).rt];
+  if (tag === 'RangeFunction') return [transformRangeFunction(ps, n).rt];
   if (tag !== 'RangeVar') unsupported(ps, `${tag} in FROM is not supported yet`);
   return [addRangeTableEntry(ps, n, 'AccessShareLock').rt];
+}
+
+/** The RelationDesc a derived RTE (VALUES, function, subquery) shows name resolution: its columns. */
+function derivedRelation(
+  alias: string,
+  names: readonly string[],
+  types: readonly { readonly type: number; readonly typmod: number }[],
+): RelationDesc {
+  return {
+    oid: 0,
+    name: alias,
+    namespaceOid: 0,
+    namespaceName: '',
+    kind: 'c',
+    persistence: 'p',
+    relfilenode: 0,
+    tablespace: 0,
+    shared: false,
+    columns: names.map((name, i) => ({
+      attnum: i + 1,
+      name,
+      typeOid: types[i]!.type,
+      typmod: types[i]!.typmod,
+      notNull: false,
+      hasDefault: false,
+      dropped: false,
+      storage: 'p',
+    })),
+    indexes: [],
+    toastRelid: 0,
+    fillfactor: 100,
+  };
+}
+
+/** Adds a derived RTE to the range table and, when `visible`, to the scope. */
+function addDerived(
+  ps: State,
+  rte: Exclude<RangeTblEntry, RelationRte>,
+  types: readonly { readonly type: number; readonly typmod: number }[],
+  visible = true,
+): ScopeEntry {
+  ps.rtable.push(rte);
+  const entry = {
+    rt: ps.rtable.length - 1,
+    rte,
+    relation: derivedRelation(rte.alias, rte.columnNames, types),
+  };
+  if (visible) ps.scope.push(entry);
+  return entry;
+}
+
+/** Column aliases `AS x(a, b)` over `names`: the first ones renamed, too many is 42P10. */
+function aliasColumns(ps: State, alias: PNode | undefined, names: readonly string[]): string[] {
+  const given: string[] = (alias?.colnames ?? []).map((c: PNode) => c.String.sval);
+  if (given.length > names.length) {
+    throw errorAt(
+      ps,
+      Code.INVALID_COLUMN_REFERENCE,
+      `table "${alias.aliasname}" has ${names.length} columns available but ${given.length} columns specified`,
+    );
+  }
+  return names.map((n, i) => given[i] ?? n);
+}
+
+/** `(SELECT ...) AS x` / `(VALUES ...) AS x(a, b)` (transformRangeSubselect). */
+function transformRangeSubselect(ps: State, n: PNode): ScopeEntry {
+  if (n.lateral) unsupported(ps, 'LATERAL is not supported yet');
+  const sub = subState(ps);
+  const query = transformSelect(sub, n.subquery.SelectStmt);
+  if (query.rowMarks.length > 0)
+    unsupported(ps, 'FOR UPDATE/SHARE in a subquery in FROM is not supported yet');
+  const outputs = query.targetList.filter((t) => !t.junk);
+  const alias: string = n.alias?.aliasname ?? 'unnamed_subquery';
+  const rte: SubqueryRte = {
+    kind: 'subquery',
+    alias,
+    columnNames: aliasColumns(
+      ps,
+      n.alias,
+      outputs.map((t) => t.name),
+    ),
+    query,
+  };
+  return addDerived(
+    ps,
+    rte,
+    outputs.map((t) => ({ type: t.expr.type, typmod: t.expr.typmod })),
+  );
+}
+
+/** `generate_series(1, 10) AS g` (transformRangeFunction): one function, one column. */
+function transformRangeFunction(ps: State, n: PNode): ScopeEntry {
+  if (n.lateral) unsupported(ps, 'LATERAL is not supported yet');
+  if (n.ordinality) unsupported(ps, 'WITH ORDINALITY is not supported yet');
+  if (n.is_rowsfrom || (n.functions ?? []).length !== 1)
+    unsupported(ps, 'ROWS FROM is not supported yet');
+  if (n.coldeflist) unsupported(ps, 'column definition lists are not supported yet');
+  const node: PNode = n.functions[0].List.items[0];
+  const call = inClause(ps, 'FROM', false, () => {
+    const saved = ps.srf;
+    ps.srf = (c) => c;
+    try {
+      return transformExpr(ps, node);
+    } finally {
+      ps.srf = saved;
+    }
+  });
+  if (call.kind !== 'func') {
+    unsupported(ps, 'only function calls are supported in FROM', firstLocation(node));
+  }
+  if (call.type === TypeOid.record) {
+    unsupported(
+      ps,
+      'functions returning records in FROM are not supported yet',
+      firstLocation(node),
+    );
+  }
+  const fname = call.fn.name;
+  const alias: string = n.alias?.aliasname ?? fname;
+  const rte: FunctionRte = {
+    kind: 'function',
+    alias,
+    columnNames: aliasColumns(ps, n.alias, [n.alias?.aliasname ?? fname]),
+    call,
+  };
+  return addDerived(ps, rte, [{ type: call.type, typmod: call.typmod }]);
 }
 
 function firstLocation(node: PNode): number | undefined {
@@ -227,7 +396,9 @@ function firstLocation(node: PNode): number | undefined {
 
 function originOf(ps: State, e: Expr): TargetEntry['origin'] {
   if (e.kind !== 'var') return undefined;
-  return { relationOid: ps.rtable[e.rt]!.relationOid, attnum: e.attnum };
+  const rte = ps.rtable[e.rt];
+  if (rte?.kind !== 'relation') return undefined;
+  return { relationOid: rte.relationOid, attnum: e.attnum };
 }
 
 function target(ps: State, expr: Expr, name: string, junk = false): TargetEntry {
@@ -280,7 +451,8 @@ function transformTargetList(ps: State, list: PNode[] | undefined): TargetEntry[
       continue;
     }
     let expr = transformExpr(ps, val);
-    if (expr.type === UNKNOWN) expr = coerceTo(ps, expr, TypeOid.text, -1, 'i', false)!;
+    if (expr.type === UNKNOWN && ps.resolveUnknowns)
+      expr = coerceTo(ps, expr, TypeOid.text, -1, 'i', false)!;
     out.push(target(ps, expr, rt.name ?? figureColname(val)));
   }
   return out;
@@ -302,15 +474,62 @@ function transformSelect(ps: State, n: PNode): SelectQuery {
   if (n.op && n.op !== 'SETOP_NONE')
     unsupported(ps, 'UNION, INTERSECT and EXCEPT are not supported yet');
   if (n.withClause) unsupported(ps, 'WITH is not supported yet', n.withClause.location);
-  if (n.valuesLists) unsupported(ps, 'VALUES lists are not supported yet');
   if (n.intoClause) unsupported(ps, 'SELECT INTO is not supported yet');
   if (n.groupClause) unsupported(ps, 'GROUP BY is not supported yet');
   if (n.havingClause) unsupported(ps, 'HAVING is not supported yet');
   if (n.windowClause) unsupported(ps, 'WINDOW is not supported yet');
-  const from = transformFrom(ps, n.fromClause);
   const aggregates: AggregateCall[] = [];
-  ps.aggregates = aggregates;
-  const targetList = inClause(ps, 'SELECT', true, () => transformTargetList(ps, n.targetList));
+  let from: number[];
+  let targetList: TargetEntry[];
+  if (n.valuesLists) {
+    const entry = transformValuesLists(ps, n.valuesLists);
+    from = [entry.rt];
+    targetList = starTargets(ps, [entry]);
+  } else {
+    from = transformFrom(ps, n.fromClause);
+    ps.aggregates = aggregates;
+    // A SELECT list without FROM may call one set-returning function: it becomes the FROM.
+    let srfRt: number | undefined;
+    if (from.length === 0) {
+      ps.srf = (call, loc) => {
+        if (ps.inAggregate) {
+          throw errorAt(
+            ps,
+            Code.GROUPING_ERROR,
+            'aggregate function calls cannot contain set-returning function calls',
+            loc,
+            {
+              hint: 'You might be able to move the set-returning function into a LATERAL FROM item.',
+            },
+          );
+        }
+        if (srfRt !== undefined) {
+          unsupported(
+            ps,
+            'more than one set-returning function in a SELECT list is not supported yet',
+            loc,
+          );
+        }
+        const name = call.fn.name;
+        const rte: FunctionRte = { kind: 'function', alias: name, columnNames: [name], call };
+        srfRt = addDerived(ps, rte, [{ type: call.type, typmod: call.typmod }], false).rt;
+        const v: Expr = { kind: 'var', rt: srfRt, attnum: 1, type: call.type, typmod: call.typmod };
+        if (loc !== undefined) ps.locations.set(v, loc);
+        return v;
+      };
+    }
+    try {
+      targetList = inClause(ps, 'SELECT', true, () => transformTargetList(ps, n.targetList));
+    } finally {
+      ps.srf = undefined;
+    }
+    if (srfRt !== undefined) {
+      if (aggregates.length > 0) {
+        unsupported(ps, 'set-returning functions beside aggregates are not supported yet');
+      }
+      from = [srfRt];
+    }
+  }
   const where = n.whereClause
     ? inClause(ps, 'WHERE', false, () =>
         coerceToBoolean(ps, transformExpr(ps, n.whereClause), 'WHERE'),
@@ -385,6 +604,56 @@ function transformSelect(ps: State, n: PNode): SelectQuery {
     rowMarks,
     ...(aggregates.length > 0 ? { aggregates } : {}),
   };
+}
+
+/**
+ * transformValuesClause: the rows, all the same length, each column
+ * coerced to its common type (select_common_type across the rows); the
+ * result is the "*VALUES*" entry with columns column1, column2, ...
+ */
+function transformValuesLists(ps: State, valuesLists: PNode[]): ScopeEntry {
+  const lists: PNode[][] = valuesLists.map((l) => l.List.items ?? []);
+  const width = lists[0]?.length ?? 0;
+  const raw = lists.map((items) => {
+    if (items.length !== width) {
+      throw errorAt(
+        ps,
+        Code.SYNTAX_ERROR,
+        'VALUES lists must all be the same length',
+        firstLocation(items[0]),
+      );
+    }
+    return items.map((item) => {
+      if (item.SetToDefault) {
+        throw errorAt(
+          ps,
+          Code.SYNTAX_ERROR,
+          'DEFAULT is not allowed in this context',
+          item.SetToDefault.location,
+        );
+      }
+      return inClause(ps, 'VALUES', false, () => transformExpr(ps, item));
+    });
+  });
+  const columnTypes: { type: number; typmod: number }[] = [];
+  const rows: Expr[][] = raw.map(() => []);
+  for (let j = 0; j < width; j++) {
+    const column = raw.map((r) => r[j]!);
+    const { type, exprs } = coerceToCommon(ps, column, 'VALUES');
+    const typmod = exprs.every((e) => e.typmod === exprs[0]!.typmod) ? exprs[0]!.typmod : -1;
+    columnTypes.push({ type, typmod });
+    exprs.forEach((e, i) => {
+      rows[i]!.push(e);
+    });
+  }
+  const rte: ValuesRte = {
+    kind: 'values',
+    alias: '*VALUES*',
+    columnNames: columnTypes.map((_, j) => `column${j + 1}`),
+    rows,
+    columnTypes,
+  };
+  return addDerived(ps, rte, columnTypes);
 }
 
 function limitExpr(ps: State, node: PNode, construct: string): Expr {
@@ -530,11 +799,17 @@ function transformLocking(ps: State, clauses: PNode[], distinct: boolean): RowMa
             return entry;
           });
     for (const t of targets) {
+      const rte = ps.rtable[t.rt]!;
+      if (rte.kind !== 'relation') {
+        const what =
+          rte.kind === 'values' ? 'VALUES' : rte.kind === 'function' ? 'a function' : 'a subquery';
+        unsupported(ps, `${clauseName} cannot be applied to ${what}`);
+      }
       const existing = marks.findIndex((m) => m.rt === t.rt);
       const mark: RowMark = { rt: t.rt, strength, wait };
       if (existing >= 0) marks[existing] = mark;
       else marks.push(mark);
-      ps.rtable[t.rt] = { ...ps.rtable[t.rt]!, lockMode: 'RowShareLock' };
+      ps.rtable[t.rt] = { ...rte, lockMode: 'RowShareLock' };
       ps.scope[ps.scope.indexOf(t)] = { ...t, rte: ps.rtable[t.rt]! };
     }
   }
@@ -677,12 +952,28 @@ function transformInsert(ps: State, n: PNode): InsertQuery {
     lists = [[]]; // DEFAULT VALUES
     if (n.cols) unsupported(ps, 'DEFAULT VALUES with a column list');
     cols.length = 0;
-  } else if (select.valuesLists) {
+  } else if (
+    select.valuesLists &&
+    !select.sortClause &&
+    !select.limitCount &&
+    !select.limitOffset &&
+    !select.lockingClause &&
+    !select.withClause
+  ) {
     lists = (select.valuesLists as PNode[]).map((l) => l.List.items ?? []);
   } else {
-    unsupported(ps, 'INSERT ... SELECT is not supported yet');
+    return transformInsertSelect(ps, n, entry, cols, colLocs, select);
   }
+  const width = lists[0]?.length ?? 0;
   const rows = lists.map((items) => {
+    if (items.length !== width) {
+      throw errorAt(
+        ps,
+        Code.SYNTAX_ERROR,
+        'VALUES lists must all be the same length',
+        firstLocation(items[0]),
+      );
+    }
     if (items.length > cols.length) {
       throw errorAt(
         ps,
@@ -691,7 +982,8 @@ function transformInsert(ps: State, n: PNode): InsertQuery {
         firstLocation(items[cols.length]),
       );
     }
-    if (items.length < cols.length && select) {
+    // without a column list, the values fill the leading columns (the rest get defaults)
+    if (items.length < cols.length && select && n.cols) {
       throw errorAt(
         ps,
         Code.SYNTAX_ERROR,
@@ -708,7 +1000,20 @@ function transformInsert(ps: State, n: PNode): InsertQuery {
       }
       given.set(
         col.attnum,
-        inClause(ps, 'VALUES', false, () => assignToColumn(ps, transformExpr(ps, item), col)),
+        inClause(ps, 'VALUES', false, () => {
+          // PostgreSQL projects a set-returning function here (ProjectSet); not built yet
+          ps.srf = (_call, loc) =>
+            unsupported(
+              ps,
+              'set-returning functions in INSERT ... VALUES are not supported yet',
+              loc,
+            );
+          try {
+            return assignToColumn(ps, transformExpr(ps, item), col);
+          } finally {
+            ps.srf = undefined;
+          }
+        }),
       );
     });
     return rel.columns.map((c) => given.get(c.attnum) ?? defaultFor(ps, rel, c));
@@ -724,6 +1029,79 @@ function transformInsert(ps: State, n: PNode): InsertQuery {
   };
 }
 
+/**
+ * INSERT ... SELECT (transformInsertStmt's subquery path): the SELECT is a
+ * subquery RTE whose outputs, as Vars, are assigned to the target columns
+ * (unknown-type literals and parameters directly, so the column's type
+ * decides theirs).
+ */
+function transformInsertSelect(
+  ps: State,
+  n: PNode,
+  entry: ScopeEntry,
+  cols: ColumnDesc[],
+  colLocs: readonly (number | undefined)[],
+  select: PNode,
+): InsertQuery {
+  const sub = subState(ps);
+  sub.resolveUnknowns = false;
+  const query = transformSelect(sub, select);
+  const outputs = query.targetList.filter((t) => !t.junk);
+  const rte: SubqueryRte = {
+    kind: 'subquery',
+    alias: '*SELECT*',
+    columnNames: outputs.map((t) => t.name),
+    query,
+  };
+  const source = addDerived(
+    ps,
+    rte,
+    outputs.map((t) => ({ type: t.expr.type, typmod: t.expr.typmod })),
+    false,
+  ).rt;
+  if (outputs.length > cols.length) {
+    throw errorAt(
+      ps,
+      Code.SYNTAX_ERROR,
+      'INSERT has more expressions than target columns',
+      exprLocation(ps, outputs[cols.length]!.expr),
+    );
+  }
+  if (outputs.length < cols.length && n.cols) {
+    throw errorAt(
+      ps,
+      Code.SYNTAX_ERROR,
+      'INSERT has more target columns than expressions',
+      colLocs[outputs.length],
+    );
+  }
+  const rel = entry.relation;
+  const given = new Map<number, Expr>();
+  outputs.forEach((te, i) => {
+    const col = cols[i]!;
+    let e: Expr;
+    if ((te.expr.kind === 'const' || te.expr.kind === 'param') && te.expr.type === UNKNOWN) {
+      e = te.expr;
+    } else {
+      e = { kind: 'var', rt: source, attnum: i + 1, type: te.expr.type, typmod: te.expr.typmod };
+      const loc = exprLocation(ps, te.expr);
+      if (loc !== undefined) ps.locations.set(e, loc);
+    }
+    given.set(col.attnum, assignToColumn(ps, e, col));
+  });
+  const row = rel.columns.map((c) => given.get(c.attnum) ?? defaultFor(ps, rel, c));
+  return {
+    command: 'insert',
+    rtable: ps.rtable,
+    from: [],
+    target: entry.rt,
+    targetList: returning(ps, n.returningList),
+    paramTypes: [],
+    rows: [row],
+    source,
+  };
+}
+
 function transformUpdate(ps: State, n: PNode): UpdateQuery {
   if (n.withClause) unsupported(ps, 'WITH is not supported yet');
   if (n.fromClause) unsupported(ps, 'joins are not supported yet');
@@ -733,15 +1111,14 @@ function transformUpdate(ps: State, n: PNode): UpdateQuery {
     const rt = item.ResTarget;
     if (rt.indirection)
       unsupported(ps, 'assignment to array elements or fields is not supported yet', rt.location);
-    if (rt.val?.MultiAssignRef)
-      unsupported(ps, 'multiple-column assignment is not supported yet', rt.location);
     const col = columnByName(ps, entry, rt.name, rt.location);
     if (set.has(col.attnum)) {
       throw errorAt(ps, Code.SYNTAX_ERROR, `multiple assignments to same column "${rt.name}"`);
     }
-    const value = rt.val.SetToDefault
+    const node = rt.val?.MultiAssignRef ? multiAssignValue(ps, rt.val.MultiAssignRef) : rt.val;
+    const value = node.SetToDefault
       ? defaultFor(ps, entry.relation, col)
-      : inClause(ps, 'UPDATE', false, () => assignToColumn(ps, transformExpr(ps, rt.val), col));
+      : inClause(ps, 'UPDATE', false, () => assignToColumn(ps, transformExpr(ps, node), col));
     set.set(col.attnum, value);
   }
   const where = n.whereClause
@@ -759,6 +1136,36 @@ function transformUpdate(ps: State, n: PNode): UpdateQuery {
     paramTypes: [],
     set,
   };
+}
+
+/**
+ * `SET (a, b) = (1, 2)` / `= ROW(1, 2)` (transformMultiAssignRef): the
+ * parser gives each column a MultiAssignRef to the same row; column
+ * `colno` takes the row's colno-th value.
+ */
+function multiAssignValue(ps: State, ref: PNode): PNode {
+  const row = ref.source?.RowExpr;
+  if (!row) {
+    if (ref.source?.SubLink) {
+      unsupported(ps, 'multiple-column assignment from a sub-SELECT is not supported yet');
+    }
+    throw errorAt(
+      ps,
+      Code.FEATURE_NOT_SUPPORTED,
+      'source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression',
+      firstLocation(ref.source),
+    );
+  }
+  const args: PNode[] = row.args ?? [];
+  if (args.length !== ref.ncolumns) {
+    throw errorAt(
+      ps,
+      Code.SYNTAX_ERROR,
+      'number of columns does not match number of values',
+      row.location,
+    );
+  }
+  return args[ref.colno - 1];
 }
 
 function transformDelete(ps: State, n: PNode): DeleteQuery {

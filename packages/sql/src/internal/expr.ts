@@ -38,6 +38,7 @@ import type {
   Const,
   DistinctExpr,
   Expr,
+  FuncExpr,
   OpExpr,
   Param,
   RangeTblEntry,
@@ -51,6 +52,7 @@ import {
   resolveFunction,
   resolveOperator,
 } from './resolve.js';
+import { SETTINGS_FUNCTIONS } from './settings-functions.js';
 
 /** One relation visible to column references. */
 export interface ScopeEntry {
@@ -78,6 +80,12 @@ export interface ParseState {
   aggregates: AggregateCall[] | undefined;
   /** Inside an aggregate's arguments (nesting is an error). */
   inAggregate: boolean;
+  /**
+   * Where set-returning functions are allowed (FROM, a SELECT list without
+   * FROM): what a call of one becomes. Undefined elsewhere: such functions
+   * are then not candidates (PostgreSQL's "function ... does not exist").
+   */
+  srf?: ((call: FuncExpr, loc: number | undefined) => Expr) | undefined;
 }
 
 /** Aggregates PostgreSQL has that are not built yet (for their error). */
@@ -354,7 +362,7 @@ export function coerceToSpecificType(
 }
 
 /** select_common_type + coerce_to_common_type over a list, with `context` naming the construct. */
-function coerceToCommon(
+export function coerceToCommon(
   ps: ParseState,
   exprs: readonly Expr[],
   context: string,
@@ -488,9 +496,52 @@ function coerceArgs(
   return { args, result: resultType };
 }
 
+/** Where PostgreSQL refuses set-returning functions (check_srf_call_placement), by clause. */
+const SRF_REFUSED: ReadonlySet<string> = new Set([
+  'WHERE',
+  'LIMIT',
+  'OFFSET',
+  'RETURNING',
+  'UPDATE',
+  'VALUES',
+  'DEFAULT',
+  'JOIN/ON',
+]);
+
+/** A set-returning function where none is allowed (0A000). */
+export function srfMisplaced(ps: ParseState, loc: number | undefined): PositionedSqlError {
+  return SRF_REFUSED.has(ps.exprKind)
+    ? errorAt(
+        ps,
+        Code.FEATURE_NOT_SUPPORTED,
+        `set-returning functions are not allowed in ${ps.exprKind}`,
+        loc,
+      )
+    : errorAt(
+        ps,
+        Code.FEATURE_NOT_SUPPORTED,
+        'set-returning functions are not supported here yet',
+        loc,
+      );
+}
+
 function makeFunc(ps: ParseState, name: string, inputs: Expr[], loc: number | undefined): Expr {
   const types = inputs.map((e) => e.type);
-  const res = resolveFunction(ps.registry, name, types);
+  let res = resolveFunction(ps.registry, name, types, ps.srf !== undefined);
+  if (res.kind !== 'found' && (name === 'current_setting' || name === 'set_config')) {
+    const own = SETTINGS_FUNCTIONS.filter(
+      (f) => f.name === name && f.args.length === types.length,
+    ).map((def) => ({
+      def,
+      args: def.args,
+    }));
+    const r = resolveAmong(ps.registry, own, types);
+    if (r.kind === 'found') res = r;
+  }
+  if (res.kind !== 'found' && ps.srf === undefined) {
+    const srf = resolveFunction(ps.registry, name, types, true);
+    if (srf.kind === 'found' && srf.def.retset === true) throw srfMisplaced(ps, loc);
+  }
   if (res.kind !== 'found') {
     if (AGGREGATES.has(name) && !functionNameExists(ps.registry, name)) {
       throw errorAt(
@@ -523,7 +574,8 @@ function makeFunc(ps: ParseState, name: string, inputs: Expr[], loc: number | un
   }
   const fn = res.def;
   const { args, result } = coerceArgs(ps, inputs, res.args, fn.result, res);
-  return at(ps, { kind: 'func', fn, args, type: result, typmod: -1 }, loc);
+  const call = at(ps, { kind: 'func', fn, args, type: result, typmod: -1 } satisfies FuncExpr, loc);
+  return fn.retset === true && ps.srf !== undefined ? ps.srf(call, loc) : call;
 }
 
 // ---------------------------------------------------------------- transformExpr

@@ -210,16 +210,48 @@ export interface SqlValueFunction extends Typed {
   readonly name: string;
 }
 
-/** A range-table entry: a relation the query reads or writes. */
-export interface RangeTblEntry {
-  readonly kind: 'relation';
-  readonly relationOid: number;
-  /** The alias or the relation's name: what columns are qualified with. */
+/** A range-table entry: a relation, a VALUES list, a set-returning function or a subquery. */
+export type RangeTblEntry = RelationRte | ValuesRte | FunctionRte | SubqueryRte;
+
+interface RteBase {
+  /** The alias (or the relation's name, "*VALUES*", the function's name): what columns are qualified with. */
   readonly alias: string;
   /** Column names visible through the alias (after column aliases), dropped columns as ''. */
   readonly columnNames: readonly string[];
+}
+
+/** A table or view the query reads or writes. */
+export interface RelationRte extends RteBase {
+  readonly kind: 'relation';
+  readonly relationOid: number;
   /** The lock the statement takes on it: AccessShareLock for reads, RowExclusiveLock for writes. */
   readonly lockMode: 'AccessShareLock' | 'RowShareLock' | 'RowExclusiveLock';
+}
+
+/**
+ * `VALUES (...), (...)` (an RTE_VALUES): every row has one expression per
+ * column, already coerced to the column's common type (select_common_type
+ * across the rows); the expressions refer to no column.
+ */
+export interface ValuesRte extends RteBase {
+  readonly kind: 'values';
+  readonly rows: readonly (readonly Expr[])[];
+  readonly columnTypes: readonly { readonly type: number; readonly typmod: number }[];
+}
+
+/**
+ * A set-returning function in FROM (`generate_series(1, 10) AS g`): one
+ * column, of the function's result type; the arguments refer to no column.
+ */
+export interface FunctionRte extends RteBase {
+  readonly kind: 'function';
+  readonly call: FuncExpr;
+}
+
+/** A subquery in FROM, or the SELECT of an INSERT ... SELECT: its output columns are the RTE's. */
+export interface SubqueryRte extends RteBase {
+  readonly kind: 'subquery';
+  readonly query: SelectQuery;
 }
 
 /** One output column (TargetEntry). */
@@ -283,8 +315,12 @@ export interface InsertQuery extends QueryBase {
    * One expression list per row, each already coerced to the column's type
    * (assignment casts, typmods) and filled out to every column in attnum
    * order: columns not given get their default expression or NULL.
+   * With `source`, exactly one list, evaluated once per source row, whose
+   * Vars (rt = source) are the source's output columns.
    */
   readonly rows: readonly (readonly Expr[])[];
+  /** INSERT ... SELECT / VALUES with more than plain rows: rtable[source] is the subquery RTE. */
+  readonly source?: number;
 }
 
 export interface UpdateQuery extends QueryBase {

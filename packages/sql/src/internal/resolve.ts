@@ -223,17 +223,18 @@ export function resolveAmong<T>(
   return resolve(registry, candidates, input);
 }
 
-/** Resolves `name(args)` among the registry's functions. */
+/** Resolves `name(args)` among the registry's functions (set-returning ones only when allowed). */
 export function resolveFunction(
   registry: Registry,
   name: string,
   input: readonly number[],
+  allowRetset = false,
 ): Resolution<FunctionDef> {
   const defs = indexes(registry).functions.get(name) ?? [];
   const n = input.length;
   const candidates: Candidate<FunctionDef>[] = [];
   for (const f of defs) {
-    if (f.retset) continue;
+    if (f.retset && !allowRetset) continue;
     if (f.args.length === n && f.variadic === undefined) candidates.push({ def: f, args: f.args });
     else if (f.variadic !== undefined && n >= f.args.length - 1) {
       const fixed = f.args.slice(0, -1);
