@@ -48,6 +48,7 @@ import {
   undefinedColumn,
   undefinedSchema,
 } from './errors.js';
+import { decodeMissing, encodeMissing } from './missing.js';
 import {
   arrayTypeRow,
   attributeRow,
@@ -326,12 +327,12 @@ export class Catalog implements SessionHook {
     readonly template?: string;
     readonly owner?: number;
   }): number {
-    if (this.databaseOid(options.name) !== undefined)
-      throw new SqlError('42P04', `database "${options.name}" already exists`);
     const templateName = options.template ?? 'template1';
     const t = this.#table('pg_database');
     const tmpl = t.lookupOne('pg_database_datname_index', [templateName], this.#x);
     if (!tmpl) throw new SqlError('3D000', `template database "${templateName}" does not exist`);
+    if (this.databaseOid(options.name) !== undefined)
+      throw new SqlError('42P04', `database "${options.name}" already exists`);
     const oid = this.#newOid('pg_database', 'pg_database_oid_index');
     const values = [...tmpl.values];
     const set = (col: string, v: unknown) => {
@@ -344,8 +345,46 @@ export class Catalog implements SessionHook {
     set('datallowconn', true);
     set('datacl', null);
     t.insert(values, this.#x);
+    this.cluster.copyDatabase(
+      this.#x.key,
+      tmpl.values[0] as number,
+      oid,
+      this.#relationFiles(tmpl.values[0] as number),
+    );
     this.#cci();
     return oid;
+  }
+
+  /** pg_database's row of `name` (oid, datallowconn, datistemplate), or undefined. */
+  database(
+    name: string,
+  ):
+    | { readonly oid: number; readonly allowConn: boolean; readonly isTemplate: boolean }
+    | undefined {
+    const t = this.#table('pg_database');
+    const r = t.lookupOne('pg_database_datname_index', [name], this.#x);
+    if (!r) return undefined;
+    return {
+      oid: r.values[0] as number,
+      allowConn: r.values[t.col('datallowconn')] as boolean,
+      isTemplate: r.values[t.col('datistemplate')] as boolean,
+    };
+  }
+
+  /**
+   * The relation files of database `dbOid`: every pg_class row with
+   * storage there (catalogs and their indexes included), with whether it
+   * is WAL-logged (relpersistence p).
+   */
+  #relationFiles(dbOid: number): { relNumber: number; logged: boolean }[] {
+    const cls = this.cluster.tables(dbOid).get('pg_class') as CatalogTable;
+    const out = new Map<number, boolean>();
+    for (const r of cls.scan(this.#x)) {
+      const node = r.values[cls.col('relfilenode')] as number;
+      if (node === 0 || r.values[cls.col('relisshared')] === true) continue;
+      out.set(node, r.values[cls.col('relpersistence')] === 'p');
+    }
+    return [...out].map(([relNumber, logged]) => ({ relNumber, logged }));
   }
 
   /** DROP DATABASE's catalog part (the engine removes base/<oid>/ after commit and refuses while others are connected). */
@@ -353,13 +392,20 @@ export class Catalog implements SessionHook {
     const t = this.#table('pg_database');
     const r = t.lookupOne('pg_database_datname_index', [name], this.#x);
     if (!r) throw new SqlError('3D000', `database "${name}" does not exist`);
+    if (r.values[t.col('datistemplate')] === true)
+      throw new SqlError('42809', 'cannot drop a template database');
     if (r.values[0] === this.dbOid)
       throw new SqlError('55006', 'cannot drop the currently open database');
-    if (r.values[t.col('datistemplate')] === true)
-      throw new SqlError('55000', 'cannot drop a template database');
+    const oid = r.values[0] as number;
+    for (const f of this.#relationFiles(oid))
+      this.cluster.deleteOnCommit(this.#x.key, {
+        spcOid: DEFAULTTABLESPACE_OID,
+        dbOid: oid,
+        relNumber: f.relNumber,
+      });
     t.delete(r.tid, this.#x);
     this.#cci();
-    return r.values[0] as number;
+    return oid;
   }
 
   /** ALTER DATABASE ... RENAME TO. */
@@ -436,13 +482,14 @@ export class Catalog implements SessionHook {
       return entry.open;
     }
     const inserter = desc.persistence === 'p' ? this.cluster.inserter : undefined;
-    const heap = new Heap({
+    const heapOptions = {
       pool: this.cluster.pool,
       rel: this.#locator(desc),
       types: desc.columns.map(columnType),
       fillfactor: desc.fillfactor,
       ...(inserter ? { inserter } : {}),
-    });
+    };
+    const heap = new Heap({ ...heapOptions, missing: desc.columns.map((c) => c.missing) });
     const indexes = desc.indexes.map((ix) => ({
       desc: ix,
       index: new BTree({
@@ -550,6 +597,15 @@ export class Catalog implements SessionHook {
           ...(def !== undefined ? { defaultExpr: def } : {}),
           dropped,
           storage: r[a.col('attstorage')] as ColumnDesc['storage'],
+          ...(!dropped && r[a.col('atthasmissing')] === true
+            ? {
+                missing: decodeMissing(
+                  columnType({ typeOid: r[a.col('atttypid')] as number, dropped }),
+                  r[a.col('atttypmod')] as number,
+                  r[a.col('attmissingval')],
+                ),
+              }
+            : {}),
           ...(dropped
             ? droppedShape(r[a.col('attlen')] as number, r[a.col('attalign')] as string)
             : {}),
@@ -1114,18 +1170,35 @@ export class Catalog implements SessionHook {
     this.#cci();
   }
 
-  /** ALTER TABLE ADD COLUMN: the new attnum (existing rows read NULL for it; a default for them is the engine's rewrite). */
-  addColumn(tableOid: number, column: ColumnDef): number {
+  /**
+   * ALTER TABLE ADD COLUMN: the new attnum. Existing rows read NULL for it,
+   * or `missing` when given and not null (atthasmissing/attmissingval: the
+   * value of a non-volatile DEFAULT, evaluated once by the caller); a
+   * volatile default is the caller's rewrite. With `ifNotExists`, an
+   * existing column is a NOTICE and undefined.
+   */
+  addColumn(
+    tableOid: number,
+    column: ColumnDef,
+    options: { readonly missing?: unknown; readonly ifNotExists?: boolean } = {},
+  ): number | undefined {
     const table = this.mustRelation(tableOid);
-    if (table.columns.some((c) => c.name === column.name && !c.dropped))
+    if (table.columns.some((c) => c.name === column.name && !c.dropped)) {
+      if (options.ifNotExists) {
+        this.#notice(
+          `column "${column.name}" of relation "${table.name}" already exists, skipping`,
+        );
+        return undefined;
+      }
       throw duplicateColumn(column.name, table.name);
+    }
     const type = typeByOid(column.typeOid);
     if (!type) throw new SqlError('42704', `type with OID ${column.typeOid} does not exist`);
     const attnum = table.columns.length + 1;
     const att = this.#table('pg_attribute');
     att.insert(
-      att.row(
-        attributeRow({
+      att.row({
+        ...attributeRow({
           relid: tableOid,
           name: column.name,
           type,
@@ -1135,7 +1208,10 @@ export class Catalog implements SessionHook {
           hasDefault: column.defaultExpr !== undefined,
           ndims: type.category === 'A' ? 1 : 0,
         }),
-      ),
+        ...(options.missing !== undefined && options.missing !== null
+          ? { atthasmissing: true, attmissingval: encodeMissing(type, options.missing) }
+          : {}),
+      }),
       this.#x,
     );
     this.#updateClass(tableOid, { relnatts: attnum });
@@ -1158,7 +1234,9 @@ export class Catalog implements SessionHook {
   /** ALTER TABLE RENAME COLUMN. */
   renameColumn(tableOid: number, oldName: string, newName: string): void {
     const table = this.mustRelation(tableOid);
-    const col = this.#mustColumn(table, oldName);
+    const col = table.columns.find((x) => x.name === oldName && !x.dropped);
+    // renameatt's error names no relation
+    if (!col) throw new SqlError('42703', `column "${oldName}" does not exist`);
     if (table.columns.some((c) => c.name === newName && !c.dropped))
       throw duplicateColumn(newName, table.name);
     this.#setAttribute(tableOid, col.attnum, { attname: newName });
@@ -1522,6 +1600,8 @@ export class Catalog implements SessionHook {
       attstattarget: 0,
       attcollation: 0,
       attisdropped: true,
+      atthasmissing: false,
+      attmissingval: null,
     });
     this.#invalidate(relid);
   }
@@ -1535,9 +1615,26 @@ function droppedShape(len: number, align: string): { typeOid: number } {
   return { typeOid: t?.oid ?? 25 };
 }
 
-function columnType(c: ColumnDesc): AnyPgType {
+function columnType(c: Pick<ColumnDesc, 'typeOid' | 'dropped'>): AnyPgType {
   const t = typeByOid(c.typeOid);
   if (!t) throw new SqlError('XX000', `cache lookup failed for type ${c.typeOid}`);
+  return c.dropped ? droppedType(t) : t;
+}
+
+const droppedTypes = new Map<AnyPgType, AnyPgType>();
+
+/**
+ * The heap's type for a dropped column: the stand-in of its attlen and
+ * attalign ({@link droppedShape}), whose bytes old tuples still hold — read
+ * past and returned as NULL (a dropped column has no value to show, and
+ * its bytes need not be valid for the stand-in), written only as NULL.
+ */
+function droppedType(shape: AnyPgType): AnyPgType {
+  const hit = droppedTypes.get(shape);
+  if (hit) return hit;
+  const { decodeAt: _skip, ...rest } = shape;
+  const t: AnyPgType = { ...rest, decode: () => null };
+  droppedTypes.set(shape, t);
   return t;
 }
 

@@ -16,7 +16,15 @@
  * that now never existed). Other sessions never cache uncommitted DDL:
  * their catalog snapshots do not see it.
  */
-import { type BufferPool, ForkNumber, type RelFileLocator, type XLogInserter } from '@pg/storage';
+import {
+  type BufferPool,
+  createFork,
+  DEFAULTTABLESPACE_OID,
+  ForkNumber,
+  logNewPages,
+  type RelFileLocator,
+  type XLogInserter,
+} from '@pg/storage';
 import { LOCAL_CATALOGS, SHARED_CATALOGS } from './bootstrap.js';
 import { OidCounter } from './oid.js';
 import { CatalogTable } from './table.js';
@@ -199,6 +207,59 @@ export class CatalogCluster {
   /** The oldest sequence number still in the log (a session behind it resets everything). */
   get oldestInvalidationSeq(): number {
     return this.#log[0]?.seq ?? this.#seq + 1;
+  }
+
+  /**
+   * CREATE DATABASE's copy (PostgreSQL 15's WAL_LOG strategy): each
+   * relation file of database `from` — every fork that exists — is created
+   * under `to` and filled block by block through the buffer pool (so pages
+   * not yet written out are copied as they are), each new page logged as
+   * a full-page image when the relation is WAL-logged; recovery rebuilds
+   * the copy from those records. The files go away if the transaction
+   * aborts.
+   */
+  copyDatabase(
+    txnKey: number,
+    from: number,
+    to: number,
+    files: readonly { readonly relNumber: number; readonly logged: boolean }[],
+  ): void {
+    const { pool } = this;
+    const spcOid = DEFAULTTABLESPACE_OID;
+    for (const f of files) {
+      const src: RelFileLocator = { spcOid, dbOid: from, relNumber: f.relNumber };
+      const dst: RelFileLocator = { spcOid, dbOid: to, relNumber: f.relNumber };
+      const inserter = f.logged ? this.inserter : undefined;
+      for (const fork of [ForkNumber.main, ForkNumber.fsm, ForkNumber.vm, ForkNumber.init]) {
+        if (!pool.smgr.exists(src, fork)) continue;
+        if (inserter) createFork(inserter, dst, fork);
+        else pool.smgr.create(dst, fork);
+        if (fork === ForkNumber.main) this.deleteOnAbort(txnKey, dst);
+        const n = pool.smgr.nblocks(src, fork);
+        for (let block = 0; block < n; block++) {
+          const s = pool.readBuffer(src, fork, block);
+          try {
+            pool.lock(s, 'share');
+            const d = pool.extend(dst, fork);
+            try {
+              pool.lock(d, 'exclusive');
+              pool.bytes(d).set(pool.bytes(s));
+              pool.markDirty(d);
+              if (inserter) logNewPages(inserter, [d]);
+            } finally {
+              pool.unlockRelease(d);
+            }
+          } finally {
+            pool.unlockRelease(s);
+          }
+        }
+      }
+    }
+  }
+
+  /** DROP DATABASE, after commit: forgets the catalog heaps opened for it. */
+  forgetDatabase(dbOid: number): void {
+    this.#tables.delete(dbOid);
   }
 
   #unlink(rel: RelFileLocator): void {

@@ -35,6 +35,12 @@ export interface ColumnDesc {
   readonly dropped: boolean;
   /** attstorage: p, e, m, x. */
   readonly storage: 'p' | 'e' | 'm' | 'x';
+  /**
+   * atthasmissing: the value rows written before ADD COLUMN read for this
+   * column (attmissingval, as a value of the column's type). Absent when
+   * the column has none.
+   */
+  readonly missing?: unknown;
 }
 
 /** One index of a table (pg_index joined with its pg_class row). */

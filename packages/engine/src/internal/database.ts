@@ -8,15 +8,16 @@ import { join } from 'node:path';
 import { btreeRmgr } from '@pg/btree';
 import {
   bootstrapCatalog,
+  Catalog,
   CatalogCluster,
+  type CatalogTxn,
   catalogRmgr,
   OidCounter,
   POSTGRES_OID,
-  TEMPLATE0_OID,
-  TEMPLATE1_OID,
 } from '@pg/catalog';
 import { heapRmgr } from '@pg/heap';
 import {
+  ComboCids,
   FileSlruStore,
   LockManager,
   MemorySlruStore,
@@ -64,10 +65,35 @@ export interface ConnectOptions {
 /** smart: wait for sessions to end; fast: roll them back; immediate: no checkpoint (recovery next start). */
 export type ShutdownMode = 'smart' | 'fast' | 'immediate';
 
-const DATABASES: Readonly<Record<string, number>> = {
-  template1: TEMPLATE1_OID,
-  template0: TEMPLATE0_OID,
-  postgres: POSTGRES_OID,
+/** The sessions connected to each database (PostgreSQL's CountOtherDBBackends reads the proc array). */
+export class Backends {
+  readonly #db = new Map<number, number>();
+
+  add(session: number, dbOid: number): void {
+    this.#db.set(session, dbOid);
+  }
+
+  remove(session: number): void {
+    this.#db.delete(session);
+  }
+
+  /** How many sessions other than `self` are connected to `dbOid`. */
+  others(dbOid: number, self: number): number {
+    let n = 0;
+    for (const [s, d] of this.#db) if (d === dbOid && s !== self) n++;
+    return n;
+  }
+}
+
+/**
+ * The defaults of a cluster in memory, where the "disk" is memory too: a
+ * smaller buffer pool (reading a page from the in-memory storage manager
+ * is a copy) and a checkpoint every 64 MB of WAL, so the WAL kept in
+ * memory stays small. `settings` overrides them.
+ */
+const IN_MEMORY_SETTINGS: Readonly<Record<string, string>> = {
+  shared_buffers: '16MB',
+  max_wal_size: '64MB',
 };
 
 /** The internals sessions share (not exported from the package). */
@@ -78,6 +104,32 @@ export interface Instance {
   readonly settings: ClusterSettings;
   readonly superuser: string;
   readonly inMemory: boolean;
+  /** The data directory (undefined in memory). */
+  readonly dataDir: string | undefined;
+  readonly backends: Backends;
+}
+
+/**
+ * A catalog transaction that only reads what is committed (connection
+ * startup's look-up of pg_database, before the session has a transaction).
+ */
+function committedCatalogTxn(t: OpenedTransactions): CatalogTxn {
+  const ctx = {
+    log: t.transam,
+    isCurrentTransactionId: () => false,
+    isInProgress: (xid: number) => t.procArray.isInProgress(xid, t.transam.subtrans, t.transam),
+    getTopmost: (xid: number) => t.transam.subtrans.getTopmost(xid),
+    comboCids: new ComboCids(),
+  };
+  return {
+    key: -1,
+    snapshot: () => t.procArray.getSnapshotData(undefined, 0),
+    ctx,
+    writer: () => {
+      throw new Error('a read-only catalog transaction cannot write');
+    },
+    commandCounterIncrement: () => {},
+  };
 }
 
 export class Database {
@@ -128,6 +180,8 @@ export class Database {
       lock.acquire(dir);
       const { readFileSync } = await import('node:fs');
       settings.loadConf(readFileSync(join(dir, 'postgresql.conf'), 'utf8'));
+    } else {
+      for (const [name, value] of Object.entries(IN_MEMORY_SETTINGS)) settings.set(name, value);
     }
     try {
       for (const [name, value] of Object.entries(o.settings ?? {})) settings.set(name, value);
@@ -144,8 +198,11 @@ export class Database {
       if (!fresh) progress('starting up: replaying the write-ahead log from the last checkpoint');
       const t = openTransactions({
         walStorage:
-          dir === undefined ? new MemoryWalStorage() : new FileWalStorage(join(dir, 'pg_wal')),
-        smgr: dir === undefined ? new MemorySmgr() : new FileSmgr(dir),
+          // in memory, no crash can be outlived: no durable copies kept (volatile)
+          dir === undefined
+            ? new MemoryWalStorage({ volatile: true })
+            : new FileWalStorage(join(dir, 'pg_wal')),
+        smgr: dir === undefined ? new MemorySmgr({ volatile: true }) : new FileSmgr(dir),
         control: controlStore,
         clogStore:
           dir === undefined ? new MemorySlruStore() : new FileSlruStore(join(dir, 'pg_xact')),
@@ -163,6 +220,11 @@ export class Database {
         dataChecksums: true,
         fullPageWrites: Boolean(settings.get('full_page_writes')),
         nextOid: () => oids?.checkpointNextOid() ?? checkpointNextOid,
+        checkpointer: {
+          // checkpoint_timeout is in seconds, max_wal_size in MB (their base units)
+          checkpointTimeoutMs: Number(settings.get('checkpoint_timeout')) * 1000,
+          maxWalSize: Number(settings.get('max_wal_size')) * 1024 * 1024,
+        },
       });
       const { storage } = t;
       oids = new OidCounter(oidRmgr.recoveredNextOid(checkpointNextOid), storage.inserter);
@@ -185,7 +247,16 @@ export class Database {
           ? undefined
           : new BackgroundWork({ pool: storage.pool, checkpointer: storage.checkpointer });
       return new Database(
-        { t, locks, cluster, settings, superuser, inMemory: dir === undefined },
+        {
+          t,
+          locks,
+          cluster,
+          settings,
+          superuser,
+          inMemory: dir === undefined,
+          dataDir: dir,
+          backends: new Backends(),
+        },
         lock,
         background,
       );
@@ -201,34 +272,42 @@ export class Database {
       throw new EngineError('57P01', 'terminating connection due to administrator command');
     }
     const database = options.database ?? 'postgres';
-    const dbOid = DATABASES[database];
-    if (dbOid === undefined) {
+    const catalog = new Catalog(this.#instance.cluster, { dbOid: POSTGRES_OID });
+    catalog.beginStatement(committedCatalogTxn(this.#instance.t));
+    const row = catalog.database(database);
+    if (row === undefined) {
       throw new EngineError('3D000', `database "${database}" does not exist`, {
         severity: 'FATAL',
       });
     }
-    if (dbOid === TEMPLATE0_OID) {
+    if (!row.allowConn) {
       throw new EngineError(
         '55000',
-        `database "template0" is not currently accepting connections`,
+        `database "${database}" is not currently accepting connections`,
         {
           severity: 'FATAL',
         },
       );
     }
+    const dbOid = row.oid;
     const user = options.user ?? this.#instance.superuser;
     if (user !== this.#instance.superuser) {
       throw new EngineError('28000', `role "${user}" does not exist`, { severity: 'FATAL' });
     }
+    const id = this.#nextSession++;
     const session = new Session(this.#instance, {
-      id: this.#nextSession++,
+      id,
       dbOid,
       database,
       user,
       startup: options.options ?? {},
-      onClose: (s) => this.#sessions.delete(s),
+      onClose: (s) => {
+        this.#sessions.delete(s);
+        this.#instance.backends.remove(id);
+      },
     });
     this.#sessions.add(session);
+    this.#instance.backends.add(id, dbOid);
     return session;
   }
 

@@ -399,6 +399,11 @@ export function showValue(def: GucDef, value: GucValue): string {
   }
 }
 
+/** A custom (extension-style) parameter name: prefix.name, each part an identifier. */
+function isPlaceholderName(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)+$/.test(name);
+}
+
 const DEFINITIONS = new Map(GUC_DEFINITIONS.map((d) => [d.name.toLowerCase(), d]));
 
 /** The definition of `name` (case-insensitive), or a 42704 error. */
@@ -495,21 +500,51 @@ export class SessionSettings {
     }
   }
 
+  /**
+   * Placeholders: a name with a dot (my.setting) that no module defines is
+   * a string parameter of its own once SET (guc.c's
+   * add_placeholder_variable); before that it is unrecognized.
+   */
+  readonly #placeholders = new Map<string, GucDef>();
+
+  #def(name: string, create = false): GucDef {
+    const placeholder = this.#placeholders.get(name.toLowerCase());
+    if (placeholder !== undefined) return placeholder;
+    try {
+      return gucDefinition(name);
+    } catch (err) {
+      if (!create || !isPlaceholderName(name)) throw err;
+      const def: GucDef = {
+        name: name.toLowerCase(),
+        context: 'user',
+        category: 'Customized Options',
+        short: '',
+        type: 'string',
+        boot: '',
+      };
+      this.#placeholders.set(def.name, def);
+      return def;
+    }
+  }
+
   /** The value in effect. */
   get(name: string): GucValue {
-    const def = gucDefinition(name);
-    return this.#session.get(def.name) ?? this.#cluster.get(def.name);
+    const def = this.#def(name);
+    return (
+      this.#session.get(def.name) ??
+      (this.#placeholders.has(def.name) ? '' : this.#cluster.get(def.name))
+    );
   }
 
   /** SHOW name / current_setting(name). */
   show(name: string): string {
-    const def = gucDefinition(name);
+    const def = this.#def(name);
     return showValue(def, this.get(def.name));
   }
 
   /** The definition's canonical name (SHOW's column title). */
   canonicalName(name: string): string {
-    return gucDefinition(name).name;
+    return this.#def(name).name;
   }
 
   /**
@@ -518,7 +553,7 @@ export class SessionSettings {
    * (outside a block it warns in PostgreSQL and does nothing).
    */
   set(name: string, value: string | readonly string[] | undefined, local = false): void {
-    const def = gucDefinition(name);
+    const def = this.#def(name, true);
     if (def.context === 'internal') {
       throw new SqlError('55P02', `parameter "${def.name}" cannot be changed`);
     }
@@ -533,7 +568,9 @@ export class SessionSettings {
     }
     const parsed =
       value === undefined
-        ? this.#cluster.get(def.name)
+        ? this.#placeholders.has(def.name)
+          ? ''
+          : this.#cluster.get(def.name)
         : parseValue(def, listValue(def.name, value), this.get(def.name));
     if (local && this.#level < 0) return;
     if (this.#level >= 0) {
@@ -563,6 +600,34 @@ export class SessionSettings {
   }
 
   /** Every setting with its value (pg_settings, SHOW ALL). */
+  /**
+   * pg_settings' rows: `setting` in the parameter's base unit (work_mem
+   * 4096 with unit kB, as PostgreSQL shows it there, where SHOW says 4MB).
+   */
+  settingRows(): Record<string, unknown>[] {
+    return GUC_DEFINITIONS.map((def) => {
+      const value = this.get(def.name);
+      const base = (v: GucValue) =>
+        def.type === 'integer' || def.type === 'real' ? String(v) : showValue(def, v);
+      return {
+        name: def.name,
+        setting: base(value),
+        unit: def.type === 'integer' ? (def.unit ?? null) : null,
+        category: def.category,
+        short_desc: def.short,
+        extra_desc: null,
+        context: def.context,
+        vartype: def.type,
+        source: this.#session.has(def.name) ? 'session' : 'default',
+        min_val: def.type === 'integer' || def.type === 'real' ? String(def.min) : null,
+        max_val: def.type === 'integer' || def.type === 'real' ? String(def.max) : null,
+        boot_val: base(def.boot),
+        reset_val: base(this.#cluster.get(def.name)),
+        pending_restart: false,
+      };
+    });
+  }
+
   all(): { def: GucDef; value: string }[] {
     return GUC_DEFINITIONS.map((def) => ({ def, value: showValue(def, this.get(def.name)) }));
   }

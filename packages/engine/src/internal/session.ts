@@ -4,8 +4,19 @@
  * each statement: transaction control, settings, DDL through @pg/catalog,
  * or analyze → plan → execute through @pg/sql and @pg/executor.
  */
-import { Catalog, type CatalogTxn, type ColumnDef, mvccCatalogTxn } from '@pg/catalog';
-import { describePlan, type ExecRelations, executePlan, type Plan, planQuery } from '@pg/executor';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Catalog, type CatalogTxn, type ColumnDef, mvccCatalogTxn, quoteIdent } from '@pg/catalog';
+import {
+  compileExpr,
+  describePlan,
+  type ExecRelations,
+  executePlan,
+  type OpenRelation,
+  type Plan,
+  planQuery,
+  type SessionSettings as SessionSettingsBridge,
+} from '@pg/executor';
 import {
   ComboCids,
   type IsolationLevel,
@@ -21,7 +32,7 @@ import {
   type RawStatement,
   resolveTypeName,
 } from '@pg/sql';
-import { builtins, defaultContext, type TypeContext } from '@pg/types';
+import { builtins, defaultContext, SqlError, type TypeContext } from '@pg/types';
 import type { Instance } from './database.js';
 import { SessionSettings } from './guc.js';
 import {
@@ -72,6 +83,11 @@ interface CachedPlan {
 
 const PLANNABLE = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt']);
 const PLAN_CACHE_LIMIT = 256;
+/**
+ * Longer statement texts are not cached: a text that long is usually a
+ * one-off (a multi-row INSERT of literals), and its plan is as big as it.
+ */
+const PLAN_CACHE_MAX_TEXT = 2048;
 
 function tagOf(node: PNode): string {
   return Object.keys(node)[0] ?? '';
@@ -115,6 +131,10 @@ export class Session {
   readonly #plans = new Map<string, CachedPlan>();
   /** DDL statements this session ran (its own uncommitted catalog changes invalidate its plans). */
   #ddlCount = 0;
+  /** What to do once the open transaction commits (DROP DATABASE's directory). */
+  #afterCommit: (() => void)[] = [];
+  /** Whether the open transaction ran DDL. */
+  #txnDdl = false;
   #closed = false;
   /** Serializes statements: one at a time per session, as a connection does. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -125,14 +145,25 @@ export class Session {
     this.#settings = new SessionSettings(instance.settings, options.startup);
     this.#catalog = new Catalog(instance.cluster, {
       dbOid: options.dbOid,
+      settings: () => this.#settings.settingRows(),
       onNotice: (n) => this.#notices.push({ ...n, severity: 'NOTICE', code: '00000' } as Notice),
     });
     this.#block = new TransactionBlock(instance.t.manager, options.id, this.#settings, {
       atEnd: (session, committed) => {
         if (committed) instance.cluster.atCommit(session);
         else instance.cluster.atAbort(session);
+        const after = this.#afterCommit;
+        this.#afterCommit = [];
+        if (committed) for (const f of after) f();
         instance.locks.releaseAll(session);
         this.#txn = undefined;
+        // plans made while this transaction's catalog changes were visible
+        // (to it alone) are stale once it ends: rolled back, they name
+        // relations that never existed
+        if (this.#txnDdl) {
+          this.#txnDdl = false;
+          this.#ddlCount++;
+        }
       },
     });
   }
@@ -222,7 +253,7 @@ export class Session {
       const outcome = await this.#statement(
         stmt,
         params,
-        statements.length === 1 ? sql : undefined,
+        statements.length === 1 && sql.length <= PLAN_CACHE_MAX_TEXT ? sql : undefined,
       );
       out.push(this.#shape<R>(outcome, options));
     }
@@ -262,6 +293,7 @@ export class Session {
     const body = stmt.node[tag];
     if (tag === 'TransactionStmt') return this.#transactionStatement(body);
     this.#block.startStatement();
+    this.#inStatement = true;
     try {
       const txn = this.#txnState();
       this.#catalog.beginStatement(txn.catalogTxn, { searchPath: this.#searchPath() });
@@ -271,6 +303,8 @@ export class Session {
     } catch (err) {
       await this.#block.finishStatement(true);
       throw toEngineError(err);
+    } finally {
+      this.#inStatement = false;
     }
   }
 
@@ -351,6 +385,7 @@ export class Session {
           return done('RELEASE');
         case 'TRANS_STMT_ROLLBACK_TO':
           this.#block.rollbackTo(String(body.savepoint_name));
+          if (this.#txnDdl) this.#ddlCount++; // the savepoint's DDL is undone
           return done('ROLLBACK');
         default:
           throw new EngineError('0A000', `${String(body.kind)} is not supported`);
@@ -398,6 +433,20 @@ export class Session {
         return this.#alterTable(body, stmt);
       case 'RenameStmt':
         return this.#rename(body);
+      case 'CheckPointStmt':
+        // RequestCheckpoint(CHECKPOINT_IMMEDIATE | CHECKPOINT_FORCE | CHECKPOINT_WAIT)
+        if (this.#o.user !== this.#i.superuser) {
+          throw new EngineError(
+            '42501',
+            'must be superuser or have privileges of pg_checkpoint to do CHECKPOINT',
+          );
+        }
+        this.#i.t.storage.checkpointer.checkpoint();
+        return command('CHECKPOINT');
+      case 'CreatedbStmt':
+        return this.#createDatabase(body);
+      case 'DropdbStmt':
+        return this.#dropDatabase(body);
       case 'ExplainStmt':
         return this.#explain(body, stmt, params);
       default:
@@ -464,7 +513,7 @@ export class Session {
       const { t, locks } = this.#i;
       const typeContext = this.#typeContext();
       const values = convertParams(plan.query.paramTypes, params, typeContext);
-      this.#inStatement = true;
+      if (fromCache) this.#inStatement = true;
       const result = await executePlan(plan, {
         session: this.#o.id,
         dbOid: this.#o.dbOid,
@@ -478,6 +527,7 @@ export class Session {
         typeContext,
         user: this.#o.user,
         database: this.#o.database,
+        settings: this.#settingsBridge,
       });
       const fields = plan.columns.map((c) => field(c));
       const command =
@@ -497,16 +547,24 @@ export class Session {
   #inStatement = false;
 
   /** The executor's view of the catalog: tables with their heaps and indexes. */
-  readonly #relations: ExecRelations = {
-    open: (oid) => {
-      const rel = this.#catalog.open(oid);
-      if (rel.heap === undefined) {
-        throw new EngineError(
-          '0A000',
-          `querying the system view "${rel.desc.name}" is not supported yet`,
-        );
+  /** Tables and the computed system views (pg_tables, information_schema...), as the catalog opens them. */
+  readonly #relations: ExecRelations<OpenRelation> = {
+    open: (oid) => this.#catalog.open(oid),
+  };
+
+  /** current_setting() and set_config(): the session's settings, as SHOW and SET see them. */
+  readonly #settingsBridge: SessionSettingsBridge = {
+    get: (name, missingOk) => {
+      try {
+        return this.#settings.show(name);
+      } catch (err) {
+        if (missingOk && err instanceof SqlError && err.code === '42704') return null;
+        throw err;
       }
-      return rel;
+    },
+    set: (name, value, isLocal) => {
+      this.#settings.set(name, value, isLocal);
+      return this.#settings.show(name);
     },
   };
 
@@ -599,6 +657,7 @@ export class Session {
 
   #ddl(): void {
     this.#ddlCount++;
+    this.#txnDdl = true;
   }
 
   #lockRelation(oid: number, mode: LockMode): Promise<void> {
@@ -891,19 +950,45 @@ export class Session {
       switch (cmd.subtype) {
         case 'AT_AddColumn': {
           const { column, primary, unique } = this.#columnDef(cmd.def.ColumnDef, stmt.source);
-          if (column.notNull && column.defaultExpr === undefined && this.#anyRow(oid, () => true)) {
+          if (
+            column.notNull &&
+            column.defaultExpr === undefined &&
+            !this.#catalog
+              .mustRelation(oid)
+              .columns.some((x) => x.name === column.name && !x.dropped) &&
+            this.#anyRow(oid, () => true)
+          ) {
             throw new EngineError(
               '23502',
               `column "${column.name}" of relation "${this.#catalog.mustRelation(oid).name}" contains null values`,
             );
           }
-          const attnum = this.#catalog.addColumn(oid, column);
-          if (column.defaultExpr !== undefined && this.#anyRow(oid, () => true)) {
+          const ifNotExists = cmd.missing_ok === true;
+          const defaultNode = (cmd.def.ColumnDef.constraints ?? []).find(
+            (x: PNode) => x.Constraint?.contype === 'CONSTR_DEFAULT',
+          )?.Constraint?.raw_expr;
+          const fill =
+            defaultNode === undefined
+              ? undefined
+              : this.#defaultFill(column, stmt.source, defaultNode);
+          const attnum = this.#catalog.addColumn(oid, column, {
+            ifNotExists,
+            ...(fill?.volatile === false ? { missing: fill.value } : {}),
+          });
+          if (attnum === undefined) break;
+          if (
+            column.notNull &&
+            fill?.volatile === false &&
+            fill.value === null &&
+            this.#anyRow(oid, () => true)
+          ) {
             throw new EngineError(
-              '0A000',
-              'ADD COLUMN with a DEFAULT on a table with rows is not supported yet',
+              '23502',
+              `column "${column.name}" of relation "${this.#catalog.mustRelation(oid).name}" contains null values`,
             );
           }
+          // a volatile default (random(), clock_timestamp()) is evaluated per row: the table is rewritten
+          if (fill?.volatile === true) await this.#rewriteWithDefault(oid, column.name);
           if (primary || unique) {
             this.#catalog.createIndex({
               table: oid,
@@ -915,11 +1000,22 @@ export class Session {
           }
           break;
         }
-        case 'AT_DropColumn':
+        case 'AT_DropColumn': {
+          const desc = this.#catalog.mustRelation(oid);
+          const name = String(cmd.name);
+          if (cmd.missing_ok === true && !desc.columns.some((x) => x.name === name && !x.dropped)) {
+            this.#notices.push({
+              severity: 'NOTICE',
+              code: '00000',
+              message: `column "${name}" of relation "${desc.name}" does not exist, skipping`,
+            });
+            break;
+          }
           this.#catalog.dropColumn(oid, String(cmd.name), {
             cascade: cmd.behavior === 'DROP_CASCADE',
           });
           break;
+        }
         case 'AT_ColumnDefault':
           this.#catalog.setDefault(
             oid,
@@ -955,17 +1051,156 @@ export class Session {
     return command('ALTER TABLE');
   }
 
+  /**
+   * An ADD COLUMN default: analyzed against the column (coerced to its
+   * type), and — when it calls no volatile function — evaluated once, the
+   * value rows older than the column read (attmissingval).
+   */
+  #defaultFill(
+    column: ColumnDef,
+    source: string,
+    node: PNode,
+  ): { volatile: true } | { volatile: false; value: unknown } {
+    const expr = analyzeExpression(node, this.#view(), {
+      column: {
+        attnum: 1,
+        name: column.name,
+        typeOid: column.typeOid,
+        typmod: column.typmod,
+        notNull: column.notNull,
+        hasDefault: false,
+        dropped: false,
+        storage: 'p',
+      },
+      source,
+      typeContext: this.#typeContext(),
+    });
+    if (callsVolatile(expr)) return { volatile: true };
+    const value = compileExpr(expr, builtins)([], {
+      params: [],
+      tctx: this.#typeContext(),
+      user: this.#o.user,
+      database: this.#o.database,
+      settings: undefined,
+    });
+    return { volatile: false, value: value === undefined ? null : value };
+  }
+
+  /** ATRewriteTable for a volatile ADD COLUMN default: every row gets the default evaluated for it. */
+  async #rewriteWithDefault(oid: number, column: string): Promise<void> {
+    const desc = this.#catalog.mustRelation(oid);
+    const sql = `UPDATE ${quoteIdent(desc.namespaceName)}.${quoteIdent(desc.name)} SET ${quoteIdent(column)} = DEFAULT`;
+    const [stmt] = parse(sql);
+    if (stmt === undefined) return;
+    await this.#runPlan(this.#plan(stmt, []), []);
+  }
+
   /** Whether the table has a row this transaction sees that satisfies `test`. */
   #anyRow(oid: number, test: (values: readonly unknown[]) => boolean): boolean {
-    const rel = this.#relations.open(oid);
+    const { heap } = this.#catalog.openTable(oid);
     const txn = this.#txnState().catalogTxn;
-    for (const row of rel.heap.scan(txn.snapshot(), txn.ctx)) if (test(row.values)) return true;
+    for (const row of heap.scan(txn.snapshot(), txn.ctx)) if (test(row.values)) return true;
     return false;
+  }
+
+  // ------------------------------------------------------------ databases
+
+  /** PreventInTransactionBlock. */
+  #notInBlock(what: string): void {
+    if (this.#block.inBlock) {
+      throw new EngineError('25001', `${what} cannot run inside a transaction block`);
+    }
+  }
+
+  /** errdetail_busy_db. */
+  #busy(message: string, dbOid: number): EngineError {
+    const n = this.#i.backends.others(dbOid, this.#o.id);
+    return new EngineError('55006', message, {
+      detail:
+        n === 1
+          ? 'There is 1 other session using the database.'
+          : `There are ${n} other sessions using the database.`,
+    });
+  }
+
+  /** CREATE DATABASE name [TEMPLATE t]: a copy of the template's files and catalogs. */
+  #createDatabase(body: PNode): Outcome {
+    this.#notInBlock('CREATE DATABASE');
+    this.#ddl();
+    const name = String(body.dbname);
+    let template = 'template1';
+    for (const o of body.options ?? []) {
+      const d = o.DefElem;
+      const opt = String(d?.defname);
+      if (opt === 'template') template = stringValue(d.arg);
+      else if (opt !== 'strategy') {
+        throw new EngineError('0A000', `CREATE DATABASE option "${opt}" is not supported yet`);
+      }
+    }
+    const tmpl = this.#catalog.database(template);
+    if (tmpl !== undefined && this.#i.backends.others(tmpl.oid, this.#o.id) > 0) {
+      // the template must be quiet while its files are copied
+      if (this.#catalog.database(name) === undefined) {
+        throw this.#busy(
+          `source database "${template}" is being accessed by other users`,
+          tmpl.oid,
+        );
+      }
+    }
+    this.#catalog.createDatabase({ name, template });
+    return command('CREATE DATABASE');
+  }
+
+  /** DROP DATABASE [IF EXISTS] name: its files go when the drop commits. */
+  #dropDatabase(body: PNode): Outcome {
+    this.#notInBlock('DROP DATABASE');
+    this.#ddl();
+    const name = String(body.dbname);
+    const row = this.#catalog.database(name);
+    if (row === undefined && body.missing_ok === true) {
+      this.#notices.push({
+        severity: 'NOTICE',
+        code: '00000',
+        message: `database "${name}" does not exist, skipping`,
+      });
+      return command('DROP DATABASE');
+    }
+    if (
+      row !== undefined &&
+      !row.isTemplate &&
+      row.oid !== this.#o.dbOid &&
+      this.#i.backends.others(row.oid, this.#o.id) > 0
+    ) {
+      throw this.#busy(`database "${name}" is being accessed by other users`, row.oid);
+    }
+    const oid = this.#catalog.dropDatabase(name);
+    this.#afterCommit.push(() => {
+      this.#i.cluster.forgetDatabase(oid);
+      if (this.#i.dataDir !== undefined) {
+        rmSync(join(this.#i.dataDir, 'base', String(oid)), { recursive: true, force: true });
+      }
+    });
+    return command('DROP DATABASE');
   }
 
   async #rename(body: PNode): Promise<Outcome> {
     this.#ddl();
     const type = String(body.renameType);
+    if (type === 'OBJECT_DATABASE') {
+      const from = String(body.subname);
+      const to = String(body.newname);
+      const row = this.#catalog.database(from);
+      if (
+        row !== undefined &&
+        row.oid !== this.#o.dbOid &&
+        this.#catalog.database(to) === undefined &&
+        this.#i.backends.others(row.oid, this.#o.id) > 0
+      ) {
+        throw this.#busy(`database "${from}" is being accessed by other users`, row.oid);
+      }
+      this.#catalog.renameDatabase(from, to);
+      return command('ALTER DATABASE');
+    }
     const oid = this.#resolveRange(body.relation) as number;
     await this.#lockRelation(oid, LockMode.AccessExclusiveLock);
     if (type === 'OBJECT_COLUMN') {
@@ -1044,4 +1279,17 @@ function convertParams(
     }
     return value;
   });
+}
+
+/** Whether an analyzed expression calls a volatile function (contain_volatile_functions). */
+function callsVolatile(expr: unknown): boolean {
+  if (Array.isArray(expr)) return expr.some(callsVolatile);
+  if (expr === null || typeof expr !== 'object') return false;
+  const e = expr as { kind?: unknown; fn?: { volatility?: unknown } };
+  if (e.fn?.volatility === 'v') return true;
+  for (const [k, v] of Object.entries(expr)) {
+    if (k === 'fn' || k === 'op' || k === 'cast' || k === 'value') continue;
+    if (typeof v === 'object' && v !== null && callsVolatile(v)) return true;
+  }
+  return false;
 }

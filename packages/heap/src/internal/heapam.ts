@@ -137,6 +137,12 @@ export interface HeapOptions {
    * (README "Transparent toasting"); without it a row must fit a page.
    */
   readonly toast?: HeapToastOptions;
+  /**
+   * pg_attribute.attmissingval per column (undefined: none): what a tuple
+   * written before ALTER TABLE ADD COLUMN (its natts short of the column)
+   * reads there instead of NULL (getmissingattr).
+   */
+  readonly missing?: readonly unknown[];
 }
 
 /** A Heap's TOAST: its toast relation and the columns' strategies. */
@@ -229,6 +235,8 @@ export class Heap {
   readonly storage: readonly ToastStorageT[];
   /** Whether every column's attstorage is its type's typstorage (formHeapTuple lays it out alike). */
   private readonly storageIsTypes: boolean;
+  /** attmissingval per column, or undefined when no column has one. */
+  private readonly missing: readonly unknown[] | undefined;
   /** rd_targblock: the page the last insert used, tried first by the next. */
   private targetBlock = INVALID_BLOCK_NUMBER;
 
@@ -236,6 +244,7 @@ export class Heap {
     this.pool = options.pool;
     this.rel = options.rel;
     this.types = options.types;
+    this.missing = options.missing?.some((m) => m !== undefined) ? options.missing : undefined;
     this.toaster = options.toast?.toaster;
     this.storage = options.toast?.storage ?? this.types.map((t) => t.storage);
     if (this.storage.length !== this.types.length)
@@ -372,6 +381,7 @@ export class Heap {
       this.types,
       item,
       toaster && ((pointer) => toaster.detoastCached(pointer, ctx === undefined ? {} : { ctx })),
+      this.missing,
     );
   }
 
@@ -405,7 +415,7 @@ export class Heap {
         )
           return null;
       }
-      return { tid, values: deformHeapTuple(this.types, item) };
+      return { tid, values: deformHeapTuple(this.types, item, undefined, this.missing) };
     } finally {
       this.pool.unlockRelease(buffer);
     }
@@ -565,7 +575,7 @@ export class Heap {
         if (v.visible)
           out.push({
             tid: { block, offset: off },
-            values: deformHeapTuple(this.types, item, detoast),
+            values: deformHeapTuple(this.types, item, detoast, this.missing),
           });
       }
       return out;
@@ -610,7 +620,7 @@ export class Heap {
         if (v.visible) {
           return {
             tid: { block: tid.block, offset },
-            values: deformHeapTuple(this.types, item, this.detoaster(snapshot, ctx)),
+            values: deformHeapTuple(this.types, item, this.detoaster(snapshot, ctx), this.missing),
           };
         }
         if ((tupleInfomask2(item) & HEAP_HOT_UPDATED) === 0) return null;

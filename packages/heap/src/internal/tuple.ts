@@ -469,8 +469,8 @@ function checkTupleHeader(bytes: Uint8Array): number {
 /**
  * heap_deform_tuple: the values of the heap tuple in `bytes` as `types`
  * describes its columns (null for SQL NULL). A tuple with fewer attributes
- * than `types` (written before ALTER TABLE ADD COLUMN) reads NULL for the
- * missing ones; attributes beyond `types` are ignored, as PostgreSQL
+ * than `types` (written before ALTER TABLE ADD COLUMN) reads `missing[i]`
+ * (attmissingval), or NULL, for the missing ones; attributes beyond `types` are ignored, as PostgreSQL
  * ignores them. A value compressed inline (VARATT_4B_C, pglz, as
  * PostgreSQL stores a compressible value of a STORAGE MAIN or EXTENDED
  * column) is decompressed through @pg/toast (heap_deform_tuple leaves it
@@ -483,6 +483,7 @@ export function deformHeapTuple(
   types: readonly AnyPgType[],
   bytes: Uint8Array,
   detoast?: Detoaster,
+  missing?: readonly unknown[],
 ): unknown[] {
   const hoff = checkTupleHeader(bytes);
   const infomask = u16(bytes, OFF_INFOMASK);
@@ -503,7 +504,7 @@ export function deformHeapTuple(
       values = decodeCompressedRow(types, data, nullBitmap, count, error, detoast);
     }
   }
-  for (let i = count; i < types.length; i++) values.push(null);
+  for (let i = count; i < types.length; i++) values.push(missing?.[i] ?? null);
   return values;
 }
 
