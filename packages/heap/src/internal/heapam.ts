@@ -95,6 +95,7 @@ import {
   HEAP_UPDATED,
   HEAP_XMAX_COMMITTED,
   HEAP_XMAX_INVALID,
+  HEAP_XMAX_IS_MULTI,
   HEAP_XMIN_COMMITTED,
   HEAP_XMIN_INVALID,
   type HeapTupleFields,
@@ -899,7 +900,14 @@ export class Heap {
       if (!transactionIdIsNormal(newPruneXid) || transactionIdPrecedes(xid, newPruneXid))
         newPruneXid = xid;
     };
-    const status = (off: number) => satisfiesVacuum(page.mustItem(off), oldestXmin, ctx);
+    let hinted = false;
+    const status = (off: number) => {
+      const item = page.mustItem(off);
+      return satisfiesVacuum(item, oldestXmin, ctx, (bits) => {
+        updateInfomask(item, bits);
+        hinted = true;
+      });
+    };
     let removed = 0;
     for (let root = 1; root <= maxoff; root++) {
       if (marked.has(root)) continue;
@@ -972,7 +980,10 @@ export class Heap {
       page.repairFragmentation();
     }
     const pruneXidChanged = page.pruneXid !== newPruneXid || page.isFull;
-    if (!changed && !pruneXidChanged) return { pruned: false, removed: 0 };
+    if (!changed && !pruneXidChanged) {
+      if (hinted) this.markDirtyHint(buffer);
+      return { pruned: false, removed: 0 };
+    }
     page.pruneXid = newPruneXid;
     page.isFull = false;
     if (changed) {
@@ -1031,12 +1042,16 @@ export type VacuumStatus =
 
 /**
  * HeapTupleSatisfiesVacuum (without multixacts): is the tuple dead to every
- * snapshot whose xmin is at least `oldestXmin`? Reads hints; sets none.
+ * snapshot whose xmin is at least `oldestXmin`? With `hint`, the hint bits
+ * the answer settles (xmin committed or invalid, a plain xmax committed or
+ * invalid) are passed to it, as SetHintBits: the caller, holding the page's
+ * exclusive lock, writes them, so the next look needs no commit-log read.
  */
 export function satisfiesVacuum(
   item: Uint8Array,
   oldestXmin: TransactionId,
   ctx: UpdateContext,
+  hint?: (bits: number) => void,
 ): VacuumStatus {
   const mask = tupleInfomask(item);
   const xmin = tupleXmin(item);
@@ -1046,14 +1061,23 @@ export function satisfiesVacuum(
       if ((mask & HEAP_XMAX_INVALID) !== 0 || xmaxIsLockedOnly(mask)) return 'INSERT_IN_PROGRESS';
       return updateXidOf(item, ctx) === xmin ? 'DELETE_IN_PROGRESS' : 'INSERT_IN_PROGRESS';
     }
-    if (!ctx.log.didCommit(xmin)) return 'DEAD'; // aborted or crashed
+    if (!ctx.log.didCommit(xmin)) {
+      hint?.(HEAP_XMIN_INVALID);
+      return 'DEAD'; // aborted or crashed
+    }
+    hint?.(HEAP_XMIN_COMMITTED);
   }
   if ((mask & HEAP_XMAX_INVALID) !== 0 || xmaxIsLockedOnly(mask)) return 'LIVE';
   const xmax = updateXidOf(item, ctx);
   if (xmax === 0) return 'LIVE'; // a multi of lockers only
   if ((mask & HEAP_XMAX_COMMITTED) === 0) {
     if (ctx.isInProgress(xmax)) return 'DELETE_IN_PROGRESS';
-    if (!ctx.log.didCommit(xmax)) return 'LIVE'; // the deleter aborted
+    const plain = (mask & HEAP_XMAX_IS_MULTI) === 0;
+    if (!ctx.log.didCommit(xmax)) {
+      if (plain) hint?.(HEAP_XMAX_INVALID);
+      return 'LIVE'; // the deleter aborted
+    }
+    if (plain) hint?.(HEAP_XMAX_COMMITTED);
   }
   return transactionIdPrecedes(xmax, oldestXmin) ? 'DEAD' : 'RECENTLY_DEAD';
 }
