@@ -77,6 +77,94 @@ export const XLH_ALL_FROZEN_SET = 0x02;
 
 const KIND_IMAGE = 2;
 const KIND_INSERT = 3;
+const KIND_PATCH = 4;
+/** The header bytes a patch carries: t_xmin .. t_infomask (t_hoff and the data never change in place). */
+const PATCHED_HEADER = 22;
+
+/** What an update, delete or lock changed on a page that already had the tuples it touches. */
+export interface PagePatch {
+  /** Tuples whose header changed (xmax, cid, ctid, infomask2, infomask): offsets. */
+  readonly headers: readonly number[];
+  /** Tuples added: offsets. */
+  readonly added: readonly number[];
+}
+
+/**
+ * Block data of a page patch: the page's pd_flags and pd_prune_xid after
+ * the change, the changed tuple headers and the added tuples.
+ *
+ * | size | field                                             |
+ * | ---: | ------------------------------------------------- |
+ * |    1 | kind: 4 (patch)                                   |
+ * |    2 | pd_flags                                          |
+ * |    4 | pd_prune_xid                                      |
+ * |    2 | number of header patches, then each: offnum u16 and the header's first 22 bytes |
+ * |    2 | number of added tuples, then each: offnum u16, length u16, the tuple |
+ */
+export function heapPatchData(page: Page, patch: PagePatch): Uint8Array {
+  const added = patch.added.map((off) => ({ off, t: page.mustItem(off) }));
+  const size =
+    9 +
+    patch.headers.length * (2 + PATCHED_HEADER) +
+    2 +
+    added.reduce((n, a) => n + 4 + a.t.length, 0);
+  const out = new Uint8Array(size);
+  const v = new DataView(out.buffer);
+  out[0] = KIND_PATCH;
+  v.setUint16(1, page.flags, true);
+  v.setUint32(3, page.pruneXid, true);
+  v.setUint16(7, patch.headers.length, true);
+  let at = 9;
+  for (const off of patch.headers) {
+    v.setUint16(at, off, true);
+    out.set(page.mustItem(off).subarray(0, PATCHED_HEADER), at + 2);
+    at += 2 + PATCHED_HEADER;
+  }
+  v.setUint16(at, added.length, true);
+  at += 2;
+  for (const { off, t } of added) {
+    v.setUint16(at, off, true);
+    v.setUint16(at + 2, t.length, true);
+    out.set(t, at + 4);
+    at += 4 + t.length;
+  }
+  return out;
+}
+
+/** Redo of {@link heapPatchData}, every length and offset checked before use. */
+function redoPatch(page: Page, data: Uint8Array, lsn: bigint): void {
+  const bad = (why: string) => new Error(`heap redo at ${lsn}: patch record ${why}`);
+  if (data.length < 11) throw bad('too short');
+  const v = new DataView(data.buffer, data.byteOffset, data.length);
+  const flags = v.getUint16(1, true);
+  const pruneXid = v.getUint32(3, true);
+  const headers = v.getUint16(7, true);
+  let at = 9;
+  for (let i = 0; i < headers; i++) {
+    if (at + 2 + PATCHED_HEADER > data.length) throw bad('header patch past its end');
+    const off = v.getUint16(at, true);
+    const item = off >= 1 && off <= page.maxOffsetNumber ? page.item(off) : undefined;
+    if (item === undefined || item.length < SIZEOF_HEAP_TUPLE_HEADER) {
+      throw bad(`names offset ${off}, which has no tuple`);
+    }
+    item.set(data.subarray(at + 2, at + 2 + PATCHED_HEADER));
+    at += 2 + PATCHED_HEADER;
+  }
+  if (at + 2 > data.length) throw bad('has no tuple count');
+  const added = v.getUint16(at, true);
+  at += 2;
+  for (let i = 0; i < added; i++) {
+    if (at + 4 > data.length) throw bad('tuple past its end');
+    const off = v.getUint16(at, true);
+    const len = v.getUint16(at + 2, true);
+    if (at + 4 + len > data.length) throw bad('tuple past its end');
+    redoInsert(page, off, data.subarray(at + 4, at + 4 + len), lsn);
+    at += 4 + len;
+  }
+  if (at !== data.length) throw bad('has trailing bytes');
+  page.flags = flags;
+  page.pruneXid = pruneXid;
+}
 
 /** Block data of an insert that added `tuple` at `offset` to a page that had tuples. */
 export function heapInsertData(offset: number, tuple: Uint8Array): Uint8Array {
@@ -89,9 +177,7 @@ export function heapInsertData(offset: number, tuple: Uint8Array): Uint8Array {
 }
 
 /** Redo of {@link heapInsertData}: the tuple back at its offset, the bytes checked first. */
-function redoInsert(page: Page, data: Uint8Array, lsn: bigint): void {
-  const offset = data.length >= 3 ? data[1]! | (data[2]! << 8) : 0;
-  const tuple = data.subarray(3);
+function redoInsert(page: Page, offset: number, tuple: Uint8Array, lsn: bigint): void {
   if (offset < 1 || offset > page.maxOffsetNumber + 1 || tuple.length < SIZEOF_HEAP_TUPLE_HEADER) {
     throw new Error(
       `heap redo at ${lsn}: insert record with offset ${offset} and a ${tuple.length}-byte tuple does not fit the page`,
@@ -130,11 +216,14 @@ export const heapRmgr: ResourceManager<RedoContext> = {
         const buffer = ctx.initBlock(i);
         restorePageImage(ctx.pool.bytes(buffer), ref.data);
         ctx.finish(buffer);
-      } else if (!ref.image && ref.data?.[0] === KIND_INSERT) {
+      } else if (!ref.image && (ref.data?.[0] === KIND_INSERT || ref.data?.[0] === KIND_PATCH)) {
         const block = ctx.readBlock(i);
         if (block.action === 'needs-redo') {
           const page = ctx.pool.page(block.buffer);
-          redoInsert(page, ref.data, ctx.lsn);
+          if (ref.data[0] === KIND_INSERT) {
+            const offset = ref.data.length >= 3 ? ref.data[1]! | (ref.data[2]! << 8) : 0;
+            redoInsert(page, offset, ref.data.subarray(3), ctx.lsn);
+          } else redoPatch(page, ref.data, ctx.lsn);
           if (((record.data?.[i] ?? 0) & XLH_ALL_VISIBLE_CLEARED) !== 0) page.isAllVisible = false;
         }
         ctx.finish(block);
@@ -158,7 +247,7 @@ export const heapRmgr: ResourceManager<RedoContext> = {
     const blocks = record.blocks
       .map(
         (b) =>
-          `blk ${b.blockNumber}${b.image ? ' FPW' : ''}${isPageImage(b.data, KIND_IMAGE) ? ' page' : ''}${b.data?.[0] === KIND_INSERT ? ` off ${b.data[1]! | (b.data[2]! << 8)}` : ''}`,
+          `blk ${b.blockNumber}${b.image ? ' FPW' : ''}${isPageImage(b.data, KIND_IMAGE) ? ' page' : ''}${b.data?.[0] === KIND_INSERT ? ` off ${b.data[1]! | (b.data[2]! << 8)}` : ''}${b.data?.[0] === KIND_PATCH ? ' patch' : ''}`,
       )
       .join(', ');
     return `${name} ${blocks}`;

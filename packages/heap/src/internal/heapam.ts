@@ -70,6 +70,8 @@ import { type AnyPgType, SqlError } from '@pg/types';
 import {
   heapInsertData,
   heapPageData,
+  heapPatchData,
+  type PagePatch,
   RM_HEAP_ID,
   XLH_ALL_VISIBLE_CLEARED,
   XLOG_HEAP_DELETE,
@@ -491,7 +493,7 @@ export class Heap {
   private logPages(
     info: number,
     xid: TransactionId,
-    pages: readonly { buffer: number; cleared: boolean }[],
+    pages: readonly { buffer: number; cleared: boolean; patch?: PagePatch }[],
   ): void {
     if (this.inserter === undefined) {
       for (const p of pages) this.pool.markDirty(p.buffer);
@@ -501,11 +503,14 @@ export class Heap {
       rmid: RM_HEAP_ID,
       info,
       xid,
-      buffers: pages.map((p) => ({
-        buffer: p.buffer,
-        data: heapPageData(this.pool.bytes(p.buffer)),
-        willInit: true,
-      })),
+      buffers: pages.map((p) => {
+        const page = this.pool.page(p.buffer);
+        // a page whose only tuple is the one added is logged whole (XLOG_HEAP_INIT_PAGE's role)
+        const fresh = p.patch?.added.includes(1) === true && page.maxOffsetNumber === 1;
+        return p.patch === undefined || fresh
+          ? { buffer: p.buffer, data: heapPageData(this.pool.bytes(p.buffer)), willInit: true }
+          : { buffer: p.buffer, data: heapPatchData(page, p.patch) };
+      }),
       data: Uint8Array.from(pages.map((p) => (p.cleared ? XLH_ALL_VISIBLE_CLEARED : 0))),
     });
   }
@@ -716,7 +721,9 @@ export class Heap {
       updateInfomask2(m.item, 0, HEAP_HOT_UPDATED);
       Heap.setPrunable(m.page, w.xid);
       const cleared = this.clearAllVisible(m.page, tid.block);
-      this.logPages(XLOG_HEAP_DELETE, w.xid, [{ buffer: m.buffer, cleared }]);
+      this.logPages(XLOG_HEAP_DELETE, w.xid, [
+        { buffer: m.buffer, cleared, patch: { headers: [tid.offset], added: [] } },
+      ]);
       if (external.length > 0) this.toaster?.deleteRow(external, w);
       return { result: TM_Result.Ok };
     } finally {
@@ -777,9 +784,19 @@ export class Heap {
       this.markOld(old, w, newTid, keysChanged ? HEAP_KEYS_UPDATED : 0);
       updateInfomask2(old, hot ? HEAP_HOT_UPDATED : 0, HEAP_HOT_UPDATED);
       Heap.setPrunable(m.page, w.xid);
-      const pages = [{ buffer: m.buffer, cleared: this.clearAllVisible(m.page, tid.block) }];
+      const pages = [
+        {
+          buffer: m.buffer,
+          cleared: this.clearAllVisible(m.page, tid.block),
+          patch: { headers: [tid.offset], added: newBuffer === undefined ? [offset] : [] },
+        },
+      ];
       if (newBuffer !== undefined)
-        pages.push({ buffer: newBuffer, cleared: this.clearAllVisible(newPage, newBlock) });
+        pages.push({
+          buffer: newBuffer,
+          cleared: this.clearAllVisible(newPage, newBlock),
+          patch: { headers: [], added: [offset] },
+        });
       this.logPages(hot ? XLOG_HEAP_HOT_UPDATE : XLOG_HEAP_UPDATE, w.xid, pages);
       return { result: TM_Result.Ok, tid: newTid, indexesNeedUpdate: !hot };
     } finally {
