@@ -131,6 +131,92 @@ export function heapPatchData(page: Page, patch: PagePatch): Uint8Array {
   return out;
 }
 
+const KIND_PRUNE = 5;
+
+/** What pruning did to a page: line pointers redirected, made dead, made unused. */
+export interface PruneChanges {
+  readonly redirects: readonly (readonly [number, number])[];
+  readonly dead: readonly number[];
+  readonly unused: readonly number[];
+}
+
+/**
+ * Block data of a prune (xl_heap_prune's arrays): kind u8 = 5, pd_flags
+ * u16 and pd_prune_xid u32 after the prune, then the redirected pairs
+ * (count u16, from u16 and to u16 each), the dead and the unused offsets
+ * (count u16, offnum u16 each). Redo changes the line pointers and
+ * compacts the page (PageRepairFragmentation), which lays the tuples out
+ * exactly as the prune did.
+ */
+export function heapPruneData(page: Page, c: PruneChanges): Uint8Array {
+  const out = new Uint8Array(
+    7 + 2 + c.redirects.length * 4 + 2 + c.dead.length * 2 + 2 + c.unused.length * 2,
+  );
+  const v = new DataView(out.buffer);
+  out[0] = KIND_PRUNE;
+  v.setUint16(1, page.flags, true);
+  v.setUint32(3, page.pruneXid, true);
+  let at = 7;
+  v.setUint16(at, c.redirects.length, true);
+  at += 2;
+  for (const [from, to] of c.redirects) {
+    v.setUint16(at, from, true);
+    v.setUint16(at + 2, to, true);
+    at += 4;
+  }
+  for (const list of [c.dead, c.unused]) {
+    v.setUint16(at, list.length, true);
+    at += 2;
+    for (const off of list) {
+      v.setUint16(at, off, true);
+      at += 2;
+    }
+  }
+  return out;
+}
+
+/** Redo of {@link heapPruneData}, every count and offset checked first. */
+function redoPrune(page: Page, data: Uint8Array, lsn: bigint): void {
+  const bad = (why: string) => new Error(`heap redo at ${lsn}: prune record ${why}`);
+  const v = new DataView(data.buffer, data.byteOffset, data.length);
+  const u16 = (at: number) => {
+    if (at + 2 > data.length) throw bad('too short');
+    return v.getUint16(at, true);
+  };
+  const offset = (at: number) => {
+    const off = u16(at);
+    if (off < 1 || off > page.maxOffsetNumber) {
+      throw bad(`names offset ${off} beyond the page's ${page.maxOffsetNumber}`);
+    }
+    return off;
+  };
+  if (data.length < 9) throw bad('too short');
+  const flags = v.getUint16(1, true);
+  const pruneXid = v.getUint32(3, true);
+  let at = 7;
+  const redirects = u16(at);
+  at += 2;
+  const changes: (() => void)[] = [];
+  for (let i = 0; i < redirects; i++, at += 4) {
+    const from = offset(at);
+    const to = offset(at + 2);
+    changes.push(() => page.setRedirect(from, to));
+  }
+  for (const set of [(o: number) => page.setDead(o), (o: number) => page.setUnused(o)]) {
+    const n = u16(at);
+    at += 2;
+    for (let i = 0; i < n; i++, at += 2) {
+      const off = offset(at);
+      changes.push(() => set(off));
+    }
+  }
+  if (at !== data.length) throw bad('has trailing bytes');
+  for (const change of changes) change();
+  page.repairFragmentation();
+  page.flags = flags;
+  page.pruneXid = pruneXid;
+}
+
 /** Redo of {@link heapPatchData}, every length and offset checked before use. */
 function redoPatch(page: Page, data: Uint8Array, lsn: bigint): void {
   const bad = (why: string) => new Error(`heap redo at ${lsn}: patch record ${why}`);
@@ -216,14 +302,20 @@ export const heapRmgr: ResourceManager<RedoContext> = {
         const buffer = ctx.initBlock(i);
         restorePageImage(ctx.pool.bytes(buffer), ref.data);
         ctx.finish(buffer);
-      } else if (!ref.image && (ref.data?.[0] === KIND_INSERT || ref.data?.[0] === KIND_PATCH)) {
+      } else if (
+        !ref.image &&
+        (ref.data?.[0] === KIND_INSERT ||
+          ref.data?.[0] === KIND_PATCH ||
+          ref.data?.[0] === KIND_PRUNE)
+      ) {
         const block = ctx.readBlock(i);
         if (block.action === 'needs-redo') {
           const page = ctx.pool.page(block.buffer);
           if (ref.data[0] === KIND_INSERT) {
             const offset = ref.data.length >= 3 ? ref.data[1]! | (ref.data[2]! << 8) : 0;
             redoInsert(page, offset, ref.data.subarray(3), ctx.lsn);
-          } else redoPatch(page, ref.data, ctx.lsn);
+          } else if (ref.data[0] === KIND_PATCH) redoPatch(page, ref.data, ctx.lsn);
+          else redoPrune(page, ref.data, ctx.lsn);
           if (((record.data?.[i] ?? 0) & XLH_ALL_VISIBLE_CLEARED) !== 0) page.isAllVisible = false;
         }
         ctx.finish(block);
@@ -247,7 +339,7 @@ export const heapRmgr: ResourceManager<RedoContext> = {
     const blocks = record.blocks
       .map(
         (b) =>
-          `blk ${b.blockNumber}${b.image ? ' FPW' : ''}${isPageImage(b.data, KIND_IMAGE) ? ' page' : ''}${b.data?.[0] === KIND_INSERT ? ` off ${b.data[1]! | (b.data[2]! << 8)}` : ''}${b.data?.[0] === KIND_PATCH ? ' patch' : ''}`,
+          `blk ${b.blockNumber}${b.image ? ' FPW' : ''}${isPageImage(b.data, KIND_IMAGE) ? ' page' : ''}${b.data?.[0] === KIND_INSERT ? ` off ${b.data[1]! | (b.data[2]! << 8)}` : ''}${b.data?.[0] === KIND_PATCH ? ' patch' : ''}${b.data?.[0] === KIND_PRUNE ? ' prune' : ''}`,
       )
       .join(', ');
     return `${name} ${blocks}`;

@@ -71,6 +71,7 @@ import {
   heapInsertData,
   heapPageData,
   heapPatchData,
+  heapPruneData,
   type PagePatch,
   RM_HEAP_ID,
   XLH_ALL_VISIBLE_CLEARED,
@@ -898,7 +899,7 @@ export class Heap {
    * left, or LP_DEAD when none is; dead heap-only tuples outside any chain
    * become unused. Then the page is compacted, pd_prune_xid is set to the
    * oldest xid that may make something prunable later, and the change is
-   * logged (XLOG_HEAP_PRUNE, page image).
+   * logged (XLOG_HEAP_PRUNE with the line pointer changes; redo compacts).
    */
   private prunePage(
     buffer: number,
@@ -1004,7 +1005,14 @@ export class Heap {
     page.pruneXid = newPruneXid;
     page.isFull = false;
     if (changed) {
-      this.logPages(XLOG_HEAP_PRUNE, 0, [{ buffer, cleared: false }]);
+      if (this.inserter === undefined) this.pool.markDirty(buffer);
+      else
+        this.inserter.insert({
+          rmid: RM_HEAP_ID,
+          info: XLOG_HEAP_PRUNE,
+          buffers: [{ buffer, data: heapPruneData(page, { redirects, dead, unused }) }],
+          data: Uint8Array.of(0),
+        });
       this.fsm.recordFreeSpace(this.rel, block, page.heapFreeSpace());
     } else {
       // only hints changed (pd_prune_xid, PD_PAGE_FULL): MarkBufferDirtyHint
