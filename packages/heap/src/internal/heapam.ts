@@ -909,7 +909,7 @@ export class Heap {
   ): PruneResult {
     const page = this.pool.page(buffer);
     const maxoff = page.maxOffsetNumber;
-    const marked = new Set<number>();
+    const marked = new Uint8Array(maxoff + 1); // 1: already handled as part of a chain
     const redirects: [number, number][] = [];
     const dead: number[] = [];
     const unused: number[] = [];
@@ -919,26 +919,28 @@ export class Heap {
         newPruneXid = xid;
     };
     let hinted = false;
-    const status = (off: number) => {
-      const item = page.mustItem(off);
-      return satisfiesVacuum(item, oldestXmin, ctx, (bits) => {
-        updateInfomask(item, bits);
-        hinted = true;
-      });
+    let hinting: Uint8Array = page.bytes;
+    const setHints = (bits: number) => {
+      updateInfomask(hinting, bits);
+      hinted = true;
+    };
+    const status = (item: Uint8Array) => {
+      hinting = item;
+      return satisfiesVacuum(item, oldestXmin, ctx, setHints);
     };
     let removed = 0;
     for (let root = 1; root <= maxoff; root++) {
-      if (marked.has(root)) continue;
+      if (marked[root] === 1) continue;
       const rootLp = page.itemId(root);
       if (rootLp.flags === LP_UNUSED || rootLp.flags === LP_DEAD) continue;
       if (rootLp.flags === LP_NORMAL) {
         const item = page.mustItem(root);
         if (isHeapOnly(tupleInfomask2(item))) {
           // an orphan: only reached through its chain; dead and not in a chain, it goes
-          const st = status(root);
+          const st = status(item);
           if (st === 'DEAD' && !isHotUpdated(header2(item))) {
             unused.push(root);
-            marked.add(root);
+            marked[root] = 1;
             removed++;
           }
           continue;
@@ -949,7 +951,7 @@ export class Heap {
       let offset = root;
       let priorXmax = 0;
       for (;;) {
-        if (offset < 1 || offset > maxoff || marked.has(offset)) break;
+        if (offset < 1 || offset > maxoff || marked[offset] === 1) break;
         const lp = page.itemId(offset);
         if (lp.flags === LP_UNUSED || lp.flags === LP_DEAD) break;
         if (lp.flags === LP_REDIRECT) {
@@ -961,7 +963,7 @@ export class Heap {
         const item = page.mustItem(offset);
         if (priorXmax !== 0 && tupleXmin(item) !== priorXmax) break;
         chain.push(offset);
-        const st = status(offset);
+        const st = status(item);
         if (st === 'RECENTLY_DEAD' || st === 'DELETE_IN_PROGRESS') prunable(updateXidOf(item, ctx));
         if (st === 'DEAD') latestDead = offset;
         else if (st !== 'RECENTLY_DEAD') break;
@@ -975,19 +977,19 @@ export class Heap {
         let i = 1;
         for (; i < chain.length && chain[i - 1] !== latestDead; i++) {
           unused.push(chain[i]!);
-          marked.add(chain[i]!);
+          marked[chain[i]!] = 1;
           removed++;
         }
         if (rootLp.flags === LP_NORMAL) removed++;
-        marked.add(root);
+        marked[root] = 1;
         if (i >= chain.length) dead.push(root);
         else {
           redirects.push([root, chain[i]!]);
-          marked.add(chain[i]!);
+          marked[chain[i]!] = 1;
         }
       } else if (chain.length < 2 && rootLp.flags === LP_REDIRECT) {
         dead.push(root);
-        marked.add(root);
+        marked[root] = 1;
       }
     }
     const changed = redirects.length + dead.length + unused.length > 0;
