@@ -12,9 +12,11 @@ export {
   type CreateIndexOptions,
   type CreateTableOptions,
   type DropOptions,
+  needsToastTable,
   type OpenComputed,
   type OpenRelation,
   type OpenTable,
+  type ToastColumnShape,
 } from './internal/catalog.js';
 export {
   CatalogCluster,

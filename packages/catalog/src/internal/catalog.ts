@@ -15,7 +15,10 @@ import {
   HEAP_HOT_UPDATED,
   Heap,
   type HeapRow,
+  type HeapToastOptions,
   isHeapOnly,
+  Toaster,
+  type ToasterOptions,
   tupleCtid,
   tupleInfomask2,
 } from '@pg/heap';
@@ -36,6 +39,7 @@ import {
   NamespaceRelationId,
   PG_CATALOG_NAMESPACE,
   PG_PUBLIC_NAMESPACE,
+  PG_TOAST_NAMESPACE,
   RelationRelationId,
   TypeRelationId,
 } from './consts.js';
@@ -489,7 +493,12 @@ export class Catalog implements SessionHook {
       fillfactor: desc.fillfactor,
       ...(inserter ? { inserter } : {}),
     };
-    const heap = new Heap({ ...heapOptions, missing: desc.columns.map((c) => c.missing) });
+    const toast = desc.toastRelid !== 0 ? this.#openToast(desc) : undefined;
+    const heap = new Heap({
+      ...heapOptions,
+      missing: desc.columns.map((c) => c.missing),
+      ...(toast ? { toast } : {}),
+    });
     const indexes = desc.indexes.map((ix) => ({
       desc: ix,
       index: new BTree({
@@ -501,6 +510,40 @@ export class Catalog implements SessionHook {
     }));
     entry.open = { desc, heap, indexes };
     return entry.open;
+  }
+
+  /**
+   * The Heap's toast option for a table with a toast relation: a Toaster
+   * over the toast heap and its index (both WAL-logged through the
+   * cluster's inserter when permanent), drawing value OIDs from the
+   * cluster's OID counter, and each column's attstorage.
+   */
+  #openToast(desc: RelationDesc): HeapToastOptions {
+    const toast = this.mustRelation(desc.toastRelid);
+    const ix = toast.indexes[0];
+    if (ix === undefined) throw new SqlError('XX000', `toast relation ${toast.name} has no index`);
+    const inserter = toast.persistence === 'p' ? this.cluster.inserter : undefined;
+    const toastHeap = new Heap({
+      pool: this.cluster.pool,
+      rel: this.#locator(toast),
+      types: toast.columns.map(columnType),
+      ...(inserter ? { inserter } : {}),
+    });
+    const index = new BTree({
+      pool: this.cluster.pool,
+      rel: this.#locator({ ...toast, relfilenode: ix.relfilenode }),
+      descriptor: indexDescriptor(toast, ix),
+      ...(inserter ? { inserter } : {}),
+    });
+    const toaster = new ClusterToaster(
+      { heap: toastHeap, index, toastRelId: toast.oid, name: toast.name },
+      this.cluster.oids,
+    );
+    // a dropped column is always NULL: give it its stand-in type's strategy
+    const storage = desc.columns.map((c) =>
+      c.dropped ? (columnType(c).storage as ColumnDesc['storage']) : c.storage,
+    );
+    return { toaster, storage };
   }
 
   /** {@link open} for a relation with storage; a computed view is an error (42809). */
@@ -612,7 +655,7 @@ export class Catalog implements SessionHook {
         };
       });
     const indexes: IndexDesc[] = [];
-    if (kind === 'r' || kind === 'm' || kind === 'p') {
+    if (kind === 'r' || kind === 'm' || kind === 'p' || kind === 't') {
       const ix = this.#table('pg_index');
       for (const r of ix.lookup('pg_index_indrelid_index', [oid], this.#x)) {
         const d = this.#buildIndexDesc(r.values);
@@ -853,9 +896,156 @@ export class Catalog implements SessionHook {
     options.columns.forEach((c, i) => {
       if (c.defaultExpr !== undefined) this.#insertDefault(relid, i + 1, c.defaultExpr);
     });
+    // NewRelationCreateToastTable, after DefineRelation (so after the defaults' OIDs)
+    if (
+      needsToastTable(
+        options.columns.map((c) => ({ ...c, dropped: false })),
+        this.#encoding(),
+      )
+    )
+      this.#createToastTable(relid, persistence);
     this.#invalidate(relid);
     this.#cci();
     return relid;
+  }
+
+  /** pg_encoding_max_length of this database's encoding (type_maximum_size's factor). */
+  #encoding(): number {
+    const t = this.#table('pg_database');
+    const r = t.lookupOne('pg_database_oid_index', [this.dbOid], this.#x);
+    const enc = r ? (r.values[t.col('encoding')] as number) : 6;
+    return enc === 0 ? 1 : 4; // SQL_ASCII 1; UTF8 4 (other encodings: at most 4)
+  }
+
+  /**
+   * create_toast_table: the toast relation pg_toast.pg_toast_<relid> (relkind
+   * t, no row type; chunk_id oid, chunk_seq int4, chunk_data bytea, all
+   * attstorage PLAIN) and its index pg_toast_<relid>_index (a unique
+   * B-tree on (chunk_id, chunk_seq), indisprimary as index_create is told,
+   * no constraint); the table's reltoastrelid is set. pg_depend as
+   * PostgreSQL records it: the toast relation INTERNAL on the table, the
+   * index AUTO on each of its two columns. Returns the toast relation's OID.
+   */
+  #createToastTable(relid: number, persistence: RelPersistence): number {
+    const toastOid = this.#newRelOid();
+    const toastRel = { spcOid: DEFAULTTABLESPACE_OID, dbOid: this.dbOid, relNumber: toastOid };
+    this.#createStorage(toastRel, persistence);
+    const indexOid = this.#newRelOid();
+    const indexRel = { spcOid: DEFAULTTABLESPACE_OID, dbOid: this.dbOid, relNumber: indexOid };
+    const name = `pg_toast_${relid}`;
+    const keys = TOAST_COLUMNS.slice(0, 2);
+    const inserter = persistence === 'p' ? this.cluster.inserter : undefined;
+    BTree.create({
+      pool: this.cluster.pool,
+      rel: indexRel,
+      descriptor: {
+        name: `${name}_index`,
+        unique: true,
+        keys: keys.map(([n, t]) => ({ name: n, type: typeByOid(t) as AnyPgType })),
+      },
+      ...(inserter ? { inserter } : {}),
+    });
+    this.cluster.deleteOnAbort(this.#x.key, indexRel);
+    const w = this.#x.writer();
+    const cls = this.#table('pg_class');
+    const base = {
+      namespace: PG_TOAST_NAMESPACE,
+      rowtype: 0,
+      tablespace: 0,
+      shared: false,
+      persistence,
+    };
+    cls.insert(
+      cls.row(
+        classRow({
+          ...base,
+          oid: toastOid,
+          name,
+          am: HEAP_TABLE_AM_OID,
+          relfilenode: toastOid,
+          hasIndex: true,
+          kind: 't',
+          natts: 3,
+          frozenxid: w.xid,
+          minmxid: 1,
+        }),
+      ),
+      this.#x,
+    );
+    cls.insert(
+      cls.row(
+        classRow({
+          ...base,
+          oid: indexOid,
+          name: `${name}_index`,
+          am: BTREE_AM_OID,
+          relfilenode: indexOid,
+          hasIndex: false,
+          kind: 'i',
+          natts: 2,
+          frozenxid: 0,
+          minmxid: 0,
+        }),
+      ),
+      this.#x,
+    );
+    const att = this.#table('pg_attribute');
+    const column = (rel: number, [n, typeOid]: readonly [string, number], i: number) =>
+      att.row({
+        ...attributeRow({
+          relid: rel,
+          name: n,
+          type: typeByOid(typeOid) as AnyPgType,
+          attnum: i + 1,
+          typmod: -1,
+          notNull: false,
+          hasDefault: false,
+          ndims: 0,
+        }),
+        attstorage: 'p', // the toast relation's own values are never toasted
+      });
+    for (const [i, c] of TOAST_COLUMNS.entries()) att.insert(column(toastOid, c, i), this.#x);
+    for (const r of systemAttributeRows(toastOid)) att.insert(att.row(r), this.#x);
+    for (const [i, c] of keys.entries()) att.insert(column(indexOid, c, i), this.#x);
+    this.#table('pg_index').insert(
+      this.#table('pg_index').row({
+        indexrelid: indexOid,
+        indrelid: toastOid,
+        indnatts: 2,
+        indnkeyatts: 2,
+        indisunique: true,
+        indnullsnotdistinct: false,
+        indisprimary: true,
+        indisexclusion: false,
+        indimmediate: true,
+        indisclustered: false,
+        indisvalid: true,
+        indcheckxmin: false,
+        indisready: true,
+        indislive: true,
+        indisreplident: false,
+        indkey: [1, 2],
+        indcollation: [0, 0],
+        indclass: keys.map(([, t]) => BTREE_DEFAULT_OPCLASS.get(t) ?? 0),
+        indoption: [0, 0],
+        indexprs: null,
+        indpred: null,
+      }),
+      this.#x,
+    );
+    const toastAddr = { classid: RelationRelationId, objid: toastOid, subid: 0 };
+    this.#recordDependency(toastAddr, { classid: RelationRelationId, objid: relid, subid: 0 }, 'i');
+    for (const subid of [2, 1])
+      this.#recordDependency(
+        { classid: RelationRelationId, objid: indexOid, subid: 0 },
+        { ...toastAddr, subid },
+        'a',
+      );
+    this.#cci(); // the table's pg_class row (new, or just updated) is seen and updated once more
+    this.#updateClass(relid, { reltoastrelid: toastOid });
+    this.#invalidate(toastOid);
+    this.#invalidate(indexOid);
+    return toastOid;
   }
 
   #insertDefault(relid: number, attnum: number, expr: string): void {
@@ -1216,6 +1406,16 @@ export class Catalog implements SessionHook {
     );
     this.#updateClass(tableOid, { relnatts: attnum });
     if (column.defaultExpr !== undefined) this.#insertDefault(tableOid, attnum, column.defaultExpr);
+    // AlterTableCreateToastTable after ALTER TABLE: a table that now needs one gets one
+    if (
+      table.toastRelid === 0 &&
+      table.kind === 'r' &&
+      needsToastTable(
+        [...table.columns, { ...column, dropped: false, storage: type.storage }],
+        this.#encoding(),
+      )
+    )
+      this.#createToastTable(tableOid, table.persistence);
     this.#invalidate(tableOid);
     this.#cci();
     return attnum;
@@ -1313,6 +1513,32 @@ export class Catalog implements SessionHook {
     };
     swap(tableOid, table.relfilenode, false);
     for (const ix of table.indexes) swap(ix.oid, ix.relfilenode, true, ix);
+    if (table.toastRelid !== 0) {
+      // the toast relation and its index are emptied the same way
+      const toast = this.mustRelation(table.toastRelid);
+      swap(toast.oid, toast.relfilenode, false);
+      for (const ix of toast.indexes) {
+        const node = this.#newRelfilenode();
+        const rel = { spcOid: DEFAULTTABLESPACE_OID, dbOid: this.dbOid, relNumber: node };
+        const inserter = table.persistence === 'p' ? this.cluster.inserter : undefined;
+        BTree.create({
+          pool: this.cluster.pool,
+          rel,
+          descriptor: indexDescriptor(toast, ix),
+          ...(inserter ? { inserter } : {}),
+        });
+        this.cluster.deleteOnAbort(this.#x.key, rel);
+        this.cluster.deleteOnCommit(this.#x.key, { ...rel, relNumber: ix.relfilenode });
+        this.#updateClass(ix.oid, {
+          relfilenode: node,
+          relpages: 0,
+          reltuples: 0,
+          relallvisible: 0,
+        });
+        this.#invalidate(ix.oid);
+      }
+      this.#invalidate(toast.oid);
+    }
     this.#invalidate(tableOid);
     this.#cci();
   }
@@ -1609,6 +1835,91 @@ export class Catalog implements SessionHook {
 
 // ------------------------------------------------------------ helpers
 
+/** The toast relation's columns (create_toast_table): name and type OID. */
+const TOAST_COLUMNS: readonly (readonly [string, number])[] = [
+  ['chunk_id', 26],
+  ['chunk_seq', 23],
+  ['chunk_data', 17],
+];
+
+/** TOAST_TUPLE_THRESHOLD: a quarter page less overhead. */
+const TOAST_TUPLE_THRESHOLD = 2032;
+/** SizeofHeapTupleHeader. */
+const SIZEOF_HEAP_TUPLE_HEADER = 23;
+
+const maxalign = (n: number) => (n + 7) & ~7;
+const alignTo = (n: number, align: string) => {
+  const a = align === 'd' ? 8 : align === 'i' ? 4 : align === 's' ? 2 : 1;
+  return (n + a - 1) & ~(a - 1);
+};
+
+/**
+ * type_maximum_size: the most bytes a value of a varlena type with this
+ * typmod can take, or -1 when unlimited (text, bytea, varchar without a
+ * length, ...). `encodingMaxLength`: pg_encoding_max_length of the database.
+ */
+function typeMaximumSize(typeOid: number, typmod: number, encodingMaxLength: number): number {
+  if (typmod < 0) return -1;
+  switch (typeOid) {
+    case 1042: // bpchar
+    case 1043: // varchar: the typmod counts characters and includes the header
+      return (typmod - 4) * encodingMaxLength + 4;
+    case 1700: {
+      // numeric_maximum_size
+      if (typmod < 4) return -1;
+      const precision = ((typmod - 4) >> 16) & 0xffff;
+      return 8 + Math.trunc((precision + 2 * 3) / 4) * 2;
+    }
+    case 1560: // bit
+    case 1562: // varbit: the typmod counts bits
+      return Math.trunc((typmod + 7) / 8) + 8;
+    default:
+      return -1;
+  }
+}
+
+/** What needs_toast_table reads of a column (attstorage: default the type's typstorage). */
+export interface ToastColumnShape {
+  readonly typeOid: number;
+  readonly typmod: number;
+  readonly dropped: boolean;
+  readonly storage?: string;
+}
+
+/**
+ * needs_toast_table / heapam_relation_needs_toast_table: some live column
+ * is a varlena with attstorage other than PLAIN, and either one such
+ * column is unbounded or the widest possible tuple exceeds
+ * TOAST_TUPLE_THRESHOLD.
+ */
+export function needsToastTable(
+  columns: readonly ToastColumnShape[],
+  encodingMaxLength = 4,
+): boolean {
+  let dataLength = 0;
+  let unknown = false;
+  let toastable = false;
+  for (const c of columns) {
+    if (c.dropped) continue;
+    const t = typeByOid(c.typeOid);
+    if (!t) continue;
+    dataLength = alignTo(dataLength, t.align);
+    if (t.len > 0) {
+      dataLength += t.len;
+      continue;
+    }
+    const max = typeMaximumSize(c.typeOid, c.typmod, encodingMaxLength);
+    if (max < 0) unknown = true;
+    else dataLength += max;
+    if ((c.storage ?? t.storage) !== 'p') toastable = true;
+  }
+  if (!toastable) return false;
+  if (unknown) return true;
+  const bitmap = Math.ceil(columns.length / 8);
+  const tupleLength = maxalign(SIZEOF_HEAP_TUPLE_HEADER + bitmap) + maxalign(dataLength);
+  return tupleLength > TOAST_TUPLE_THRESHOLD;
+}
+
 /** The type a dropped column's bytes are skipped with: any type of the same length and alignment. */
 function droppedShape(len: number, align: string): { typeOid: number } {
   const t = builtins.types().find((x) => x.len === len && x.align === align);
@@ -1658,6 +1969,28 @@ function indexDescriptor(table: RelationDesc, ix: IndexDesc) {
       .slice(ix.nkeys)
       .map((n) => ({ name: col(n).name, type: columnType(col(n)) })),
   };
+}
+
+/**
+ * A Toaster whose value OIDs come from the cluster's OID counter, as
+ * PostgreSQL's toast_save_datum calls GetNewOidWithIndex: the next OID
+ * with no entry (live or dead) in the toast index (TS3).
+ */
+class ClusterToaster extends Toaster {
+  readonly #oids: { next(): number };
+
+  constructor(options: ToasterOptions, oids: { next(): number }) {
+    // firstOid: the inherited counter is unused (and the index not scanned for its start)
+    super({ ...options, firstOid: FIRST_NORMAL_OBJECT_ID });
+    this.#oids = oids;
+  }
+
+  override newValueOid(): number {
+    for (;;) {
+      const oid = this.#oids.next();
+      if (!indexHasKey(this.index, oid)) return oid;
+    }
+  }
 }
 
 /** Whether `tree` has any entry (live or not) with key `oid` in its first column. */
