@@ -5,4 +5,9 @@ export { resolveTypeName } from './internal/coerce.js';
 export { PositionedSqlError } from './internal/errors.js';
 export { loadParser, type PNode, parse, type RawStatement } from './internal/parse.js';
 export type * from './internal/query.js';
+export {
+  type RegCatalogOptions,
+  type RegCatalogSource,
+  regCatalog,
+} from './internal/reg-catalog.js';
 export { SETTINGS_FUNCTIONS, settingsFunction } from './internal/settings-functions.js';

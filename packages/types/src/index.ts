@@ -11,6 +11,7 @@ export {
   currentTimestamp,
   defaultContext,
   POSTGRES_EPOCH_OFFSET_MICROS,
+  type RegCatalog,
   type TypeContext,
 } from './internal/core/context.js';
 export {
@@ -51,3 +52,10 @@ export {
 } from './internal/json/index.js';
 // Values of the families whose JavaScript representation is an object.
 export type { Numeric } from './internal/numeric/index.js';
+// The OID alias types' name handling, for the catalog hook and the analyzer.
+export {
+  formatTypeName,
+  RegOid,
+  regFunctions,
+  splitQualifiedName,
+} from './internal/reg/index.js';

@@ -1383,6 +1383,14 @@ export const PG15_TYPES: readonly (readonly [number, string, number, boolean, st
   [1231,"_numeric",-1,false,"b","A",false,",",6179,1700,0,750,751,2400,2401,2917,2918,3816,"i","x",0],
   [2951,"_uuid",-1,false,"b","A",false,",",6179,2950,0,750,751,2400,2401,0,0,3816,"i","x",0],
   [3807,"_jsonb",-1,false,"b","A",false,",",6179,3802,0,750,751,2400,2401,0,0,3816,"i","x",0],
+  [2205,"regclass",4,true,"b","N",false,",",0,0,2210,2218,2219,2452,2453,0,0,0,"i","p",0],
+  [2206,"regtype",4,true,"b","N",false,",",0,0,2211,2220,2221,2454,2455,0,0,0,"i","p",0],
+  [2210,"_regclass",-1,false,"b","A",false,",",6179,2205,0,750,751,2400,2401,0,0,3816,"i","x",0],
+  [2211,"_regtype",-1,false,"b","A",false,",",6179,2206,0,750,751,2400,2401,0,0,3816,"i","x",0],
+  [4089,"regnamespace",4,true,"b","N",false,",",0,0,4090,4084,4085,4087,4088,0,0,0,"i","p",0],
+  [4090,"_regnamespace",-1,false,"b","A",false,",",6179,4089,0,750,751,2400,2401,0,0,3816,"i","x",0],
+  [4096,"regrole",4,true,"b","N",false,",",0,0,4097,4098,4092,4094,4095,0,0,0,"i","p",0],
+  [4097,"_regrole",-1,false,"b","A",false,",",6179,4096,0,750,751,2400,2401,0,0,3816,"i","x",0],
 ];
 
 /** The system views we compute (PostgreSQL 15's OIDs, row types and columns, domains replaced by their base types): [attname, atttypid, atttypmod]. */

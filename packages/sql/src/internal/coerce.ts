@@ -242,18 +242,6 @@ function commonTypeOf(registry: Registry, types: readonly number[]): number | un
   return r.conflict ? undefined : r.type;
 }
 
-/** Type names PostgreSQL's grammar leaves unqualified but that are aliases of pg_type names. */
-const ALIASES: Readonly<Record<string, string>> = {
-  int: 'int4',
-  integer: 'int4',
-  smallint: 'int2',
-  bigint: 'int8',
-  real: 'float4',
-  float: 'float8',
-  boolean: 'bool',
-  decimal: 'numeric',
-};
-
 /**
  * A TypeName parse node to its OID and typmod (typenameTypeIdAndMod):
  * `int`, `integer`, `varchar(10)`, `numeric(10,2)`, `timestamp with time
@@ -274,9 +262,9 @@ export function resolveTypeName(
   const raw = names[names.length - 1] ?? '';
   const schema = names.length > 1 ? names[names.length - 2] : undefined;
   const display = names.join('.');
-  let base =
-    registry.typeByName(raw) ??
-    (schema === undefined ? registry.typeByName(ALIASES[raw] ?? '') : undefined);
+  // The grammar already turns int, integer, float, ... into pg_catalog.int4 and so on, so a
+  // quoted "int" is looked up as it is (and does not exist), as in PostgreSQL.
+  let base = registry.typeByName(raw);
   if (schema !== undefined && schema !== 'pg_catalog') base = undefined;
   if (!base) {
     throw new PositionedSqlError(Code.UNDEFINED_OBJECT, `type "${display}" does not exist`, at);

@@ -45,6 +45,7 @@ import type {
   ScalarArrayOpExpr,
   Var,
 } from './query.js';
+import { pgTypeofCall, regFunctionsOf } from './reg-functions.js';
 import {
   functionNameExists,
   type Resolution,
@@ -310,12 +311,30 @@ export function coerceTo(
   // coerce_type_typmod: apply the length/precision when it differs.
   if (typmod >= 0 && out.typmod !== typmod) {
     if (out.kind === 'const') {
+      // Folded now when it succeeds; a value that does not fit (999.999 into
+      // numeric(5,2)) stays a coercion that fails when it is evaluated, as
+      // PostgreSQL's length-coercion call does: a DEFAULT is stored, and an
+      // error elsewhere in the statement is found first.
+      // An untyped literal ('abcdef' into varchar(5)) is read by the input
+      // function with the typmod (stringTypeDatum): its error is the analyzer's.
       const t = ps.registry.mustType(type);
-      const v =
-        out.value === null || !t.applyTypmod
-          ? out.value
-          : withPosition(ps, where, () => t.applyTypmod!(out.value, typmod, explicit));
-      return at(ps, makeConst(type, typmod, v), exprLocation(ps, out));
+      const constant = out;
+      const apply = () =>
+        constant.value === null || !t.applyTypmod
+          ? constant.value
+          : t.applyTypmod(constant.value, typmod, explicit);
+      let folded: { value: unknown } | undefined;
+      if (expr.type === TypeOid.unknown) folded = { value: withPosition(ps, where, apply) };
+      else {
+        try {
+          folded = { value: apply() };
+        } catch {
+          folded = undefined;
+        }
+      }
+      if (folded !== undefined) {
+        return at(ps, makeConst(type, typmod, folded.value), exprLocation(ps, out));
+      }
     }
     return at(
       ps,
@@ -537,6 +556,16 @@ function makeFunc(ps: ParseState, name: string, inputs: Expr[], loc: number | un
     }));
     const r = resolveAmong(ps.registry, own, types);
     if (r.kind === 'found') res = r;
+  }
+  if (res.kind !== 'found') {
+    // to_regclass & co.: PostgreSQL's functions that the registry does not hold (reg-functions.ts)
+    const own = regFunctionsOf(ps.registry)
+      .filter((f) => f.name === name && f.args.length === types.length)
+      .map((def) => ({ def, args: def.args }));
+    if (own.length > 0) {
+      const r = resolveAmong(ps.registry, own, types);
+      if (r.kind === 'found') res = r;
+    }
   }
   if (res.kind !== 'found' && ps.srf === undefined) {
     const srf = resolveFunction(ps.registry, name, types, true);
@@ -1351,6 +1380,10 @@ function transformFuncCall(ps: ParseState, n: PNode): Expr {
         hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
       },
     );
+  }
+  if (name === 'pg_typeof' && args.length === 1) {
+    const typeofCall = pgTypeofCall(ps.registry, args[0]!);
+    if (typeofCall !== undefined) return at(ps, typeofCall, loc);
   }
   const session = SESSION_FUNCTIONS[name];
   if (

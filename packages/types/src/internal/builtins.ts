@@ -7,6 +7,7 @@ import { Registry } from './core/registry.js';
 import { register as registerDatetime } from './datetime/index.js';
 import { register as registerJson } from './json/index.js';
 import { register as registerNumeric } from './numeric/index.js';
+import { register as registerReg } from './reg/index.js';
 import { register as registerScalars } from './scalars/index.js';
 import { register as registerText } from './text/index.js';
 
@@ -18,6 +19,7 @@ export function createBuiltinRegistry(): Registry {
   registerText(r);
   registerDatetime(r);
   registerJson(r);
+  registerReg(r);
   registerArrays(r);
   return r;
 }

@@ -23,6 +23,47 @@ export interface TypeContext {
   readonly statementStart: bigint;
   /** random(): a source of doubles in [0, 1). */
   readonly random: () => number;
+  /**
+   * The catalog, for the OID alias types (regclass, regtype, regnamespace,
+   * regrole) to turn names into OIDs and back. Optional: without it they
+   * read and print numbers only (regtype still knows the built-in types).
+   */
+  readonly catalog?: RegCatalog;
+}
+
+/**
+ * What regclassin/regclassout and their kin ask the catalog, in the
+ * session's current state (its transaction's snapshot and search_path).
+ * Names arrive already split and case-folded (stringToQualifiedNameList).
+ */
+export interface RegCatalog {
+  /**
+   * RangeVarGetRelid: relation `name` in `schema`, or with no schema the
+   * first one along the search path; undefined when there is none. Throws
+   * `3F000 schema "x" does not exist` for a schema that does not exist.
+   */
+  relationOid(schema: string | undefined, name: string): number | undefined;
+  /** pg_class's relname and its schema's nspname, or undefined for an unknown OID. */
+  relation(oid: number): { readonly name: string; readonly schema: string } | undefined;
+  /** pg_namespace: the schema called `name`, or undefined. */
+  namespaceOid(name: string): number | undefined;
+  /** pg_namespace: the name of schema `oid`, or undefined. */
+  namespaceName(oid: number): string | undefined;
+  /** current_database(): a three-part name must name it (else 0A000 cross-database references). */
+  readonly databaseName: string;
+  /**
+   * parseTypeString: the type named by `text` in full SQL type syntax
+   * (`character varying(10)`, `int[]`, `s.t`), typmod dropped. Throws
+   * PostgreSQL's errors (42704, 3F000, 42601). Optional: without it
+   * regtype reads the built-in types' names only.
+   */
+  typeOid?(text: string): number;
+  /** format_type for a type the registry does not hold (a table's row type); undefined when unknown. */
+  typeName?(oid: number): string | undefined;
+  /** pg_authid: the role called `name`, or undefined. Optional (regrole reads numbers only without it). */
+  roleOid?(name: string): number | undefined;
+  /** pg_authid: the name of role `oid`, or undefined. */
+  roleName?(oid: number): string | undefined;
 }
 
 /** Microseconds between 1970-01-01 and 2000-01-01. */

@@ -24,6 +24,10 @@ export const TypeOid = {
   numeric: 1700,
   uuid: 2950,
   jsonb: 3802,
+  regclass: 2205,
+  regtype: 2206,
+  regnamespace: 4089,
+  regrole: 4096,
   // array types
   _bool: 1000,
   _bytea: 1001,
@@ -47,6 +51,10 @@ export const TypeOid = {
   _json: 199,
   _uuid: 2951,
   _jsonb: 3807,
+  _regclass: 2210,
+  _regtype: 2211,
+  _regnamespace: 4090,
+  _regrole: 4097,
   // pseudo-types used in function signatures
   any: 2276,
   anyarray: 2277,
