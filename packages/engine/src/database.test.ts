@@ -6,7 +6,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Database, type EngineError, type Session } from '@pg/engine';
+import { Database, type Session } from '@pg/engine';
+import { failure } from '@pg/engine/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const open: Database[] = [];
@@ -21,15 +22,6 @@ async function start(dataDir?: string): Promise<Database> {
   const db = await Database.open(dataDir === undefined ? {} : { dataDir });
   open.push(db);
   return db;
-}
-
-async function failure(p: Promise<unknown>): Promise<EngineError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as EngineError;
-  }
-  throw new Error('expected an error');
 }
 
 async function rows(s: Session, sql: string): Promise<unknown[][]> {

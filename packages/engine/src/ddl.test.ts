@@ -3,7 +3,8 @@
  * tuples; ADD COLUMN ... DEFAULT reads attmissingval or rewrites), DDL
  * inside transaction blocks and cached plans, in memory.
  */
-import { Database, type EngineError, type Session } from '@pg/engine';
+import { Database, type Session } from '@pg/engine';
+import { failure } from '@pg/engine/testing';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -16,15 +17,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await db.close();
 });
-
-async function failure(p: Promise<unknown>): Promise<EngineError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as EngineError;
-  }
-  throw new Error('expected an error');
-}
 
 async function rows(s: Session, sql: string): Promise<unknown[][]> {
   return (await s.query<unknown[]>(sql, [], { rowMode: 'array' })).rows;

@@ -2,7 +2,8 @@
  * The embedded Session API end to end, in memory: DDL, DML, transactions,
  * errors with PostgreSQL's SQLSTATEs, settings.
  */
-import { Database, type EngineError } from '@pg/engine';
+import { Database } from '@pg/engine';
+import { failure } from '@pg/engine/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 let db: Database;
@@ -14,15 +15,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await db.close();
 });
-
-async function failure(p: Promise<unknown>): Promise<EngineError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as EngineError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('Session', () => {
   it('creates a table, inserts, selects, updates and deletes', async () => {

@@ -30,6 +30,7 @@ import {
   type PNode,
   parse,
   type RawStatement,
+  regCatalog,
   resolveTypeName,
 } from '@pg/sql';
 import { builtins, defaultContext, SqlError, type TypeContext } from '@pg/types';
@@ -149,6 +150,13 @@ export class Session {
       onNotice: (n) => this.#notices.push({ ...n, severity: 'NOTICE', code: '00000' } as Notice),
     });
     this.#block = new TransactionBlock(instance.t.manager, options.id, this.#settings, {
+      atSubBegin: (session) => instance.cluster.atSubBegin(session),
+      atSubCommit: (session) => instance.cluster.atSubCommit(session),
+      atSubAbort: (session) => {
+        instance.cluster.atSubAbort(session);
+        // plans made while the rolled-back DDL was visible name what no longer exists
+        if (this.#txnDdl) this.#ddlCount++;
+      },
       atEnd: (session, committed) => {
         if (committed) instance.cluster.atCommit(session);
         else instance.cluster.atAbort(session);
@@ -328,6 +336,8 @@ export class Session {
       timeZone: String(this.#settings.get('TimeZone')),
       extraFloatDigits: Number(this.#settings.get('extra_float_digits')),
       byteaOutput: this.#settings.get('bytea_output') === 'escape' ? 'escape' : 'hex',
+      // regclass, regtype, regnamespace read and print names through the catalog
+      catalog: regCatalog(this.#catalog, { searchPath: this.#searchPath(), registry: builtins }),
     });
   }
 
@@ -732,7 +742,12 @@ export class Session {
 
   /** Checks a DEFAULT expression analyzes (and coerces to its column) before it is stored. */
   #checkDefault(column: ColumnDef, source: string, node: PNode): void {
-    analyzeExpression(node, this.#view(), {
+    this.#analyzeDefault(column, source, node);
+  }
+
+  /** A DEFAULT expression analyzed and coerced to its column's type. */
+  #analyzeDefault(column: ColumnDef, source: string, node: PNode) {
+    return analyzeExpression(node, this.#view(), {
       column: {
         attnum: 1,
         name: column.name,
@@ -809,7 +824,8 @@ export class Session {
     });
     if (oid === undefined) return command('CREATE TABLE');
     const desc = this.#catalog.mustRelation(oid);
-    for (const k of keys) {
+    // transformIndexConstraints: the primary key's index first (lowest OID, checked first), then the rest in order
+    for (const k of [...primaries, ...keys.filter((key) => !key.primary)]) {
       const attnums = k.names.map((n) => {
         const c = desc.columns.find((col) => col.name === n && !col.dropped);
         if (c === undefined) {
@@ -1061,20 +1077,7 @@ export class Session {
     source: string,
     node: PNode,
   ): { volatile: true } | { volatile: false; value: unknown } {
-    const expr = analyzeExpression(node, this.#view(), {
-      column: {
-        attnum: 1,
-        name: column.name,
-        typeOid: column.typeOid,
-        typmod: column.typmod,
-        notNull: column.notNull,
-        hasDefault: false,
-        dropped: false,
-        storage: 'p',
-      },
-      source,
-      typeContext: this.#typeContext(),
-    });
+    const expr = this.#analyzeDefault(column, source, node);
     if (callsVolatile(expr)) return { volatile: true };
     const value = compileExpr(expr, builtins)([], {
       params: [],

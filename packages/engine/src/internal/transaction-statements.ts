@@ -24,7 +24,11 @@ export type TransactionTag =
 export interface TransactionHooks {
   /** The top-level transaction committed (`true`) or aborted (`false`). */
   atEnd(session: number, committed: boolean): void;
-  /** A subtransaction level rolled back (ROLLBACK TO or a failed statement inside a savepoint). */
+  /** SAVEPOINT: a subtransaction level begins (and, after ROLLBACK TO, begins again). */
+  atSubBegin?(session: number): void;
+  /** RELEASE: the innermost level's actions become its parent's. */
+  atSubCommit?(session: number): void;
+  /** ROLLBACK TO: the innermost level is rolled back and ends. */
   atSubAbort?(session: number): void;
 }
 
@@ -87,8 +91,8 @@ export class TransactionBlock {
     if (error) {
       if (this.#explicit) {
         if (this.#manager.state(this.#session) === 'in progress') {
+          // the subtransaction stays until ROLLBACK TO rolls it back (as PostgreSQL's does)
           this.#manager.fail(this.#session);
-          if (this.#savepoints.length > 0) this.#hooks.atSubAbort?.(this.#session);
         }
         return;
       }
@@ -171,6 +175,7 @@ export class TransactionBlock {
     this.#requireBlock('SAVEPOINT');
     this.#manager.savepoint(this.#session, name);
     this.#savepoints.push({ name, level: this.#settings.savepoint() });
+    this.#hooks.atSubBegin?.(this.#session);
   }
 
   release(name: string): void {
@@ -179,6 +184,8 @@ export class TransactionBlock {
     this.#manager.releaseSavepoint(this.#session, name);
     const sp = this.#savepoints[at];
     if (sp !== undefined) this.#settings.releaseSavepoint(sp.level);
+    // the named savepoint and every one inside it end, their actions merged outwards
+    for (let k = this.#savepoints.length; k > at; k--) this.#hooks.atSubCommit?.(this.#session);
     this.#savepoints = this.#savepoints.slice(0, at);
   }
 
@@ -188,8 +195,10 @@ export class TransactionBlock {
     this.#manager.rollbackToSavepoint(this.#session, name);
     const sp = this.#savepoints[at];
     if (sp !== undefined) this.#settings.rollbackToSavepoint(sp.level);
+    // the savepoints inside it end rolled back; it is rolled back and stays open, afresh
+    for (let k = this.#savepoints.length; k > at; k--) this.#hooks.atSubAbort?.(this.#session);
     this.#savepoints = this.#savepoints.slice(0, at + 1);
-    this.#hooks.atSubAbort?.(this.#session);
+    this.#hooks.atSubBegin?.(this.#session);
   }
 
   /** The session ends (disconnect): an open transaction rolls back. */

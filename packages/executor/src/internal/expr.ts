@@ -354,6 +354,13 @@ function compileCoerce(expr: CoerceExpr, registry: Registry): Compiled {
     applyTypmod === undefined
       ? (v: unknown) => v
       : (v: unknown) => applyTypmod(v, typmod, explicit);
+  if (expr.via === 'typmod' && expr.arg.kind === 'const') {
+    // eval_const_expressions: a constant's length coercion is folded when
+    // the statement is planned, so its error comes before any row is read
+    const value = expr.arg.value;
+    const folded = value === null ? null : finish(value);
+    return () => folded;
+  }
   if (expr.via === 'typmod' || (expr.via === 'cast' && expr.cast?.method === 'b')) {
     return (row, env) => {
       const v = arg(row, env);
