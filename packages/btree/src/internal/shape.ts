@@ -55,6 +55,8 @@ const EQUAL_IMAGE = new Set([
   'xid8',
   'regclass',
   'regtype',
+  'regnamespace',
+  'regrole',
   'regproc',
   'oidvector',
   'bit',
