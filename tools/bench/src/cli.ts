@@ -47,6 +47,7 @@ export const USAGE = `usage: pnpm bench [--quick] [--json] [--page] [--wal] [--s
   --engine only the embedded SQL workloads (@pg/engine vs PGlite, pg-mem, SQLite),
            then each engine's peak memory on the same work, in a process of its own
   --memory only the peak-memory comparison of the embedded engines
+  --no-memory  with --engine: the timed workloads only
   --help   this text
 
 Progress goes to stderr; results to stdout.`;
@@ -86,6 +87,7 @@ export function parseArgs(argv: readonly string[]): Options {
   let toast = false;
   let engine = false;
   let memory = false;
+  let noMemory = false;
   for (const arg of argv) {
     if (arg === '--quick') quick = true;
     else if (arg === '--json') json = true;
@@ -97,12 +99,14 @@ export function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--toast') toast = true;
     else if (arg === '--engine') engine = memory = true;
     else if (arg === '--memory') memory = true;
+    else if (arg === '--no-memory') noMemory = true;
     else if (arg === '--help' || arg === '-h') help = true;
     // `pnpm bench -- --quick` passes the `--` through.
     else if (arg !== '--') throw new Error(`unknown argument: ${arg}`);
   }
   if (!page && !wal && !storage && !btree && !heap && !toast && !engine && !memory)
     page = wal = storage = btree = heap = toast = engine = memory = true;
+  if (noMemory) memory = false;
   return { quick, json, help, page, wal, storage, btree, heap, toast, engine, memory };
 }
 

@@ -563,7 +563,11 @@ export class Catalog implements SessionHook {
     return {
       registry: builtins,
       searchPath,
-      lookupRelation: (schema, name) => this.lookupRelation(schema, name, searchPath),
+      // parserOpenTable: a missing schema is a missing relation ("nosuch.t" does not exist)
+      lookupRelation: (schema, name) =>
+        schema !== undefined && this.namespaceOid(schema) === undefined
+          ? undefined
+          : this.lookupRelation(schema, name, searchPath),
       currentUser: options.currentUser,
       currentDatabase: options.currentDatabase,
     };

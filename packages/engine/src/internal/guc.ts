@@ -133,6 +133,9 @@ export const GUC_DEFINITIONS: readonly GucDef[] = [
     LOCALE,
   ),
   b('is_superuser', true, 'internal', 'Preset Options'),
+  // the database's collation and character classification (CREATE DATABASE's LC_COLLATE, LC_CTYPE): C here
+  s('lc_collate', 'C', 'internal', PRESET),
+  s('lc_ctype', 'C', 'internal', PRESET),
   s('lc_messages', 'C', 'superuser', LOCALE),
   s('lc_monetary', 'C', 'user', LOCALE),
   s('lc_numeric', 'C', 'user', LOCALE),

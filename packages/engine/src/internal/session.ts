@@ -83,6 +83,22 @@ interface CachedPlan {
 }
 
 const PLANNABLE = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt']);
+
+const objectName = (body: PNode) =>
+  String(body.removeType ?? body.objtype ?? body.renameType ?? 'OBJECT_TABLE')
+    .replace('OBJECT_', '')
+    .replace('_', ' ');
+
+/** The statements a read-only transaction refuses (PreventCommandIfReadOnly), by the command tag they report. */
+const DDL_COMMANDS: Readonly<Record<string, string | ((body: PNode) => string)>> = {
+  CreateStmt: 'CREATE TABLE',
+  IndexStmt: 'CREATE INDEX',
+  CreateSchemaStmt: 'CREATE SCHEMA',
+  DropStmt: (body) => `DROP ${objectName(body)}`,
+  AlterTableStmt: (body) => `ALTER ${objectName(body)}`,
+  RenameStmt: (body) => `ALTER ${objectName(body)}`,
+  TruncateStmt: 'TRUNCATE TABLE',
+};
 const PLAN_CACHE_LIMIT = 256;
 /**
  * Longer statement texts are not cached: a text that long is usually a
@@ -363,11 +379,13 @@ export class Session {
         case 'TRANS_STMT_BEGIN':
         case 'TRANS_STMT_START': {
           let isolation: IsolationLevel | undefined;
+          let readOnly: boolean | undefined;
           for (const opt of body.options ?? []) {
             const d = opt.DefElem;
             if (d?.defname === 'transaction_isolation') isolation = isolationOf(constText(d.arg));
+            if (d?.defname === 'transaction_read_only') readOnly = constText(d.arg) !== '0';
           }
-          this.#block.begin(isolation, notices);
+          this.#block.begin(isolation, notices, readOnly);
           return done(body.kind === 'TRANS_STMT_BEGIN' ? 'BEGIN' : 'START TRANSACTION');
         }
         case 'TRANS_STMT_COMMIT':
@@ -415,6 +433,9 @@ export class Session {
     params: readonly unknown[],
     cacheKey: string | undefined,
   ): Promise<Outcome> {
+    const writes = DDL_COMMANDS[tag];
+    if (writes !== undefined)
+      this.#checkWritable(typeof writes === 'string' ? writes : writes(body));
     if (PLANNABLE.has(tag)) {
       const plan = this.#plan(stmt, params);
       if (cacheKey !== undefined) this.#remember(cacheKey, plan);
@@ -513,6 +534,16 @@ export class Session {
     return c.plan;
   }
 
+  /** PreventCommandIfReadOnly: 25006 in a read-only transaction. */
+  #checkWritable(what: string): void {
+    const readOnly = this.#block.inBlock
+      ? this.#settings.get('transaction_read_only')
+      : this.#settings.get('default_transaction_read_only');
+    if (readOnly === true) {
+      throw new EngineError('25006', `cannot execute ${what} in a read-only transaction`);
+    }
+  }
+
   async #runPlan(plan: Plan, params: readonly unknown[]): Promise<Outcome> {
     const fromCache = !this.#inStatement;
     if (fromCache) {
@@ -520,6 +551,7 @@ export class Session {
       this.#catalog.beginStatement(this.#txnState().catalogTxn, { searchPath: this.#searchPath() });
     }
     try {
+      if (plan.query.command !== 'select') this.#checkWritable(plan.query.command.toUpperCase());
       const { t, locks } = this.#i;
       const typeContext = this.#typeContext();
       const values = convertParams(plan.query.paramTypes, params, typeContext);
@@ -601,6 +633,13 @@ export class Session {
         if (d?.defname === 'transaction_isolation') {
           this.#block.setIsolation(isolationOf(constText(d.arg)), notices);
         }
+        if (d?.defname === 'transaction_read_only' && this.#block.inBlock) {
+          this.#settings.set(
+            'transaction_read_only',
+            constText(d.arg) === '0' ? 'off' : 'on',
+            true,
+          );
+        }
       }
       this.#mvccNotices(notices);
       return command('SET');
@@ -658,7 +697,7 @@ export class Session {
     return {
       command: 'SHOW',
       rowCount: 1,
-      fields: [textField(canonical.toLowerCase())],
+      fields: [textField(canonical)],
       rows: [[this.#settings.show(canonical)]],
     };
   }

@@ -103,7 +103,11 @@ export class TransactionBlock {
   }
 
   /** BEGIN / START TRANSACTION [ISOLATION LEVEL ...]. */
-  begin(isolation: IsolationLevel | undefined, notices: MvccNotice[]): void {
+  begin(
+    isolation: IsolationLevel | undefined,
+    notices: MvccNotice[],
+    readOnly: boolean | undefined = undefined,
+  ): void {
     const state = this.#manager.state(this.#session);
     if (state !== 'idle' && this.#explicit) {
       if (state === 'failed') {
@@ -117,6 +121,9 @@ export class TransactionBlock {
     }
     this.#manager.begin(this.#session, isolation ?? this.#defaultIsolation());
     this.#settings.beginTransaction();
+    // XactReadOnly: the option, else default_transaction_read_only; undone at the end
+    const ro = readOnly ?? this.#settings.get('default_transaction_read_only') === true;
+    this.#settings.set('transaction_read_only', ro ? 'on' : 'off', true);
     this.#explicit = true;
     this.#savepoints = [];
     this.#statements = 0;
