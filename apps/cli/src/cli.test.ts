@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { BLCKSZ, Page } from '@pg/page';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from './cli.js';
@@ -75,5 +76,41 @@ describe('pg-ts', () => {
   it('says what is wrong with bad arguments', async () => {
     expect((await cli('inspect', 'page', file, '--block', '9')).err).toContain('past the end');
     expect((await cli('nonsense')).code).not.toBe(0);
+  });
+});
+
+describe('pg-ts shell', () => {
+  it('runs SQL on a data directory, keeps it across runs, and prints as psql does', async () => {
+    const data = join(dir, 'data');
+    const shell = async (...lines: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await run(
+        ['shell', data],
+        { out: (t) => out.push(t), err: (t) => err.push(t) },
+        Readable.from(lines.map((l) => `${l}\n`)),
+      );
+      return { code, out: out.join(''), err: err.join('') };
+    };
+    const first = await shell(
+      'CREATE TABLE t (id int PRIMARY KEY,',
+      '  name text);',
+      "INSERT INTO t VALUES (1, 'a'), (22, NULL);",
+      "INSERT INTO t VALUES (1, 'dup');",
+      '\\q',
+    );
+    expect(first.code).toBe(0);
+    expect(first.err).toContain('creating directory');
+    expect(first.out).toBe(
+      'CREATE TABLE\nINSERT 0 2\n' +
+        'ERROR:  duplicate key value violates unique constraint "t_pkey"\n' +
+        'DETAIL:  Key (id)=(1) already exists.\n',
+    );
+    const second = await shell(
+      "SELECT id, name FROM t WHERE id > 0 ORDER BY id; SELECT 'x;y' AS s;",
+    );
+    expect(second.out).toBe(
+      ' id | name \n----+------\n  1 | a\n 22 |\n(2 rows)\n\n' + '  s  \n-----\n x;y\n(1 row)\n\n',
+    );
   });
 });

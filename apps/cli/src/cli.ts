@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { runDemo } from './demo.js';
 import { inspectPage } from './inspect.js';
+import { runShell } from './shell.js';
 
 export interface Io {
   readonly out: (text: string) => unknown;
@@ -12,7 +13,11 @@ export interface Io {
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  io: Io,
+  input: NodeJS.ReadableStream = process.stdin,
+): Promise<number> {
   const program = new Command()
     .name('pg-ts')
     .description('A PostgreSQL 15-compatible engine in TypeScript: tools')
@@ -23,6 +28,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .command('demo')
     .description('build a PostgreSQL heap page step by step and draw it')
     .action(() => runDemo(io));
+
+  program
+    .command('shell')
+    .description('run SQL on a data directory (initdb on first use, crash recovery after a crash)')
+    .argument('[dir]', 'the data directory', './data')
+    .action(async (dir: string) => {
+      await runShell(io, dir, input);
+    });
 
   const inspect = program.command('inspect').description('look inside data files');
   inspect
