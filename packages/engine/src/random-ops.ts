@@ -243,7 +243,7 @@ function returning(t: TableModel, n: number): string {
       if (!t.cols.some((c) => c.type.startsWith('numeric'))) return ' RETURNING *';
       return '';
     case 1:
-      return ` RETURNING ${t.cols.map((c) => (c.type === 'boolean' ? c.name : `${c.name}::text`)).join(', ')}`;
+      return ` RETURNING ${t.cols.map((c) => `${c.name}::text`).join(', ')}`;
     default:
       return '';
   }

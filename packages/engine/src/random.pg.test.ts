@@ -30,8 +30,8 @@
  * bitmap scans walk the heap where the engine's index scans walk the key
  * order (a plan difference, not a wrong answer).
  *
- * Values are read as `col::text`, except booleans, which are read as they
- * are and printed 't'/'f' here (engine difference 4 below). RETURNING * is
+ * Values are read as `col::text` (booleans too: text(boolean) gives
+ * 'true', as PostgreSQL's cast does; this test found it missing). RETURNING * is
  * not used on tables with a numeric column: the Session API returns a
  * numeric as an object, not as text.
  *
@@ -46,13 +46,6 @@
  * DEFAULT that overflows its column's typmod (numeric(5,2) DEFAULT
  * 999.999), refused at once instead of when used, also in an UPDATE whose
  * WHERE names a missing column (the analyzer folded the length coercion).
- *
- * Left out or worked around until the engine agrees (each a real
- * difference from PostgreSQL 15, found by this test):
- *  4. (worked around, not left out) `bool::text` is 't' in the engine and
- *     'true' in PostgreSQL: @pg/types has no bool→text cast (pg_cast's
- *     text(boolean), also for varchar and bpchar), so the analyzer falls
- *     back to I/O conversion through boolout.
  *
  * Runs: PG_PROP_RUNS (default 25, about 15 s). A failure prints
  * fast-check's seed, path and shrunk program, and the statement log up to
@@ -154,8 +147,6 @@ function text(v: unknown): string | null {
   return String(v);
 }
 
-const BOOL = 16;
-
 /** Rows as a sorted list of JSON lines of text values (a multiset). */
 function rowsAsText(rows: Record<string, unknown>[]): string[] {
   return rows.map((r) => JSON.stringify(Object.values(r).map(text))).sort();
@@ -217,7 +208,7 @@ async function snapshot(run: Run): Promise<unknown> {
       .sort();
     let rows: string[] = [];
     if (cols.length > 0) {
-      const list = cols.map((c) => (c.type === BOOL ? c.name : `${c.name}::text`)).join(', ');
+      const list = cols.map((c) => `${c.name}::text`).join(', ');
       const data = await run(`SELECT ${list} FROM ${name}`);
       rows = rowsAsText(data.rows);
     }

@@ -18,6 +18,7 @@ export const PG15_CATALOGS: readonly CatalogDef[] = [{"name":"pg_tablespace","oi
 export const PG15_PROCS: Readonly<Record<string, readonly [number, string, string, string, number, number]>> = {
   "booleq(16,16)": [60,"f","booleq","s",1,0],
   "boolne(16,16)": [84,"f","boolne","s",1,0],
+  "text(16)": [2971,"f","booltext","s",1,0],
   "boollt(16,16)": [56,"f","boollt","s",1,0],
   "boolle(16,16)": [1691,"f","boolle","s",1,0],
   "boolgt(16,16)": [57,"f","boolgt","s",1,0],

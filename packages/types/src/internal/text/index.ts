@@ -97,6 +97,17 @@ function registerCasts(r: Registry): void {
     }
   };
   const toName = (v: string) => clipName(v);
+  // text(boolean) (booltext): 'true' / 'false', the assignment cast from boolean to the string types
+  fn(r, 'text', [bool], text, ([b]: boolean[]) => (b ? 'true' : 'false'));
+  for (const target of [text, varchar, bpchar]) {
+    r.addCast({
+      source: bool,
+      target,
+      context: 'a',
+      method: 'f',
+      fn: (v) => ((v as boolean) ? 'true' : 'false'),
+    });
+  }
   cast(name, text, 'i', (v) => v);
   cast(name, bpchar, 'a', (v, t, e) => bpcharCoerce(v, t, e));
   cast(name, varchar, 'a', (v, t, e) => varcharCoerce(v, t, e));
