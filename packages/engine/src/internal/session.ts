@@ -809,7 +809,9 @@ export class Session {
       rv.schemaname === undefined ? undefined : String(rv.schemaname),
     );
     const columns: ColumnDef[] = [];
-    const keys: { names: string[]; primary: boolean }[] = [];
+    const keys: { names: string[]; primary: boolean; name?: string }[] = [];
+    const conname = (c: PNode | undefined) =>
+      c?.conname === undefined ? {} : { name: String(c.conname) };
     for (const elt of body.tableElts ?? []) {
       if (elt.ColumnDef !== undefined) {
         const { column, primary, unique } = this.#columnDef(elt.ColumnDef, stmt.source);
@@ -819,8 +821,13 @@ export class Session {
           }
         }
         columns.push(column);
-        if (primary) keys.push({ names: [column.name], primary: true });
-        if (unique) keys.push({ names: [column.name], primary: false });
+        const named = (contype: string) =>
+          conname(
+            (elt.ColumnDef.constraints ?? []).find((c: PNode) => c.Constraint?.contype === contype)
+              ?.Constraint,
+          );
+        if (primary) keys.push({ names: [column.name], primary: true, ...named('CONSTR_PRIMARY') });
+        if (unique) keys.push({ names: [column.name], primary: false, ...named('CONSTR_UNIQUE') });
       } else if (elt.Constraint !== undefined) {
         const con = elt.Constraint;
         if (con.contype !== 'CONSTR_PRIMARY' && con.contype !== 'CONSTR_UNIQUE') {
@@ -832,6 +839,7 @@ export class Session {
         keys.push({
           names: (con.keys ?? []).map(stringValue),
           primary: con.contype === 'CONSTR_PRIMARY',
+          ...conname(con),
         });
       } else {
         throw new EngineError('0A000', 'LIKE and table inheritance are not supported yet');
@@ -878,6 +886,7 @@ export class Session {
         unique: true,
         primary: k.primary,
         constraint: true,
+        ...(k.name === undefined ? {} : { name: k.name }),
       });
     }
     return command('CREATE TABLE');

@@ -544,7 +544,13 @@ export function srfMisplaced(ps: ParseState, loc: number | undefined): Positione
       );
 }
 
-function makeFunc(ps: ParseState, name: string, inputs: Expr[], loc: number | undefined): Expr {
+function makeFunc(
+  ps: ParseState,
+  name: string,
+  inputs: Expr[],
+  loc: number | undefined,
+  shown = name,
+): Expr {
   const types = inputs.map((e) => e.type);
   let res = resolveFunction(ps.registry, name, types, ps.srf !== undefined);
   if (res.kind !== 'found' && (name === 'current_setting' || name === 'set_config')) {
@@ -584,7 +590,7 @@ function makeFunc(ps: ParseState, name: string, inputs: Expr[], loc: number | un
       throw errorAt(
         ps,
         Code.AMBIGUOUS_FUNCTION,
-        `function ${name}(${argList(ps, types)}) is not unique`,
+        `function ${shown}(${argList(ps, types)}) is not unique`,
         loc,
         {
           hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
@@ -594,7 +600,7 @@ function makeFunc(ps: ParseState, name: string, inputs: Expr[], loc: number | un
     throw errorAt(
       ps,
       Code.UNDEFINED_FUNCTION,
-      `function ${name}(${argList(ps, types)}) does not exist`,
+      `function ${shown}(${argList(ps, types)}) does not exist`,
       loc,
       {
         hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
@@ -1393,7 +1399,8 @@ function transformFuncCall(ps: ParseState, n: PNode): Expr {
   ) {
     return at(ps, { kind: 'sqlvalue', name, type: session, typmod: -1 }, loc);
   }
-  return makeFunc(ps, name, args, loc);
+  // func_signature_string: the name as written, qualified or not
+  return makeFunc(ps, name, args, loc, names.join('.'));
 }
 
 /** An aggregate call (ParseFuncOrColumn's aggregate path, transformAggregateCall). */
