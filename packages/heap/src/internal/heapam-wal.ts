@@ -76,7 +76,6 @@ export const XLOG_HEAP_FREEZE_PAGE = 0x70;
 export const XLH_ALL_FROZEN_SET = 0x02;
 
 const KIND_IMAGE = 2;
-const KIND_INSERT = 3;
 const KIND_PATCH = 4;
 /** The header bytes a patch carries: t_xmin .. t_infomask (t_hoff and the data never change in place). */
 const PATCHED_HEADER = 22;
@@ -252,17 +251,7 @@ function redoPatch(page: Page, data: Uint8Array, lsn: bigint): void {
   page.pruneXid = pruneXid;
 }
 
-/** Block data of an insert that added `tuple` at `offset` to a page that had tuples. */
-export function heapInsertData(offset: number, tuple: Uint8Array): Uint8Array {
-  const out = new Uint8Array(3 + tuple.length);
-  out[0] = KIND_INSERT;
-  out[1] = offset & 0xff;
-  out[2] = offset >> 8;
-  out.set(tuple, 3);
-  return out;
-}
-
-/** Redo of {@link heapInsertData}: the tuple back at its offset, the bytes checked first. */
+/** A tuple of a patch back at its offset, the bytes checked first. */
 function redoInsert(page: Page, offset: number, tuple: Uint8Array, lsn: bigint): void {
   if (offset < 1 || offset > page.maxOffsetNumber + 1 || tuple.length < SIZEOF_HEAP_TUPLE_HEADER) {
     throw new Error(
@@ -302,19 +291,11 @@ export const heapRmgr: ResourceManager<RedoContext> = {
         const buffer = ctx.initBlock(i);
         restorePageImage(ctx.pool.bytes(buffer), ref.data);
         ctx.finish(buffer);
-      } else if (
-        !ref.image &&
-        (ref.data?.[0] === KIND_INSERT ||
-          ref.data?.[0] === KIND_PATCH ||
-          ref.data?.[0] === KIND_PRUNE)
-      ) {
+      } else if (!ref.image && (ref.data?.[0] === KIND_PATCH || ref.data?.[0] === KIND_PRUNE)) {
         const block = ctx.readBlock(i);
         if (block.action === 'needs-redo') {
           const page = ctx.pool.page(block.buffer);
-          if (ref.data[0] === KIND_INSERT) {
-            const offset = ref.data.length >= 3 ? ref.data[1]! | (ref.data[2]! << 8) : 0;
-            redoInsert(page, offset, ref.data.subarray(3), ctx.lsn);
-          } else if (ref.data[0] === KIND_PATCH) redoPatch(page, ref.data, ctx.lsn);
+          if (ref.data[0] === KIND_PATCH) redoPatch(page, ref.data, ctx.lsn);
           else redoPrune(page, ref.data, ctx.lsn);
           if (((record.data?.[i] ?? 0) & XLH_ALL_VISIBLE_CLEARED) !== 0) page.isAllVisible = false;
         }
@@ -339,7 +320,7 @@ export const heapRmgr: ResourceManager<RedoContext> = {
     const blocks = record.blocks
       .map(
         (b) =>
-          `blk ${b.blockNumber}${b.image ? ' FPW' : ''}${isPageImage(b.data, KIND_IMAGE) ? ' page' : ''}${b.data?.[0] === KIND_INSERT ? ` off ${b.data[1]! | (b.data[2]! << 8)}` : ''}${b.data?.[0] === KIND_PATCH ? ' patch' : ''}${b.data?.[0] === KIND_PRUNE ? ' prune' : ''}`,
+          `blk ${b.blockNumber}${b.image ? ' FPW' : ''}${isPageImage(b.data, KIND_IMAGE) ? ' page' : ''}${b.data?.[0] === KIND_PATCH ? ' patch' : ''}${b.data?.[0] === KIND_PRUNE ? ' prune' : ''}`,
       )
       .join(', ');
     return `${name} ${blocks}`;

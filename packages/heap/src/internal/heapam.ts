@@ -68,7 +68,6 @@ import {
 } from '@pg/toast';
 import { type AnyPgType, SqlError } from '@pg/types';
 import {
-  heapInsertData,
   heapPageData,
   heapPatchData,
   heapPruneData,
@@ -302,19 +301,10 @@ export class Heap {
       const tid = { block, offset };
       setTupleCtid(page.mustItem(offset), tid);
       const cleared = this.clearAllVisible(page, block);
-      if (offset === 1 && page.maxOffsetNumber === 1) {
-        this.logPages(XLOG_HEAP_INSERT, xid, [{ buffer, cleared }]); // the page's first tuple
-      } else if (this.inserter === undefined) {
-        this.pool.markDirty(buffer);
-      } else {
-        this.inserter.insert({
-          rmid: RM_HEAP_ID,
-          info: XLOG_HEAP_INSERT,
-          xid,
-          buffers: [{ buffer, data: heapInsertData(offset, page.mustItem(offset)) }],
-          data: Uint8Array.of(cleared ? XLH_ALL_VISIBLE_CLEARED : 0),
-        });
-      }
+      // xl_heap_insert: the tuple (the page's contents when it is the page's first)
+      this.logPages(XLOG_HEAP_INSERT, xid, [
+        { buffer, cleared, patch: { headers: [], added: [offset] } },
+      ]);
       return tid;
     } finally {
       this.pool.unlockRelease(buffer);
