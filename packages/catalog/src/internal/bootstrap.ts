@@ -30,7 +30,6 @@ import {
   ACCESS_METHODS,
   BOOTSTRAP_SUPERUSERID,
   BTREE_AM_OID,
-  BTREE_DEFAULT_OPCLASS,
   C_COLLATION_OID,
   CATALOG_PKEY_INDEXES,
   DEFAULTTABLESPACE_OID,
@@ -57,9 +56,9 @@ import {
 import {
   attributeRow,
   baseTypeRow,
+  btreeIndexRow,
   classRow,
   compositeTypeRow,
-  keyCollation,
   systemAttributeRows,
   typeCollation,
 } from './rows.js';
@@ -225,29 +224,16 @@ function describeCatalog(def: CatalogDef, out: Rows): void {
         }),
       );
     });
-    add(out, 'pg_index').push({
-      indexrelid: idx.oid,
-      indrelid: def.oid,
-      indnatts: attnums.length,
-      indnkeyatts: attnums.length,
-      indisunique: idx.unique,
-      indnullsnotdistinct: false,
-      indisprimary: CATALOG_PKEY_INDEXES.has(idx.oid),
-      indisexclusion: false,
-      indimmediate: true,
-      indisclustered: false,
-      indisvalid: true,
-      indcheckxmin: false,
-      indisready: true,
-      indislive: true,
-      indisreplident: false,
-      indkey: attnums,
-      indcollation: types.map(keyCollation),
-      indclass: types.map((t) => BTREE_DEFAULT_OPCLASS.get(t) ?? 0),
-      indoption: attnums.map(() => 0),
-      indexprs: null,
-      indpred: null,
-    });
+    add(out, 'pg_index').push(
+      btreeIndexRow({
+        indexrelid: idx.oid,
+        indrelid: def.oid,
+        attnums,
+        types,
+        unique: idx.unique,
+        primary: CATALOG_PKEY_INDEXES.has(idx.oid),
+      }),
+    );
   }
 }
 

@@ -30,7 +30,6 @@ import {
   AttrDefaultRelationId,
   BOOTSTRAP_SUPERUSERID,
   BTREE_AM_OID,
-  BTREE_DEFAULT_OPCLASS,
   ConstraintRelationId,
   DEFAULTTABLESPACE_OID,
   FIRST_NORMAL_OBJECT_ID,
@@ -56,9 +55,9 @@ import { decodeMissing, encodeMissing } from './missing.js';
 import {
   arrayTypeRow,
   attributeRow,
+  btreeIndexRow,
   classRow,
   compositeTypeRow,
-  keyCollation,
   systemAttributeRows,
 } from './rows.js';
 import type { CatalogTable } from './table.js';
@@ -1012,29 +1011,16 @@ export class Catalog implements SessionHook {
     for (const r of systemAttributeRows(toastOid)) att.insert(att.row(r), this.#x);
     for (const [i, c] of keys.entries()) att.insert(column(indexOid, c, i), this.#x);
     this.#table('pg_index').insert(
-      this.#table('pg_index').row({
-        indexrelid: indexOid,
-        indrelid: toastOid,
-        indnatts: 2,
-        indnkeyatts: 2,
-        indisunique: true,
-        indnullsnotdistinct: false,
-        indisprimary: true,
-        indisexclusion: false,
-        indimmediate: true,
-        indisclustered: false,
-        indisvalid: true,
-        indcheckxmin: false,
-        indisready: true,
-        indislive: true,
-        indisreplident: false,
-        indkey: [1, 2],
-        indcollation: [0, 0],
-        indclass: keys.map(([, t]) => BTREE_DEFAULT_OPCLASS.get(t) ?? 0),
-        indoption: [0, 0],
-        indexprs: null,
-        indpred: null,
-      }),
+      this.#table('pg_index').row(
+        btreeIndexRow({
+          indexrelid: indexOid,
+          indrelid: toastOid,
+          attnums: [1, 2],
+          types: keys.map(([, t]) => t),
+          unique: true,
+          primary: true,
+        }),
+      ),
       this.#x,
     );
     const toastAddr = { classid: RelationRelationId, objid: toastOid, subid: 0 };
@@ -1205,36 +1191,22 @@ export class Catalog implements SessionHook {
     });
     const ix = this.#table('pg_index');
     ix.insert(
-      ix.row({
-        indexrelid: indexOid,
-        indrelid: table.oid,
-        indnatts: options.columns.length,
-        indnkeyatts: options.columns.length,
-        indisunique: unique,
-        indnullsnotdistinct: ixDesc.nullsNotDistinct,
-        indisprimary: primary,
-        indisexclusion: false,
-        indimmediate: true,
-        indisclustered: false,
-        indisvalid: true,
-        indcheckxmin: false,
-        indisready: true,
-        indislive: true,
-        indisreplident: false,
-        indkey: [...options.columns],
-        indcollation: options.columns.map((n) =>
-          keyCollation(table.columns.find((c) => c.attnum === n)?.typeOid ?? 0),
-        ),
-        indclass: options.columns.map(
-          (n) =>
-            BTREE_DEFAULT_OPCLASS.get(table.columns.find((c) => c.attnum === n)?.typeOid ?? 0) ?? 0,
-        ),
-        indoption: options.columns.map(
-          (_, i) => (ixDesc.descending[i] ? 1 : 0) | (ixDesc.nullsFirst[i] ? 2 : 0),
-        ),
-        indexprs: null,
-        indpred: null,
-      }),
+      ix.row(
+        btreeIndexRow({
+          indexrelid: indexOid,
+          indrelid: table.oid,
+          attnums: options.columns,
+          types: options.columns.map(
+            (n) => table.columns.find((c) => c.attnum === n)?.typeOid ?? 0,
+          ),
+          unique,
+          primary,
+          nullsNotDistinct: ixDesc.nullsNotDistinct,
+          options: options.columns.map(
+            (_, i) => (ixDesc.descending[i] ? 1 : 0) | (ixDesc.nullsFirst[i] ? 2 : 0),
+          ),
+        }),
+      ),
       this.#x,
     );
     const indexAddr = { classid: RelationRelationId, objid: indexOid, subid: 0 };

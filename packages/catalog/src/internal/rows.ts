@@ -5,6 +5,7 @@
 import type { AnyPgType } from '@pg/types';
 import {
   BOOTSTRAP_SUPERUSERID,
+  BTREE_DEFAULT_OPCLASS,
   C_COLLATION_OID,
   DEFAULT_COLLATION_OID,
   PG_CATALOG_NAMESPACE,
@@ -253,4 +254,45 @@ export function arrayTypeRow(
 export function keyCollation(typeOid: number): number {
   const c = typeCollation(typeOid);
   return c === 0 ? 0 : c === C_COLLATION_OID ? C_COLLATION_OID : DEFAULT_COLLATION_OID;
+}
+
+/** What differs between B-tree indexes' pg_index rows. */
+export interface BtreeIndexRowOptions {
+  readonly indexrelid: number;
+  readonly indrelid: number;
+  /** The key columns' attribute numbers and their types, in key order. */
+  readonly attnums: readonly number[];
+  readonly types: readonly number[];
+  readonly unique: boolean;
+  readonly primary: boolean;
+  readonly nullsNotDistinct?: boolean;
+  /** indoption per key (INDOPTION_DESC 1, INDOPTION_NULLS_FIRST 2); 0 by default. */
+  readonly options?: readonly number[];
+}
+
+/** The pg_index row of a B-tree index on plain columns (no expressions, no predicate). */
+export function btreeIndexRow(o: BtreeIndexRowOptions): Record<string, unknown> {
+  return {
+    indexrelid: o.indexrelid,
+    indrelid: o.indrelid,
+    indnatts: o.attnums.length,
+    indnkeyatts: o.attnums.length,
+    indisunique: o.unique,
+    indnullsnotdistinct: o.nullsNotDistinct ?? false,
+    indisprimary: o.primary,
+    indisexclusion: false,
+    indimmediate: true,
+    indisclustered: false,
+    indisvalid: true,
+    indcheckxmin: false,
+    indisready: true,
+    indislive: true,
+    indisreplident: false,
+    indkey: [...o.attnums],
+    indcollation: o.types.map(keyCollation),
+    indclass: o.types.map((t) => BTREE_DEFAULT_OPCLASS.get(t) ?? 0),
+    indoption: o.options ?? o.attnums.map(() => 0),
+    indexprs: null,
+    indpred: null,
+  };
 }
