@@ -58,7 +58,8 @@ export function jsonExtractPath(
   const INT_MIN = -2147483648;
   const indexes = names.map((t) => (t === '' ? INT_MIN : (strtoint(t) ?? INT_MIN)));
   const root = parseJson(src, true);
-  if (npath === 0) return result(src, root, asText);
+  // get_path_all: no path extracts nothing; json #> hands back the whole text, whitespace included
+  if (npath === 0) return asText ? result(src, root, asText) : src;
   let found: JsonNode | null = null;
   const visit = (node: JsonNode, depth: number, onPath: boolean): void => {
     if (onPath && depth === npath) found = node;
