@@ -3,34 +3,18 @@
  * catalog, or built by hand in tests) and, per execution, the session's
  * transaction services, parameters and settings.
  */
-import type { BTree } from '@pg/btree';
-import type { IndexDesc, RelationDesc } from '@pg/catalog';
-import type { Heap } from '@pg/heap';
+import type { OpenComputed, OpenTable } from '@pg/catalog';
 import type { ComboCids, LockManager, ProcArray, TransactionManager, Transam } from '@pg/mvcc';
 import type { Registry, TypeContext } from '@pg/types';
 
-/** A relation opened for a statement: a table, or a system view computed from the catalogs. */
-export type OpenRelation = OpenTable | OpenComputed;
-
-/** A table: its descriptor, its heap and its indexes. */
-export interface OpenTable {
-  readonly desc: RelationDesc;
-  readonly heap: Heap;
-  readonly indexes: readonly { readonly desc: IndexDesc; readonly index: BTree }[];
-  readonly rows?: undefined;
-}
-
 /**
- * A computed relation (pg_tables, pg_settings, information_schema.columns,
- * ...: @pg/catalog's OpenComputed): no storage; a sequential scan iterates
- * `rows()`, each row's values in column order, computed when called.
+ * A relation opened for a statement: a table (heap and indexes), or a
+ * system view computed from the catalogs (no storage: a sequential scan
+ * iterates `rows()`). The shapes are @pg/catalog's, which opens them;
+ * tests build them by hand.
  */
-export interface OpenComputed {
-  readonly desc: RelationDesc;
-  readonly heap?: undefined;
-  readonly indexes: readonly [];
-  rows(): Iterable<unknown[]>;
-}
+export type OpenRelation = OpenTable | OpenComputed;
+export type { OpenComputed, OpenTable };
 
 /**
  * Where the executor gets relations (@pg/catalog's relation cache
