@@ -33,7 +33,7 @@ import {
   regCatalog,
   resolveTypeName,
 } from '@pg/sql';
-import { builtins, defaultContext, SqlError, type TypeContext } from '@pg/types';
+import { builtins, defaultContext, type RegCatalog, SqlError, type TypeContext } from '@pg/types';
 import type { Instance } from './database.js';
 import { SessionSettings } from './guc.js';
 import {
@@ -347,13 +347,25 @@ export class Session {
       .map((s) => (s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1).replace(/""/g, '"') : s));
   }
 
+  /** The reg* types' catalog hook: it reads the catalog when used, so one serves while search_path stays. */
+  #reg: { readonly key: string; readonly hook: RegCatalog } | undefined;
+
+  #regCatalog(): RegCatalog {
+    const searchPath = this.#searchPath();
+    const key = searchPath.join('\0');
+    if (this.#reg?.key !== key) {
+      this.#reg = { key, hook: regCatalog(this.#catalog, { searchPath, registry: builtins }) };
+    }
+    return this.#reg.hook;
+  }
+
   #typeContext(): TypeContext {
     return defaultContext({
       timeZone: String(this.#settings.get('TimeZone')),
       extraFloatDigits: Number(this.#settings.get('extra_float_digits')),
       byteaOutput: this.#settings.get('bytea_output') === 'escape' ? 'escape' : 'hex',
       // regclass, regtype, regnamespace read and print names through the catalog
-      catalog: regCatalog(this.#catalog, { searchPath: this.#searchPath(), registry: builtins }),
+      catalog: this.#regCatalog(),
     });
   }
 
