@@ -921,6 +921,23 @@ function transformAExpr(ps: ParseState, n: PNode): Expr {
     }
     case 'AEXPR_DISTINCT':
     case 'AEXPR_NOT_DISTINCT': {
+      // transformAExprDistinct: against an undecorated NULL it is a null test
+      // (x IS DISTINCT FROM NULL = x IS NOT NULL), which types no parameter
+      const isNullConst = (e: PNode) => e?.A_Const?.isnull === true;
+      if (isNullConst(n.rexpr) || isNullConst(n.lexpr)) {
+        const other = isNullConst(n.rexpr) ? n.lexpr : n.rexpr;
+        return at(
+          ps,
+          {
+            kind: 'nulltest',
+            arg: transformExpr(ps, other),
+            isNull: n.kind === 'AEXPR_NOT_DISTINCT',
+            type: TypeOid.bool,
+            typmod: -1,
+          },
+          loc,
+        );
+      }
       const left = transformExpr(ps, n.lexpr);
       const right = transformExpr(ps, n.rexpr);
       const eq = makeOp(ps, name, left, right, loc);
