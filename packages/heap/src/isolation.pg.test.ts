@@ -322,7 +322,16 @@ describe('the session layer against PostgreSQL 15', () => {
     it(name, async () => {
       const theirs = await runOnPostgres(initial, steps);
       const ours = await runHere(initial, steps);
-      expect(ours.log).toEqual(theirs.log);
+      if (name.startsWith('deadlock')) {
+        // Which of the two is the victim depends on whose deadlock_timeout fires
+        // first, on both sides a matter of timing on a loaded machine: the same
+        // outcomes (one 40P01, one success, one COMMIT, one ROLLBACK) and the
+        // same final rows, whoever they fell to.
+        const outcomes = (log: typeof ours.log) => log.flatMap((e) => Object.values(e)).sort();
+        expect(outcomes(ours.log)).toEqual(outcomes(theirs.log));
+      } else {
+        expect(ours.log).toEqual(theirs.log);
+      }
       expect(ours.final).toBe(theirs.final);
     });
   }
