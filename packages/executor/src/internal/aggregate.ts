@@ -153,6 +153,8 @@ function accumulator(call: AggregateCall, argType: number, registry: Registry): 
     case 'sum':
     case 'avg':
       return sumOrAvg(call.name, argType, registry, impl, numericOf);
+    default:
+      throw new SqlError('0A000', `aggregate ${call.name} is not supported yet`);
   }
 }
 

@@ -138,6 +138,8 @@ export function compileExpr(expr: Expr, registry: Registry): Compiled {
         return v === undefined ? null : v;
       };
     }
+    default:
+      throw new SqlError('0A000', `${expr.kind} expressions are not supported yet`);
   }
 }
 

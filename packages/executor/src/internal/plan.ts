@@ -136,6 +136,8 @@ export function planQuery(query: Query, relations: ExecRelations<OpenRelation>):
       };
     case 'relation':
       break;
+    default:
+      throw new SqlError('0A000', `${rte.kind} range-table entries are not supported yet`);
   }
   const rel = relations.open(rte.relationOid);
   return { query, scan: chooseScan(rt, rel.desc, query.where), columns };
@@ -289,6 +291,8 @@ function rowIndependent(e: Expr): boolean {
       return e.args.every(rowIndependent);
     case 'array':
       return e.elements.every(rowIndependent);
+    default:
+      return false;
   }
 }
 

@@ -149,8 +149,16 @@ function fixQuery<Q extends Query>(ps: State, q: Q): Q {
         return { ...rte, rows: rte.rows.map((r) => r.map(fix)) };
       case 'function':
         return { ...rte, call: fix(rte.call) as FuncExpr };
-      default:
+      case 'join':
+        return {
+          ...rte,
+          ...(rte.quals ? { quals: fix(rte.quals) } : {}),
+          columns: rte.columns.map(fix),
+        };
+      case 'subquery':
         return { ...rte, query: fixQuery(ps, rte.query) };
+      default:
+        return rte;
     }
   });
   const base = {

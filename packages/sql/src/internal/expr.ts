@@ -1476,7 +1476,7 @@ function transformAggregate(
   let argTypes: number[] = [];
   let type: number = TypeOid.int8;
   if (!star) {
-    const candidates = AGGREGATE_SIGNATURES[name].map(([arg, result]) => ({
+    const candidates = (AGGREGATE_SIGNATURES[name] ?? []).map(([arg, result]) => ({
       def: result,
       args: [arg],
     }));
@@ -1546,6 +1546,16 @@ export function forEachChild(e: Expr, f: (child: Expr) => void): void {
     case 'var':
     case 'sqlvalue':
     case 'aggref':
+    case 'windowfunc':
+    case 'sublinkparam':
+    case 'groupingfunc':
+    case 'execparam':
+      return;
+    case 'sublink':
+    case 'subplan':
+      // the sub-SELECT is another query level; only the test expression and arguments are here
+      if (e.testExpr !== undefined) f(e.testExpr);
+      if (e.kind === 'subplan') e.args.forEach(f);
       return;
     case 'nulltest':
     case 'booltest':
@@ -1583,7 +1593,14 @@ export function fixParams(ps: ParseState, e: Expr): Expr {
     case 'var':
     case 'sqlvalue':
     case 'aggref':
+    case 'windowfunc':
+    case 'sublinkparam':
+    case 'groupingfunc':
+    case 'execparam':
+    case 'subplan':
       return e;
+    case 'sublink':
+      return e.testExpr === undefined ? e : { ...e, testExpr: map(e.testExpr) };
     case 'nulltest':
     case 'booltest':
     case 'coerce':

@@ -27,7 +27,13 @@ export type Expr =
   | ArrayExpr
   | SqlValueFunction
   | DistinctExpr
-  | Aggref;
+  | Aggref
+  | WindowFunc
+  | SubLink
+  | SubLinkParam
+  | GroupingFunc
+  | ExecParam
+  | SubPlanExpr;
 
 interface Typed {
   /** The result type OID. */
@@ -55,6 +61,12 @@ export interface Var extends Typed {
   readonly rt: number;
   /** attnum (1-based). */
   readonly attnum: number;
+  /**
+   * How many query levels up rtable is (PostgreSQL's varlevelsup): absent
+   * or 0 for this query's own range table, 1 for the query a sub-SELECT
+   * is nested in (a correlated reference), and so on.
+   */
+  readonly levelsUp?: number;
 }
 
 /** A function call (also what an operator resolves to underneath). */
@@ -96,30 +108,172 @@ export interface Aggref extends Typed {
 }
 
 /**
- * One aggregate call of a SELECT without GROUP BY (the registry has no
- * aggregates; these are PostgreSQL's built-in ones, by name):
+ * One aggregate call. PostgreSQL's built-in aggregates, by name:
  * count(*) and count(x) -> int8; sum(int2|int4) -> int8, sum(int8|numeric)
  * -> numeric, sum(float4|float8|interval) -> the same type; avg(int2|int4|
  * int8|numeric) -> numeric, avg(float4|float8) -> float8, avg(interval) ->
  * interval; min/max(x) -> x's type, by the type's B-tree order;
- * bool_and/bool_or/every(bool) -> bool. NULL inputs are skipped; over no
- * rows count gives 0 and the others NULL.
+ * bool_and/bool_or/every(bool) -> bool; string_agg(text, text) -> text,
+ * string_agg(bytea, bytea) -> bytea; array_agg(x) -> x[] (array_agg of an
+ * array -> the same array type, one dimension more); json_agg(x) -> json,
+ * jsonb_agg(x) -> jsonb, json_object_agg(k, v) -> json,
+ * jsonb_object_agg(k, v) -> jsonb; stddev/variance families -> numeric for
+ * integer and numeric input, float8 for float input. NULL inputs are
+ * skipped by the strict ones (all but array_agg, json[b]_agg,
+ * json[b]_object_agg's value); over no rows count gives 0 and the others
+ * NULL.
  */
 export interface AggregateCall {
-  readonly name: 'count' | 'sum' | 'avg' | 'min' | 'max' | 'bool_and' | 'bool_or' | 'every';
-  /** The arguments (empty for count(*)), already coerced to `argTypes`; evaluated per row. */
+  readonly name: string;
+  /** The arguments (empty for count(*)), already coerced to `argTypes`; evaluated per input row. */
   readonly args: readonly Expr[];
   /** The aggregate's declared input types (count(x): "any" -> the argument's own type). */
   readonly argTypes: readonly number[];
   /** count(*). */
   readonly star: boolean;
-  /** agg(DISTINCT x): each distinct non-NULL input counted once. */
+  /** agg(DISTINCT x): each distinct input (or argument tuple) fed once. */
   readonly distinct: boolean;
   /** agg(...) FILTER (WHERE cond): rows where cond is not true are skipped. */
   readonly filter?: Expr;
+  /** agg(x ORDER BY ...): the inputs are fed in this order (evaluated per input row). */
+  readonly order?: readonly AggSortKey[];
   /** Result type (and typmod, -1). */
   readonly type: number;
   readonly typmod: number;
+}
+
+/** An ORDER BY item inside an aggregate call or a window definition. */
+export interface AggSortKey {
+  readonly expr: Expr;
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+/**
+ * A window function call's result (PostgreSQL's WindowFunc):
+ * `SelectQuery.windowFuncs[index]` says what to compute. Appears in the
+ * targetList (ORDER BY entries included) only, never in WHERE, GROUP BY,
+ * HAVING or an aggregate's arguments.
+ */
+export interface WindowFunc extends Typed {
+  readonly kind: 'windowfunc';
+  readonly index: number;
+}
+
+/**
+ * One window function call: a ranking/value function (row_number, rank,
+ * dense_rank, percent_rank, cume_dist, ntile, lag, lead, first_value,
+ * last_value, nth_value) or an aggregate over the window (`aggregate`
+ * set, its args in `aggregate.args`). `window` indexes
+ * SelectQuery.windows.
+ */
+export interface WindowFuncCall {
+  readonly name: string;
+  /** The arguments of a non-aggregate window function, coerced. */
+  readonly args: readonly Expr[];
+  /** When the call is an aggregate over the window. */
+  readonly aggregate?: AggregateCall;
+  /** FILTER (WHERE ...) on a window aggregate. */
+  readonly filter?: Expr;
+  readonly window: number;
+  readonly type: number;
+  readonly typmod: number;
+}
+
+/** A frame bound: UNBOUNDED PRECEDING, n PRECEDING, CURRENT ROW, n FOLLOWING, UNBOUNDED FOLLOWING. */
+export interface FrameBound {
+  readonly kind:
+    | 'unbounded preceding'
+    | 'preceding'
+    | 'current row'
+    | 'following'
+    | 'unbounded following';
+  /** The offset of `n PRECEDING/FOLLOWING` (ROWS/GROUPS: int8; RANGE: the order column's offset type). */
+  readonly offset?: Expr;
+}
+
+/**
+ * A window (WindowClause): PARTITION BY, ORDER BY and the frame. The
+ * default frame is RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW.
+ * For RANGE with an offset, `inRange` is the in_range support of the
+ * ORDER BY column's type (the single ORDER BY key).
+ */
+export interface WindowClause {
+  readonly name?: string;
+  readonly partition: readonly Expr[];
+  readonly order: readonly AggSortKey[];
+  readonly frame: {
+    readonly mode: 'rows' | 'range' | 'groups';
+    readonly start: FrameBound;
+    readonly end: FrameBound;
+    readonly exclude: 'no others' | 'current row' | 'group' | 'ties';
+  };
+}
+
+/**
+ * GROUPING(a, b, ...) (PostgreSQL's GroupingFunc): a bit mask, 1 for each
+ * argument not grouped in the current grouping set (first argument the
+ * most significant bit). `refs` are targetList indexes of the arguments.
+ */
+export interface GroupingFunc extends Typed {
+  readonly kind: 'groupingfunc';
+  readonly refs: readonly number[];
+}
+
+/**
+ * A sub-SELECT in an expression (PostgreSQL's SubLink):
+ *   exists  EXISTS (SELECT ...)                       -> bool
+ *   any     x op ANY (SELECT ...), x IN (SELECT ...)  -> bool
+ *   all     x op ALL (SELECT ...), x NOT IN is NOT(ANY)-> bool
+ *   expr    (SELECT one column)                       -> the column's type;
+ *           more than one row is 21000, none is NULL
+ *   array   ARRAY(SELECT one column)                  -> array of it
+ * For any/all, `testExpr` is the comparison of the left side with the
+ * sub-SELECT's output columns, written with SubLinkParams (column 1, 2,
+ * ...): `x = $1` for `x IN (SELECT y ...)`, an AND of such for a row
+ * `(a, b) IN (SELECT ...)`; it is evaluated for each row of the sub-SELECT
+ * and combined with OR (any) or AND (all), NULL-aware as PostgreSQL.
+ * The sub-SELECT's Vars with levelsUp 1 refer to this query's rows.
+ */
+export interface SubLink extends Typed {
+  readonly kind: 'sublink';
+  readonly linkType: 'exists' | 'any' | 'all' | 'expr' | 'array';
+  readonly testExpr?: Expr;
+  readonly query: SelectQuery;
+}
+
+/** In a SubLink's testExpr: the current sub-SELECT row's `column`-th output (1-based). */
+export interface SubLinkParam extends Typed {
+  readonly kind: 'sublinkparam';
+  readonly column: number;
+}
+
+/**
+ * Planner-made: a value set at run time by an enclosing plan node (a
+ * nested loop passing the outer row's values to a parameterized inner
+ * scan, or a SubPlan passing correlated values to its plan): PostgreSQL's
+ * PARAM_EXEC. Never produced by analysis.
+ */
+export interface ExecParam extends Typed {
+  readonly kind: 'execparam';
+  readonly id: number;
+}
+
+/**
+ * Planner-made: a SubLink whose query was planned (PostgreSQL's SubPlan).
+ * `plan` indexes the planned statement's subplans; before each run, `args`
+ * (evaluated in the current row) are stored in ExecParams `params`. Never
+ * produced by analysis.
+ */
+export interface SubPlanExpr extends Typed {
+  readonly kind: 'subplan';
+  readonly linkType: SubLink['linkType'];
+  readonly testExpr?: Expr;
+  readonly plan: number;
+  readonly params: readonly number[];
+  readonly args: readonly Expr[];
+  /** Uncorrelated: run once per execution and remembered (an InitPlan's behaviour). */
+  readonly initPlan: boolean;
 }
 
 /** AND / OR (n-ary) and NOT (one argument), with SQL's three-valued logic. */
@@ -210,8 +364,11 @@ export interface SqlValueFunction extends Typed {
   readonly name: string;
 }
 
-/** A range-table entry: a relation, a VALUES list, a set-returning function or a subquery. */
-export type RangeTblEntry = RelationRte | ValuesRte | FunctionRte | SubqueryRte;
+/**
+ * A range-table entry: a relation, a VALUES list, a set-returning function,
+ * a subquery, a join, or a reference to a WITH query.
+ */
+export type RangeTblEntry = RelationRte | ValuesRte | FunctionRte | SubqueryRte | JoinRte | CteRte;
 
 interface RteBase {
   /** The alias (or the relation's name, "*VALUES*", the function's name): what columns are qualified with. */
@@ -252,7 +409,75 @@ export interface FunctionRte extends RteBase {
 export interface SubqueryRte extends RteBase {
   readonly kind: 'subquery';
   readonly query: SelectQuery;
+  /** LATERAL: its query refers (levelsUp 1) to range-table entries left of it in FROM. */
+  readonly lateral?: boolean;
 }
+
+/**
+ * `left JOIN right ON quals` (also CROSS JOIN, USING, NATURAL): `left` and
+ * `right` are range-table indexes (base entries or other joins). Column
+ * references through the join's alias are resolved by analysis to the
+ * underlying Vars (a merged USING column of a FULL JOIN to COALESCE(l, r)),
+ * so no Var refers to a join entry; `columns` are those expressions, for
+ * `alias.*`.
+ */
+export interface JoinRte extends RteBase {
+  readonly kind: 'join';
+  readonly joinType: 'inner' | 'left' | 'right' | 'full';
+  readonly left: number;
+  readonly right: number;
+  /** ON / USING conditions (absent for CROSS JOIN). */
+  readonly quals?: Expr;
+  readonly columns: readonly Expr[];
+}
+
+/**
+ * A reference to WITH query `name` (SelectQuery.ctes[index] of the query
+ * `levelsUp` levels up). `self` marks the recursive reference inside a
+ * WITH RECURSIVE query's own recursive term (PostgreSQL's work table).
+ */
+export interface CteRte extends RteBase {
+  readonly kind: 'cte';
+  readonly name: string;
+  readonly index: number;
+  readonly levelsUp: number;
+  readonly self: boolean;
+  readonly columnTypes: readonly { readonly type: number; readonly typmod: number }[];
+}
+
+/**
+ * One WITH query. A recursive one (`recursive`) is a UNION [ALL] whose
+ * right side refers to itself (a CteRte with `self`). `materialized`:
+ * MATERIALIZED / NOT MATERIALIZED as written, 'default' otherwise
+ * (PostgreSQL 12+ inlines a non-recursive, side-effect-free query
+ * referenced once).
+ */
+export interface CommonTableExpr {
+  readonly name: string;
+  readonly columnNames: readonly string[];
+  readonly query: SelectQuery;
+  readonly recursive: boolean;
+  readonly materialized: 'default' | 'always' | 'never';
+  /** How many CteRtes refer to it (self-references excluded). */
+  readonly refCount: number;
+}
+
+/**
+ * A set operation tree (PostgreSQL's SetOperationStmt): leaves are
+ * range-table indexes of subquery entries; each operation's output
+ * columns are `columnTypes` (select_common_type of both sides; the leaves'
+ * outputs are coerced to them inside their subqueries).
+ */
+export type SetOperationTree =
+  | { readonly kind: 'leaf'; readonly rt: number }
+  | {
+      readonly kind: 'setop';
+      readonly op: 'union' | 'intersect' | 'except';
+      readonly all: boolean;
+      readonly left: SetOperationTree;
+      readonly right: SetOperationTree;
+      readonly columnTypes: readonly { readonly type: number; readonly typmod: number }[];
+    };
 
 /** One output column (TargetEntry). */
 export interface TargetEntry {
@@ -281,7 +506,11 @@ export interface RowMark {
 
 interface QueryBase {
   readonly rtable: readonly RangeTblEntry[];
-  /** The range-table entries in FROM (empty for SELECT without FROM), in order. */
+  /**
+   * The FROM items, in order (empty for SELECT without FROM): range-table
+   * indexes of base entries or of JoinRtes (whose `left`/`right` name the
+   * entries they join). Several items are a cross join filtered by WHERE.
+   */
   readonly from: readonly number[];
   /** WHERE, already coerced to boolean. */
   readonly where?: Expr;
@@ -293,6 +522,31 @@ interface QueryBase {
 
 export interface SelectQuery extends QueryBase {
   readonly command: 'select';
+  /** WITH queries (their CteRtes name them by index). */
+  readonly ctes?: readonly CommonTableExpr[];
+  /**
+   * UNION / INTERSECT / EXCEPT: then `from` is empty and the targetList's
+   * expressions are Vars (rt: the leftmost leaf, attnum 1..n) over the
+   * operation's output; sort, limit and offset apply to that output.
+   */
+  readonly setOp?: SetOperationTree;
+  /**
+   * GROUP BY: targetList indexes of the grouping expressions (added as
+   * junk entries when not selected). With aggregates and no group, one
+   * row; with a group, one row per distinct key (NULLs group together).
+   */
+  readonly group?: readonly number[];
+  /**
+   * GROUPING SETS / ROLLUP / CUBE, expanded: each set lists targetList
+   * indexes (a subset of `group`); rows are produced per set, the columns
+   * outside the set NULL.
+   */
+  readonly groupingSets?: readonly (readonly number[])[];
+  /** HAVING, over group keys and Aggrefs. */
+  readonly having?: Expr;
+  /** The window function calls (WindowFunc.index) and the windows they use. */
+  readonly windowFuncs?: readonly WindowFuncCall[];
+  readonly windows?: readonly WindowClause[];
   readonly sort: readonly SortClause[];
   /** DISTINCT: all output columns; DISTINCT ON: the target indexes listed. */
   readonly distinct?: 'all' | readonly number[];
@@ -300,9 +554,9 @@ export interface SelectQuery extends QueryBase {
   readonly offset?: Expr;
   readonly rowMarks: readonly RowMark[];
   /**
-   * Aggregate calls, when the query has any: it then returns exactly one
-   * row (no GROUP BY yet), whose targetList refers to them through Aggref
-   * and may contain no Var outside them.
+   * Aggregate calls, when the query has any: its targetList and HAVING
+   * refer to them through Aggref and contain no Var that is not inside
+   * an aggregate's arguments or a grouping expression.
    */
   readonly aggregates?: readonly AggregateCall[];
 }
