@@ -367,6 +367,7 @@ describe('command line', () => {
       toast: true,
       engine: true,
       memory: true,
+      queries: true,
     });
     expect(parseArgs(['--', '--quick', '--json'])).toEqual({
       quick: true,
@@ -380,6 +381,7 @@ describe('command line', () => {
       toast: true,
       engine: true,
       memory: true,
+      queries: true,
     });
     expect(parseArgs(['--wal'])).toMatchObject({ page: false, wal: true, storage: false });
     expect(parseArgs(['--storage'])).toMatchObject({ page: false, wal: false, storage: true });
@@ -393,6 +395,7 @@ describe('command line', () => {
     expect(parseArgs(['--toast'])).toMatchObject({ heap: false, toast: true });
     expect(parseArgs(['--engine'])).toMatchObject({ toast: false, engine: true, memory: true });
     expect(parseArgs(['--memory'])).toMatchObject({ engine: false, memory: true, page: false });
+    expect(parseArgs(['--queries'])).toMatchObject({ engine: false, memory: false, queries: true });
     expect(parseArgs(['--page', '--wal'])).toMatchObject({ page: true, wal: true });
     expect(() => parseArgs(['--fast'])).toThrow('unknown argument: --fast');
   });

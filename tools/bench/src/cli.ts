@@ -19,6 +19,7 @@ import {
   renderMemory,
 } from './memory.js';
 import { Progress, type ProgressStream } from './progress.js';
+import { QUICK_QUERY_SIZES, queryWorkloads } from './query-workloads.js';
 import {
   describeEnvironment,
   type Report,
@@ -46,6 +47,8 @@ export const USAGE = `usage: pnpm bench [--quick] [--json] [--page] [--wal] [--s
   --toast  only the TOAST workloads (out-of-line writes and reads, MB/s)
   --engine only the embedded SQL workloads (@pg/engine vs PGlite, pg-mem, SQLite),
            then each engine's peak memory on the same work, in a process of its own
+  --queries only the analytic SQL workloads (joins, windows, ORDER BY LIMIT, recursive CTE:
+           @pg/engine vs PGlite, pg-mem and real PostgreSQL 15)
   --memory only the peak-memory comparison of the embedded engines
   --no-memory  with --engine: the timed workloads only
   --help   this text
@@ -72,6 +75,8 @@ export interface Options {
   readonly engine: boolean;
   /** Measure the embedded engines' peak memory (with --engine, or alone). */
   readonly memory: boolean;
+  /** Run the analytic SQL workloads (issue 8's queries against PGlite, pg-mem, PostgreSQL 15). */
+  readonly queries: boolean;
 }
 
 /** The options in `argv` (without node and the script); throws on anything unknown. */
@@ -88,6 +93,7 @@ export function parseArgs(argv: readonly string[]): Options {
   let engine = false;
   let memory = false;
   let noMemory = false;
+  let queries = false;
   for (const arg of argv) {
     if (arg === '--quick') quick = true;
     else if (arg === '--json') json = true;
@@ -99,15 +105,16 @@ export function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--toast') toast = true;
     else if (arg === '--engine') engine = memory = true;
     else if (arg === '--memory') memory = true;
+    else if (arg === '--queries') queries = true;
     else if (arg === '--no-memory') noMemory = true;
     else if (arg === '--help' || arg === '-h') help = true;
     // `pnpm bench -- --quick` passes the `--` through.
     else if (arg !== '--') throw new Error(`unknown argument: ${arg}`);
   }
-  if (!page && !wal && !storage && !btree && !heap && !toast && !engine && !memory)
-    page = wal = storage = btree = heap = toast = engine = memory = true;
+  if (!page && !wal && !storage && !btree && !heap && !toast && !engine && !memory && !queries)
+    page = wal = storage = btree = heap = toast = engine = memory = queries = true;
   if (noMemory) memory = false;
-  return { quick, json, help, page, wal, storage, btree, heap, toast, engine, memory };
+  return { quick, json, help, page, wal, storage, btree, heap, toast, engine, memory, queries };
 }
 
 /** The workloads the options select, as factories, in the order page, wal, storage, btree, heap, toast. */
@@ -116,6 +123,7 @@ export function selectWorkloads(
     readonly heap?: boolean;
     readonly toast?: boolean;
     readonly engine?: boolean;
+    readonly queries?: boolean;
     readonly quick?: boolean;
   },
 ): { readonly title: string; readonly make: () => Workload }[] {
@@ -129,6 +137,7 @@ export function selectWorkloads(
     ...(options.engine
       ? engineWorkloads(options.quick ? { pointRows: 10_000, countRows: 100_000 } : {})
       : []),
+    ...(options.queries ? queryWorkloads(options.quick ? QUICK_QUERY_SIZES : undefined) : []),
   ];
 }
 
