@@ -1,0 +1,20 @@
+CREATE TABLE a (id int, x text);
+CREATE TABLE b (id int, y text);
+CREATE TABLE c (id int, x text, z int);
+INSERT INTO a VALUES (1, 'a1'), (2, 'a2'), (3, 'a3');
+INSERT INTO b VALUES (2, 'b2'), (3, 'b3'), (4, 'b4');
+INSERT INTO c VALUES (1, 'a1', 10), (2, 'zz', 20), (3, 'a3', 30);
+
+SELECT a.x, b.y FROM a CROSS JOIN b ORDER BY a.x, b.y;
+SELECT count(*) FROM a, b, c;
+SELECT * FROM a NATURAL JOIN b ORDER BY id;
+SELECT * FROM a NATURAL JOIN c ORDER BY id;
+SELECT * FROM a NATURAL LEFT JOIN c ORDER BY id;
+SELECT * FROM a JOIN b USING (id) ORDER BY id;
+SELECT id, x, y FROM a LEFT JOIN b USING (id) ORDER BY id;
+SELECT * FROM a RIGHT JOIN b USING (id) ORDER BY id;
+SELECT * FROM a JOIN c USING (id, x) ORDER BY id;
+SELECT a.id, b.id, id FROM a JOIN b USING (id) ORDER BY 1;
+SELECT j.id, j.x FROM a JOIN c USING (id) AS j ORDER BY j.id;
+SELECT * FROM a JOIN b USING (nosuch);
+SELECT * FROM (a CROSS JOIN b) JOIN c ON c.id = b.id ORDER BY 1, 3;

@@ -1,0 +1,17 @@
+SELECT * FROM generate_series(1, 5) ORDER BY 1;
+SELECT g FROM generate_series(10, 1, -3) AS g ORDER BY g DESC;
+SELECT x FROM generate_series(1, 0) x;
+SELECT count(*), sum(g) FROM generate_series(1, 1000) g;
+SELECT g FROM generate_series(1::bigint, 3::bigint) g ORDER BY g;
+SELECT g FROM generate_series(0.5, 2.0, 0.5) g ORDER BY g;
+SELECT g FROM generate_series(timestamp '2024-01-31 00:00', timestamp '2024-02-01 00:00', interval '6 hours') g ORDER BY g;
+SELECT g::date FROM generate_series(timestamp '2024-01-31', timestamp '2024-05-31', interval '1 month') g ORDER BY g;
+SELECT g FROM generate_series(timestamptz '2024-03-01 00:00+00', timestamptz '2024-03-01 02:00+00', interval '30 minutes') g ORDER BY g;
+SELECT generate_series(1, 3) AS g ORDER BY g;
+SELECT generate_series(1, 3) AS a, generate_series(1, 2) AS b ORDER BY a;
+SELECT 'x' AS k, generate_series(1, 2) + 10 AS v ORDER BY v;
+SELECT g, g * g AS sq FROM generate_series(1, 4) g WHERE g % 2 = 0 ORDER BY g;
+SELECT a.g, b.g FROM generate_series(1, 2) a(g), generate_series(1, 2) b(g) ORDER BY 1, 2;
+SELECT * FROM generate_series(1, 10, 0);
+SELECT * FROM generate_series(1, 3) WITH ORDINALITY AS t(v, n) ORDER BY n;
+SELECT count(*) FROM generate_series(1, 3) g WHERE g > (SELECT 1);
