@@ -1,3 +1,3 @@
 import { packageBuild } from '../../tools/tsup.shared.js';
 
-export default packageBuild(['src/index.ts']);
+export default packageBuild(['src/index.ts', 'src/testing.ts']);

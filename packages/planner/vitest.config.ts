@@ -6,7 +6,9 @@ import { sharedTestOptions } from '../../tools/vitest.shared.js';
 export default defineConfig({
   resolve: {
     alias: {
+      '@pg/planner/testing': fileURLToPath(new URL('./src/testing.ts', import.meta.url)),
       '@pg/planner': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+      '@pg/sql/testing': fileURLToPath(new URL('../sql/src/testing.ts', import.meta.url)),
       '@pg/sql': fileURLToPath(new URL('../sql/src/index.ts', import.meta.url)),
     },
   },

@@ -9,7 +9,7 @@
  * and every attribute decoded by PostgreSQL's own tuple descriptor of that
  * catalog with the bytes PostgreSQL itself stores.
  */
-import { PG15_CATALOGS, PG15_VIEWS } from '@pg/catalog';
+import { PG15_CATALOGS, SYSTEM_VIEWS } from '@pg/catalog';
 import { catalogHarness } from '@pg/catalog/testing';
 import { type ReferencePostgres, startReferencePostgres } from '@pg/pg-reference';
 import { ForkNumber } from '@pg/storage';
@@ -87,7 +87,7 @@ describe('bootstrap catalogs compared with PostgreSQL 15', () => {
       `SELECT c.oid::int, relname::text, relkind::text, relnamespace::int, relisshared, relnatts::int, relam::int, reltype::int
          FROM pg_class c WHERE c.oid = ANY($1::oid[]) OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = ANY($1::oid[]))
         ORDER BY c.oid`,
-      [[...CATALOG_OIDS, ...PG15_VIEWS.map((v) => v.oid)]],
+      [[...CATALOG_OIDS, ...SYSTEM_VIEWS.map((v) => v.oid)]],
     );
     const mine = ours('pg_class')
       .map((r) => ({

@@ -27,6 +27,7 @@ export * from './internal/consts.js';
 export type {
   ColumnDesc,
   IndexDesc,
+  IndexExpression,
   RelationDesc,
   RelKind,
   RelPersistence,
@@ -46,6 +47,19 @@ export {
   PG15_VIEWS,
   type ViewDef,
 } from './internal/pg15-data.js';
+export {
+  columnStatistics,
+  forgetStatistics,
+  PG_STATS_VIEW,
+  pgStatsRows,
+  type RelationSizeStatistics,
+  relationSizeStatistics,
+  type StoredColumnStatistics,
+  setStatisticsTarget,
+  statisticsTargets,
+  storeColumnStatistics,
+  updateRelationSizeStatistics,
+} from './internal/statistics.js';
 export type { CatalogTxn } from './internal/txn.js';
 export { type MvccParts, mvccCatalogTxn } from './internal/txn-mvcc.js';
-export { quoteIdent, type SettingRow } from './internal/views.js';
+export { quoteIdent, type SettingRow, SYSTEM_VIEWS } from './internal/views.js';

@@ -58,8 +58,12 @@ for (const [what, sql] of [
   ['ledger', 'SELECT n FROM commits WHERE n = $1'],
 ]) {
   const params = sql.includes('$1') ? [1] : [];
-  const explained = await admin.query(`EXPLAIN ${sql}`, params);
-  plans[what] = explained.rows.map((r) => r['QUERY PLAN']).join('\n');
+  const explained = await admin.query(`EXPLAIN (COSTS OFF) ${sql}`, params);
+  // the scan nodes: `Index Scan using t_pkey on t`, or a bitmap scan's two lines
+  plans[what] = explained.rows
+    .map((r) => r['QUERY PLAN'].trim().replace(/^->\s+/, ''))
+    .filter((l) => /Scan/.test(l))
+    .join(' / ');
 }
 const mismatches = [];
 const byId = new Map(rows.map((r) => [r.id, r]));

@@ -195,11 +195,11 @@ describe('engine SIGKILL crash test', () => {
           continue;
         }
         const { rows, ledger, plans, mismatches } = cur.recovered;
-        expect(plans, `${at}: the checking queries' plans`).toEqual({
+        expect(plans, `${at}: the checking queries' plans`).toMatchObject({
           seq: 'Seq Scan on t',
-          id: 'Index Scan using t_pkey on t',
-          v: 'Index Scan using t_v on t',
-          ledger: 'Index Scan using commits_pkey on commits',
+          id: expect.stringMatching(/using t_pkey on t|on t_pkey/),
+          v: expect.stringMatching(/using t_v on t|on t_v/),
+          ledger: expect.stringMatching(/using commits_pkey on commits|on commits_pkey/),
         });
         expect(mismatches, `${at}: the indexes disagree with the heap`).toEqual([]);
         const now = new Set(ledger);

@@ -7,7 +7,7 @@ export type {
   OpenTable,
   SessionSettings,
 } from './internal/context.js';
-export { type ExecResult, executePlan } from './internal/execute.js';
+export { type ExecResult, executePlan, type RunOptions } from './internal/execute.js';
 export { type Compiled, compileExpr, compileQual } from './internal/expr.js';
 export {
   describePlan,
@@ -15,6 +15,8 @@ export {
   type OutputColumn,
   outputColumns,
   type Plan,
+  type PlanOptions,
   planQuery,
   type ScanNode,
 } from './internal/plan.js';
+export { type ExecuteSelectOptions, executeSelect } from './internal/run.js';

@@ -50,7 +50,6 @@ import {
   PG15_CATALOGS,
   PG15_OPERATORS,
   PG15_PROCS,
-  PG15_VIEWS,
   type ViewDef,
 } from './pg15-data.js';
 import {
@@ -64,6 +63,7 @@ import {
 } from './rows.js';
 import { CatalogTable, catalogLocator } from './table.js';
 import { catalogColumnType, indexColumnShape, localTypes } from './types.js';
+import { SYSTEM_VIEWS } from './views.js';
 
 /** The catalogs that live in global/ (relisshared). */
 export const SHARED_CATALOGS: readonly CatalogDef[] = PG15_CATALOGS.filter((c) => c.shared);
@@ -459,7 +459,7 @@ export function bootstrapDatabase(options: BootstrapOptions & { readonly dbOid: 
   for (const [oid, amname, amhandler, amtype] of ACCESS_METHODS)
     add(rows, 'pg_am').push({ oid, amname, amhandler, amtype });
   for (const def of PG15_CATALOGS) describeCatalog(def, rows);
-  for (const view of PG15_VIEWS) describeView(view, rows);
+  for (const view of SYSTEM_VIEWS) describeView(view, rows);
   writeAll(LOCAL_CATALOGS, rows, options.pool, options.inserter, options.dbOid);
 }
 

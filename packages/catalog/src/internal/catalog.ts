@@ -9,6 +9,7 @@
  * the transaction's xid, followed by CommandCounterIncrement so the next
  * step sees it.
  */
+
 import { compareTids, type Tid } from '@pg/access';
 import { BTree } from '@pg/btree';
 import {
@@ -42,7 +43,14 @@ import {
   RelationRelationId,
   TypeRelationId,
 } from './consts.js';
-import type { ColumnDesc, IndexDesc, RelationDesc, RelKind, RelPersistence } from './desc.js';
+import type {
+  ColumnDesc,
+  IndexDesc,
+  IndexExpression,
+  RelationDesc,
+  RelKind,
+  RelPersistence,
+} from './desc.js';
 import {
   type CatalogNotice,
   duplicateColumn,
@@ -60,6 +68,7 @@ import {
   compositeTypeRow,
   systemAttributeRows,
 } from './rows.js';
+import { pgStatsRows } from './statistics.js';
 import type { CatalogTable } from './table.js';
 import type { CatalogTxn } from './txn.js';
 import { indexColumnShape, typeByOid } from './types.js';
@@ -134,6 +143,17 @@ export interface CreateIndexOptions {
   readonly descending?: readonly boolean[];
   /** NULLS FIRST per key column (default: NULLS LAST for ASC, NULLS FIRST for DESC). */
   readonly nullsFirst?: readonly boolean[];
+  /** indexprs: one per 0 in `columns` (an expression column), in order. */
+  readonly expressions?: readonly IndexExpression[];
+  /** indpred: a partial index's predicate as SQL text. */
+  readonly predicate?: string;
+  /**
+   * With expressions or a predicate: the index entry of a table row (its
+   * values by attnum - 1) — the key values, or undefined when the row
+   * does not satisfy the predicate (FormIndexDatum + ExecQual of the
+   * predicate, which the catalog cannot evaluate itself).
+   */
+  readonly entryOf?: (values: readonly unknown[]) => unknown[] | undefined;
 }
 
 export interface DropOptions {
@@ -591,6 +611,7 @@ export class Catalog implements SessionHook {
       scan: (name) => this.#scanObjects(name),
       currentDatabase: this.databaseName,
       settings: this.#settings,
+      statistics: () => pgStatsRows(this),
     };
   }
 
@@ -698,6 +719,25 @@ export class Catalog implements SessionHook {
     const nkeys = g('indnkeyatts') as number;
     const table = g('indrelid') as number;
     const con = this.#constraintOfIndex(table, oid);
+    const indexprs = g('indexprs') as string | null;
+    const indpred = g('indpred') as string | null;
+    let expressions: IndexExpression[] | undefined;
+    if (indexprs !== null) {
+      const texts = JSON.parse(indexprs) as string[];
+      const a = this.#table('pg_attribute');
+      const atts = this.#attributes(oid);
+      expressions = [];
+      keys.forEach((k, i) => {
+        if (k !== 0) return;
+        const r = atts.find((x) => x[a.col('attnum')] === i + 1);
+        expressions?.push({
+          text: texts[expressions.length] ?? '',
+          name: (r?.[a.col('attname')] as string | undefined) ?? 'expr',
+          typeOid: (r?.[a.col('atttypid')] as number | undefined) ?? 0,
+          typmod: (r?.[a.col('atttypmod')] as number | undefined) ?? -1,
+        });
+      });
+    }
     return {
       oid,
       name: this.#get('pg_class', cls.values, 'relname') as string,
@@ -713,6 +753,8 @@ export class Catalog implements SessionHook {
       nullsFirst: options.slice(0, nkeys).map((o) => (o & 2) !== 0),
       valid: g('indisvalid') as boolean,
       nullsNotDistinct: g('indnullsnotdistinct') as boolean,
+      ...(expressions !== undefined ? { expressions } : {}),
+      ...(indpred !== null ? { predicate: indpred } : {}),
     };
   }
 
@@ -1057,8 +1099,14 @@ export class Catalog implements SessionHook {
     attnums: readonly number[],
     primary: boolean,
     constraint: boolean,
+    exprs?: readonly IndexExpression[],
   ): string {
-    const cols = attnums.map((n) => table.columns.find((c) => c.attnum === n)?.name ?? '');
+    let e = 0;
+    const cols = attnums.map((n) =>
+      n === 0
+        ? (exprs?.[e++]?.name ?? 'expr')
+        : (table.columns.find((c) => c.attnum === n)?.name ?? ''),
+    );
     const base = primary
       ? `${table.name}_pkey`
       : `${table.name}_${cols.join('_')}_${constraint ? 'key' : 'idx'}`;
@@ -1076,14 +1124,27 @@ export class Catalog implements SessionHook {
     const constraint = primary || (options.constraint ?? false);
     if (options.columns.length === 0)
       throw new SqlError('42601', 'must specify at least one column');
+    const exprs = options.expressions ?? [];
     for (const n of options.columns) {
+      if (n === 0) continue;
       const col = table.columns.find((c) => c.attnum === n && !c.dropped);
       if (!col) throw new SqlError('42703', `column number ${n} does not exist`);
+    }
+    if (options.columns.filter((n) => n === 0).length !== exprs.length)
+      throw new SqlError('XX000', 'index expressions do not match the expression columns');
+    // the shape of each index column: a table column's, or an expression's result
+    const shapes: { name: string; typeOid: number; typmod: number }[] = [];
+    {
+      let e = 0;
+      for (const n of options.columns) {
+        const x = n === 0 ? exprs[e++] : table.columns.find((c) => c.attnum === n);
+        if (x) shapes.push({ name: x.name, typeOid: x.typeOid, typmod: x.typmod });
+      }
     }
     const name =
       options.name ??
       options.constraintName ??
-      this.#chooseIndexName(table, options.columns, primary, constraint);
+      this.#chooseIndexName(table, options.columns, primary, constraint, exprs);
     if (this.relnameRelid(name, table.namespaceOid) !== undefined) {
       if (options.ifNotExists) {
         this.#notice(`relation "${name}" already exists, skipping`);
@@ -1114,6 +1175,8 @@ export class Catalog implements SessionHook {
       ),
       valid: true,
       nullsNotDistinct: options.nullsNotDistinct ?? false,
+      ...(exprs.length > 0 ? { expressions: [...exprs] } : {}),
+      ...(options.predicate !== undefined ? { predicate: options.predicate } : {}),
     };
     // the file (btbuildempty through BTree.create logs its CREATE) and the build
     const inserter = table.persistence === 'p' ? this.cluster.inserter : undefined;
@@ -1125,7 +1188,7 @@ export class Catalog implements SessionHook {
     });
     this.cluster.deleteOnAbort(this.#x.key, rel);
     const heap = this.openTable(table.oid).heap;
-    const entries = buildEntries(heap, this.#x, options.columns);
+    const entries = buildEntries(heap, this.#x, options.columns, options.entryOf);
     if (primary) {
       for (const e of entries) {
         const i = e.values.findIndex((v) => v === null || v === undefined);
@@ -1171,8 +1234,7 @@ export class Catalog implements SessionHook {
       this.#x,
     );
     const att = this.#table('pg_attribute');
-    options.columns.forEach((n, i) => {
-      const col = table.columns.find((c) => c.attnum === n) as ColumnDesc;
+    shapes.forEach((col, i) => {
       att.insert(
         att.row(
           attributeRow({
@@ -1196,9 +1258,9 @@ export class Catalog implements SessionHook {
           indexrelid: indexOid,
           indrelid: table.oid,
           attnums: options.columns,
-          types: options.columns.map(
-            (n) => table.columns.find((c) => c.attnum === n)?.typeOid ?? 0,
-          ),
+          types: shapes.map((c) => c.typeOid),
+          ...(exprs.length > 0 ? { indexprs: exprs.map((x) => x.text) } : {}),
+          ...(options.predicate !== undefined ? { indpred: options.predicate } : {}),
           unique,
           primary,
           nullsNotDistinct: ixDesc.nullsNotDistinct,
@@ -1926,8 +1988,18 @@ function droppedType(shape: AnyPgType): AnyPgType {
 }
 
 function indexDescriptor(table: RelationDesc, ix: IndexDesc) {
-  const col = (n: number) => {
-    const c = table.columns.find((x) => x.attnum === n);
+  // the i-th index column: a table column, or the next expression's result
+  const exprAt = new Map<number, IndexExpression>();
+  let e = 0;
+  ix.columns.forEach((n, i) => {
+    if (n !== 0) return;
+    const x = ix.expressions?.[e++];
+    if (x) exprAt.set(i, x);
+  });
+  const colAt = (n: number, i: number): { name: string; typeOid: number; dropped: boolean } => {
+    const x = exprAt.get(i);
+    if (n === 0 && x) return { name: x.name, typeOid: x.typeOid, dropped: false };
+    const c = table.columns.find((y) => y.attnum === n);
     if (!c) throw new SqlError('XX000', `index ${ix.name} names a missing column ${n}`);
     return c;
   };
@@ -1936,14 +2008,15 @@ function indexDescriptor(table: RelationDesc, ix: IndexDesc) {
     unique: ix.unique,
     nullsNotDistinct: ix.nullsNotDistinct,
     keys: ix.columns.slice(0, ix.nkeys).map((n, i) => ({
-      name: col(n).name,
-      type: columnType(col(n)),
+      name: colAt(n, i).name,
+      type: columnType(colAt(n, i)),
       ...(ix.descending[i] ? { desc: true } : {}),
       ...(ix.nullsFirst[i] ? { nullsFirst: true } : {}),
     })),
-    include: ix.columns
-      .slice(ix.nkeys)
-      .map((n) => ({ name: col(n).name, type: columnType(col(n)) })),
+    include: ix.columns.slice(ix.nkeys).map((n, j) => ({
+      name: colAt(n, ix.nkeys + j).name,
+      type: columnType(colAt(n, ix.nkeys + j)),
+    })),
   };
 }
 
@@ -1985,17 +2058,21 @@ function indexHasKey(tree: BTree, key: unknown): boolean {
  * snapshot sees, keyed by the root of its HOT chain (so a fetch through
  * the index walks the chain to the version a snapshot sees).
  */
-function buildEntries(heap: Heap, txn: CatalogTxn, attnums: readonly number[]) {
+function buildEntries(
+  heap: Heap,
+  txn: CatalogTxn,
+  attnums: readonly number[],
+  entryOf?: (values: readonly unknown[]) => unknown[] | undefined,
+) {
   const out: { tid: Tid; values: unknown[] }[] = [];
   let rootsOf: { block: number; roots: Map<number, number> } | undefined;
   for (const row of heap.scan(txn.snapshot(), txn.ctx)) {
     if (rootsOf?.block !== row.tid.block)
       rootsOf = { block: row.tid.block, roots: hotRoots(heap.readCopy(row.tid.block)) };
     const root = rootsOf.roots.get(row.tid.offset) ?? row.tid.offset;
-    out.push({
-      tid: { block: row.tid.block, offset: root },
-      values: attnums.map((n) => row.values[n - 1] ?? null),
-    });
+    const values = entryOf ? entryOf(row.values) : attnums.map((n) => row.values[n - 1] ?? null);
+    if (values === undefined) continue; // not in a partial index
+    out.push({ tid: { block: row.tid.block, offset: root }, values });
   }
   return out;
 }

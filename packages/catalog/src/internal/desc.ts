@@ -52,8 +52,19 @@ export interface IndexDesc {
   readonly tableOid: number;
   /** pg_am.amname ('btree'). */
   readonly am: string;
-  /** indkey: the table's attnums, key columns first then INCLUDE columns. */
+  /**
+   * indkey: the table's attnums, key columns first then INCLUDE columns;
+   * 0 for an expression column (its expression is the next of `expressions`).
+   */
   readonly columns: readonly number[];
+  /**
+   * indexprs: one per 0 in `columns`, in order — the key expression as SQL
+   * text (PostgreSQL's deparse, e.g. `lower(name)`; we store text, not a
+   * node tree, as pg_attrdef.adbin does) with its result type.
+   */
+  readonly expressions?: readonly IndexExpression[];
+  /** indpred: a partial index's predicate as SQL text (e.g. `(status = 'pending'::text)`). */
+  readonly predicate?: string;
   /** indnkeyatts: how many of `columns` are keys. */
   readonly nkeys: number;
   readonly unique: boolean;
@@ -67,6 +78,16 @@ export interface IndexDesc {
   readonly valid: boolean;
   /** indnullsnotdistinct (PostgreSQL 15). */
   readonly nullsNotDistinct: boolean;
+}
+
+/** One expression column of an index (pg_index.indexprs + the index's pg_attribute row). */
+export interface IndexExpression {
+  /** The expression as SQL text, as PostgreSQL deparses it (`lower(name)`, `(a + b)`). */
+  readonly text: string;
+  /** The index column's name (FigureColname: the function's name, else `expr`). */
+  readonly name: string;
+  readonly typeOid: number;
+  readonly typmod: number;
 }
 
 /** A relation as the relation cache holds it. */

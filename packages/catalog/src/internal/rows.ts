@@ -268,9 +268,13 @@ export interface BtreeIndexRowOptions {
   readonly nullsNotDistinct?: boolean;
   /** indoption per key (INDOPTION_DESC 1, INDOPTION_NULLS_FIRST 2); 0 by default. */
   readonly options?: readonly number[];
+  /** indexprs: the expressions' SQL text (stored as a JSON list of texts, not a node tree). */
+  readonly indexprs?: readonly string[];
+  /** indpred: the predicate's SQL text. */
+  readonly indpred?: string;
 }
 
-/** The pg_index row of a B-tree index on plain columns (no expressions, no predicate). */
+/** The pg_index row of a B-tree index (attnum 0 for an expression column). */
 export function btreeIndexRow(o: BtreeIndexRowOptions): Record<string, unknown> {
   return {
     indexrelid: o.indexrelid,
@@ -292,7 +296,7 @@ export function btreeIndexRow(o: BtreeIndexRowOptions): Record<string, unknown> 
     indcollation: o.types.map(keyCollation),
     indclass: o.types.map((t) => BTREE_DEFAULT_OPCLASS.get(t) ?? 0),
     indoption: o.options ?? o.attnums.map(() => 0),
-    indexprs: null,
-    indpred: null,
+    indexprs: o.indexprs === undefined ? null : JSON.stringify(o.indexprs),
+    indpred: o.indpred ?? null,
   };
 }

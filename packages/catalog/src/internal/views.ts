@@ -16,6 +16,7 @@
  */
 import { builtins } from '@pg/types';
 import { PG15_VIEWS, type ViewDef } from './pg15-data.js';
+import { PG_STATS_VIEW } from './statistics.js';
 
 /** One pg_settings row, by column name (name, setting, unit, category, ...); missing columns are NULL. */
 export type SettingRow = Readonly<Record<string, unknown>>;
@@ -25,10 +26,15 @@ export interface ViewSource {
   scan(catalog: string): Record<string, unknown>[];
   readonly currentDatabase: string;
   settings(): Iterable<SettingRow>;
+  /** pg_stats' rows (ANALYZE's column statistics), by column name. */
+  statistics?(): Record<string, unknown>[];
 }
 
+/** The system views computed from the catalogs: PostgreSQL 15's, and pg_stats. */
+export const SYSTEM_VIEWS: readonly ViewDef[] = [...PG15_VIEWS, PG_STATS_VIEW];
+
 export const COMPUTED_VIEWS: ReadonlyMap<number, ViewDef> = new Map(
-  PG15_VIEWS.map((v) => [v.oid, v]),
+  SYSTEM_VIEWS.map((v) => [v.oid, v]),
 );
 
 /** quote_ident: bare when it is a lower-case identifier (keywords are not checked), else double-quoted. */
@@ -128,6 +134,8 @@ function computeObjects(def: ViewDef, src: ViewSource): Record<string, unknown>[
           valuntil: a.rolvaliduntil,
           useconfig: null,
         }));
+    case 'pg_stats':
+      return src.statistics?.() ?? [];
     case 'pg_settings':
       return [...src.settings()].map((s) => ({ ...s }));
     case 'schemata': {
@@ -251,19 +259,46 @@ function indexDef(
   const keys = ix.indkey as number[];
   const nkeys = ix.indnkeyatts as number;
   const options = ix.indoption as number[];
+  const exprs = ix.indexprs === null ? [] : (JSON.parse(ix.indexprs as string) as string[]);
+  let e = 0;
+  // pg_get_indexdef: a function call as is, any other expression in parentheses
+  const column = (k: number) => {
+    if (k !== 0) return quoteIdent(attName(k));
+    const text = exprs[e++] ?? '';
+    return /^[A-Za-z_][A-Za-z_0-9.]*\(.*\)$/s.test(text) && balanced(text) ? text : `(${text})`;
+  };
   const cols = keys.slice(0, nkeys).map((k, i) => {
     const o = options[i] ?? 0;
     const desc = (o & 1) !== 0;
     const nullsFirst = (o & 2) !== 0;
-    let s = quoteIdent(attName(k));
+    let s = column(k);
     if (desc) s += nullsFirst ? ' DESC' : ' DESC NULLS LAST';
     else if (nullsFirst) s += ' NULLS FIRST';
     return s;
   });
-  const include = keys.slice(nkeys).map((k) => quoteIdent(attName(k)));
+  const include = keys.slice(nkeys).map(column);
   return (
     `CREATE ${ix.indisunique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(indexName)} ON ${quoteIdent(schema)}.${quoteIdent(table)} USING btree (${cols.join(', ')})` +
     (include.length ? ` INCLUDE (${include.join(', ')})` : '') +
-    (ix.indnullsnotdistinct ? ' NULLS NOT DISTINCT' : '')
+    (ix.indnullsnotdistinct ? ' NULLS NOT DISTINCT' : '') +
+    (ix.indpred === null || ix.indpred === undefined ? '' : ` WHERE ${ix.indpred as string}`)
   );
+}
+
+/** Whether the call's opening parenthesis closes at the text's end (`f(a)`, not `f(a) + g(b)`). */
+function balanced(text: string): boolean {
+  let depth = 0;
+  let quote = false;
+  const open = text.indexOf('(');
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") quote = !quote;
+    if (quote) continue;
+    if (c === '(') depth++;
+    else if (c === ')') {
+      depth--;
+      if (depth === 0 && i !== text.length - 1) return false;
+    }
+  }
+  return true;
 }

@@ -99,6 +99,7 @@ export const GUC_DEFINITIONS: readonly GucDef[] = [
   s('data_directory', '', 'postmaster', 'File Locations'),
   s('DateStyle', 'ISO, MDY', 'user', LOCALE),
   i('deadlock_timeout', 1000, 1, INT_MAX, 'superuser', 'Lock Management', 'ms'),
+  i('default_statistics_target', 100, 1, 10000, 'user', 'Query Tuning / Other Planner Options'),
   e('default_toast_compression', 'pglz', ['pglz', 'lz4'], 'user', CLIENT),
   e(
     'default_transaction_isolation',
@@ -112,14 +113,17 @@ export const GUC_DEFINITIONS: readonly GucDef[] = [
   b('enable_bitmapscan', true, 'user', Q),
   b('enable_hashagg', true, 'user', Q),
   b('enable_hashjoin', true, 'user', Q),
+  b('enable_incremental_sort', true, 'user', Q),
   b('enable_indexonlyscan', true, 'user', Q),
   b('enable_indexscan', true, 'user', Q),
   b('enable_material', true, 'user', Q),
+  b('enable_memoize', true, 'user', Q),
   b('enable_mergejoin', true, 'user', Q),
   b('enable_nestloop', true, 'user', Q),
   b('enable_seqscan', true, 'user', Q),
   b('enable_sort', true, 'user', Q),
   i('extra_float_digits', 1, -15, 3, 'user', LOCALE),
+  i('from_collapse_limit', 8, 1, INT_MAX, 'user', 'Query Tuning / Other Planner Options'),
   b('fsync', true, 'sighup', 'Write-Ahead Log / Settings'),
   b('full_page_writes', true, 'sighup', 'Write-Ahead Log / Settings'),
   i('geqo_threshold', 12, 2, INT_MAX, 'user', 'Query Tuning / Genetic Query Optimizer'),
@@ -134,6 +138,7 @@ export const GUC_DEFINITIONS: readonly GucDef[] = [
   ),
   b('is_superuser', true, 'internal', 'Preset Options'),
   // the database's collation and character classification (CREATE DATABASE's LC_COLLATE, LC_CTYPE): C here
+  i('join_collapse_limit', 8, 1, INT_MAX, 'user', 'Query Tuning / Other Planner Options'),
   s('lc_collate', 'C', 'internal', PRESET),
   s('lc_ctype', 'C', 'internal', PRESET),
   s('lc_messages', 'C', 'superuser', LOCALE),
@@ -155,6 +160,14 @@ export const GUC_DEFINITIONS: readonly GucDef[] = [
     262143,
     'postmaster',
     'Connections and Authentication / Connection Settings',
+  ),
+  i(
+    'max_parallel_workers_per_gather',
+    2,
+    0,
+    1024,
+    'user',
+    'Resource Usage / Asynchronous Behavior',
   ),
   i('max_wal_size', 1024, 2, INT_MAX, 'sighup', 'Write-Ahead Log / Checkpoints', 'MB'),
   i('port', 5432, 1, 65535, 'postmaster', 'Connections and Authentication / Connection Settings'),
@@ -494,6 +507,13 @@ export class SessionSettings {
   #stack: StackEntry[] = [];
   /** The current nesting level: -1 outside a transaction block, 0 in it, +1 per savepoint. */
   #level = -1;
+  /** Bumped on every change of a session value (what caches of derived settings compare). */
+  #version = 0;
+
+  /** A number that changes whenever a session value changes. */
+  get version(): number {
+    return this.#version;
+  }
 
   constructor(cluster: ClusterSettings, startup: Readonly<Record<string, string>> = {}) {
     this.#cluster = cluster;
@@ -586,6 +606,7 @@ export class SessionSettings {
       });
     }
     this.#session.set(def.name, parsed);
+    this.#version++;
   }
 
   /** RESET name. */
@@ -684,6 +705,7 @@ export class SessionSettings {
   }
 
   #restore(name: string, value: GucValue | undefined): void {
+    this.#version++;
     if (value === undefined) this.#session.delete(name);
     else this.#session.set(name, value);
   }

@@ -15,6 +15,7 @@ import {
   type OpenRelation,
   type Plan,
   planQuery,
+  type RunOptions,
   type SessionSettings as SessionSettingsBridge,
 } from '@pg/executor';
 import {
@@ -25,6 +26,13 @@ import {
   relationLockTag,
 } from '@pg/mvcc';
 import {
+  type ExplainOptions,
+  explainSelect,
+  type NodeInstrumentation,
+  type PlanNode,
+  type PlannerSettings,
+} from '@pg/planner';
+import {
   analyze,
   analyzeExpression,
   type PNode,
@@ -34,8 +42,15 @@ import {
   resolveTypeName,
 } from '@pg/sql';
 import { builtins, defaultContext, type RegCatalog, SqlError, type TypeContext } from '@pg/types';
+import {
+  type AnalyzeContext,
+  plannerStatistics,
+  runVacuumStatement,
+  setColumnStatistics,
+} from './analyze-command.js';
 import type { Instance } from './database.js';
 import { SessionSettings } from './guc.js';
+import { analyzeIndexDefinition } from './index-ddl.js';
 import {
   EngineError,
   type FieldDescription,
@@ -80,6 +95,8 @@ interface CachedPlan {
   readonly catalogSeq: number;
   readonly ddlCount: number;
   readonly searchPath: string;
+  /** The planner settings it was made with (enable_*, cost constants, work_mem). */
+  readonly plannerKey: string;
 }
 
 const PLANNABLE = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt']);
@@ -467,7 +484,7 @@ export class Session {
       case 'CreateStmt':
         return this.#createTable(body, stmt);
       case 'IndexStmt':
-        return this.#createIndex(body);
+        return this.#createIndex(body, stmt.source);
       case 'DropStmt':
         return this.#drop(body);
       case 'TruncateStmt':
@@ -492,6 +509,9 @@ export class Session {
         return this.#dropDatabase(body);
       case 'ExplainStmt':
         return this.#explain(body, stmt, params);
+      case 'VacuumStmt':
+        this.#ddl(); // new statistics: this session's cached plans are replanned
+        return command(await runVacuumStatement(body, this.#analyzeContext()));
       default:
         throw new EngineError(
           '0A000',
@@ -515,7 +535,73 @@ export class Session {
       paramTypes: params.map(() => 0),
       typeContext: this.#typeContext(),
     });
-    return planQuery(query, this.#relations);
+    return planQuery(query, this.#relations, {
+      settings: this.#plannerSettings(),
+      statistics: plannerStatistics(this.#catalog, this.#txnState().catalogTxn),
+    });
+  }
+
+  /** The planner's settings from the session's GUCs (PostgreSQL's names). */
+  #plannerSettings(): PlannerSettings {
+    const g = this.#settings;
+    const num = (name: string) => Number(g.get(name));
+    const on = (name: string) => g.get(name) === true;
+    return {
+      seqPageCost: num('seq_page_cost'),
+      randomPageCost: num('random_page_cost'),
+      cpuTupleCost: num('cpu_tuple_cost'),
+      cpuIndexTupleCost: num('cpu_index_tuple_cost'),
+      cpuOperatorCost: num('cpu_operator_cost'),
+      effectiveCacheSize: num('effective_cache_size'),
+      workMem: num('work_mem'),
+      geqoThreshold: num('geqo_threshold'),
+      joinCollapseLimit: num('join_collapse_limit'),
+      fromCollapseLimit: num('from_collapse_limit'),
+      enableSeqscan: on('enable_seqscan'),
+      enableIndexscan: on('enable_indexscan'),
+      enableIndexonlyscan: on('enable_indexonlyscan'),
+      enableBitmapscan: on('enable_bitmapscan'),
+      enableNestloop: on('enable_nestloop'),
+      enableHashjoin: on('enable_hashjoin'),
+      enableMergejoin: on('enable_mergejoin'),
+      enableHashagg: on('enable_hashagg'),
+      enableSort: on('enable_sort'),
+      enableIncrementalSort: on('enable_incremental_sort'),
+      enableMaterial: on('enable_material'),
+      enableMemoize: on('enable_memoize'),
+    };
+  }
+
+  #plannerKeyMemo: { version: number; key: string } | undefined;
+
+  /** A cache key of the planner settings: a plan made under other settings is made again. */
+  #plannerKey(): string {
+    const version = this.#settings.version;
+    if (this.#plannerKeyMemo?.version !== version) {
+      this.#plannerKeyMemo = { version, key: Object.values(this.#plannerSettings()).join(',') };
+    }
+    return this.#plannerKeyMemo.key;
+  }
+
+  /** How plan-tree SELECTs run: work_mem, where they spill, statement_timeout. */
+  #runOptions(instrument = false): RunOptions {
+    const timeout = Number(this.#settings.get('statement_timeout'));
+    const started = performance.now();
+    const dataDir = this.#i.dataDir;
+    return {
+      workMemKb: Number(this.#settings.get('work_mem')),
+      ...(dataDir === undefined ? {} : { tempDir: join(dataDir, 'base', 'pgsql_tmp') }),
+      ...(timeout > 0
+        ? {
+            checkInterrupts: () => {
+              if (performance.now() - started > timeout) {
+                throw new EngineError('57014', 'canceling statement due to statement timeout');
+              }
+            },
+          }
+        : {}),
+      ...(instrument ? { instrument } : {}),
+    };
   }
 
   #remember(key: string, plan: Plan): void {
@@ -528,6 +614,7 @@ export class Session {
       catalogSeq: this.#i.cluster.invalidationSeq,
       ddlCount: this.#ddlCount,
       searchPath: String(this.#settings.get('search_path')),
+      plannerKey: this.#plannerKey(),
     });
   }
 
@@ -538,7 +625,8 @@ export class Session {
     if (
       c.catalogSeq !== this.#i.cluster.invalidationSeq ||
       c.ddlCount !== this.#ddlCount ||
-      c.searchPath !== String(this.#settings.get('search_path'))
+      c.searchPath !== String(this.#settings.get('search_path')) ||
+      c.plannerKey !== this.#plannerKey()
     ) {
       this.#plans.delete(sql);
       return undefined;
@@ -556,7 +644,11 @@ export class Session {
     }
   }
 
-  async #runPlan(plan: Plan, params: readonly unknown[]): Promise<Outcome> {
+  async #runPlan(
+    plan: Plan,
+    params: readonly unknown[],
+    instrument = false,
+  ): Promise<Outcome & { instrumentation?: Map<PlanNode, NodeInstrumentation> }> {
     const fromCache = !this.#inStatement;
     if (fromCache) {
       this.#block.startStatement();
@@ -568,28 +660,40 @@ export class Session {
       const typeContext = this.#typeContext();
       const values = convertParams(plan.query.paramTypes, params, typeContext);
       if (fromCache) this.#inStatement = true;
-      const result = await executePlan(plan, {
-        session: this.#o.id,
-        dbOid: this.#o.dbOid,
-        manager: t.manager,
-        locks,
-        transam: t.transam,
-        procArray: t.procArray,
-        comboCids: this.#txnState().comboCids,
-        relations: this.#relations,
-        params: values,
-        typeContext,
-        user: this.#o.user,
-        database: this.#o.database,
-        settings: this.#settingsBridge,
-      });
+      const result = await executePlan(
+        plan,
+        {
+          session: this.#o.id,
+          dbOid: this.#o.dbOid,
+          manager: t.manager,
+          locks,
+          transam: t.transam,
+          procArray: t.procArray,
+          comboCids: this.#txnState().comboCids,
+          relations: this.#relations,
+          params: values,
+          typeContext,
+          user: this.#o.user,
+          database: this.#o.database,
+          settings: this.#settingsBridge,
+        },
+        this.#runOptions(instrument),
+      );
       const fields = plan.columns.map((c) => field(c));
       const command =
         result.command === 'INSERT'
           ? `INSERT 0 ${result.rowCount}`
           : `${result.command} ${result.rowCount}`;
       if (fromCache) await this.#block.finishStatement(false);
-      return { command, rowCount: result.rowCount, fields, rows: result.rows };
+      return {
+        command,
+        rowCount: result.rowCount,
+        fields,
+        rows: result.rows,
+        ...(result.instrumentation === undefined
+          ? {}
+          : { instrumentation: result.instrumentation }),
+      };
     } catch (err) {
       if (fromCache) await this.#block.finishStatement(true);
       throw toEngineError(err);
@@ -622,16 +726,56 @@ export class Session {
     },
   };
 
-  #explain(body: PNode, stmt: RawStatement, params: readonly unknown[]): Outcome {
+  /**
+   * EXPLAIN [ANALYZE] [(option [value], ...)] statement. A SELECT is shown
+   * from @pg/planner's plan tree (every option); INSERT/UPDATE/DELETE by
+   * their one-line-per-node outline (no ANALYZE yet).
+   */
+  async #explain(body: PNode, stmt: RawStatement, params: readonly unknown[]): Promise<Outcome> {
+    const options = explainOptions(body.options ?? []);
     const inner: RawStatement = { ...stmt, node: body.query };
-    const plan = this.#plan(inner, params);
-    const lines = describePlan(plan).split('\n');
-    return {
-      command: 'EXPLAIN',
-      rowCount: lines.length,
-      fields: [textField('QUERY PLAN')],
-      rows: lines.map((l) => [l]),
-    };
+    const started = performance.now();
+    const query = analyze(inner, this.#view(), {
+      paramTypes: params.map(() => 0),
+      typeContext: this.#typeContext(),
+    });
+    const plan = planQuery(query, this.#relations, {
+      settings: this.#plannerSettings(),
+      statistics: plannerStatistics(this.#catalog, this.#txnState().catalogTxn),
+      alwaysTree: true,
+    });
+    const planningMs = performance.now() - started;
+    const json = options.format === 'json';
+    const fields = [
+      json ? field({ name: 'QUERY PLAN', typeOid: 114, typmod: -1 }) : textField('QUERY PLAN'),
+    ];
+    if (plan.planned === undefined || query.command !== 'select') {
+      if (options.analyze) {
+        throw new EngineError(
+          '0A000',
+          `EXPLAIN ANALYZE of ${query.command.toUpperCase()} is not supported yet`,
+        );
+      }
+      const lines = describePlan(plan).split('\n');
+      return { command: 'EXPLAIN', rowCount: lines.length, fields, rows: lines.map((l) => [l]) };
+    }
+    let instrumentation: ReadonlyMap<PlanNode, NodeInstrumentation> | undefined;
+    let executionMs: number | undefined;
+    if (options.analyze) {
+      const run = performance.now();
+      const result = await this.#runPlan(plan, params, true);
+      executionMs = performance.now() - run;
+      instrumentation = result.instrumentation;
+    }
+    const lines = explainSelect(
+      plan.planned,
+      query,
+      options,
+      builtins,
+      instrumentation,
+      executionMs === undefined ? { planningMs, executionMs: 0 } : { planningMs, executionMs },
+    );
+    return { command: 'EXPLAIN', rowCount: lines.length, fields, rows: lines.map((l) => [l]) };
   }
 
   // ------------------------------------------------------------ settings
@@ -904,7 +1048,7 @@ export class Session {
     return command('CREATE TABLE');
   }
 
-  async #createIndex(body: PNode): Promise<Outcome> {
+  async #createIndex(body: PNode, source: string): Promise<Outcome> {
     this.#ddl();
     if (body.accessMethod !== undefined && body.accessMethod !== 'btree') {
       throw new EngineError(
@@ -912,36 +1056,25 @@ export class Session {
         `access method "${String(body.accessMethod)}" is not supported yet`,
       );
     }
-    if (body.whereClause !== undefined) {
-      throw new EngineError('0A000', 'partial indexes are not supported yet');
-    }
     const table = this.#resolveRange(body.relation) as number;
     await this.#lockRelation(table, LockMode.ShareLock);
     const desc = this.#catalog.mustRelation(table);
-    const columns = (body.indexParams ?? []).map((p: PNode) => {
-      const elem = p.IndexElem;
-      if (elem?.name === undefined) {
-        throw new EngineError('0A000', 'expression indexes are not supported yet');
-      }
-      if (elem.ordering === 'SORTBY_DESC' || elem.nulls_ordering !== 'SORTBY_NULLS_DEFAULT') {
-        throw new EngineError(
-          '0A000',
-          'DESC and NULLS FIRST/LAST index columns are not supported yet',
-        );
-      }
-      const c = desc.columns.find((col) => col.name === elem.name && !col.dropped);
-      if (c === undefined) {
-        throw new EngineError('42703', `column "${String(elem.name)}" does not exist`);
-      }
-      return c.attnum;
+    const def = analyzeIndexDefinition(body, source, desc, this.#view(), this.#typeContext(), {
+      params: [],
+      tctx: this.#typeContext(),
+      user: this.#o.user,
+      database: this.#o.database,
     });
     this.#catalog.createIndex({
       table,
       ...(body.idxname !== undefined ? { name: String(body.idxname) } : {}),
-      columns,
+      columns: def.columns,
       unique: body.unique === true,
       ifNotExists: body.if_not_exists === true,
       ...(body.nulls_not_distinct === true ? { nullsNotDistinct: true } : {}),
+      ...(def.expressions.length > 0 ? { expressions: def.expressions } : {}),
+      ...(def.predicate !== undefined ? { predicate: def.predicate } : {}),
+      ...(def.entryOf !== undefined ? { entryOf: def.entryOf } : {}),
     });
     return command('CREATE INDEX');
   }
@@ -1117,6 +1250,14 @@ export class Session {
           this.#catalog.setNotNull(oid, String(cmd.name), true);
           break;
         }
+        case 'AT_SetStatistics':
+          setColumnStatistics(
+            this.#analyzeContext(),
+            oid,
+            String(cmd.name),
+            Number(cmd.def?.Integer?.ival ?? 0),
+          );
+          break;
         default:
           throw new EngineError(
             '0A000',
@@ -1164,6 +1305,19 @@ export class Session {
     const txn = this.#txnState().catalogTxn;
     for (const row of heap.scan(txn.snapshot(), txn.ctx)) if (test(row.values)) return true;
     return false;
+  }
+
+  /** What ANALYZE and SET STATISTICS need from the session (analyze-command.ts). */
+  #analyzeContext(): AnalyzeContext {
+    return {
+      catalog: this.#catalog,
+      txn: this.#txnState().catalogTxn,
+      searchPath: this.#searchPath(),
+      inBlock: this.#block.inBlock,
+      notice: (n) => this.#notices.push(n),
+      setting: (name) => this.#settings.get(name),
+      lock: (oid) => this.#lockRelation(oid, LockMode.ShareUpdateExclusiveLock),
+    };
   }
 
   // ------------------------------------------------------------ databases
@@ -1355,4 +1509,64 @@ function callsVolatile(expr: unknown): boolean {
     if (typeof v === 'object' && v !== null && callsVolatile(v)) return true;
   }
   return false;
+}
+
+const EXPLAIN_FORMATS: readonly ExplainOptions['format'][] = ['text', 'json', 'yaml', 'xml'];
+
+/** ExplainQuery's option list: booleans (default true when given bare) and FORMAT, with PostgreSQL's errors. */
+function explainOptions(list: readonly PNode[]): ExplainOptions {
+  const o = {
+    analyze: false,
+    verbose: false,
+    costs: true,
+    buffers: false,
+    timing: undefined as boolean | undefined,
+    summary: undefined as boolean | undefined,
+    format: 'text' as ExplainOptions['format'],
+  };
+  for (const item of list) {
+    const d = item.DefElem;
+    const name = String(d.defname);
+    const raw: string | undefined =
+      d.arg === undefined
+        ? undefined
+        : d.arg.String !== undefined
+          ? String(d.arg.String.sval)
+          : d.arg.Integer !== undefined
+            ? String(d.arg.Integer.ival ?? 0)
+            : constText(d.arg);
+    if (name === 'format') {
+      const f = (raw ?? '').toLowerCase() as ExplainOptions['format'];
+      if (!EXPLAIN_FORMATS.includes(f)) {
+        throw new EngineError('22023', `unrecognized value for EXPLAIN option "format": "${raw}"`);
+      }
+      o.format = f;
+      continue;
+    }
+    if (!['analyze', 'verbose', 'costs', 'buffers', 'timing', 'summary'].includes(name)) {
+      throw new EngineError('42601', `unrecognized EXPLAIN option "${name}"`);
+    }
+    let value = true;
+    if (raw !== undefined) {
+      const v = raw.toLowerCase();
+      if (['true', 'on', '1', 'yes'].includes(v)) value = true;
+      else if (['false', 'off', '0', 'no'].includes(v)) value = false;
+      else {
+        throw new EngineError('22023', `${name} requires a Boolean value`);
+      }
+    }
+    (o as Record<string, unknown>)[name] = value;
+  }
+  if (o.timing === true && !o.analyze) {
+    throw new EngineError('22023', 'EXPLAIN option TIMING requires ANALYZE');
+  }
+  return {
+    analyze: o.analyze,
+    verbose: o.verbose,
+    costs: o.costs,
+    buffers: o.buffers,
+    timing: o.timing ?? o.analyze,
+    summary: o.summary ?? o.analyze,
+    format: o.format,
+  };
 }

@@ -29,12 +29,15 @@ import {
   xactLockTableWait,
 } from '@pg/heap';
 import { LockMode, relationLockTag, type UpdateContext } from '@pg/mvcc';
+import type { NodeInstrumentation, PlanNode } from '@pg/planner';
 import type { Query, SelectQuery } from '@pg/sql';
 import { builtins, type Registry, SqlError, type TypeContext } from '@pg/types';
 import { type AggFactory, compileAggregate } from './aggregate.js';
 import type { EvalEnv, ExecContext, OpenRelation, OpenTable } from './context.js';
 import { type Compiled, compileExpr, compileQual } from './expr.js';
+import { indexEntryOf, indexReferencedColumns } from './index-keys.js';
 import type { Plan } from './plan.js';
+import { executeSelect } from './run.js';
 import { heapTupleStatus } from './unique.js';
 
 /** What a statement returns. */
@@ -44,6 +47,8 @@ export interface ExecResult {
   /** Rows returned (SELECT) or changed (INSERT/UPDATE/DELETE). */
   readonly rowCount: number;
   readonly command: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
+  /** EXPLAIN ANALYZE's per-node counters (plan-tree SELECTs run with `instrument`). */
+  readonly instrumentation?: Map<PlanNode, NodeInstrumentation>;
 }
 
 type Qual = (row: readonly unknown[], env: EvalEnv) => boolean;
@@ -150,8 +155,33 @@ function compilePlan(plan: Plan, registry: Registry): CompiledPlan {
   return compiled;
 }
 
+/** How a plan-tree SELECT runs: memory, temporary files, interrupts, EXPLAIN ANALYZE. */
+export interface RunOptions {
+  /** work_mem in kB (default 4096). */
+  readonly workMemKb?: number;
+  /** Where sorts and hashes past work_mem spill (default: the OS temporary directory). */
+  readonly tempDir?: string;
+  /** Throws 57014 when the statement is canceled or past statement_timeout. */
+  readonly checkInterrupts?: () => void;
+  /** Collect per-node counters (EXPLAIN ANALYZE); they come back in `instrumentation`. */
+  readonly instrument?: boolean;
+}
+
 /** Runs `plan` in the session of `ctx`. */
-export async function executePlan(plan: Plan, ctx: ExecContext): Promise<ExecResult> {
+export async function executePlan(
+  plan: Plan,
+  ctx: ExecContext,
+  options: RunOptions = {},
+): Promise<ExecResult> {
+  if (plan.planned !== undefined) {
+    const { rows, instrumentation } = await executeSelect(plan.planned, ctx, options);
+    return {
+      rows,
+      rowCount: rows.length,
+      command: 'SELECT',
+      ...(instrumentation === undefined ? {} : { instrumentation }),
+    };
+  }
   const registry = ctx.registry ?? builtins;
   const cp = compilePlan(plan, registry);
   const env: EvalEnv = {
@@ -167,7 +197,7 @@ export async function executePlan(plan: Plan, ctx: ExecContext): Promise<ExecRes
     case 'select':
       return select(plan, q, cp, ctx, env);
     case 'insert':
-      return insert(plan, targetOid(q, q.target), cp, ctx, env);
+      return insert(plan, targetOid(q, q.target), cp, ctx, env, options);
     case 'update':
     case 'delete':
       return modify(plan, q.command, cp, ctx, env);
@@ -508,11 +538,17 @@ async function insert(
   cp: CompiledPlan,
   ctx: ExecContext,
   env: EvalEnv,
+  options: RunOptions,
 ): Promise<ExecResult> {
   const rel = tableOf(ctx.relations.open(relationOid), 'insert');
   ctx.manager.statementSnapshot(ctx.session);
   // INSERT ... SELECT: every source row is read before the first insert
-  const sourceRows = plan.source === undefined ? undefined : subqueryRows(plan.source, ctx, env);
+  const sourceRows =
+    plan.source === undefined
+      ? undefined
+      : plan.source.planned !== undefined
+        ? (await executeSelect(plan.source.planned, ctx, options)).rows
+        : subqueryRows(plan.source, ctx, env);
   const returning = cp.targets.length > 0;
   const rows: unknown[][] = [];
   let count = 0;
@@ -524,7 +560,7 @@ async function insert(
     checkNotNull(rel.desc, values, env.tctx, ctx.registry ?? builtins);
     const w = sessionWriter(ctx, ctx.session, ctx.comboCids);
     const tid = rel.heap.insert(values, w.xid, w.cid);
-    await insertIndexEntries(rel, values, tid, ctx, env.tctx);
+    await insertIndexEntries(rel, values, tid, ctx, env);
     count++;
     if (returning) rows.push(outputOf(cp, project(cp, values, env)));
   }
@@ -546,7 +582,9 @@ async function modify(
   const vctx = sessionUpdateContext(ctx, ctx.session, ctx.comboCids);
   const candidates = scanRows(plan, rel, cp, ctx, env, vctx);
   const repeatableRead = ctx.manager.isolation(ctx.session) !== 'read committed';
-  const indexedColumns = new Set(rel.indexes.flatMap((i) => i.desc.columns));
+  const indexedColumns = new Set(
+    rel.indexes.flatMap((i) => indexReferencedColumns(rel.desc, i.desc, registry)),
+  );
   const change =
     command === 'delete'
       ? undefined
@@ -574,7 +612,7 @@ async function modify(
     if (r.kind !== 'done') continue;
     count++;
     if (r.newValues !== undefined && r.newTid !== undefined && r.indexesNeedUpdate === true) {
-      await insertIndexEntries(rel, r.newValues, r.newTid, ctx, env.tctx);
+      await insertIndexEntries(rel, r.newValues, r.newTid, ctx, env);
     }
     if (returning) rows.push(outputOf(cp, project(cp, r.newValues ?? r.oldValues, env)));
   }
@@ -589,16 +627,23 @@ function tableOf(rel: OpenRelation, command: 'insert' | 'update' | 'delete'): Op
   throw new SqlError('55000', `cannot ${verb} view "${rel.desc.name}"`);
 }
 
-/** aminsert for every index; a unique index waits for an in-progress duplicate's transaction, then checks again. */
+/**
+ * aminsert for every index (no entry when a partial index's predicate is
+ * not true for the row; expression columns computed); a unique index waits
+ * for an in-progress duplicate's transaction, then checks again.
+ */
 async function insertIndexEntries(
   rel: OpenTable,
   values: readonly unknown[],
   tid: Tid,
   ctx: ExecContext,
-  tctx: TypeContext,
+  env: EvalEnv,
 ): Promise<void> {
+  const tctx = env.tctx;
+  const registry = ctx.registry ?? builtins;
   for (const { desc, index } of rel.indexes) {
-    const key = desc.columns.map((attnum) => values[attnum - 1] ?? null);
+    const key = indexEntryOf(rel.desc, desc, registry)(values, env);
+    if (key === undefined) continue;
     for (;;) {
       const r = insertOne(index, key, tid, desc, rel, ctx, tctx);
       if (r === undefined) break;
@@ -643,7 +688,13 @@ function uniqueViolation(
   tctx: TypeContext,
   registry: Registry,
 ): SqlError {
-  const cols = index.columns.slice(0, index.nkeys).map((attnum) => rel.columns[attnum - 1]!);
+  // BuildIndexValueDescription: an expression column by its text, typed by its result
+  let e = 0;
+  const cols = index.columns.slice(0, index.nkeys).map((attnum) => {
+    if (attnum !== 0) return rel.columns[attnum - 1]!;
+    const x = index.expressions?.[e++];
+    return { name: x?.text ?? 'expr', typeOid: x?.typeOid ?? 25 };
+  });
   const names = cols.map((c) => c.name).join(', ');
   const vals = cols.map((c, i) => valueText(c, key[i] ?? null, tctx, registry)).join(', ');
   return new SqlError('23505', `duplicate key value violates unique constraint "${index.name}"`, {
@@ -651,7 +702,12 @@ function uniqueViolation(
   });
 }
 
-function valueText(col: ColumnDesc, v: unknown, tctx: TypeContext, registry: Registry): string {
+function valueText(
+  col: Pick<ColumnDesc, 'typeOid'>,
+  v: unknown,
+  tctx: TypeContext,
+  registry: Registry,
+): string {
   return v === null ? 'null' : registry.mustType(col.typeOid).output(v, tctx);
 }
 

@@ -138,9 +138,130 @@ export function compileExpr(expr: Expr, registry: Registry): Compiled {
         return v === undefined ? null : v;
       };
     }
+    case 'execparam': {
+      const id = expr.id;
+      return (_row, env) => {
+        const v = (env as { execParams?: readonly unknown[] }).execParams?.[id];
+        return v === undefined ? null : v;
+      };
+    }
+    case 'sublinkparam': {
+      // in a SubPlan's testExpr: the current sub-SELECT row's column (the testExpr itself is
+      // evaluated over the row of the node the SubPlan is in, as PostgreSQL's ExecScanSubPlan)
+      const i = expr.column - 1;
+      return (_row, env) => {
+        const v = (env as { sublinkRow?: readonly unknown[] }).sublinkRow?.[i];
+        return v === undefined ? null : v;
+      };
+    }
+    case 'subplan':
+      return compileSubPlan(expr, registry);
     default:
       throw new SqlError('0A000', `${expr.kind} expressions are not supported yet`);
   }
+}
+
+/**
+ * What a compiled SubPlan expression runs its plan with: the execution
+ * (run.ts) registers one per evaluation environment.
+ */
+export interface SubPlanRunner {
+  /** The rows of `subplans[plan]` from the start, with the ExecParams as they are now. */
+  start(plan: number): { next(): unknown[] | undefined };
+}
+
+const subPlanRunners = new WeakMap<object, SubPlanRunner>();
+/** Uncorrelated SubPlans' results, per environment (one execution). */
+const initPlanValues = new WeakMap<object, Map<object, unknown>>();
+
+/** Makes `env`'s SubPlan expressions run their plans through `runner`. */
+export function setSubPlanRunner(env: EvalEnv, runner: SubPlanRunner): void {
+  subPlanRunners.set(env, runner);
+  initPlanValues.delete(env);
+}
+
+/**
+ * A sub-SELECT (PostgreSQL's ExecSubPlan / ExecScanSubPlan): `args`
+ * (over the current row) are stored in ExecParams `params`, the plan is
+ * started over, and its rows are combined by `linkType`:
+ *   exists  true when it returns a row;
+ *   expr    its one row's first column (NULL with no row; 21000 for two);
+ *   array   an array of the rows' first columns;
+ *   any     testExpr over each row, OR-ed: TRUE if some row gives TRUE,
+ *           else NULL if some gave NULL, else FALSE (also with no rows);
+ *   all     the dual: FALSE if some row gives FALSE, else NULL if some
+ *           gave NULL, else TRUE.
+ * `initPlan`: evaluated once per execution, then remembered.
+ */
+function compileSubPlan(expr: Extract<Expr, { kind: 'subplan' }>, registry: Registry): Compiled {
+  const args = expr.args.map((a) => compileExpr(a, registry));
+  const params = expr.params;
+  const test = expr.testExpr === undefined ? undefined : compileExpr(expr.testExpr, registry);
+  const plan = expr.plan;
+  const linkType = expr.linkType;
+  const key = {};
+  const run = (row: readonly unknown[], env: EvalEnv): unknown => {
+    const runner = subPlanRunners.get(env);
+    if (runner === undefined) throw new SqlError('XX000', 'SubPlan evaluated outside of a plan');
+    const execParams = (env as { execParams?: unknown[] }).execParams;
+    if (params.length > 0) {
+      if (execParams === undefined) throw new SqlError('XX000', 'SubPlan without ExecParams');
+      for (let i = 0; i < params.length; i++) execParams[params[i]!] = args[i]!(row, env);
+    }
+    const rows = runner.start(plan);
+    switch (linkType) {
+      case 'exists':
+        return rows.next() !== undefined;
+      case 'expr': {
+        const first = rows.next();
+        if (first === undefined) return null;
+        if (rows.next() !== undefined) {
+          throw new SqlError(
+            '21000',
+            'more than one row returned by a subquery used as an expression',
+          );
+        }
+        return first[0] ?? null;
+      }
+      case 'array': {
+        const elements: unknown[] = [];
+        for (let r = rows.next(); r !== undefined; r = rows.next()) elements.push(r[0] ?? null);
+        return elements.length === 0
+          ? { dims: [], lbounds: [], elements: [] }
+          : { dims: [elements.length], lbounds: [1], elements };
+      }
+      case 'any':
+      case 'all': {
+        const holder = env as { sublinkRow?: readonly unknown[] | undefined };
+        const saved = holder.sublinkRow;
+        const stop = linkType === 'any';
+        let result: boolean | null = !stop;
+        try {
+          for (let r = rows.next(); r !== undefined; r = rows.next()) {
+            holder.sublinkRow = r;
+            const v = test === undefined ? true : test(row, env);
+            if (v === stop) return stop;
+            if (v === null) result = null;
+          }
+        } finally {
+          holder.sublinkRow = saved;
+        }
+        return result;
+      }
+    }
+  };
+  if (!expr.initPlan) return run;
+  return (row, env) => {
+    let cache = initPlanValues.get(env);
+    if (cache === undefined) {
+      cache = new Map();
+      initPlanValues.set(env, cache);
+    }
+    if (cache.has(key)) return cache.get(key);
+    const v = run(row, env);
+    cache.set(key, v);
+    return v;
+  };
 }
 
 /** A condition: TRUE keeps the row; FALSE and NULL drop it. */

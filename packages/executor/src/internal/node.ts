@@ -117,8 +117,10 @@ export function mapChildren(e: Expr, f: (child: Expr) => Expr): Expr {
     case 'sublink':
       return e;
     case 'subplan':
-      // testExpr reads the sub-SELECT's row (SubLinkParams), not this node's input
-      return { ...e, args: e.args.map(f) };
+      // testExpr is evaluated over this node's row too; its SubLinkParams read the sub-SELECT's row
+      return e.testExpr === undefined
+        ? { ...e, args: e.args.map(f) }
+        : { ...e, args: e.args.map(f), testExpr: f(e.testExpr) };
     case 'nulltest':
     case 'booltest':
     case 'coerce':

@@ -16,9 +16,19 @@
  */
 import { Strategy } from '@pg/access';
 import type { IndexDesc, RelationDesc } from '@pg/catalog';
-import type { Expr, OpExpr, Query } from '@pg/sql';
-import { SqlError } from '@pg/types';
+import {
+  type ColumnStats,
+  defaultPlannerSettings,
+  type OutputColumn,
+  type PlannedSelect,
+  type PlannerContext,
+  type PlannerSettings,
+  planSelect,
+} from '@pg/planner';
+import type { Expr, OpExpr, Query, SelectQuery } from '@pg/sql';
+import { builtins, type Registry, SqlError } from '@pg/types';
 import type { ExecRelations, OpenRelation } from './context.js';
+import { mapChildren } from './node.js';
 
 /** One condition the index scan applies: `index column <strategy> value`. */
 export interface IndexQual {
@@ -70,23 +80,37 @@ export type ScanNode =
       readonly filter?: Expr;
     };
 
-/** An output column, as RowDescription describes it. */
-export interface OutputColumn {
-  readonly name: string;
-  readonly typeOid: number;
-  readonly typmod: number;
-  /** The table and column when the output is a plain column of a table (else 0 and 0). */
-  readonly tableOid: number;
-  readonly attnum: number;
-}
+export type { OutputColumn };
 
-/** A plan: the query, the scan of its table (none for INSERT and SELECT without FROM), the output columns. */
+/**
+ * A plan: the query, the output columns, and how to run it — a SELECT
+ * beyond one table's scan (joins, grouping, sub-SELECTs, WITH, set
+ * operations, windows) has `planned`, @pg/planner's plan tree; the
+ * others (INSERT/UPDATE/DELETE, SELECT ... FOR UPDATE and single-table
+ * SELECTs) have the scan of their table (none for INSERT and SELECT
+ * without FROM).
+ */
 export interface Plan {
   readonly query: Query;
   readonly scan?: ScanNode;
   readonly columns: readonly OutputColumn[];
   /** INSERT ... SELECT: the plan of the SELECT, whose rows are inserted. */
   readonly source?: Plan;
+  /** The plan tree of a SELECT, run by the plan-tree executor. */
+  readonly planned?: PlannedSelect;
+}
+
+/** What planning needs beside the query: the relations, and the planner's settings (GUCs). */
+export interface PlanOptions {
+  readonly settings?: PlannerSettings;
+  readonly registry?: Registry;
+  /** Plan every SELECT with @pg/planner, single-table ones included (EXPLAIN does). */
+  readonly alwaysTree?: boolean;
+  /** pg_class sizes and ANALYZE's column statistics (without them: the file's size and default selectivities). */
+  readonly statistics?: {
+    size(oid: number): { pages: number; tuples: number; allVisible: number };
+    columnStats(oid: number, attnum: number): ColumnStats | undefined;
+  };
 }
 
 const STRATEGY: Readonly<Record<string, Strategy>> = {
@@ -107,13 +131,24 @@ const COMMUTED: Readonly<Record<Strategy, Strategy>> = {
 };
 
 /** Plans `query` over the relations it names. */
-export function planQuery(query: Query, relations: ExecRelations<OpenRelation>): Plan {
+export function planQuery(
+  query: Query,
+  relations: ExecRelations<OpenRelation>,
+  options: PlanOptions = {},
+): Plan {
   const columns = outputColumns(query);
+  if (
+    query.command === 'select' &&
+    query.rowMarks.length === 0 &&
+    (options.alwaysTree === true || !singleTable(query))
+  ) {
+    return { query, columns, planned: planSelect(query, plannerContext(relations, options)) };
+  }
   if (query.command === 'insert') {
     if (query.source === undefined) return { query, columns };
     const src = query.rtable[query.source];
     if (src?.kind !== 'subquery') throw new SqlError('XX000', 'INSERT source is not a subquery');
-    return { query, columns, source: planQuery(src.query, relations) };
+    return { query, columns, source: planQuery(src.query, relations, options) };
   }
   const rt = query.command === 'select' ? query.from[0] : query.target;
   if (query.command === 'select' && query.from.length > 1) {
@@ -141,6 +176,102 @@ export function planQuery(query: Query, relations: ExecRelations<OpenRelation>):
   }
   const rel = relations.open(rte.relationOid);
   return { query, scan: chooseScan(rt, rel.desc, query.where), columns };
+}
+
+/** @pg/planner's view of the relations: descriptors, sizes, and (later) pg_statistic. */
+function plannerContext(
+  relations: ExecRelations<OpenRelation>,
+  options: PlanOptions,
+): PlannerContext {
+  return {
+    registry: options.registry ?? builtins,
+    settings: options.settings ?? defaultPlannerSettings,
+    relation: (oid) => relations.open(oid).desc,
+    size: (oid) => {
+      if (options.statistics !== undefined) return options.statistics.size(oid);
+      const rel = relations.open(oid);
+      // never analyzed: reltuples -1 makes the planner estimate from the pages
+      return { pages: rel.heap === undefined ? 0 : rel.heap.nblocks(), tuples: -1, allVisible: 0 };
+    },
+    ...(options.statistics === undefined
+      ? {}
+      : {
+          columnStats: (oid: number, attnum: number) =>
+            options.statistics?.columnStats(oid, attnum),
+        }),
+  };
+}
+
+/** The aggregates the single-table path computes (aggregate.ts). */
+const SIMPLE_AGGREGATES: ReadonlySet<string> = new Set([
+  'count',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'bool_and',
+  'bool_or',
+  'every',
+]);
+
+/**
+ * A SELECT the single-table path runs (and runs fastest): at most one FROM
+ * item that is a table, VALUES, a function or a subquery of the same
+ * kind, no grouping, windows, WITH, set operations or sub-SELECTs in
+ * expressions.
+ */
+function singleTable(q: SelectQuery): boolean {
+  if (q.from.length > 1 || q.ctes !== undefined || q.setOp !== undefined) return false;
+  if (q.group !== undefined || q.having !== undefined || q.windowFuncs !== undefined) return false;
+  if (q.aggregates?.some((a) => !SIMPLE_AGGREGATES.has(a.name) || a.order !== undefined)) {
+    return false;
+  }
+  const rt = q.from[0];
+  if (rt !== undefined) {
+    const rte = q.rtable[rt];
+    if (rte === undefined) return false;
+    if (rte.kind === 'subquery' && (rte.lateral === true || !singleTable(rte.query))) return false;
+    if (rte.kind === 'join' || rte.kind === 'cte') return false;
+    if (rte.kind === 'function' && (rte.call.kind !== 'func' || !plainExprs(rte.call.args))) {
+      return false;
+    }
+    if (rte.kind === 'values' && !rte.rows.every(plainExprs)) return false;
+  }
+  const exprs: Expr[] = q.targetList.map((t) => t.expr);
+  if (q.where !== undefined) exprs.push(q.where);
+  if (q.limit !== undefined) exprs.push(q.limit);
+  if (q.offset !== undefined) exprs.push(q.offset);
+  for (const a of q.aggregates ?? []) {
+    exprs.push(...a.args);
+    if (a.filter !== undefined) exprs.push(a.filter);
+  }
+  return plainExprs(exprs);
+}
+
+/** No sub-SELECT, outer reference, window function or set-returning call in `exprs`. */
+function plainExprs(exprs: readonly Expr[]): boolean {
+  let plain = true;
+  const visit = (e: Expr): void => {
+    if (!plain) return;
+    switch (e.kind) {
+      case 'sublink':
+      case 'windowfunc':
+      case 'groupingfunc':
+        plain = false;
+        return;
+      case 'var':
+        if ((e.levelsUp ?? 0) > 0) plain = false;
+        return;
+      case 'func':
+        if (e.fn.retset === true) plain = false;
+        break;
+      default:
+        break;
+    }
+    forEachChildExpr(e, visit);
+  };
+  for (const e of exprs) visit(e);
+  return plain;
 }
 
 /** The output columns (non-junk target entries) without running anything. */
@@ -175,6 +306,8 @@ function chooseScan(rt: number, desc: RelationDesc, where: Expr | undefined): Sc
   let best: { score: number; index: IndexDesc; used: Candidate[]; quals: IndexQual[] } | undefined;
   for (const index of desc.indexes) {
     if (index.am !== 'btree' || !index.valid) continue;
+    // a partial index holds only some rows: @pg/planner proves its predicate, this chooser cannot
+    if (index.predicate !== undefined) continue;
     const used: Candidate[] = [];
     const quals: IndexQual[] = [];
     let eqColumns = 0;
@@ -351,4 +484,12 @@ function describeNodes(plan: Plan): string[] {
     );
   }
   return nodes;
+}
+
+/** Calls `f` on each direct sub-expression of `e`. */
+function forEachChildExpr(e: Expr, f: (child: Expr) => void): void {
+  mapChildren(e, (c) => {
+    f(c);
+    return c;
+  });
 }

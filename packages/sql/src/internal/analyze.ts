@@ -8,6 +8,13 @@ import { defaultContext, type TypeContext, TypeOid } from '@pg/types';
 import type { CatalogView } from './catalog-view.js';
 import { typeName, UNKNOWN } from './coerce.js';
 import { figureColname } from './colname.js';
+import {
+  type CteItem,
+  type CteLevel,
+  checkRecursiveTermAggregates,
+  finishCtes,
+  transformWithClause,
+} from './cte.js';
 import { Code, PositionedSqlError, PositionMap } from './errors.js';
 import {
   coerceTo,
@@ -17,13 +24,20 @@ import {
   errorAt,
   exprLocation,
   fixParams,
-  forEachChild,
   makeConst,
   missingRte,
   type ParseState,
   type ScopeEntry,
   transformExpr,
 } from './expr.js';
+import { transformFromClause } from './from.js';
+import {
+  beginSelectLevel,
+  checkGrouping,
+  fixGroupingParams,
+  transformGroupClause,
+  transformHaving,
+} from './grouping.js';
 import { type PNode, parse, type RawStatement } from './parse.js';
 import type {
   AggregateCall,
@@ -43,6 +57,9 @@ import type {
   UpdateQuery,
   ValuesRte,
 } from './query.js';
+import { transformSetOperation } from './setop.js';
+import { varOfLevel } from './sublink.js';
+import { transformWindowDefinitions } from './window.js';
 
 export interface AnalyzeOptions {
   /** Types of $1, $2, ... as the client declared them (0 = infer). */
@@ -53,8 +70,12 @@ export interface AnalyzeOptions {
   readonly typeContext?: TypeContext;
 }
 
-interface State extends ParseState {
+export interface State extends ParseState {
   readonly rtable: RangeTblEntry[];
+  /** This query's WITH list (cte.ts), once analyzed. */
+  ctes?: CteLevel | undefined;
+  /** Set while analyzing the query of this recursive WITH query (setop.ts decides its types). */
+  recursiveCte?: CteItem | undefined;
   /**
    * resolveTargetListUnknowns: a SELECT's unknown-type outputs become text;
    * not in INSERT ... SELECT, where the target columns' types decide.
@@ -80,10 +101,16 @@ function newState(catalog: CatalogView, source: string, options: AnalyzeOptions)
   };
 }
 
-/** A sub-SELECT's state: its own range table and scope; the statement's parameters and positions. */
-function subState(ps: State): State {
+/**
+ * A sub-SELECT's state: its own range table and scope; the statement's
+ * parameters and positions; `parent` is the enclosing query's state.
+ */
+export function subState(ps: State): State {
   return {
     ...ps,
+    parent: ps,
+    ctes: undefined,
+    recursiveCte: undefined,
     scope: [],
     exprKind: '',
     aggregates: undefined,
@@ -92,6 +119,19 @@ function subState(ps: State): State {
     rtable: [],
     resolveUnknowns: true,
   };
+}
+
+/**
+ * A sub-SELECT in an expression (sublink.ts): analyzed in a sub-state
+ * whose parent is `ps`, so its column references may be outer ones.
+ */
+export function analyzeSubSelect(ps: ParseState, node: PNode): SelectQuery {
+  return transformSelect(subState(ps as State), node);
+}
+
+/** A sub-SELECT's tree with the parameter types inferred by the end of the statement. */
+export function fixSubQuery(ps: ParseState, q: SelectQuery): SelectQuery {
+  return fixQuery(ps as State, q);
 }
 
 /** Analyzes one SELECT, INSERT, UPDATE or DELETE. */
@@ -161,12 +201,17 @@ function fixQuery<Q extends Query>(ps: State, q: Q): Q {
         return rte;
     }
   });
+  const ctes =
+    q.command === 'select' && q.ctes
+      ? { ctes: q.ctes.map((c) => ({ ...c, query: fixQuery(ps, c.query) })) }
+      : {};
   const base = {
     ...q,
     rtable,
     targetList: fixTargets(q.targetList),
     paramTypes: [...ps.params],
     ...(q.where ? { where: fix(q.where) } : {}),
+    ...ctes,
   };
   switch (q.command) {
     case 'select':
@@ -180,9 +225,11 @@ function fixQuery<Q extends Query>(ps: State, q: Q): Q {
                 ...a,
                 args: a.args.map(fix),
                 ...(a.filter ? { filter: fix(a.filter) } : {}),
+                ...(a.order ? { order: a.order.map((o) => ({ ...o, expr: fix(o.expr) })) } : {}),
               })),
             }
           : {}),
+        ...fixGroupingParams(fix, q),
       } as Q;
     case 'insert':
       return { ...base, rows: q.rows.map((r) => r.map(fix)) } as Q;
@@ -197,7 +244,7 @@ function fixQuery<Q extends Query>(ps: State, q: Q): Q {
  * Analyzes `f` as part of clause `kind` ("aggregate functions are not
  * allowed in <kind>"); aggregates are collected only where allowed.
  */
-function inClause<T>(ps: State, kind: string, allowAggregates: boolean, f: () => T): T {
+export function inClause<T>(ps: State, kind: string, allowAggregates: boolean, f: () => T): T {
   const saved = { exprKind: ps.exprKind, aggregates: ps.aggregates };
   ps.exprKind = kind;
   if (!allowAggregates) ps.aggregates = undefined;
@@ -211,7 +258,7 @@ function inClause<T>(ps: State, kind: string, allowAggregates: boolean, f: () =>
 
 // ---------------------------------------------------------------- FROM
 
-function unsupported(ps: ParseState, message: string, loc?: number): never {
+export function unsupported(ps: ParseState, message: string, loc?: number): never {
   throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, message, loc);
 }
 
@@ -224,7 +271,12 @@ function relationFor(ps: State, rv: PNode): RelationDesc {
   return rel;
 }
 
-function addRangeTableEntry(ps: State, rv: PNode, lockMode: RelationRte['lockMode']): ScopeEntry {
+export function addRangeTableEntry(
+  ps: State,
+  rv: PNode,
+  lockMode: RelationRte['lockMode'],
+  visible = true,
+): ScopeEntry {
   const relation = relationFor(ps, rv);
   if (relation.kind === 'i' || relation.kind === 'I' || relation.kind === 'c') {
     const what = relation.kind === 'c' ? 'a composite type' : 'an index';
@@ -237,7 +289,6 @@ function addRangeTableEntry(ps: State, rv: PNode, lockMode: RelationRte['lockMod
       ps,
       Code.INVALID_COLUMN_REFERENCE,
       `table "${rv.alias?.aliasname ?? relation.name}" has ${live} columns available but ${aliasNames.length} columns specified`,
-      rv.location,
     );
   }
   let k = 0;
@@ -251,26 +302,16 @@ function addRangeTableEntry(ps: State, rv: PNode, lockMode: RelationRte['lockMod
   };
   ps.rtable.push(rte);
   const entry = { rt: ps.rtable.length - 1, rte, relation };
-  ps.scope.push(entry);
+  if (visible) ps.scope.push(entry);
   return entry;
 }
 
 function transformFrom(ps: State, from: PNode[] | undefined): number[] {
-  const items = from ?? [];
-  if (items.length === 0) return [];
-  if (items.length > 1) unsupported(ps, 'joins are not supported yet', firstLocation(items[1]));
-  const [item] = items;
-  const [tag] = Object.keys(item);
-  const n = item[tag!];
-  if (tag === 'JoinExpr') unsupported(ps, 'joins are not supported yet', firstLocation(n.larg));
-  if (tag === 'RangeSubselect') return [transformRangeSubselect(ps, n).rt];
-  if (tag === 'RangeFunction') return [transformRangeFunction(ps, n).rt];
-  if (tag !== 'RangeVar') unsupported(ps, `${tag} in FROM is not supported yet`);
-  return [addRangeTableEntry(ps, n, 'AccessShareLock').rt];
+  return transformFromClause(ps, from ?? []);
 }
 
 /** The RelationDesc a derived RTE (VALUES, function, subquery) shows name resolution: its columns. */
-function derivedRelation(
+export function derivedRelation(
   alias: string,
   names: readonly string[],
   types: readonly { readonly type: number; readonly typmod: number }[],
@@ -302,7 +343,7 @@ function derivedRelation(
 }
 
 /** Adds a derived RTE to the range table and, when `visible`, to the scope. */
-function addDerived(
+export function addDerived(
   ps: State,
   rte: Exclude<RangeTblEntry, RelationRte>,
   types: readonly { readonly type: number; readonly typmod: number }[],
@@ -319,7 +360,11 @@ function addDerived(
 }
 
 /** Column aliases `AS x(a, b)` over `names`: the first ones renamed, too many is 42P10. */
-function aliasColumns(ps: State, alias: PNode | undefined, names: readonly string[]): string[] {
+export function aliasColumns(
+  ps: State,
+  alias: PNode | undefined,
+  names: readonly string[],
+): string[] {
   const given: string[] = (alias?.colnames ?? []).map((c: PNode) => c.String.sval);
   if (given.length > names.length) {
     throw errorAt(
@@ -331,71 +376,7 @@ function aliasColumns(ps: State, alias: PNode | undefined, names: readonly strin
   return names.map((n, i) => given[i] ?? n);
 }
 
-/** `(SELECT ...) AS x` / `(VALUES ...) AS x(a, b)` (transformRangeSubselect). */
-function transformRangeSubselect(ps: State, n: PNode): ScopeEntry {
-  if (n.lateral) unsupported(ps, 'LATERAL is not supported yet');
-  const sub = subState(ps);
-  const query = transformSelect(sub, n.subquery.SelectStmt);
-  if (query.rowMarks.length > 0)
-    unsupported(ps, 'FOR UPDATE/SHARE in a subquery in FROM is not supported yet');
-  const outputs = query.targetList.filter((t) => !t.junk);
-  const alias: string = n.alias?.aliasname ?? 'unnamed_subquery';
-  const rte: SubqueryRte = {
-    kind: 'subquery',
-    alias,
-    columnNames: aliasColumns(
-      ps,
-      n.alias,
-      outputs.map((t) => t.name),
-    ),
-    query,
-  };
-  return addDerived(
-    ps,
-    rte,
-    outputs.map((t) => ({ type: t.expr.type, typmod: t.expr.typmod })),
-  );
-}
-
-/** `generate_series(1, 10) AS g` (transformRangeFunction): one function, one column. */
-function transformRangeFunction(ps: State, n: PNode): ScopeEntry {
-  if (n.lateral) unsupported(ps, 'LATERAL is not supported yet');
-  if (n.ordinality) unsupported(ps, 'WITH ORDINALITY is not supported yet');
-  if (n.is_rowsfrom || (n.functions ?? []).length !== 1)
-    unsupported(ps, 'ROWS FROM is not supported yet');
-  if (n.coldeflist) unsupported(ps, 'column definition lists are not supported yet');
-  const node: PNode = n.functions[0].List.items[0];
-  const call = inClause(ps, 'FROM', false, () => {
-    const saved = ps.srf;
-    ps.srf = (c) => c;
-    try {
-      return transformExpr(ps, node);
-    } finally {
-      ps.srf = saved;
-    }
-  });
-  if (call.kind !== 'func') {
-    unsupported(ps, 'only function calls are supported in FROM', firstLocation(node));
-  }
-  if (call.type === TypeOid.record) {
-    unsupported(
-      ps,
-      'functions returning records in FROM are not supported yet',
-      firstLocation(node),
-    );
-  }
-  const fname = call.fn.name;
-  const alias: string = n.alias?.aliasname ?? fname;
-  const rte: FunctionRte = {
-    kind: 'function',
-    alias,
-    columnNames: aliasColumns(ps, n.alias, [n.alias?.aliasname ?? fname]),
-    call,
-  };
-  return addDerived(ps, rte, [{ type: call.type, typmod: call.typmod }]);
-}
-
-function firstLocation(node: PNode): number | undefined {
+export function firstLocation(node: PNode): number | undefined {
   const [tag] = Object.keys(node ?? {});
   return tag ? node[tag].location : undefined;
 }
@@ -404,7 +385,10 @@ function firstLocation(node: PNode): number | undefined {
 
 function originOf(ps: State, e: Expr): TargetEntry['origin'] {
   if (e.kind !== 'var') return undefined;
-  const rte = ps.rtable[e.rt];
+  // an outer reference's entry is in the range table of the query levelsUp levels up
+  let level: ParseState | undefined = ps;
+  for (let k = e.levelsUp ?? 0; k > 0 && level; k--) level = level.parent;
+  const rte = level?.rtable?.[e.rt];
   if (rte?.kind !== 'relation') return undefined;
   return { relationOid: rte.relationOid, attnum: e.attnum };
 }
@@ -417,6 +401,13 @@ function target(ps: State, expr: Expr, name: string, junk = false): TargetEntry 
 function starTargets(ps: State, entries: readonly ScopeEntry[]): TargetEntry[] {
   const out: TargetEntry[] = [];
   for (const s of entries) {
+    if (s.rte.kind === 'join') {
+      const { columns } = s.rte;
+      s.rte.columnNames.forEach((name, i) => {
+        out.push(target(ps, { ...columns[i]! }, name));
+      });
+      continue;
+    }
     s.relation.columns.forEach((c, i) => {
       if (c.dropped) return;
       const v: Expr = {
@@ -449,10 +440,15 @@ function transformTargetList(ps: State, list: PNode[] | undefined): TargetEntry[
             val.ColumnRef.location,
           );
         }
-        out.push(...starTargets(ps, ps.scope));
+        out.push(
+          ...starTargets(
+            ps,
+            ps.scope.filter((s) => s.colsVisible !== false),
+          ),
+        );
       } else {
         const qual = fields[fields.length - 2].String.sval as string;
-        const entry = ps.scope.find((s) => s.rte.alias === qual);
+        const entry = ps.scope.find((s) => s.relVisible !== false && s.rte.alias === qual);
         if (!entry) throw missingRte(ps, qual, val.ColumnRef.location);
         out.push(...starTargets(ps, [entry]));
       }
@@ -478,14 +474,21 @@ function replacer(_k: string, v: unknown): unknown {
   return v;
 }
 
-function transformSelect(ps: State, n: PNode): SelectQuery {
-  if (n.op && n.op !== 'SETOP_NONE')
-    unsupported(ps, 'UNION, INTERSECT and EXCEPT are not supported yet');
-  if (n.withClause) unsupported(ps, 'WITH is not supported yet', n.withClause.location);
+/**
+ * A SELECT, VALUES or set operation, with its WITH list (the entry for
+ * every query: top level, FROM subqueries, WITH queries, sub-SELECTs).
+ */
+export function transformSelect(ps: State, n: PNode): SelectQuery {
+  const ctes = n.withClause ? transformWithClause(ps, n.withClause) : undefined;
+  const q =
+    n.op && n.op !== 'SETOP_NONE' ? transformSetOperation(ps, n) : transformPlainSelect(ps, n);
+  checkRecursiveTermAggregates(ps, q);
+  return ctes ? { ...q, ctes: finishCtes(ctes) } : q;
+}
+
+function transformPlainSelect(ps: State, n: PNode): SelectQuery {
   if (n.intoClause) unsupported(ps, 'SELECT INTO is not supported yet');
-  if (n.groupClause) unsupported(ps, 'GROUP BY is not supported yet');
-  if (n.havingClause) unsupported(ps, 'HAVING is not supported yet');
-  if (n.windowClause) unsupported(ps, 'WINDOW is not supported yet');
+  const level = beginSelectLevel(ps, n.windowClause);
   const aggregates: AggregateCall[] = [];
   let from: number[];
   let targetList: TargetEntry[];
@@ -543,10 +546,17 @@ function transformSelect(ps: State, n: PNode): SelectQuery {
         coerceToBoolean(ps, transformExpr(ps, n.whereClause), 'WHERE'),
       )
     : undefined;
+  const having = inClause(ps, 'HAVING', true, () => transformHaving(ps, n.havingClause));
   const visible = targetList.length;
   const sort = inClause(ps, 'ORDER BY', true, () =>
     transformSort(ps, n.sortClause ?? [], targetList),
   );
+  const grouping = transformGroupClause(ps, n.groupClause, n.groupDistinct === true, {
+    targetList,
+    sort,
+    junk: (e, name) => target(ps, e, name, true),
+    colname: figureColname,
+  });
   let distinct: SelectQuery['distinct'];
   if (n.distinctClause) {
     const items: PNode[] = n.distinctClause;
@@ -589,13 +599,28 @@ function transformSelect(ps: State, n: PNode): SelectQuery {
     : undefined;
   if (n.limitOption === 'LIMIT_OPTION_WITH_TIES')
     unsupported(ps, 'FETCH ... WITH TIES is not supported yet');
+  const windows = transformWindowDefinitions(ps, level);
   ps.aggregates = undefined;
-  if (aggregates.length > 0) {
-    checkUngroupedColumns(ps, targetList);
-    if (n.lockingClause) {
-      const strength = STRENGTHS[n.lockingClause[0].LockingClause.strength]!;
-      unsupported(ps, `FOR ${strength.toUpperCase()} is not allowed with aggregate functions`);
-    }
+  if (
+    aggregates.length > 0 ||
+    grouping.group !== undefined ||
+    having !== undefined ||
+    level.groupingFuncs.length > 0
+  ) {
+    checkGrouping(ps, level, { targetList, having, ...grouping, windows });
+  }
+  if (n.lockingClause) {
+    const strength = STRENGTHS[n.lockingClause[0].LockingClause.strength]!;
+    const why = grouping.group
+      ? 'GROUP BY clause'
+      : having
+        ? 'HAVING clause'
+        : aggregates.length > 0
+          ? 'aggregate functions'
+          : level.windowFuncs.length > 0
+            ? 'window functions'
+            : undefined;
+    if (why) unsupported(ps, `FOR ${strength.toUpperCase()} is not allowed with ${why}`);
   }
   const rowMarks = transformLocking(ps, n.lockingClause ?? [], distinct !== undefined);
   return {
@@ -611,6 +636,11 @@ function transformSelect(ps: State, n: PNode): SelectQuery {
     ...(offset ? { offset } : {}),
     rowMarks,
     ...(aggregates.length > 0 ? { aggregates } : {}),
+    ...(grouping.group ? { group: grouping.group } : {}),
+    ...(grouping.groupingSets ? { groupingSets: grouping.groupingSets } : {}),
+    ...(having ? { having } : {}),
+    ...(level.windowFuncs.length > 0 ? { windowFuncs: level.windowFuncs } : {}),
+    ...(windows.length > 0 ? { windows } : {}),
   };
 }
 
@@ -664,21 +694,19 @@ function transformValuesLists(ps: State, valuesLists: PNode[]): ScopeEntry {
   return addDerived(ps, rte, columnTypes);
 }
 
-function limitExpr(ps: State, node: PNode, construct: string): Expr {
+export function limitExpr(ps: State, node: PNode, construct: string): Expr {
   const e = transformExpr(ps, node);
-  if (containsVar(e)) {
+  // checkExprIsVarFree: no column of this query, outer references from sub-SELECTs included
+  const v = varOfLevel(e, 0);
+  if (v) {
     throw errorAt(
       ps,
       Code.INVALID_COLUMN_REFERENCE,
       `argument of ${construct} must not contain variables`,
-      exprLocation(ps, e),
+      exprLocation(ps, v),
     );
   }
   return coerceToSpecificType(ps, e, TypeOid.int8, construct);
-}
-
-function containsVar(e: Expr): boolean {
-  return JSON.stringify(e, replacer).includes('"kind":"var"');
 }
 
 /** findTargetlistEntrySQL92 / SQL99 for ORDER BY and DISTINCT ON items: the target index, adding a junk entry when needed. */
@@ -693,7 +721,9 @@ function findOrAddTarget(
   if (cref && cref.fields.length === 1 && cref.fields[0].String) {
     const name = cref.fields[0].String.sval as string;
     // A bare name that is not a FROM column names an output column (SQL92).
-    const isInput = ps.scope.some((s) => s.rte.columnNames.includes(name));
+    const isInput = ps.scope.some(
+      (s) => s.colsVisible !== false && s.rte.columnNames.includes(name),
+    );
     if (!isInput) {
       let match = -1;
       for (let i = 0; i < visible; i++) {
@@ -753,7 +783,7 @@ function findOrAddTarget(
   return targetList.length - 1;
 }
 
-function transformSort(ps: State, items: PNode[], targetList: TargetEntry[]): SortClause[] {
+export function transformSort(ps: State, items: PNode[], targetList: TargetEntry[]): SortClause[] {
   return items.map((item) => {
     const s = item.SortBy;
     if (s.sortby_dir === 'SORTBY_USING')
@@ -770,7 +800,7 @@ function transformSort(ps: State, items: PNode[], targetList: TargetEntry[]): So
   });
 }
 
-const STRENGTHS: Readonly<Record<string, RowMark['strength']>> = {
+export const STRENGTHS: Readonly<Record<string, RowMark['strength']>> = {
   LCS_FORUPDATE: 'update',
   LCS_FORNOKEYUPDATE: 'no key update',
   LCS_FORSHARE: 'share',
@@ -791,12 +821,25 @@ function transformLocking(ps: State, clauses: PNode[], distinct: boolean): RowMa
     if (distinct) unsupported(ps, `${clauseName} is not allowed with DISTINCT clause`);
     const wait = WAITS[lc.waitPolicy] ?? 'block';
     const rels: PNode[] = lc.lockedRels ?? [];
+    // Without a list: every FROM entry, joins' members included (the joins themselves not).
     const targets =
       rels.length === 0
-        ? ps.scope
+        ? ps.rtable.flatMap((rte, rt) =>
+            rte.kind === 'join' || rte.kind === 'cte'
+              ? []
+              : [
+                  ps.scope.find((s) => s.rt === rt) ?? {
+                    rt,
+                    rte,
+                    relation: derivedRelation('', [], []),
+                  },
+                ],
+          )
         : rels.map((r) => {
             const rv = r.RangeVar;
-            const entry = ps.scope.find((s) => s.rte.alias === rv.relname);
+            const entry = ps.scope.find(
+              (s) => s.relVisible !== false && s.rte.alias === rv.relname,
+            );
             if (!entry)
               throw errorAt(
                 ps,
@@ -806,43 +849,31 @@ function transformLocking(ps: State, clauses: PNode[], distinct: boolean): RowMa
               );
             return entry;
           });
-    for (const t of targets) {
+    for (const [k, t] of targets.entries()) {
       const rte = ps.rtable[t.rt]!;
       if (rte.kind !== 'relation') {
         const what =
-          rte.kind === 'values' ? 'VALUES' : rte.kind === 'function' ? 'a function' : 'a subquery';
-        unsupported(ps, `${clauseName} cannot be applied to ${what}`);
+          rte.kind === 'values'
+            ? 'VALUES'
+            : rte.kind === 'function'
+              ? 'a function'
+              : rte.kind === 'join'
+                ? 'a join'
+                : rte.kind === 'cte'
+                  ? 'a WITH query'
+                  : 'a subquery';
+        unsupported(ps, `${clauseName} cannot be applied to ${what}`, rels[k]?.RangeVar?.location);
       }
       const existing = marks.findIndex((m) => m.rt === t.rt);
       const mark: RowMark = { rt: t.rt, strength, wait };
       if (existing >= 0) marks[existing] = mark;
       else marks.push(mark);
       ps.rtable[t.rt] = { ...rte, lockMode: 'RowShareLock' };
-      ps.scope[ps.scope.indexOf(t)] = { ...t, rte: ps.rtable[t.rt]! };
+      const at = ps.scope.indexOf(t);
+      if (at >= 0) ps.scope[at] = { ...t, rte: ps.rtable[t.rt]! };
     }
   }
   return marks;
-}
-
-/**
- * With aggregates and no GROUP BY, the output is one row: a column outside
- * an aggregate is `42803 column "t.a" must appear in the GROUP BY clause
- * or be used in an aggregate function`.
- */
-function checkUngroupedColumns(ps: State, targetList: readonly TargetEntry[]): void {
-  const visit = (e: Expr): void => {
-    if (e.kind === 'var') {
-      const rte = ps.rtable[e.rt]!;
-      throw errorAt(
-        ps,
-        Code.GROUPING_ERROR,
-        `column "${rte.alias}.${rte.columnNames[e.attnum - 1]}" must appear in the GROUP BY clause or be used in an aggregate function`,
-        exprLocation(ps, e),
-      );
-    }
-    forEachChild(e, visit);
-  };
-  for (const t of targetList) visit(t.expr);
 }
 
 // ---------------------------------------------------------------- INSERT / UPDATE / DELETE
@@ -1051,7 +1082,8 @@ function transformInsertSelect(
   colLocs: readonly (number | undefined)[],
   select: PNode,
 ): InsertQuery {
-  const sub = subState(ps);
+  // the SELECT does not see the target table (PostgreSQL adds it to no namespace)
+  const sub: State = { ...subState(ps), parent: { ...ps, scope: [] } };
   sub.resolveUnknowns = false;
   const query = transformSelect(sub, select);
   const outputs = query.targetList.filter((t) => !t.junk);
@@ -1235,6 +1267,8 @@ export function analyzeExpression(
     ps.rtable.push(rte);
     ps.scope.push({ rt: 0, rte, relation: rel });
   }
+  // a column default (its only use today): no column references, subqueries, ...
+  if (scope.column && !scope.relation) ps.exprKind = 'DEFAULT';
   let e = transformExpr(ps, exprNode);
   if (scope.column) e = assignToColumn(ps, e, scope.column);
   return fixParams(ps, e);

@@ -28,6 +28,12 @@ export function sqlValueFunctionName(op: string): string {
   return SVF_NAMES[op] ?? op.toLowerCase();
 }
 
+/**
+ * The output column name of each scalar sub-SELECT analyzed, by its parse
+ * node (PostgreSQL reads it from the transformed subquery).
+ */
+export const subLinkColumnNames: WeakMap<object, string> = new WeakMap();
+
 export function figureColname(node: PNode): string {
   return internal(node)?.name ?? '?column?';
 }
@@ -66,6 +72,11 @@ function internal(node: PNode): { name: string; strength: number } | undefined {
     case 'SubLink':
       if (n.subLinkType === 'EXISTS_SUBLINK') return { name: 'exists', strength: 2 };
       if (n.subLinkType === 'ARRAY_SUBLINK') return { name: 'array', strength: 2 };
+      if (n.subLinkType === 'EXPR_SUBLINK') {
+        // the sub-SELECT's column name, once analysis has seen it
+        const name = subLinkColumnNames.get(n);
+        if (name !== undefined) return { name, strength: 2 };
+      }
       return undefined;
     case 'CaseExpr': {
       const inner = internal(n.defresult);
@@ -82,6 +93,8 @@ function internal(node: PNode): { name: string; strength: number } | undefined {
       return { name: n.op === 'IS_GREATEST' ? 'greatest' : 'least', strength: 2 };
     case 'SQLValueFunction':
       return { name: sqlValueFunctionName(n.op), strength: 2 };
+    case 'GroupingFunc':
+      return { name: 'grouping', strength: 2 };
     default:
       return undefined;
   }

@@ -14,6 +14,7 @@ import {
   type TypeContext,
   TypeOid,
 } from '@pg/types';
+import { isAggregate, notAggregate, transformAggregate } from './aggregate.js';
 import type { CatalogView } from './catalog-view.js';
 import {
   arrayTypeOf,
@@ -27,9 +28,9 @@ import {
 } from './coerce.js';
 import { sqlValueFunctionName } from './colname.js';
 import { Code, PositionedSqlError, type PositionMap } from './errors.js';
+import { type SelectLevel, transformGroupingFunc } from './grouping.js';
 import type { PNode } from './parse.js';
 import type {
-  Aggref,
   AggregateCall,
   ArrayExpr,
   BoolExpr,
@@ -54,12 +55,29 @@ import {
   resolveOperator,
 } from './resolve.js';
 import { SETTINGS_FUNCTIONS } from './settings-functions.js';
+import { fixSubLink, transformSubLink } from './sublink.js';
+import { isWindowFunction, transformWindowFuncCall, windowFunctionWithoutOver } from './window.js';
 
 /** One relation visible to column references. */
 export interface ScopeEntry {
   readonly rt: number;
   readonly rte: RangeTblEntry;
   readonly relation: RelationDesc;
+  /**
+   * Visible as a qualifier (`t.x`, `t.*`); false for a join without an
+   * alias and for whatever an aliased join hides (PostgreSQL's p_rel_visible).
+   */
+  readonly relVisible?: boolean;
+  /**
+   * Its columns are found by unqualified names; false for the sides of a
+   * join, whose entry shows them, USING columns merged (p_cols_visible).
+   */
+  readonly colsVisible?: boolean;
+  /**
+   * false for the left side of a RIGHT or FULL join as a LATERAL item on
+   * its right sees it: referring to it is 42P10 (p_lateral_ok).
+   */
+  readonly lateralOk?: boolean;
 }
 
 /** The analysis state of one statement (ParseState). */
@@ -87,77 +105,20 @@ export interface ParseState {
    * are then not candidates (PostgreSQL's "function ... does not exist").
    */
   srf?: ((call: FuncExpr, loc: number | undefined) => Expr) | undefined;
+  /**
+   * The enclosing query's state when this one is a sub-SELECT
+   * (PostgreSQL's parentParseState): column references not found in
+   * `scope` are looked up there, nearest first, as Vars with levelsUp.
+   */
+  readonly parent?: ParseState | undefined;
+  /** The range table, when the state has one (for errorMissingRTE's search of every level). */
+  readonly rtable?: readonly RangeTblEntry[];
+  /** The SELECT being analyzed: its window definitions and calls, GROUPING() calls (grouping.ts). */
+  selectLevel?: SelectLevel | undefined;
 }
 
 /** Aggregates PostgreSQL has that are not built yet (for their error). */
-const AGGREGATES: ReadonlySet<string> = new Set([
-  'string_agg',
-  'array_agg',
-  'json_agg',
-  'jsonb_agg',
-  'json_object_agg',
-  'jsonb_object_agg',
-  'stddev',
-  'stddev_pop',
-  'stddev_samp',
-  'variance',
-  'var_pop',
-  'var_samp',
-  'bit_and',
-  'bit_or',
-  'bit_xor',
-  'corr',
-  'covar_pop',
-  'covar_samp',
-]);
-
-const T = TypeOid;
-const ORDERED = [
-  T.int2,
-  T.int4,
-  T.int8,
-  T.float4,
-  T.float8,
-  T.numeric,
-  T.text,
-  T.bpchar,
-  T.date,
-  T.time,
-  T.timetz,
-  T.timestamp,
-  T.timestamptz,
-  T.interval,
-  T.oid,
-];
-/** The built-in aggregates: name -> [input type, result type] for each pg_aggregate entry. */
-const AGGREGATE_SIGNATURES: Readonly<
-  Record<AggregateCall['name'], readonly (readonly [number, number])[]>
-> = {
-  count: [[T.any, T.int8]],
-  sum: [
-    [T.int2, T.int8],
-    [T.int4, T.int8],
-    [T.int8, T.numeric],
-    [T.float4, T.float4],
-    [T.float8, T.float8],
-    [T.numeric, T.numeric],
-    [T.interval, T.interval],
-  ],
-  avg: [
-    [T.int2, T.numeric],
-    [T.int4, T.numeric],
-    [T.int8, T.numeric],
-    [T.numeric, T.numeric],
-    [T.float4, T.float8],
-    [T.float8, T.float8],
-    [T.interval, T.interval],
-  ],
-  min: [...ORDERED.map((t) => [t, t] as const), [T.anyarray, T.anyarray]],
-  max: [...ORDERED.map((t) => [t, t] as const), [T.anyarray, T.anyarray]],
-  bool_and: [[T.bool, T.bool]],
-  bool_or: [[T.bool, T.bool]],
-  every: [[T.bool, T.bool]],
-};
+const AGGREGATES: ReadonlySet<string> = new Set(['corr', 'covar_pop', 'covar_samp']);
 
 export function errorAt(
   ps: ParseState,
@@ -347,14 +308,21 @@ export function coerceTo(
 
 /** coerce_to_boolean: `argument of WHERE must be type boolean, not type integer`. */
 export function coerceToBoolean(ps: ParseState, expr: Expr, construct: string): Expr {
-  if (expr.type === TypeOid.bool) return expr;
-  const out = coerceTo(ps, expr, TypeOid.bool, -1, 'a', false);
+  const out = expr.type === TypeOid.bool ? expr : coerceTo(ps, expr, TypeOid.bool, -1, 'a', false);
   if (!out) {
     throw errorAt(
       ps,
       Code.DATATYPE_MISMATCH,
       `argument of ${construct} must be type boolean, not type ${typeName(ps.registry, expr.type)}`,
       exprLocation(ps, expr),
+    );
+  }
+  if (lastSrf([out]) !== undefined) {
+    throw errorAt(
+      ps,
+      Code.DATATYPE_MISMATCH,
+      `argument of ${construct} must not return a set`,
+      leftmostLocation(ps, out),
     );
   }
   return out;
@@ -515,33 +483,133 @@ function coerceArgs(
   return { args, result: resultType };
 }
 
-/** Where PostgreSQL refuses set-returning functions (check_srf_call_placement), by clause. */
-const SRF_REFUSED: ReadonlySet<string> = new Set([
-  'WHERE',
-  'LIMIT',
-  'OFFSET',
-  'RETURNING',
-  'UPDATE',
-  'VALUES',
-  'DEFAULT',
-  'JOIN/ON',
+/**
+ * check_srf_call_placement, by ParseState.exprKind: where a set-returning
+ * function is a value of the SELECT list (PostgreSQL's ProjectSet runs
+ * all of a list's in lockstep): the FuncExpr itself, `retset` true.
+ */
+const SRF_IN_TARGETS: ReadonlySet<string> = new Set([
+  'SELECT',
+  'ORDER BY',
+  'DISTINCT ON',
+  'GROUP BY',
+  'window PARTITION BY',
+  'window ORDER BY',
+  'INSERT',
 ]);
+
+/** Where PostgreSQL refuses one with a message of its own; other refusals name the clause. */
+const SRF_REFUSED: Readonly<Record<string, string>> = {
+  'JOIN/ON': 'JOIN conditions',
+  'JOIN/USING': 'JOIN conditions',
+  'window RANGE': 'window definitions',
+  'window ROWS': 'window definitions',
+  'window GROUPS': 'window definitions',
+  CHECK: 'check constraints',
+  DEFAULT: 'DEFAULT expressions',
+  'index expression': 'index expressions',
+  'index predicate': 'index predicates',
+  POLICY: 'policy expressions',
+};
+
+/** Whether a set-returning function may be called here (ps.srf, or a SELECT list's clauses). */
+function srfAllowed(ps: ParseState): boolean {
+  return ps.srf !== undefined || SRF_IN_TARGETS.has(ps.exprKind);
+}
 
 /** A set-returning function where none is allowed (0A000). */
 export function srfMisplaced(ps: ParseState, loc: number | undefined): PositionedSqlError {
-  return SRF_REFUSED.has(ps.exprKind)
+  const where = SRF_REFUSED[ps.exprKind] ?? ps.exprKind;
+  return where === ''
     ? errorAt(
         ps,
         Code.FEATURE_NOT_SUPPORTED,
-        `set-returning functions are not allowed in ${ps.exprKind}`,
+        'set-returning functions are not supported here yet',
         loc,
       )
     : errorAt(
         ps,
         Code.FEATURE_NOT_SUPPORTED,
-        'set-returning functions are not supported here yet',
+        `set-returning functions are not allowed in ${where}`,
         loc,
       );
+}
+
+/**
+ * pstate->p_last_srf over `exprs`: the set-returning call analyzed last
+ * (post-order, so an SRF's SRF arguments come before it); sub-SELECTs'
+ * calls are theirs, not looked at.
+ */
+function lastSrf(exprs: readonly Expr[]): FuncExpr | undefined {
+  let last: FuncExpr | undefined;
+  const visit = (e: Expr): void => {
+    forEachChild(e, visit);
+    if (e.kind === 'func' && e.fn.retset === true) last = e;
+  };
+  exprs.forEach(visit);
+  return last;
+}
+
+/**
+ * exprLocation as PostgreSQL computes it for operators, functions, tests
+ * and coercions: the leftmost of the construct's own location and its
+ * first argument's (`a + 1` is located at `a`).
+ */
+function leftmostLocation(ps: ParseState, e: Expr): number | undefined {
+  const own = exprLocation(ps, e);
+  let first: Expr | undefined;
+  switch (e.kind) {
+    case 'op':
+    case 'distinct':
+    case 'nullif':
+    case 'func':
+    case 'bool':
+      first = e.args[0];
+      break;
+    case 'scalararrayop':
+      first = e.scalar;
+      break;
+    case 'nulltest':
+    case 'booltest':
+    case 'coerce':
+      first = e.arg;
+      break;
+    case 'sublink':
+      first = e.testExpr?.kind === 'op' ? e.testExpr.args[0] : undefined;
+      break;
+    default:
+      return own;
+  }
+  const inner = first === undefined ? undefined : leftmostLocation(ps, first);
+  if (own === undefined) return inner;
+  return inner === undefined ? own : Math.min(own, inner);
+}
+
+/** CASE and COALESCE evaluate their arguments lazily: no set-returning function inside (0A000). */
+function srfRefusedIn(ps: ParseState, exprs: readonly Expr[], construct: string): void {
+  const srf = lastSrf(exprs);
+  if (srf === undefined) return;
+  throw errorAt(
+    ps,
+    Code.FEATURE_NOT_SUPPORTED,
+    `set-returning functions are not allowed in ${construct}`,
+    exprLocation(ps, srf),
+    { hint: 'You might be able to move the set-returning function into a LATERAL FROM item.' },
+  );
+}
+
+/** A set-returning function call in a SELECT list (or its ORDER BY, ...): the call itself. */
+function srfInTargets(ps: ParseState, call: FuncExpr, loc: number | undefined): Expr {
+  if (ps.inAggregate) {
+    throw errorAt(
+      ps,
+      Code.FEATURE_NOT_SUPPORTED,
+      'aggregate function calls cannot contain set-returning function calls',
+      loc,
+      { hint: 'You might be able to move the set-returning function into a LATERAL FROM item.' },
+    );
+  }
+  return call;
 }
 
 function makeFunc(
@@ -552,7 +620,7 @@ function makeFunc(
   shown = name,
 ): Expr {
   const types = inputs.map((e) => e.type);
-  let res = resolveFunction(ps.registry, name, types, ps.srf !== undefined);
+  let res = resolveFunction(ps.registry, name, types, srfAllowed(ps));
   if (res.kind !== 'found' && (name === 'current_setting' || name === 'set_config')) {
     const own = SETTINGS_FUNCTIONS.filter(
       (f) => f.name === name && f.args.length === types.length,
@@ -573,7 +641,7 @@ function makeFunc(
       if (r.kind === 'found') res = r;
     }
   }
-  if (res.kind !== 'found' && ps.srf === undefined) {
+  if (res.kind !== 'found' && !srfAllowed(ps)) {
     const srf = resolveFunction(ps.registry, name, types, true);
     if (srf.kind === 'found' && srf.def.retset === true) throw srfMisplaced(ps, loc);
   }
@@ -610,7 +678,8 @@ function makeFunc(
   const fn = res.def;
   const { args, result } = coerceArgs(ps, inputs, res.args, fn.result, res);
   const call = at(ps, { kind: 'func', fn, args, type: result, typmod: -1 } satisfies FuncExpr, loc);
-  return fn.retset === true && ps.srf !== undefined ? ps.srf(call, loc) : call;
+  if (fn.retset !== true) return call;
+  return ps.srf !== undefined ? ps.srf(call, loc) : srfInTargets(ps, call, loc);
 }
 
 // ---------------------------------------------------------------- transformExpr
@@ -675,11 +744,9 @@ export function transformExpr(ps: ParseState, node: PNode): Expr {
     case 'CaseExpr':
       return transformCase(ps, n);
     case 'CoalesceExpr': {
-      const { type, exprs } = coerceToCommon(
-        ps,
-        (n.args as PNode[]).map((a) => transformExpr(ps, a)),
-        'COALESCE',
-      );
+      const args = (n.args as PNode[]).map((a) => transformExpr(ps, a));
+      srfRefusedIn(ps, args, 'COALESCE');
+      const { type, exprs } = coerceToCommon(ps, args, 'COALESCE');
       return at(
         ps,
         { kind: 'coalesce', args: exprs, type, typmod: commonTypmod(exprs) },
@@ -716,7 +783,7 @@ export function transformExpr(ps: ParseState, node: PNode): Expr {
       return transformExpr(ps, n.arg);
     }
     case 'SubLink':
-      throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'subqueries are not supported yet', n.location);
+      return transformSubLink(ps, n);
     case 'RowExpr':
       throw errorAt(
         ps,
@@ -734,7 +801,7 @@ export function transformExpr(ps: ParseState, node: PNode): Expr {
     case 'SetToDefault':
       throw errorAt(ps, Code.SYNTAX_ERROR, 'DEFAULT is not allowed in this context', n.location);
     case 'GroupingFunc':
-      throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'GROUPING is not supported yet', n.location);
+      return transformGroupingFunc(ps, n);
     default:
       throw errorAt(
         ps,
@@ -802,21 +869,33 @@ function transformParam(ps: ParseState, n: PNode): Expr {
   return at(ps, { kind: 'param', index, type, typmod: -1 } satisfies Param, n.location);
 }
 
+/**
+ * transformColumnRef: `col`, `rel.col` or `schema.rel.col`, looked up in
+ * this query's scope and then in the enclosing queries' (a sub-SELECT's
+ * outer references), nearest first; a column found k levels up is a Var
+ * with levelsUp k. An unqualified name that is ambiguous at the level it
+ * is first found is 42702; a qualifier found at no level is 42P01.
+ */
 function transformColumnRef(ps: ParseState, n: PNode): Expr {
   const fields = strings(n.fields);
   const loc: number = n.location;
+  if (ps.exprKind === 'DEFAULT') {
+    throw errorAt(
+      ps,
+      Code.FEATURE_NOT_SUPPORTED,
+      'cannot use column reference in DEFAULT expression',
+      loc,
+    );
+  }
   if (fields.includes('*'))
     throw errorAt(ps, Code.SYNTAX_ERROR, 'row expansion via "*" is not supported here', loc);
+  let schema: string | undefined;
   let qualifier: string | undefined;
   let col: string;
   if (fields.length === 1) col = fields[0]!;
   else if (fields.length === 2) [qualifier, col] = fields as [string, string];
-  else if (fields.length === 3) {
-    const [schema, rel, c] = fields as [string, string, string];
-    const entry = ps.scope.find((s) => s.rte.alias === rel && s.relation.namespaceName === schema);
-    if (!entry) throw missingRte(ps, rel, loc);
-    return columnOf(ps, entry, c, loc, `${rel}.${c}`);
-  } else {
+  else if (fields.length === 3) [schema, qualifier, col] = fields as [string, string, string];
+  else {
     throw errorAt(
       ps,
       Code.SYNTAX_ERROR,
@@ -825,20 +904,38 @@ function transformColumnRef(ps: ParseState, n: PNode): Expr {
     );
   }
   if (qualifier !== undefined) {
-    const entry = ps.scope.find((s) => s.rte.alias === qualifier);
-    if (!entry) throw missingRte(ps, qualifier, loc);
-    return columnOf(ps, entry, col, loc, `${qualifier}.${col}`);
+    const rel = qualifier;
+    let up = 0;
+    for (let level: ParseState | undefined = ps; level; level = level.parent, up++) {
+      // scanNameSpaceForRefname: two visible entries of that name are 42P09
+      let entry: ScopeEntry | undefined;
+      for (const s of level.scope) {
+        if (s.relVisible === false || s.rte.alias !== rel) continue;
+        if (schema !== undefined && s.relation.namespaceName !== schema) continue;
+        if (entry) throw errorAt(ps, '42P09', `table reference "${rel}" is ambiguous`, loc);
+        checkLateralRef(ps, s, loc);
+        entry = s;
+      }
+      if (entry) return columnOf(ps, entry, col, loc, `${rel}.${col}`, up);
+    }
+    throw missingRte(ps, rel, loc);
   }
-  let found: Expr | undefined;
-  for (const entry of ps.scope) {
-    const i = entry.rte.columnNames.indexOf(col);
-    if (i < 0) continue;
-    if (found)
-      throw errorAt(ps, Code.AMBIGUOUS_COLUMN, `column reference "${col}" is ambiguous`, loc);
-    found = columnOf(ps, entry, col, loc, col);
+  let up = 0;
+  for (let level: ParseState | undefined = ps; level; level = level.parent, up++) {
+    let found: Expr | undefined;
+    for (const entry of level.scope) {
+      if (entry.colsVisible === false) continue;
+      const i = entry.rte.columnNames.indexOf(col);
+      if (i < 0) continue;
+      if (found)
+        throw errorAt(ps, Code.AMBIGUOUS_COLUMN, `column reference "${col}" is ambiguous`, loc);
+      found = columnOf(ps, entry, col, loc, col, up);
+      checkLateralRef(ps, entry, loc);
+    }
+    if (found) return found;
   }
-  if (!found) {
-    if (ps.scope.some((s) => s.rte.alias === col)) {
+  for (let level: ParseState | undefined = ps; level; level = level.parent) {
+    if (level.scope.some((s) => s.relVisible !== false && s.rte.alias === col)) {
       throw errorAt(
         ps,
         Code.FEATURE_NOT_SUPPORTED,
@@ -846,34 +943,90 @@ function transformColumnRef(ps: ParseState, n: PNode): Expr {
         loc,
       );
     }
-    throw errorAt(ps, Code.UNDEFINED_COLUMN, `column "${col}" does not exist`, loc);
   }
-  return found;
+  throw errorAt(ps, Code.UNDEFINED_COLUMN, `column "${col}" does not exist`, loc);
 }
 
-/** errorMissingRTE: the name may be a relation hidden behind an alias. */
+/** check_lateral_ref_ok: a LATERAL reference to the left side of a RIGHT or FULL join. */
+function checkLateralRef(ps: ParseState, entry: ScopeEntry, loc: number | undefined): void {
+  if (entry.lateralOk !== false) return;
+  throw errorAt(
+    ps,
+    Code.INVALID_COLUMN_REFERENCE,
+    `invalid reference to FROM-clause entry for table "${entry.rte.alias}"`,
+    loc,
+    { detail: 'The combining JOIN type must be INNER or LEFT for a LATERAL reference.' },
+  );
+}
+
+/**
+ * errorMissingRTE: a qualifier found at no level. When some range table
+ * (this query's or an enclosing one's) has an entry of that name, or of
+ * the relation that name denotes, the reference is invalid rather than
+ * missing: a table hidden behind its alias, or an entry this part of the
+ * query cannot see (INSERT's target from its SELECT, ...).
+ */
 export function missingRte(
   ps: ParseState,
   name: string,
   loc: number | undefined,
 ): PositionedSqlError {
-  const hidden = ps.scope.find((s) => s.relation.name === name);
-  if (hidden) {
+  const relationOid = ps.catalog.lookupRelation(undefined, name)?.oid;
+  for (let level: ParseState | undefined = ps; level; level = level.parent) {
+    const rtable: readonly RangeTblEntry[] = level.rtable ?? level.scope.map((s) => s.rte);
+    const rte = rtable.find(
+      (r) =>
+        (r.kind === 'relation' && relationOid !== undefined && r.relationOid === relationOid) ||
+        (r.kind === 'cte' && r.name === name) ||
+        r.alias === name,
+    );
+    if (!rte) continue;
+    // refnameNamespaceItem(rte's alias): the nearest level showing that name (once) shows rte
+    const visible = (l: ParseState | undefined): boolean => {
+      for (let level = l; level; level = level.parent) {
+        let hit: ScopeEntry | undefined;
+        for (const s of level.scope) {
+          if (s.relVisible === false || s.rte.alias !== rte.alias) continue;
+          if (hit) throw errorAt(ps, '42P09', `table reference "${rte.alias}" is ambiguous`, loc);
+          checkLateralRef(ps, s, loc);
+          hit = s;
+        }
+        if (hit) return hit.rte === rte;
+      }
+      return false;
+    };
+    const badAlias = rte.alias !== name && visible(ps) ? rte.alias : undefined;
     return errorAt(
       ps,
       Code.UNDEFINED_TABLE,
       `invalid reference to FROM-clause entry for table "${name}"`,
       loc,
       {
-        hint: `Perhaps you meant to reference the table alias "${hidden.rte.alias}".`,
+        hint:
+          badAlias !== undefined
+            ? `Perhaps you meant to reference the table alias "${badAlias}".`
+            : `There is an entry for table "${rte.alias}", but it cannot be referenced from this part of the query.`,
       },
     );
   }
   return errorAt(ps, Code.UNDEFINED_TABLE, `missing FROM-clause entry for table "${name}"`, loc);
 }
 
-function columnOf(ps: ParseState, entry: ScopeEntry, col: string, loc: number, shown: string): Var {
+/** Column `col` of a scope entry `levelsUp` query levels up (0: this query's). */
+function columnOf(
+  ps: ParseState,
+  entry: ScopeEntry,
+  col: string,
+  loc: number,
+  shown: string,
+  levelsUp = 0,
+): Expr {
   const i = entry.rte.columnNames.indexOf(col);
+  if (i >= 0 && entry.rte.columnNames.lastIndexOf(col) !== i)
+    throw errorAt(ps, Code.AMBIGUOUS_COLUMN, `column reference "${col}" is ambiguous`, loc);
+  // A join's columns are the expressions of its sides (query.ts JoinRte).
+  if (i >= 0 && entry.rte.kind === 'join')
+    return at(ps, { ...raiseLevels(entry.rte.columns[i]!, levelsUp) }, loc);
   const column = i >= 0 ? entry.relation.columns[i] : undefined;
   if (!column || column.dropped) {
     throw errorAt(
@@ -891,9 +1044,29 @@ function columnOf(ps: ParseState, entry: ScopeEntry, col: string, loc: number, s
       attnum: column.attnum,
       type: column.typeOid,
       typmod: column.typmod,
+      ...(levelsUp > 0 ? { levelsUp } : {}),
     } satisfies Var,
     loc,
   );
+}
+
+/**
+ * An expression of some query level as seen from `by` levels further down
+ * (IncrementVarSublevelsUp): its Vars' levelsUp grow by `by`. Only the
+ * shapes a join column has (Vars, COALESCE of Vars, coercions) occur.
+ */
+export function raiseLevels(e: Expr, by: number): Expr {
+  if (by === 0) return e;
+  switch (e.kind) {
+    case 'var':
+      return { ...e, levelsUp: (e.levelsUp ?? 0) + by };
+    case 'coalesce':
+      return { ...e, args: e.args.map((a) => raiseLevels(a, by)) };
+    case 'coerce':
+      return { ...e, arg: raiseLevels(e.arg, by) };
+    default:
+      return e;
+  }
 }
 
 function opName(list: PNode[]): string {
@@ -1302,6 +1475,7 @@ function transformCase(ps: ParseState, n: PNode): Expr {
   const loc: number = n.location;
   let arg = n.arg ? transformExpr(ps, n.arg) : undefined;
   if (arg && arg.type === UNKNOWN) arg = coerceTo(ps, arg, TypeOid.text, -1, 'i', false)!;
+  if (arg) srfRefusedIn(ps, [arg], 'CASE');
   const whens: { when: Expr; then: Expr }[] = [];
   const results: Expr[] = [];
   for (const w of n.args as PNode[]) {
@@ -1322,6 +1496,11 @@ function transformCase(ps: ParseState, n: PNode): Expr {
     ? transformExpr(ps, n.defresult)
     : at(ps, makeConst(UNKNOWN, -1, null), loc);
   results.unshift(otherwise);
+  srfRefusedIn(
+    ps,
+    [...(arg ? [arg] : []), ...whens.flatMap((w) => [w.when, w.then]), otherwise],
+    'CASE',
+  );
   const { type, exprs } = coerceToCommon(ps, results, 'CASE');
   const [other, ...thens] = exprs;
   return at(
@@ -1372,16 +1551,14 @@ function transformFuncCall(ps: ParseState, n: PNode): Expr {
   const loc: number = n.location;
   const name = names[names.length - 1]!;
   const schema = names.length > 1 ? names[names.length - 2] : undefined;
-  if (n.over)
-    throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'window functions are not supported yet', loc);
-  if (
-    (schema === undefined || schema === 'pg_catalog') &&
-    Object.hasOwn(AGGREGATE_SIGNATURES, name)
-  ) {
-    return transformAggregate(ps, name as AggregateCall['name'], n, loc);
-  }
+  if (n.over) return transformWindowFuncCall(ps, name, schema, n, loc);
+  if (isAggregate(schema, name)) return transformAggregate(ps, name, n, loc);
+  if (isWindowFunction(schema, name)) throw windowFunctionWithoutOver(ps, name, n, loc);
   if (n.agg_star || n.agg_distinct || n.agg_order || n.agg_filter || n.agg_within_group) {
-    throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'aggregate functions are not supported yet', loc);
+    // ParseFuncOrColumn: the function is resolved first, then its aggregate decoration refused
+    const { agg_star, agg_distinct, agg_order, agg_filter, agg_within_group, ...plain } = n;
+    transformFuncCall(ps, plain);
+    throw notAggregate(ps, names.join('.'), n, loc);
   }
   if (n.func_variadic)
     throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'VARIADIC arguments are not supported yet', loc);
@@ -1418,124 +1595,6 @@ function transformFuncCall(ps: ParseState, n: PNode): Expr {
   }
   // func_signature_string: the name as written, qualified or not
   return makeFunc(ps, name, args, loc, names.join('.'));
-}
-
-/** An aggregate call (ParseFuncOrColumn's aggregate path, transformAggregateCall). */
-function transformAggregate(
-  ps: ParseState,
-  name: AggregateCall['name'],
-  n: PNode,
-  loc: number,
-): Expr {
-  if (ps.inAggregate) {
-    throw errorAt(ps, Code.GROUPING_ERROR, 'aggregate function calls cannot be nested', loc);
-  }
-  if (ps.aggregates === undefined) {
-    throw errorAt(
-      ps,
-      Code.GROUPING_ERROR,
-      `aggregate functions are not allowed in ${ps.exprKind}`,
-      loc,
-    );
-  }
-  if (n.agg_order || n.agg_within_group) {
-    throw errorAt(
-      ps,
-      Code.FEATURE_NOT_SUPPORTED,
-      'ORDER BY in aggregate calls is not supported yet',
-      loc,
-    );
-  }
-  if (n.func_variadic) {
-    throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'VARIADIC arguments are not supported yet', loc);
-  }
-  const star = n.agg_star === true;
-  if (star && name !== 'count') {
-    throw errorAt(ps, Code.UNDEFINED_FUNCTION, `function ${name}() does not exist`, loc, {
-      hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
-    });
-  }
-  const aggregates = ps.aggregates;
-  const exprKind = ps.exprKind;
-  let inputs: Expr[];
-  let filter: Expr | undefined;
-  try {
-    ps.inAggregate = true;
-    inputs = ((n.args ?? []) as PNode[]).map((a) => transformExpr(ps, a));
-    ps.inAggregate = false;
-    ps.aggregates = undefined;
-    ps.exprKind = 'FILTER';
-    if (n.agg_filter) filter = coerceToBoolean(ps, transformExpr(ps, n.agg_filter), 'FILTER');
-  } finally {
-    ps.inAggregate = false;
-    ps.aggregates = aggregates;
-    ps.exprKind = exprKind;
-  }
-  const types = inputs.map((e) => e.type);
-  let args: Expr[] = [];
-  let argTypes: number[] = [];
-  let type: number = TypeOid.int8;
-  if (!star) {
-    const candidates = (AGGREGATE_SIGNATURES[name] ?? []).map(([arg, result]) => ({
-      def: result,
-      args: [arg],
-    }));
-    const res: Resolution<number> =
-      inputs.length === 1 ? resolveAmong(ps.registry, candidates, types) : { kind: 'none' };
-    if (res.kind !== 'found') {
-      const shown = `${name}(${argList(ps, types)})`;
-      if (res.kind === 'ambiguous') {
-        throw errorAt(ps, Code.AMBIGUOUS_FUNCTION, `function ${shown} is not unique`, loc, {
-          hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
-        });
-      }
-      throw errorAt(ps, Code.UNDEFINED_FUNCTION, `function ${shown} does not exist`, loc, {
-        hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
-      });
-    }
-    const declared = res.args[0]!;
-    const arg = inputs[0]!;
-    // count($1) leaves $1's type undetermined; count(DISTINCT $1) needs equality, so $1 becomes text.
-    if (
-      declared === TypeOid.any &&
-      arg.kind === 'param' &&
-      arg.type === UNKNOWN &&
-      !n.agg_distinct
-    ) {
-      args = [arg];
-      argTypes = [UNKNOWN];
-    } else {
-      const target = substitutePolymorphic(ps.registry, declared, arg.type, res.binding);
-      const c = coerceTo(ps, arg, target, -1, 'i', false);
-      if (!c) {
-        throw errorAt(
-          ps,
-          Code.CANNOT_COERCE,
-          `cannot cast type ${typeName(ps.registry, arg.type)} to ${typeName(ps.registry, target)}`,
-          exprLocation(ps, arg),
-        );
-      }
-      args = [c];
-      argTypes = [target];
-    }
-    type = res.def === TypeOid.anyarray ? argTypes[0]! : res.def;
-  }
-  const call: AggregateCall = {
-    name,
-    args,
-    argTypes,
-    star,
-    distinct: n.agg_distinct === true,
-    ...(filter ? { filter } : {}),
-    type,
-    typmod: -1,
-  };
-  aggregates.push(call);
-  return at(
-    ps,
-    { kind: 'aggref', index: aggregates.length - 1, type, typmod: -1 } satisfies Aggref,
-    loc,
-  );
 }
 
 /** Calls `f` on each direct sub-expression of `e`. */
@@ -1600,7 +1659,7 @@ export function fixParams(ps: ParseState, e: Expr): Expr {
     case 'subplan':
       return e;
     case 'sublink':
-      return e.testExpr === undefined ? e : { ...e, testExpr: map(e.testExpr) };
+      return fixSubLink(ps, e, map);
     case 'nulltest':
     case 'booltest':
     case 'coerce':

@@ -1,0 +1,476 @@
+/**
+ * The FROM clause (parse_clause.c transformFromClause and
+ * transformFromClauseItem): base relations, VALUES, functions, subqueries,
+ * references to WITH queries, and joins, with PostgreSQL's scoping.
+ *
+ * Scope (PostgreSQL's namespace items, ParseState.scope here): while a
+ * FROM item is analyzed, `ps.scope` holds exactly what it may see
+ * laterally: the items to its left and, inside `a JOIN b`, the left side
+ * (for INNER and LEFT joins). A function in FROM always sees them (it is
+ * implicitly LATERAL); a subquery sees them only when marked LATERAL, as
+ * its parent level (Vars with levelsUp 1); a non-lateral subquery's parent
+ * level shows nothing of this query. An ON clause sees only the two sides
+ * of its join.
+ *
+ * A join adds a JoinRte and one scope entry for its columns (USING /
+ * NATURAL merged columns first, once, then the rest of the left side's,
+ * then the right side's). Without an alias the sides stay visible as
+ * qualifiers (`a.x`) but not for unqualified names (colsVisible false);
+ * with an alias they are hidden entirely and the join entry is the one
+ * qualifier. Column references through a join entry resolve to the
+ * underlying expressions (expr.ts columnOf), so no Var refers to a join.
+ */
+import { TypeOid } from '@pg/types';
+import {
+  addDerived,
+  addRangeTableEntry,
+  aliasColumns,
+  derivedRelation,
+  firstLocation,
+  inClause,
+  type State,
+  subState,
+  transformSelect,
+  unsupported,
+} from './analyze.js';
+import { isFutureCte, lookupCte, referenceCte } from './cte.js';
+import { Code, PositionedSqlError } from './errors.js';
+import {
+  coerceTo,
+  coerceToBoolean,
+  coerceToCommon,
+  errorAt,
+  makeOp,
+  type ScopeEntry,
+  transformExpr,
+} from './expr.js';
+import type { PNode } from './parse.js';
+import type { CteRte, Expr, FunctionRte, JoinRte, RangeTblEntry, SubqueryRte } from './query.js';
+
+const DUPLICATE_ALIAS = '42712';
+
+/** One analyzed FROM item: its range-table index and the scope entries it contributes. */
+interface FromItem {
+  readonly rt: number;
+  /** The entry whose columns are the item's (the join's own for a join). */
+  readonly top: ScopeEntry;
+  readonly namespace: readonly ScopeEntry[];
+}
+
+/** Entries whose alias was written (`t AS x`): two unaliased tables of one name may coexist. */
+const aliased = new WeakSet<RangeTblEntry>();
+
+/** transformFromClause: the FROM list, each item seeing the ones before it laterally. */
+export function transformFromClause(ps: State, items: readonly PNode[]): number[] {
+  const from: number[] = [];
+  for (const item of items) {
+    const r = transformFromItem(ps, item);
+    checkNameSpaceConflicts(ps.scope, r.namespace);
+    ps.scope.push(...r.namespace);
+    from.push(r.rt);
+  }
+  return from;
+}
+
+/**
+ * checkNameSpaceConflicts: two visible entries of one name are 42712,
+ * except two tables without aliases that are different relations
+ * (`public.t, other.t`).
+ */
+function checkNameSpaceConflicts(a: readonly ScopeEntry[], b: readonly ScopeEntry[]): void {
+  for (const x of a) {
+    if (x.relVisible === false) continue;
+    for (const y of b) {
+      if (y.relVisible === false || x.rte.alias !== y.rte.alias) continue;
+      if (
+        x.rte.kind === 'relation' &&
+        y.rte.kind === 'relation' &&
+        !aliased.has(x.rte) &&
+        !aliased.has(y.rte) &&
+        x.rte.relationOid !== y.rte.relationOid
+      ) {
+        continue;
+      }
+      throw new PositionedSqlError(
+        DUPLICATE_ALIAS,
+        `table name "${x.rte.alias}" specified more than once`,
+      );
+    }
+  }
+}
+
+function transformFromItem(ps: State, item: PNode): FromItem {
+  const [tag] = Object.keys(item);
+  const n = item[tag!];
+  let entry: ScopeEntry;
+  switch (tag) {
+    case 'RangeVar':
+      entry = transformRangeVar(ps, n);
+      break;
+    case 'RangeSubselect':
+      entry = transformRangeSubselect(ps, n);
+      break;
+    case 'RangeFunction':
+      entry = transformRangeFunction(ps, n);
+      break;
+    case 'JoinExpr':
+      return transformJoin(ps, n);
+    default:
+      unsupported(ps, `${tag} in FROM is not supported yet`, firstLocation(item));
+  }
+  return { rt: entry.rt, top: entry, namespace: [entry] };
+}
+
+/** A table, a view, or a WITH query's name (a CTE hides a table of the same name). */
+function transformRangeVar(ps: State, rv: PNode): ScopeEntry {
+  if (!rv.schemaname) {
+    const found = lookupCte(ps, rv.relname);
+    if (found) {
+      const { item, levelsUp, self } = found;
+      const rte: CteRte = {
+        kind: 'cte',
+        alias: rv.alias?.aliasname ?? rv.relname,
+        columnNames: aliasColumns(ps, rv.alias, item.columnNames),
+        name: item.name,
+        index: item.index,
+        levelsUp,
+        self,
+        columnTypes: item.columnTypes,
+      };
+      referenceCte(found);
+      if (rv.alias) aliased.add(rte);
+      return addDerived(ps, rte, item.columnTypes, false);
+    }
+  }
+  let entry: ScopeEntry;
+  try {
+    entry = addRangeTableEntry(ps, rv, 'AccessShareLock', false);
+  } catch (e) {
+    if (e instanceof PositionedSqlError && e.code === Code.UNDEFINED_TABLE && !rv.schemaname) {
+      if (isFutureCte(ps, rv.relname)) {
+        throw errorAt(ps, Code.UNDEFINED_TABLE, e.message, rv.location, {
+          detail: `There is a WITH item named "${rv.relname}", but it cannot be referenced from this part of the query.`,
+          hint: 'Use WITH RECURSIVE, or re-order the WITH items to remove forward references.',
+        });
+      }
+    }
+    throw e;
+  }
+  if (rv.alias) aliased.add(entry.rte);
+  return entry;
+}
+
+/**
+ * The state a subquery in FROM is analyzed in: its parent level is this
+ * query, showing the items to the left when LATERAL and nothing otherwise.
+ */
+function fromSubState(ps: State, lateral: boolean): State {
+  return { ...subState(ps), parent: { ...ps, scope: lateral ? [...ps.scope] : [] } };
+}
+
+/** `[LATERAL] (SELECT ...) AS x(a, b)` (transformRangeSubselect). */
+function transformRangeSubselect(ps: State, n: PNode): ScopeEntry {
+  const lateral = n.lateral === true;
+  if (!n.alias) {
+    throw errorAt(
+      ps,
+      Code.SYNTAX_ERROR,
+      'subquery in FROM must have an alias',
+      firstLocation(n.subquery),
+      { hint: 'For example, FROM (SELECT ...) [AS] foo.' },
+    );
+  }
+  const query = transformSelect(fromSubState(ps, lateral), n.subquery.SelectStmt);
+  if (query.rowMarks.length > 0)
+    unsupported(ps, 'FOR UPDATE/SHARE in a subquery in FROM is not supported yet');
+  const outputs = query.targetList.filter((t) => !t.junk);
+  const rte: SubqueryRte = {
+    kind: 'subquery',
+    alias: n.alias.aliasname,
+    columnNames: aliasColumns(
+      ps,
+      n.alias,
+      outputs.map((t) => t.name),
+    ),
+    query,
+    ...(lateral ? { lateral: true } : {}),
+  };
+  aliased.add(rte);
+  return addDerived(
+    ps,
+    rte,
+    outputs.map((t) => ({ type: t.expr.type, typmod: t.expr.typmod })),
+    false,
+  );
+}
+
+/**
+ * `generate_series(1, t.n) AS g` (transformRangeFunction): one function,
+ * one column. Always lateral: the arguments may refer to the items to the
+ * left (Vars of this query, levelsUp 0).
+ */
+function transformRangeFunction(ps: State, n: PNode): ScopeEntry {
+  if (n.ordinality) unsupported(ps, 'WITH ORDINALITY is not supported yet');
+  if (n.is_rowsfrom || (n.functions ?? []).length !== 1)
+    unsupported(ps, 'ROWS FROM is not supported yet');
+  if (n.coldeflist) unsupported(ps, 'column definition lists are not supported yet');
+  const node: PNode = n.functions[0].List.items[0];
+  const call = inClause(ps, 'FROM', false, () => {
+    const saved = ps.srf;
+    ps.srf = (c) => c;
+    try {
+      return transformExpr(ps, node);
+    } finally {
+      ps.srf = saved;
+    }
+  });
+  if (call.kind !== 'func') {
+    unsupported(ps, 'only function calls are supported in FROM', firstLocation(node));
+  }
+  if (call.type === TypeOid.record) {
+    unsupported(
+      ps,
+      'functions returning records in FROM are not supported yet',
+      firstLocation(node),
+    );
+  }
+  const fname = call.fn.name;
+  const alias: string = n.alias?.aliasname ?? fname;
+  const rte: FunctionRte = {
+    kind: 'function',
+    alias,
+    columnNames: aliasColumns(ps, n.alias, [n.alias?.aliasname ?? fname]),
+    call,
+  };
+  if (n.alias) aliased.add(rte);
+  return addDerived(ps, rte, [{ type: call.type, typmod: call.typmod }], false);
+}
+
+const JOIN_TYPES: Readonly<Record<string, JoinRte['joinType']>> = {
+  JOIN_INNER: 'inner',
+  JOIN_LEFT: 'left',
+  JOIN_RIGHT: 'right',
+  JOIN_FULL: 'full',
+};
+
+interface Column {
+  readonly name: string;
+  readonly expr: Expr;
+}
+
+/** The columns an item shows (a join's own list; a base entry's live columns as Vars). */
+function columnsOf(entry: ScopeEntry): Column[] {
+  if (entry.rte.kind === 'join') {
+    const { columns } = entry.rte;
+    return entry.rte.columnNames.map((name, i) => ({ name, expr: columns[i]! }));
+  }
+  const out: Column[] = [];
+  entry.relation.columns.forEach((c, i) => {
+    if (c.dropped) return;
+    out.push({
+      name: entry.rte.columnNames[i]!,
+      expr: { kind: 'var', rt: entry.rt, attnum: c.attnum, type: c.typeOid, typmod: c.typmod },
+    });
+  });
+  return out;
+}
+
+/** `left [INNER|LEFT|RIGHT|FULL|CROSS] JOIN right [ON ... | USING (...)]`, NATURAL, aliases. */
+function transformJoin(ps: State, j: PNode): FromItem {
+  const joinType = JOIN_TYPES[j.jointype];
+  if (!joinType) unsupported(ps, `join type ${j.jointype} is not supported yet`);
+  const l = transformFromItem(ps, j.larg);
+  // The left side is visible laterally to the right side of an INNER or LEFT join.
+  // (RIGHT and FULL: it is there, but a reference to it is 42P10, ScopeEntry.lateralOk.)
+  const saved = ps.scope.length;
+  const lateralOk = joinType === 'inner' || joinType === 'left';
+  ps.scope.push(...l.namespace.map((e) => (lateralOk ? e : { ...e, lateralOk: false })));
+  let r: FromItem;
+  try {
+    r = transformFromItem(ps, j.rarg);
+  } finally {
+    ps.scope.length = saved;
+  }
+  checkNameSpaceConflicts(l.namespace, r.namespace);
+
+  const lcols = columnsOf(l.top);
+  const rcols = columnsOf(r.top);
+  const names: string[] = [];
+  const columns: Expr[] = [];
+  let quals: Expr | undefined;
+
+  let using: string[] | undefined;
+  if (j.isNatural) {
+    using = [];
+    for (const c of lcols) {
+      if (c.name !== '' && rcols.some((x) => x.name === c.name)) using.push(c.name);
+    }
+  } else if (j.usingClause) {
+    using = (j.usingClause as PNode[]).map((u) => u.String.sval as string);
+  }
+  const lmerged = new Set<number>();
+  const rmerged = new Set<number>();
+  if (using) {
+    const pairs: [Expr, Expr][] = [];
+    for (const name of using) {
+      if (names.includes(name)) {
+        throw new PositionedSqlError(
+          Code.DUPLICATE_COLUMN,
+          `column name "${name}" appears more than once in USING clause`,
+        );
+      }
+      const li = findUsingColumn(lcols, name, 'left');
+      const ri = findUsingColumn(rcols, name, 'right');
+      lmerged.add(li);
+      rmerged.add(ri);
+      const lvar = lcols[li]!.expr;
+      const rvar = rcols[ri]!.expr;
+      names.push(name);
+      columns.push(mergedColumn(ps, joinType, lvar, rvar));
+      pairs.push([lvar, rvar]);
+    }
+    // transformJoinUsingClause: l = r for each pair, after all merged columns are built
+    const conds = pairs.map(([lvar, rvar]) =>
+      inClause(ps, 'JOIN/USING', false, () => makeOp(ps, '=', lvar, rvar, undefined)),
+    );
+    if (conds.length > 0) {
+      const cond: Expr =
+        conds.length === 1
+          ? conds[0]!
+          : { kind: 'bool', op: 'and', args: conds, type: TypeOid.bool, typmod: -1 };
+      quals = coerceToBoolean(ps, cond, 'JOIN/USING');
+    }
+  } else if (j.quals) {
+    // ON sees the two sides only (plus enclosing query levels).
+    const outer = ps.scope.splice(0);
+    ps.scope.push(...l.namespace, ...r.namespace);
+    try {
+      quals = inClause(ps, 'JOIN/ON', false, () =>
+        coerceToBoolean(ps, transformExpr(ps, j.quals), 'JOIN/ON'),
+      );
+    } finally {
+      ps.scope.splice(0);
+      ps.scope.push(...outer);
+    }
+  }
+  lcols.forEach((c, i) => {
+    if (lmerged.has(i)) return;
+    names.push(c.name);
+    columns.push(c.expr);
+  });
+  rcols.forEach((c, i) => {
+    if (rmerged.has(i)) return;
+    names.push(c.name);
+    columns.push(c.expr);
+  });
+
+  const aliasName: string | undefined = j.alias?.aliasname;
+  const given: string[] = (j.alias?.colnames ?? []).map((c: PNode) => c.String.sval);
+  if (given.length > names.length) {
+    throw new PositionedSqlError(
+      Code.INVALID_COLUMN_REFERENCE,
+      `join expression "${aliasName}" has ${names.length} columns available but ${given.length} columns specified`,
+    );
+  }
+  const rte: JoinRte = {
+    kind: 'join',
+    alias: aliasName ?? 'unnamed_join',
+    columnNames: names.map((n, i) => given[i] ?? n),
+    joinType,
+    left: l.rt,
+    right: r.rt,
+    ...(quals ? { quals } : {}),
+    columns,
+  };
+  if (aliasName !== undefined) aliased.add(rte);
+  ps.rtable.push(rte);
+  const top: ScopeEntry = {
+    rt: ps.rtable.length - 1,
+    rte,
+    relation: derivedRelation(
+      rte.alias,
+      rte.columnNames,
+      columns.map((c) => ({ type: c.type, typmod: c.typmod })),
+    ),
+    relVisible: aliasName !== undefined,
+    colsVisible: true,
+  };
+  // With an alias the sides are hidden; without, they stay qualifiers but not column sources.
+  const namespace: ScopeEntry[] =
+    aliasName !== undefined
+      ? [top]
+      : [...l.namespace, ...r.namespace].map((e) => ({ ...e, colsVisible: false }));
+  // `USING (x) AS u`: u.x is the merged column (a qualifier only, hidden by a join alias).
+  const usingAlias: string | undefined = j.join_using_alias?.aliasname;
+  if (usingAlias !== undefined && using) {
+    const count = using.length;
+    const entry: ScopeEntry = {
+      rt: top.rt,
+      rte: {
+        ...rte,
+        alias: usingAlias,
+        columnNames: names.slice(0, count),
+        columns: columns.slice(0, count),
+      },
+      relation: derivedRelation(
+        usingAlias,
+        names.slice(0, count),
+        top.relation.columns.slice(0, count).map((c) => ({ type: c.typeOid, typmod: c.typmod })),
+      ),
+      relVisible: true,
+      colsVisible: false,
+    };
+    aliased.add(entry.rte);
+    checkNameSpaceConflicts([entry], [...l.namespace, ...r.namespace]);
+    if (aliasName === undefined) namespace.push(entry);
+  }
+  if (aliasName === undefined) namespace.push(top);
+  return { rt: top.rt, top, namespace };
+}
+
+function findUsingColumn(cols: readonly Column[], name: string, side: 'left' | 'right'): number {
+  let found = -1;
+  cols.forEach((c, i) => {
+    if (c.name !== name) return;
+    if (found >= 0) {
+      throw new PositionedSqlError(
+        Code.AMBIGUOUS_COLUMN,
+        `common column name "${name}" appears more than once in ${side} table`,
+      );
+    }
+    found = i;
+  });
+  if (found < 0) {
+    throw new PositionedSqlError(
+      Code.UNDEFINED_COLUMN,
+      `column "${name}" specified in USING clause does not exist in ${side} table`,
+    );
+  }
+  return found;
+}
+
+/**
+ * buildMergedJoinVar: both sides coerced to their common type; INNER and
+ * LEFT show the left one (INNER the right one when only it is a plain
+ * Var), RIGHT the right one, FULL COALESCE(left, right).
+ */
+function mergedColumn(ps: State, joinType: JoinRte['joinType'], l: Expr, r: Expr): Expr {
+  const { type, exprs } = coerceToCommon(ps, [l, r], 'JOIN/USING');
+  const typmod = l.type === r.type && l.typmod === r.typmod ? l.typmod : -1;
+  const fit = (e: Expr, coerced: Expr): Expr => {
+    if (e.type === type && e.typmod === typmod) return e;
+    return coerceTo(ps, coerced, type, typmod, 'i', false) ?? coerced;
+  };
+  const ln = fit(l, exprs[0]!);
+  const rn = fit(r, exprs[1]!);
+  switch (joinType) {
+    case 'inner':
+      return ln.kind === 'var' || rn.kind !== 'var' ? ln : rn;
+    case 'left':
+      return ln;
+    case 'right':
+      return rn;
+    default:
+      return { kind: 'coalesce', args: [ln, rn], type, typmod };
+  }
+}
