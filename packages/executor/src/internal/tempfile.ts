@@ -21,7 +21,7 @@
  * exactly — -0, NaN, bigints and typed arrays included (tempfile.test.ts
  * checks every builtin type's round trip).
  */
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { SqlError } from '@pg/types';
@@ -54,7 +54,14 @@ export function createSpool(cx: Pick<NodeContext, 'tempDir'>): Spool {
   const path = join(cx.tempDir, `pgsql_tmp${process.pid}.${fileCounter++}`);
   let fd: number;
   try {
-    fd = openSync(path, 'wx+', 0o600);
+    try {
+      fd = openSync(path, 'wx+', 0o600);
+    } catch (e) {
+      // the directory is made on first use, as PostgreSQL makes base/pgsql_tmp
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      mkdirSync(cx.tempDir, { recursive: true, mode: 0o700 });
+      fd = openSync(path, 'wx+', 0o600);
+    }
   } catch (e) {
     throw new SqlError(
       '58P01',
