@@ -42,7 +42,7 @@ type PeerFactory = () => Promise<Peer>;
 
 const CREATE = 'CREATE TABLE t (id int PRIMARY KEY, k int, v int)';
 
-async function enginePeer(): Promise<Peer> {
+export async function enginePeer(): Promise<Peer> {
   const db = await PgDatabase.open();
   const session: Session = await db.connect();
   return {
@@ -51,7 +51,7 @@ async function enginePeer(): Promise<Peer> {
   };
 }
 
-async function pglitePeer(): Promise<Peer> {
+export async function pglitePeer(): Promise<Peer> {
   const db = new PGlite();
   await db.waitReady;
   return {

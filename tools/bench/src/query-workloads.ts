@@ -15,8 +15,6 @@
  * (pg-mem lacks window functions and recursive CTEs) is reported as
  * unsupported rather than failing the run.
  */
-import { PGlite } from '@electric-sql/pglite';
-import { Database as PgDatabase, type Session } from '@pg/engine';
 import { startReferencePostgres } from '@pg/pg-reference';
 import { newDb } from 'pg-mem';
 import { ENGINE, type Peer, PG_MEM, PGLITE } from './engine-workloads.js';
@@ -53,24 +51,6 @@ export const QUICK_QUERY_SIZES: QuerySizes = {
   limitRows: 50_000,
   treeNodes: 10_000,
 };
-
-async function enginePeer(): Promise<Peer> {
-  const db = await PgDatabase.open();
-  const session: Session = await db.connect();
-  return {
-    run: async (sql, params) => (await session.query(sql, params ?? [])).rows,
-    close: () => db.close(),
-  };
-}
-
-async function pglitePeer(): Promise<Peer> {
-  const db = new PGlite();
-  await db.waitReady;
-  return {
-    run: async (sql, params) => (await db.query(sql, params as unknown[])).rows,
-    close: () => db.close(),
-  };
-}
 
 async function pgMemPeer(): Promise<Peer> {
   const db = newDb();
