@@ -17,7 +17,7 @@
  */
 import { startReferencePostgres } from '@pg/pg-reference';
 import { newDb } from 'pg-mem';
-import { ENGINE, type Peer, PG_MEM, PGLITE } from './engine-workloads.js';
+import { ENGINE, enginePeer, type Peer, PG_MEM, PGLITE, pglitePeer } from './engine-workloads.js';
 import type { Round, RoundResult, Variant, Workload } from './measure.js';
 
 export const REAL_PG = 'PostgreSQL 15';
