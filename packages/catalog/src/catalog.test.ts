@@ -177,6 +177,71 @@ describe('DDL', () => {
     ]);
   });
 
+  it('partial and expression indexes: indkey 0, indexprs/indpred text, entries from entryOf', async () => {
+    const h = catalogHarness();
+    const s = h.session();
+    const t = s.run((c) =>
+      c.createTable({
+        namespace: 'public',
+        name: 't',
+        columns: [
+          { name: 'a', typeOid: INT4, typmod: -1, notNull: false },
+          { name: 'b', typeOid: INT4, typmod: -1, notNull: false },
+        ],
+      }),
+    ) as number;
+    await s.commit();
+    s.run((c) => {
+      const o = c.openTable(t);
+      for (const v of [
+        [1, 10],
+        [2, 20],
+        [3, 30],
+      ])
+        o.heap.insert(v, h.manager.getXid(s.id), h.manager.commandId(s.id, true));
+    });
+    await s.commit();
+    // what the engine computes: key (a, a + b) for rows with b > 10
+    const entryOf = (v: readonly unknown[]) =>
+      (v[1] as number) > 10 ? [v[0], (v[0] as number) + (v[1] as number)] : undefined;
+    const ix = s.run((c) =>
+      c.createIndex({
+        table: t,
+        columns: [1, 0],
+        expressions: [{ text: '(a + b)', name: 'expr', typeOid: INT4, typmod: -1 }],
+        predicate: '(b > 10)',
+        entryOf,
+      }),
+    ) as number;
+    await s.commit();
+    const d = s.run((c) => c.relation(t)?.indexes[0]);
+    expect(d).toMatchObject({
+      oid: ix,
+      name: 't_a_expr_idx',
+      columns: [1, 0],
+      expressions: [{ text: '(a + b)', name: 'expr', typeOid: INT4, typmod: -1 }],
+      predicate: '(b > 10)',
+    });
+    const keys = s.run((c) => {
+      const scan = c.openTable(t).indexes[0]!.index.beginScan();
+      scan.rescan([]);
+      const out: unknown[] = [];
+      for (let r = scan.next(); r !== null; r = scan.next()) out.push(r.values);
+      scan.end();
+      return out;
+    });
+    expect(keys).toEqual([
+      [2, 22],
+      [3, 33],
+    ]);
+    const def = s.run((c) => [
+      ...(c.open(c.relnameRelid('pg_indexes', 11) as number).rows?.() ?? []),
+    ]);
+    expect(JSON.stringify(def)).toContain(
+      'CREATE INDEX t_a_expr_idx ON public.t USING btree (a, ((a + b))) WHERE (b > 10)',
+    );
+  });
+
   it('an index built after HOT updates points at the chain roots', async () => {
     const h = catalogHarness();
     const s = h.session();

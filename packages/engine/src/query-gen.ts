@@ -13,7 +13,11 @@
  * ORDER BY inside) and HAVING, GROUPING SETS / ROLLUP / CUBE, window
  * functions with PARTITION BY / ORDER BY / frames, WITH (and WITH
  * RECURSIVE over a bounded series), UNION / INTERSECT / EXCEPT [ALL],
- * DISTINCT, ORDER BY with LIMIT, VALUES and generate_series.
+ * DISTINCT, ORDER BY with LIMIT, VALUES and generate_series; FULL JOIN on a
+ * constant, unnest WITH ORDINALITY and of several arrays (LATERAL),
+ * GROUPING() inside CASE, DISTINCT over groups, several set-returning
+ * functions in a FROM-less select list, multidimensional ARRAY[] and
+ * ARRAY(SELECT <array>).
  *
  * Every output column is cast to text, so results compare as text; rows
  * compare as a multiset unless the query has an ORDER BY over all of its
@@ -160,7 +164,7 @@ function fromClause(t: Tape): { sql: string; scope: Scope } {
   for (let j = 0; j < joins; j++) {
     const alias = freshAlias('x');
     const table = TABLES[t.pick(3)];
-    const kind = t.pick(7);
+    const kind = t.pick(10);
     const prev = scope.aliases[t.pick(scope.aliases.length)]!;
     const on = () => {
       const eq = `${prev}.${t.chance(70) ? 'a' : 'b'} = ${alias}.${t.chance(70) ? 'a' : 'b'}`;
@@ -185,8 +189,22 @@ function fromClause(t: Tape): { sql: string; scope: Scope } {
       case 5:
         sql += ` CROSS JOIN (SELECT a, b, c FROM ${table} WHERE b < ${t.pick(10)}) ${alias}`;
         break;
-      default:
+      case 6:
         sql += ` LEFT JOIN LATERAL (SELECT q.a, q.b, q.c FROM ${table} q WHERE q.a = ${prev}.a) ${alias} ON true`;
+        break;
+      case 7:
+        // a FULL JOIN on a constant (a merge join without merge keys)
+        sql += ` FULL JOIN ${table} ${alias} ON ${t.chance(50) ? 'false' : 'true'}`;
+        break;
+      case 8: {
+        // WITH ORDINALITY, lateral
+        const left = t.chance(50);
+        sql += ` ${left ? 'LEFT JOIN' : 'CROSS JOIN'} LATERAL (SELECT g.v AS a, g.n::int AS b, 'w'::text AS c FROM unnest(ARRAY[${prev}.a, ${prev}.b]) WITH ORDINALITY g(v, n)) ${alias}${left ? ' ON true' : ''}`;
+        break;
+      }
+      default:
+        // unnest of several arrays: side by side, the shorter padded with NULLs
+        sql += ` CROSS JOIN LATERAL (SELECT u.p AS a, u.q AS b, u.r AS c FROM unnest(ARRAY[${prev}.a, ${t.pick(5)}], ARRAY[${prev}.b], ARRAY['u', 'v', 'w']) u(p, q, r)) ${alias}`;
     }
     scope.ints.push(`${alias}.a`, `${alias}.b`);
     scope.texts.push(`${alias}.c`);
@@ -200,8 +218,14 @@ function plainList(t: Tape, s: Scope): string[] {
   const n = 1 + t.pick(3);
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    const kind = t.pick(5);
+    const kind = t.pick(7);
     if (kind === 4) out.push(`(${textExpr(t, s)})::text`);
+    else if (kind === 5)
+      out.push(`(ARRAY[[${intExpr(t, s)}, 1], [${intExpr(t, s)}, ${intConst(t)}]])::text`);
+    else if (kind === 6)
+      out.push(
+        `(ARRAY(SELECT ARRAY[z.a, z.b] FROM ${TABLES[t.pick(3)]} z WHERE z.a <= ${s.ints[0]} ORDER BY z.a, z.b NULLS FIRST))::text`,
+      );
     else if (kind === 3 && t.chance(30))
       out.push(`(SELECT count(*) FROM ${TABLES[t.pick(3)]} z WHERE z.a = ${s.ints[0]})::text`);
     else out.push(`(${intExpr(t, s)})::text`);
@@ -224,8 +248,11 @@ function aggregate(t: Tape, s: Scope): string {
       return `count(DISTINCT ${col})`;
     case 5:
       return `avg(${col})`;
-    case 6:
-      return `string_agg(${textExpr(t, s)}, ',' ORDER BY ${textExpr(t, s)}, ${col})`;
+    case 6: {
+      // the aggregated value last in the ORDER BY: ties then concatenate equal strings
+      const v = textExpr(t, s);
+      return `string_agg(${v}, ',' ORDER BY ${textExpr(t, s)}, ${col}, ${v})`;
+    }
     case 7:
       return `count(*) FILTER (WHERE ${col} > ${intConst(t)})`;
     case 8:
@@ -273,11 +300,17 @@ function windowCall(t: Tape, s: Scope): string {
 export function randomQuery(values: readonly number[]): { sql: string; ordered: boolean } {
   aliasCounter = 0;
   const t = new Tape(values);
-  switch (t.pick(10)) {
+  switch (t.pick(11)) {
     case 0:
     case 1:
     case 2:
       return plainQuery(t);
+    case 10:
+      // set-returning functions side by side in a select list without FROM
+      return {
+        sql: `SELECT generate_series(1, ${t.pick(5)})::text, generate_series(${t.pick(3)}, 3)::text, unnest(ARRAY['p', 'q'])`,
+        ordered: false,
+      };
     case 3:
     case 4:
       return groupedQuery(t);
@@ -331,13 +364,18 @@ function groupedQuery(t: Tape): { sql: string; ordered: boolean } {
   if (shape === 4) group = `GROUP BY CUBE (${keys.join(', ')})`;
   if (shape === 5) group = `GROUP BY GROUPING SETS ((${keys.join(', ')}), ())`;
   const list = [...keys.map((k) => `(${k})::text`), ...aggs.map((a) => `(${a})::text`)];
+  // GROUPING() inside an expression of the select list
+  // (in place of the key's own column: then the key is only a GROUP BY entry)
+  if (shape >= 3 && t.chance(50))
+    list[0] = `CASE WHEN GROUPING(${keys[0]}) = 1 THEN 'ALL' ELSE (${keys[0]})::text END`;
+  const distinct = t.chance(20) ? 'DISTINCT ' : '';
   if (t.chance(15))
     return {
       sql: `SELECT ${aggs.map((a) => `(${a})::text`).join(', ')} FROM ${from}${where}`,
       ordered: false,
     };
   return {
-    sql: `SELECT ${list.join(', ')} FROM ${from}${where} ${group}${having}`,
+    sql: `SELECT ${distinct}${list.join(', ')} FROM ${from}${where} ${group}${having}`,
     ordered: false,
   };
 }

@@ -256,9 +256,14 @@ describe('expressions', () => {
 });
 
 describe('plans', () => {
+  // the rule-based scan of UPDATE/DELETE and SELECT ... FOR UPDATE (other SELECTs: @pg/planner)
   it('uses a B-tree index for =, ranges and BETWEEN on its column, not for a + 0 = 1', () => {
     const { db, t } = setup();
-    const plan = (where: Expr) => describePlan(planQuery(selectFrom(t, { where }), db));
+    const plan = (where: Expr) =>
+      describePlan(planQuery(selectFrom(t, { where, forUpdate: 'update' }), db)).replace(
+        /^LockRows\n {2}-> {2}/,
+        '',
+      );
     expect(plan(op('=', col(1, int4), lit(1, int4)))).toBe('Index Scan using t_pkey on t');
     expect(plan(op('=', lit(1, int4), col(1, int4)))).toBe('Index Scan using t_pkey on t');
     expect(plan(op('<', col(2, int4), param(1, int4)))).toBe('Index Scan using t_a_idx on t');
@@ -284,11 +289,12 @@ describe('plans', () => {
           selectFrom(t, {
             sort: [{ index: 0, descending: false, nullsFirst: false }],
             limit: lit(1n, int8),
+            forUpdate: 'update',
           }),
           db,
         ),
       ),
-    ).toBe('Limit\n  ->  Sort\n        ->  Seq Scan on t');
+    ).toBe('Limit\n  ->  LockRows\n        ->  Sort\n              ->  Seq Scan on t');
   });
 
   it('uses equality on a prefix then a range on a multi-column index', () => {
@@ -309,6 +315,7 @@ describe('plans', () => {
           op('>', col(2, int4), lit(2, int4)),
           op('=', col(3, int4), lit(3, int4)),
         ),
+        forUpdate: 'update',
       }),
       db,
     );

@@ -307,6 +307,14 @@ it('generated expressions: same result type, typmod and column name as PostgreSQ
 // ------------------------------------------------------------- fixed statements
 
 const STATEMENTS = [
+  // functions in FROM: WITH ORDINALITY, OUT parameter names, records, unnest of several arrays
+  'SELECT * FROM generate_series(1, 2) WITH ORDINALITY',
+  'SELECT * FROM generate_series(1, 2) WITH ORDINALITY AS g(v)',
+  `SELECT * FROM jsonb_array_elements('[1]') AS e`,
+  `SELECT e FROM jsonb_array_elements_text('[1]') AS e`,
+  `SELECT * FROM jsonb_each('{"a": 1}') AS kv(k)`,
+  `SELECT * FROM unnest(ARRAY[1], ARRAY['x']) AS u(n)`,
+  'SELECT ARRAY[[1, 2], [3, 4]], ARRAY[ARRAY[1.5], ARRAY[2]]',
   // output names and types
   "SELECT a, b AS bee, t.c, 1, 1::int4, 'x', 'x'::text, NULL, 2.5, 3000000000, -2147483648, true FROM t",
   'SELECT *, t.* FROM t',
@@ -485,7 +493,7 @@ it('fixed statements: same output columns or the same error, message and positio
 });
 
 const UNSUPPORTED = [
-  'SELECT * FROM generate_series(1, 2) WITH ORDINALITY',
+  `SELECT * FROM jsonb_each('{"a": 1}') WITH ORDINALITY`,
   'SELECT * FROM ROWS FROM (generate_series(1, 2), generate_series(1, 3))',
   'WITH x AS (INSERT INTO t (a) VALUES (1) RETURNING a) SELECT * FROM x',
 ];

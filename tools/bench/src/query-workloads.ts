@@ -143,7 +143,8 @@ function specs(s: QuerySizes): QuerySpec[] {
         await fill(p, 'w', s.windowRows, (i) => `${i}, ${i % 1000}, ${(i * 7919) % 10007}`);
         await p.run('ANALYZE');
       },
-      sql: 'SELECT sum(r) AS s FROM (SELECT rank() OVER (PARTITION BY k ORDER BY v) AS r FROM w) x',
+      // sum(bigint) is numeric, which @pg/engine returns as an object: cast to compare as text
+      sql: 'SELECT sum(r)::bigint AS s FROM (SELECT rank() OVER (PARTITION BY k ORDER BY v) AS r FROM w) x',
     },
     {
       id: 'sql-order-limit',

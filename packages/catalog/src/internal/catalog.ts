@@ -72,7 +72,13 @@ import { pgStatsRows } from './statistics.js';
 import type { CatalogTable } from './table.js';
 import type { CatalogTxn } from './txn.js';
 import { indexColumnShape, typeByOid } from './types.js';
-import { COMPUTED_VIEWS, computeView, type SettingRow, type ViewSource } from './views.js';
+import {
+  COMPUTED_VIEWS,
+  computeView,
+  quoteIdent,
+  type SettingRow,
+  type ViewSource,
+} from './views.js';
 
 /**
  * A relation opened for the executor: its descriptor, heap and indexes (the
@@ -143,6 +149,8 @@ export interface CreateIndexOptions {
   readonly descending?: readonly boolean[];
   /** NULLS FIRST per key column (default: NULLS LAST for ASC, NULLS FIRST for DESC). */
   readonly nullsFirst?: readonly boolean[];
+  /** indnkeyatts: how many of `columns` are keys; the rest are INCLUDE columns (default: all keys). */
+  readonly nkeys?: number;
   /** indexprs: one per 0 in `columns` (an expression column), in order. */
   readonly expressions?: readonly IndexExpression[];
   /** indpred: a partial index's predicate as SQL text. */
@@ -154,6 +162,8 @@ export interface CreateIndexOptions {
    * predicate, which the catalog cannot evaluate itself).
    */
   readonly entryOf?: (values: readonly unknown[]) => unknown[] | undefined;
+  /** The table columns the expressions and predicate read (pg_depend: DROP COLUMN drops the index). */
+  readonly referencedColumns?: readonly number[];
 }
 
 export interface DropOptions {
@@ -1125,6 +1135,8 @@ export class Catalog implements SessionHook {
     if (options.columns.length === 0)
       throw new SqlError('42601', 'must specify at least one column');
     const exprs = options.expressions ?? [];
+    const nkeys = options.nkeys ?? options.columns.length;
+    const keyCols = options.columns.slice(0, nkeys);
     for (const n of options.columns) {
       if (n === 0) continue;
       const col = table.columns.find((c) => c.attnum === n && !c.dropped);
@@ -1166,11 +1178,11 @@ export class Catalog implements SessionHook {
       tableOid: table.oid,
       am: 'btree',
       columns: [...options.columns],
-      nkeys: options.columns.length,
+      nkeys,
       unique,
       primary,
-      descending: options.columns.map((_, i) => options.descending?.[i] ?? false),
-      nullsFirst: options.columns.map(
+      descending: keyCols.map((_, i) => options.descending?.[i] ?? false),
+      nullsFirst: keyCols.map(
         (_, i) => options.nullsFirst?.[i] ?? options.descending?.[i] ?? false,
       ),
       valid: true,
@@ -1264,7 +1276,8 @@ export class Catalog implements SessionHook {
           unique,
           primary,
           nullsNotDistinct: ixDesc.nullsNotDistinct,
-          options: options.columns.map(
+          nkeys,
+          options: keyCols.map(
             (_, i) => (ixDesc.descending[i] ? 1 : 0) | (ixDesc.nullsFirst[i] ? 2 : 0),
           ),
         }),
@@ -1317,7 +1330,11 @@ export class Catalog implements SessionHook {
       if (primary)
         for (const n of options.columns) this.#setAttribute(table.oid, n, { attnotnull: true });
     } else {
-      for (const n of options.columns)
+      // the key columns, then the columns the expressions and predicate read (recordDependencyOnSingleRelExpr)
+      const cols = options.columns.filter((n) => n !== 0);
+      for (const n of options.referencedColumns ?? []) if (!cols.includes(n)) cols.push(n);
+      if (cols.length === 0) cols.push(0);
+      for (const n of cols)
         this.#recordDependency(
           indexAddr,
           { classid: RelationRelationId, objid: table.oid, subid: n },
@@ -1478,6 +1495,20 @@ export class Catalog implements SessionHook {
     if (table.columns.some((c) => c.name === newName && !c.dropped))
       throw duplicateColumn(newName, table.name);
     this.#setAttribute(tableOid, col.attnum, { attname: newName });
+    // index expressions and predicates are stored as text: rename the column in them too
+    for (const ix of table.indexes) {
+      if (ix.expressions === undefined && ix.predicate === undefined) continue;
+      const row = this.#table('pg_index').lookupOne('pg_index_indexrelid_index', [ix.oid], this.#x);
+      if (!row) continue;
+      const re = (t: string) => renameIdentifier(t, oldName, newName);
+      this.#updateRow('pg_index', row, {
+        ...(ix.expressions !== undefined
+          ? { indexprs: JSON.stringify(ix.expressions.map((x) => re(x.text))) }
+          : {}),
+        ...(ix.predicate !== undefined ? { indpred: re(ix.predicate) } : {}),
+      });
+      this.#invalidate(ix.oid);
+    }
     this.#invalidate(tableOid);
     this.#cci();
   }
@@ -2018,6 +2049,31 @@ function indexDescriptor(table: RelationDesc, ix: IndexDesc) {
       type: columnType(colAt(n, ix.nkeys + j)),
     })),
   };
+}
+
+/**
+ * `text` (an expression as our deparser writes it) with every column
+ * reference `from` renamed `to`: identifiers outside string literals, not
+ * function names (followed by `(`) and not type names (after `::`).
+ */
+function renameIdentifier(text: string, from: string, to: string): string {
+  const token = /'(?:[^']|'')*'|"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_$]*|::|[\s\S]/g;
+  let out = '';
+  let afterCast = false;
+  for (const m of text.matchAll(token)) {
+    const t = m[0];
+    const end = (m.index ?? 0) + t.length;
+    const ident = t.startsWith('"')
+      ? t.slice(1, -1).replaceAll('""', '"')
+      : /^[A-Za-z_]/.test(t)
+        ? t
+        : undefined;
+    if (ident === from && !afterCast && text[end] !== '(') out += quoteIdent(to);
+    else out += t;
+    if (t === '::') afterCast = true;
+    else if (t.trim() !== '' && t !== '::') afterCast = false;
+  }
+  return out;
 }
 
 /**

@@ -266,6 +266,8 @@ export interface BtreeIndexRowOptions {
   readonly unique: boolean;
   readonly primary: boolean;
   readonly nullsNotDistinct?: boolean;
+  /** indnkeyatts: the first nkeys attnums are keys, the rest INCLUDE columns (default: all). */
+  readonly nkeys?: number;
   /** indoption per key (INDOPTION_DESC 1, INDOPTION_NULLS_FIRST 2); 0 by default. */
   readonly options?: readonly number[];
   /** indexprs: the expressions' SQL text (stored as a JSON list of texts, not a node tree). */
@@ -280,7 +282,7 @@ export function btreeIndexRow(o: BtreeIndexRowOptions): Record<string, unknown> 
     indexrelid: o.indexrelid,
     indrelid: o.indrelid,
     indnatts: o.attnums.length,
-    indnkeyatts: o.attnums.length,
+    indnkeyatts: o.nkeys ?? o.attnums.length,
     indisunique: o.unique,
     indnullsnotdistinct: o.nullsNotDistinct ?? false,
     indisprimary: o.primary,
@@ -293,9 +295,11 @@ export function btreeIndexRow(o: BtreeIndexRowOptions): Record<string, unknown> 
     indislive: true,
     indisreplident: false,
     indkey: [...o.attnums],
-    indcollation: o.types.map(keyCollation),
-    indclass: o.types.map((t) => BTREE_DEFAULT_OPCLASS.get(t) ?? 0),
-    indoption: o.options ?? o.attnums.map(() => 0),
+    indcollation: o.types.slice(0, o.nkeys ?? o.types.length).map(keyCollation),
+    indclass: o.types
+      .slice(0, o.nkeys ?? o.types.length)
+      .map((t) => BTREE_DEFAULT_OPCLASS.get(t) ?? 0),
+    indoption: o.options ?? o.attnums.slice(0, o.nkeys ?? o.attnums.length).map(() => 0),
     indexprs: o.indexprs === undefined ? null : JSON.stringify(o.indexprs),
     indpred: o.indpred ?? null,
   };

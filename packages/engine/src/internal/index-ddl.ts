@@ -18,12 +18,16 @@ import { analyzeExpression, type CatalogView, type Const, type Expr, type PNode 
 import { defaultContext, type Registry, SqlError, type TypeContext } from '@pg/types';
 
 export interface IndexDefinition {
-  /** indkey: attnums, 0 for an expression column. */
+  /** indkey: attnums, 0 for an expression column; keys first, then INCLUDE columns. */
   readonly columns: number[];
+  /** indnkeyatts. */
+  readonly nkeys: number;
   readonly expressions: IndexExpression[];
   readonly predicate?: string;
   /** The entry of a row, or undefined when it is not in the (partial) index. */
   readonly entryOf?: (values: readonly unknown[]) => unknown[] | undefined;
+  /** The columns the expressions and predicate read. */
+  readonly referencedColumns?: number[];
 }
 
 const BOOL = 16;
@@ -69,6 +73,17 @@ export function analyzeIndexDefinition(
       typmod: e.typmod,
     });
   }
+  // INCLUDE columns: plain columns only, after the keys
+  const nkeys = columns.length;
+  for (const p of body.indexIncludingParams ?? []) {
+    const elem = p.IndexElem;
+    if (elem?.name === undefined)
+      throw new SqlError('0A000', 'expressions are not supported in included columns');
+    const c = table.columns.find((col) => col.name === elem.name && !col.dropped);
+    if (c === undefined)
+      throw new SqlError('42703', `column "${String(elem.name)}" does not exist`);
+    columns.push(c.attnum);
+  }
   let pred: Expr | undefined;
   if (body.whereClause !== undefined) {
     pred = analyzeIndexExpr(body.whereClause, source, table, view, typeContext, 'index predicates');
@@ -80,12 +95,24 @@ export function analyzeIndexDefinition(
     }
     checkImmutable(pred, 'functions in index predicate must be marked IMMUTABLE');
   }
-  if (analyzed.length === 0 && pred === undefined) return { columns, expressions };
+  if (analyzed.length === 0 && pred === undefined) return { columns, nkeys, expressions };
   return {
     columns,
+    nkeys,
     expressions,
     ...(pred !== undefined ? { predicate: deparse(pred, table, registry) } : {}),
     entryOf: entryFunction(columns, analyzed, pred, registry, env),
+    referencedColumns: [
+      ...new Set(
+        [...analyzed, ...(pred ? [pred] : [])].flatMap((x) => {
+          const out: number[] = [];
+          walk(x, (y) => {
+            if (y.kind === 'var') out.push(y.attnum);
+          });
+          return out;
+        }),
+      ),
+    ],
   };
 }
 

@@ -1069,12 +1069,14 @@ export class Session {
       table,
       ...(body.idxname !== undefined ? { name: String(body.idxname) } : {}),
       columns: def.columns,
+      ...(def.nkeys < def.columns.length ? { nkeys: def.nkeys } : {}),
       unique: body.unique === true,
       ifNotExists: body.if_not_exists === true,
       ...(body.nulls_not_distinct === true ? { nullsNotDistinct: true } : {}),
       ...(def.expressions.length > 0 ? { expressions: def.expressions } : {}),
       ...(def.predicate !== undefined ? { predicate: def.predicate } : {}),
       ...(def.entryOf !== undefined ? { entryOf: def.entryOf } : {}),
+      ...(def.referencedColumns !== undefined ? { referencedColumns: def.referencedColumns } : {}),
     });
     return command('CREATE INDEX');
   }

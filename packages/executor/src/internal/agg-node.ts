@@ -36,7 +36,8 @@ import type { AggNode } from '@pg/planner';
 import type { Expr, GroupingFunc } from '@pg/sql';
 import { SqlError } from '@pg/types';
 import { type AggFactory, type AggRun, compileAggCall } from './aggregate.js';
-import { compileBound, type ExecNode, exprKey, type NodeContext } from './node.js';
+import { compileBound, type ExecNode, exprKey, mapChildren, type NodeContext } from './node.js';
+import { valueHasher } from './rowutil.js';
 import { createSpool, type Spool } from './tempfile.js';
 
 /** How many files a spilling hash aggregate splits new groups' rows into. */
@@ -61,12 +62,12 @@ export function buildAggNode(node: AggNode, input: ExecNode, cx: NodeContext): E
     node.having === undefined ? undefined : compileBound(node.having, node.output, registry);
   const groupTypes = node.groupExprs.map((e) => registry.mustType(e.type));
   const compares = groupTypes.map((t) => t.compare);
-  const hashes = groupTypes.map((t) => t.hash);
+  const hashes = node.groupExprs.map((e) => valueHasher(e.type, registry));
   const env = cx.env;
   const allSet = node.groupExprs.map((_, i) => i);
   const sets: readonly (readonly number[])[] = node.groupingSets ?? [allSet];
   const setMode = node.groupingSets !== undefined || node.strategy === 'mixed';
-  const project = makeProjector(node, ngroup);
+  const project = makeProjector(node, ngroup, cx);
   const instr = cx.instrumentation?.get(node);
   const workMemBytes = cx.workMemKb * 1024;
 
@@ -89,6 +90,19 @@ export function buildAggNode(node: AggNode, input: ExecNode, cx: NodeContext): E
       } else if (compares[cols[j]!]!(x, y) !== 0) return false;
     }
     return true;
+  };
+  /** The group of `key` in a hash bucket (a loop: no closure per row). */
+  const findGroup = <G extends { readonly key: readonly unknown[] }>(
+    bucket: readonly G[] | undefined,
+    key: readonly unknown[],
+    cols: readonly number[],
+  ): G | undefined => {
+    if (bucket === undefined) return undefined;
+    for (let i = 0; i < bucket.length; i++) {
+      const g = bucket[i]!;
+      if (sameKey(g.key, key, cols)) return g;
+    }
+    return undefined;
   };
   const hashKey = (key: readonly unknown[], cols: readonly number[]) => {
     let h = 0;
@@ -240,7 +254,7 @@ export function buildAggNode(node: AggNode, input: ExecNode, cx: NodeContext): E
       const key = evalGroup(row);
       const h = hashKey(key, allSet);
       let bucket = table.get(h);
-      let group = bucket?.find((g) => sameKey(g.key, key, allSet));
+      let group = findGroup(bucket, key, allSet);
       if (group === undefined) {
         if (parts !== undefined) {
           const p = (h >>> (depth * SPILL_BITS)) & (SPILL_PARTITIONS - 1);
@@ -304,7 +318,7 @@ export function buildAggNode(node: AggNode, input: ExecNode, cx: NodeContext): E
         const h = hashKey(key, set);
         const table = tables[s]!;
         let bucket = table.get(h);
-        let group = bucket?.find((g) => sameKey(g.key, key, set));
+        let group = findGroup(bucket, key, set);
         if (group === undefined) {
           group = { key, states: newStates() };
           if (bucket === undefined) {
@@ -395,20 +409,23 @@ export function buildAggNode(node: AggNode, input: ExecNode, cx: NodeContext): E
 function makeProjector(
   node: AggNode,
   ngroup: number,
+  cx: NodeContext,
 ): (group: readonly unknown[], aggs: readonly unknown[], set: readonly number[]) => unknown[] {
   const cols: ((
     g: readonly unknown[],
     a: readonly unknown[],
     set: readonly number[],
   ) => unknown)[] = node.output.map((e: Expr, j) => {
-    if (e.kind === 'aggref') {
+    if (!isDirect(node, e)) return computed(node, e, cx);
+    // a group expression: by structure (the planner's copy; an Aggref of the
+    // input when this node makes DISTINCT over an aggregation), else by position (R1)
+    const key = exprKey(e);
+    const k = node.groupExprs.findIndex((g) => exprKey(g) === key);
+    if (k < 0 && e.kind === 'aggref') {
       const i = e.index;
       return (_g, a) => a[i] ?? null;
     }
-    if (e.kind === 'groupingfunc') return groupingMask(e);
-    // a group expression: by structure (the planner's copy), else by position (R1)
-    const key = exprKey(e);
-    const k = node.groupExprs.findIndex((g) => exprKey(g) === key);
+    if (k < 0 && e.kind === 'groupingfunc') return groupingMask(e);
     const i = k >= 0 ? k : j;
     if (i >= ngroup) {
       throw new SqlError(
@@ -419,6 +436,47 @@ function makeProjector(
     return (g) => g[i] ?? null;
   });
   return (g, a, set) => cols.map((c) => c(g, a, set));
+}
+
+/** A group expression, an Aggref or a GroupingFunc: read as it is, not computed. */
+function isDirect(node: AggNode, e: Expr): boolean {
+  if (e.kind === 'aggref' || e.kind === 'groupingfunc') return true;
+  const key = exprKey(e);
+  return node.groupExprs.some((g) => exprKey(g) === key);
+}
+
+/**
+ * An output column computed over the group values, the aggregate results
+ * and the GroupingFuncs (the planner put the SELECT list's expressions on
+ * the Agg, as PostgreSQL projects there): bound to a row of
+ * groupExprs ++ every Aggref and GroupingFunc inside it.
+ */
+function computed(
+  node: AggNode,
+  e: Expr,
+  cx: NodeContext,
+): (g: readonly unknown[], a: readonly unknown[], set: readonly number[]) => unknown {
+  const leaves: Expr[] = [];
+  const collect = (x: Expr): Expr => {
+    if (x.kind === 'aggref' || x.kind === 'groupingfunc') leaves.push(x);
+    else mapChildren(x, collect);
+    return x;
+  };
+  collect(e);
+  const inputs = [...node.groupExprs, ...leaves];
+  const f = compileBound(e, inputs, cx.registry);
+  const reads = leaves.map((x) => {
+    if (x.kind === 'aggref') {
+      const i = x.index;
+      return (_g: readonly unknown[], a: readonly unknown[]) => a[i] ?? null;
+    }
+    return groupingMask(x as GroupingFunc);
+  });
+  return (g, a, set) => {
+    const row: unknown[] = [...g];
+    for (const r of reads) row.push(r(g, a, set));
+    return f(row, cx.env);
+  };
 }
 
 function groupingMask(

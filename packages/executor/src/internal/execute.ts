@@ -32,7 +32,6 @@ import { LockMode, relationLockTag, type UpdateContext } from '@pg/mvcc';
 import type { NodeInstrumentation, PlanNode } from '@pg/planner';
 import type { Query, SelectQuery } from '@pg/sql';
 import { builtins, type Registry, SqlError, type TypeContext } from '@pg/types';
-import { type AggFactory, compileAggregate } from './aggregate.js';
 import type { EvalEnv, ExecContext, OpenRelation, OpenTable } from './context.js';
 import { type Compiled, compileExpr, compileQual } from './expr.js';
 import { indexEntryOf, indexReferencedColumns } from './index-keys.js';
@@ -69,21 +68,13 @@ interface CompiledPlan {
   /** Target indexes that are output (not junk). */
   readonly output: readonly number[];
   readonly sortKeys: readonly SortKey[];
-  /** Target indexes compared for DISTINCT / DISTINCT ON. */
-  readonly distinct: readonly number[] | undefined;
   readonly limit: Compiled | undefined;
   readonly offset: Compiled | undefined;
   readonly insertRows: readonly (readonly Compiled[])[];
   readonly set: readonly { readonly index: number; readonly value: Compiled }[];
-  /** The aggregate calls of an aggregating SELECT (undefined when it has none). */
-  readonly aggregates: readonly AggFactory[] | undefined;
-  /** A VALUES scan's rows. */
-  readonly valuesRows: readonly (readonly Compiled[])[];
-  /** A function scan's call: its arguments, compiled. */
-  readonly functionArgs: readonly Compiled[];
 }
 
-/** A row of a scan: a heap row, or (tid undefined) a row of VALUES, a function or a subquery. */
+/** A row of a scan: a heap row (tid undefined: a row of a system view). */
 interface ScanRow {
   readonly tid: Tid | undefined;
   readonly values: unknown[];
@@ -100,7 +91,6 @@ function compilePlan(plan: Plan, registry: Registry): CompiledPlan {
   const targets = q.targetList.map((t) => c(t.expr));
   const output = q.targetList.flatMap((t, i) => (t.junk ? [] : [i]));
   let sortKeys: SortKey[] = [];
-  let distinct: number[] | undefined;
   let limit: Compiled | undefined;
   let offset: Compiled | undefined;
   if (q.command === 'select') {
@@ -110,18 +100,10 @@ function compilePlan(plan: Plan, registry: Registry): CompiledPlan {
       return { index, descending, nullsFirst, compare: registry.mustType(t.expr.type).compare };
     };
     sortKeys = q.sort.map((s) => key(s.index, s.descending, s.nullsFirst));
-    if (q.distinct !== undefined) {
-      distinct = q.distinct === 'all' ? [...output] : [...q.distinct];
-      // sort on the ORDER BY, then the distinct columns it does not name, so equal rows are adjacent
-      for (const i of distinct) {
-        if (!sortKeys.some((k) => k.index === i)) sortKeys.push(key(i, false, false));
-      }
-    }
     if (q.limit !== undefined) limit = c(q.limit);
     if (q.offset !== undefined) offset = c(q.offset);
   }
   const scan = plan.scan;
-  const scanRte = scan === undefined ? undefined : q.rtable[scan.rt];
   const compiled: CompiledPlan = {
     where: compileQual(q.where, registry),
     filter: compileQual(scan?.filter, registry),
@@ -136,7 +118,6 @@ function compilePlan(plan: Plan, registry: Registry): CompiledPlan {
     targets,
     output,
     sortKeys,
-    distinct,
     limit,
     offset,
     insertRows: q.command === 'insert' ? q.rows.map((r) => r.map(c)) : [],
@@ -144,12 +125,6 @@ function compilePlan(plan: Plan, registry: Registry): CompiledPlan {
       q.command === 'update'
         ? [...q.set].map(([attnum, e]) => ({ index: attnum - 1, value: c(e) }))
         : [],
-    aggregates:
-      q.command === 'select' && q.aggregates !== undefined
-        ? q.aggregates.map((a) => compileAggregate(a, registry))
-        : undefined,
-    valuesRows: scanRte?.kind === 'values' ? scanRte.rows.map((r) => r.map(c)) : [],
-    functionArgs: scanRte?.kind === 'function' ? scanRte.call.args.map(c) : [],
   };
   compiledPlans.set(plan, compiled);
   return compiled;
@@ -251,47 +226,6 @@ function scanRows(
   return out;
 }
 
-/** The rows of a VALUES, function or subquery scan, before its filter. */
-function derivedRows(
-  plan: Plan,
-  cp: CompiledPlan,
-  ctx: ExecContext,
-  env: EvalEnv,
-): Iterable<unknown[]> {
-  const scan = plan.scan!;
-  if (scan.kind === 'valuesscan') {
-    ctx.manager.statementSnapshot(ctx.session);
-    return cp.valuesRows.map((r) => r.map((e) => e(NO_ROW, env)));
-  }
-  if (scan.kind === 'subqueryscan') return subqueryRows(scan.plan, ctx, env);
-  ctx.manager.statementSnapshot(ctx.session);
-  const rte = plan.query.rtable[scan.rt];
-  if (rte?.kind !== 'function') throw new SqlError('XX000', 'function scan without a function');
-  const fn = rte.call.fn;
-  const args = cp.functionArgs.map((a) => a(NO_ROW, env));
-  if (fn.strict && args.includes(null)) return [];
-  const argTypes = rte.call.args.map((a) => a.type);
-  const result = fn.impl(args, env.tctx, argTypes);
-  if (fn.retset !== true) return [[result]];
-  return (function* () {
-    for (const v of result as Iterable<unknown>) yield [v];
-  })();
-}
-
-/** Runs a sub-SELECT (a subquery in FROM, an INSERT's source) to its output rows. */
-function subqueryRows(plan: Plan, ctx: ExecContext, env: EvalEnv): unknown[][] {
-  const q = plan.query;
-  if (q.command !== 'select' || q.rowMarks.length > 0) {
-    throw new SqlError('0A000', 'this subquery is not supported yet');
-  }
-  const cp = compilePlan(plan, ctx.registry ?? builtins);
-  const { items, limit, offset } = selectItems(plan, cp, ctx, env);
-  const rows: unknown[][] = [];
-  const end = limit === null ? items.length : Math.min(items.length, offset + limit);
-  for (let i = offset; i < end; i++) rows.push(outputOf(cp, items[i]!.projected));
-  return rows;
-}
-
 /** Calls `visit` on each row of the plan's table that passes its filter, in scan order. */
 function forEachRow(
   plan: Plan,
@@ -302,13 +236,10 @@ function forEachRow(
   vctx: UpdateContext,
   visit: (row: ScanRow) => void,
 ): void {
-  const scan = plan.scan!;
+  const scan = plan.scan;
   const filter = cp.filter;
-  if (rel === undefined) {
-    for (const values of derivedRows(plan, cp, ctx, env)) {
-      if (filter(values, env)) visit({ tid: undefined, values });
-    }
-    return;
+  if (rel === undefined || scan === undefined) {
+    throw new SqlError('XX000', 'a row-by-row plan without a table to scan');
   }
   const snapshot = ctx.manager.statementSnapshot(ctx.session);
   if (rel.heap === undefined) {
@@ -320,7 +251,6 @@ function forEachRow(
     for (const row of rel.heap.scan(snapshot, vctx)) if (filter(row.values, env)) visit(row);
     return;
   }
-  if (scan.kind !== 'indexscan') throw new SqlError('XX000', `${scan.kind} over a relation`);
   const entry = rel.indexes.find((i) => i.desc.oid === scan.indexOid);
   if (entry === undefined) {
     throw new SqlError('XX000', `index ${scan.indexName} of relation "${rel.desc.name}" is gone`);
@@ -391,8 +321,8 @@ function compareItems(keys: readonly SortKey[], a: Item, b: Item): number {
 }
 
 /**
- * A SELECT's rows up to LockRows: scanned (or aggregated), projected,
- * sorted and made distinct; LIMIT and OFFSET evaluated, not applied.
+ * SELECT ... FOR UPDATE/SHARE's rows before LockRows: scanned, projected
+ * and sorted; LIMIT and OFFSET evaluated, not applied.
  */
 function selectItems(
   plan: Plan,
@@ -400,37 +330,17 @@ function selectItems(
   ctx: ExecContext,
   env: EvalEnv,
 ): { items: Item[]; rel: OpenRelation | undefined; limit: number | null; offset: number } {
-  let items: Item[];
-  let rel: OpenRelation | undefined;
-  if (cp.aggregates !== undefined) {
-    items = [
-      { tid: undefined, values: aggregate(plan, cp, cp.aggregates, ctx, env), projected: [] },
-    ];
-  } else if (plan.scan === undefined) {
-    ctx.manager.statementSnapshot(ctx.session);
-    items = cp.where(NO_ROW, env) ? [{ tid: undefined, values: NO_ROW, projected: [] }] : [];
-  } else {
-    rel = scannedRelation(plan, ctx);
-    const vctx = sessionUpdateContext(ctx, ctx.session, ctx.comboCids);
-    items = scanRows(plan, rel, cp, ctx, env, vctx).map((r) => ({
-      tid: r.tid,
-      values: r.values,
-      projected: [],
-    }));
-  }
+  const rel = scannedRelation(plan, ctx);
+  const vctx = sessionUpdateContext(ctx, ctx.session, ctx.comboCids);
+  const items: Item[] = scanRows(plan, rel, cp, ctx, env, vctx).map((r) => ({
+    tid: r.tid,
+    values: r.values,
+    projected: [],
+  }));
   const limit = countOf(cp.limit, env, 'LIMIT');
   const offset = countOf(cp.offset, env, 'OFFSET') ?? 0;
   for (const it of items) it.projected = project(cp, it.values, env);
   if (cp.sortKeys.length > 0) items.sort((a, b) => compareItems(cp.sortKeys, a, b));
-  if (cp.distinct !== undefined) {
-    const keys = cp.distinct.map((i) => ({
-      index: i,
-      descending: false,
-      nullsFirst: false,
-      compare: cp.sortKeys.find((k) => k.index === i)!.compare,
-    }));
-    items = items.filter((it, i) => i === 0 || compareItems(keys, items[i - 1]!, it) !== 0);
-  }
   return { items, rel, limit, offset };
 }
 
@@ -441,20 +351,17 @@ async function select(
   ctx: ExecContext,
   env: EvalEnv,
 ): Promise<ExecResult> {
-  const { items, rel, limit, offset } = selectItems(plan, cp, ctx, env);
-  const rows: unknown[][] = [];
-  if (q.rowMarks.length === 0) {
-    const end = limit === null ? items.length : Math.min(items.length, offset + limit);
-    for (let i = offset; i < end; i++) rows.push(outputOf(cp, items[i]!.projected));
-    return { rows, rowCount: rows.length, command: 'SELECT' };
-  }
-  // LockRows under Limit: only rows that are locked (and still match) count
-  if (cp.aggregates !== undefined) {
+  // only SELECT ... FOR UPDATE/SHARE comes here (planQuery gives other SELECTs a plan tree)
+  if (q.rowMarks.length === 0) throw new SqlError('XX000', 'a SELECT without its plan tree');
+  if (q.aggregates !== undefined) {
     throw new SqlError('0A000', `FOR ${lockStrength(q)} is not allowed with aggregate functions`);
   }
   if (q.distinct !== undefined) {
     throw new SqlError('0A000', 'FOR UPDATE is not allowed with DISTINCT clause');
   }
+  const { items, rel, limit, offset } = selectItems(plan, cp, ctx, env);
+  const rows: unknown[][] = [];
+  // LockRows under Limit: only rows that are locked (and still match) count
   const mark = q.rowMarks[0]!;
   const heapRel = rel!;
   if (heapRel.heap === undefined) {
@@ -498,40 +405,6 @@ function lockStrength(q: SelectQuery): string {
   return (q.rowMarks[0]?.strength ?? 'update').toUpperCase();
 }
 
-/**
- * Plain aggregation: the scan's rows (or the one row of a SELECT without
- * FROM whose WHERE holds) feed every aggregate's state, row by row, with
- * nothing kept per row; the result is the row of aggregate results the
- * targetList's Aggrefs read.
- */
-function aggregate(
-  plan: Plan,
-  cp: CompiledPlan,
-  factories: readonly AggFactory[],
-  ctx: ExecContext,
-  env: EvalEnv,
-): unknown[] {
-  const runs = factories.map((f) => f());
-  if (plan.scan === undefined) {
-    ctx.manager.statementSnapshot(ctx.session);
-    if (cp.where(NO_ROW, env)) for (const r of runs) r.row(NO_ROW, env);
-  } else {
-    const rel = scannedRelation(plan, ctx);
-    const vctx = sessionUpdateContext(ctx, ctx.session, ctx.comboCids);
-    const feed =
-      runs.length === 1
-        ? (() => {
-            const only = runs[0]!;
-            return (row: ScanRow) => only.row(row.values, env);
-          })()
-        : (row: ScanRow) => {
-            for (let i = 0; i < runs.length; i++) runs[i]!.row(row.values, env);
-          };
-    forEachRow(plan, rel, cp, ctx, env, vctx, feed);
-  }
-  return runs.map((r) => r.result(env));
-}
-
 async function insert(
   plan: Plan,
   relationOid: number,
@@ -543,12 +416,14 @@ async function insert(
   const rel = tableOf(ctx.relations.open(relationOid), 'insert');
   ctx.manager.statementSnapshot(ctx.session);
   // INSERT ... SELECT: every source row is read before the first insert
+  if (plan.source !== undefined && plan.source.planned === undefined) {
+    // INSERT ... SELECT ... FOR UPDATE
+    throw new SqlError('0A000', 'this subquery is not supported yet');
+  }
   const sourceRows =
-    plan.source === undefined
+    plan.source?.planned === undefined
       ? undefined
-      : plan.source.planned !== undefined
-        ? (await executeSelect(plan.source.planned, ctx, options)).rows
-        : subqueryRows(plan.source, ctx, env);
+      : (await executeSelect(plan.source.planned, ctx, options)).rows;
   const returning = cp.targets.length > 0;
   const rows: unknown[][] = [];
   let count = 0;

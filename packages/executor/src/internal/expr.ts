@@ -180,6 +180,37 @@ export function setSubPlanRunner(env: EvalEnv, runner: SubPlanRunner): void {
   initPlanValues.delete(env);
 }
 
+/** An array value (PgArray): a sub-SELECT of an array column gives these. */
+function isPgArray(v: unknown): v is PgArray {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Array.isArray((v as PgArray).dims) &&
+    Array.isArray((v as PgArray).lbounds) &&
+    Array.isArray((v as PgArray).elements)
+  );
+}
+
+/** ARRAY(SELECT <array>): one more dimension over equal arrays (accumArrayResultArr). */
+function accumArrays(items: readonly unknown[]): PgArray {
+  let dims: readonly number[] | undefined;
+  let lbounds: readonly number[] = [];
+  const elements: unknown[] = [];
+  for (const v of items) {
+    if (v === null || !isPgArray(v)) throw new SqlError('22004', 'cannot accumulate null arrays');
+    if (v.elements.length === 0) throw new SqlError('2202E', 'cannot accumulate empty arrays');
+    if (dims === undefined) {
+      dims = v.dims;
+      lbounds = v.lbounds;
+    } else if (v.dims.length !== dims.length || v.dims.some((d, i) => d !== dims![i])) {
+      throw new SqlError('2202E', 'cannot accumulate arrays of different dimensionality');
+    }
+    elements.push(...v.elements);
+  }
+  return { dims: [items.length, ...(dims ?? [])], lbounds: [1, ...lbounds], elements };
+}
+
 /**
  * A sub-SELECT (PostgreSQL's ExecSubPlan / ExecScanSubPlan): `args`
  * (over the current row) are stored in ExecParams `params`, the plan is
@@ -226,6 +257,7 @@ function compileSubPlan(expr: Extract<Expr, { kind: 'subplan' }>, registry: Regi
       case 'array': {
         const elements: unknown[] = [];
         for (let r = rows.next(); r !== undefined; r = rows.next()) elements.push(r[0] ?? null);
+        if (elements.some(isPgArray)) return accumArrays(elements);
         return elements.length === 0
           ? { dims: [], lbounds: [], elements: [] }
           : { dims: [elements.length], lbounds: [1], elements };

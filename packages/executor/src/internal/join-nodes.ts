@@ -26,7 +26,7 @@ import { type Registry, SqlError } from '@pg/types';
 import { type Builder, paramWatcher } from './builder.js';
 import type { EvalEnv } from './context.js';
 import { compileBound, type ExecNode } from './node.js';
-import { compileBoundQual, compileProjection, genNode, rowBytes } from './rowutil.js';
+import { compileBoundQual, compileProjection, genNode, rowBytes, valueHasher } from './rowutil.js';
 import { createSpool, type Spool } from './tempfile.js';
 
 type Qual = ((row: readonly unknown[], env: EvalEnv) => boolean) | undefined;
@@ -162,8 +162,7 @@ function keyHasher(
 ) {
   const fns = innerTypes.map((t, i) => {
     if (t !== outerTypes[i]) return undefined; // cross-type: matched by the operator alone
-    const ty = registry.mustType(t);
-    return (v: unknown) => ty.hash(v);
+    return valueHasher(t, registry);
   });
   return (keys: readonly unknown[]): number => {
     let h = 0x2f1b;
@@ -330,15 +329,17 @@ export function buildHashJoin(b: Builder, node: HashJoinNode): ExecNode {
     outerSpools = [];
   };
 
-  function* probe(o: unknown[], hash: number): Generator<unknown[]> {
+  /** The output rows of outer row `o` (a plain function filling `out`: no generator per outer row). */
+  const probe = (o: unknown[], hash: number, out: unknown[][]): void => {
     const bucket = table.get(hash);
     let matched = false;
     if (bucket !== undefined) {
-      for (const e of bucket) {
+      for (let b = 0; b < bucket.length; b++) {
+        const e = bucket[b]!;
         const row = combine(o, e.row, ow, iw);
         let eq = true;
-        for (const c of hashClauses) {
-          if (c(row, env) !== true) {
+        for (let c = 0; c < hashClauses.length; c++) {
+          if (hashClauses[c]!(row, env) !== true) {
             eq = false;
             break;
           }
@@ -347,16 +348,17 @@ export function buildHashJoin(b: Builder, node: HashJoinNode): ExecNode {
         matched = true;
         e.matched = true;
         if (type === 'anti') break;
-        const out = emit(type === 'semi' ? combine(o, null, ow, iw) : row);
-        if (out !== undefined) yield out;
+        const r = emit(type === 'semi' ? combine(o, null, ow, iw) : row);
+        if (r !== undefined) out.push(r);
         if (type === 'semi') break;
       }
     }
     if (!matched && outerUnmatched) {
-      const out = emit(combine(o, null, ow, iw));
-      if (out !== undefined) yield out;
+      const r = emit(combine(o, null, ow, iw));
+      if (r !== undefined) out.push(r);
     }
-  }
+  };
+  const pending: unknown[][] = [];
   function* unmatchedInner(): Generator<unknown[]> {
     if (!innerUnmatched) return;
     for (const bucket of table.values()) {
@@ -370,6 +372,7 @@ export function buildHashJoin(b: Builder, node: HashJoinNode): ExecNode {
 
   return genNode(
     function* () {
+      pending.length = 0; // rows left by a scan stopped early
       if (!built || nbatch > 1 || watch.changed()) {
         closeSpools();
         build();
@@ -396,7 +399,12 @@ export function buildHashJoin(b: Builder, node: HashJoinNode): ExecNode {
           spoolFor(outerSpools, batch).write(o);
           continue;
         }
-        yield* probe(o, hash);
+        probe(o, hash, pending);
+        if (pending.length === 1) yield pending.pop()!;
+        else if (pending.length > 0) {
+          yield* pending;
+          pending.length = 0;
+        }
       }
       yield* unmatchedInner();
       for (const e of nullInner) {
@@ -425,7 +433,9 @@ export function buildHashJoin(b: Builder, node: HashJoinNode): ExecNode {
               spoolFor(outerSpools, ob).write(o);
               continue;
             }
-            yield* probe(o, hash);
+            probe(o, hash, pending);
+            yield* pending;
+            pending.length = 0;
           }
           outSpool.close();
           outerSpools[batch] = undefined;

@@ -60,9 +60,41 @@ export function bindToInput(expr: Expr, inputs: readonly Expr[]): Expr {
   return bind(expr, index);
 }
 
-/** `bindToInput` then compile. */
+/**
+ * `bindToInput` then compile. Memoized: a cached plan's expressions are
+ * compiled once, not at every execution — the entry of `expr` (by
+ * identity) is reused when `inputs` holds the same expressions (by
+ * identity, element by element) and the registry is the same. Compiled
+ * expressions keep no per-execution state (that lives in the EvalEnv).
+ */
 export function compileBound(expr: Expr, inputs: readonly Expr[], registry: Registry): Compiled {
-  return compileExpr(bindToInput(expr, inputs), registry);
+  let byExpr = boundCache.get(registry);
+  if (byExpr === undefined) {
+    byExpr = new WeakMap();
+    boundCache.set(registry, byExpr);
+  }
+  const entries = byExpr.get(expr);
+  if (entries !== undefined) {
+    for (const e of entries) if (sameExprs(e.inputs, inputs)) return e.compiled;
+  }
+  const compiled = compileExpr(bindToInput(expr, inputs), registry);
+  const entry = { inputs: [...inputs], compiled };
+  if (entries === undefined) byExpr.set(expr, [entry]);
+  else if (entries.length < 8) entries.push(entry);
+  return compiled;
+}
+
+const boundCache = new WeakMap<
+  Registry,
+  WeakMap<Expr, { readonly inputs: readonly Expr[]; readonly compiled: Compiled }[]>
+>();
+
+/** Same length and the same expression objects at every position. */
+export function sameExprs(a: readonly Expr[], b: readonly Expr[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** A structural key of an expression (functions and operators by OID, constants by value). */

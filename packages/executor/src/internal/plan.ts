@@ -1,10 +1,12 @@
 /**
- * A simple, rule-based planner for single-table queries (the cost-based
- * one is @pg/planner's, later). A plan is plain data: the query tree, the
- * scan chosen for its table, and the output columns, so the engine can
- * cache it per prepared statement and run it again with new parameters.
+ * Planning a statement. A SELECT (without FOR UPDATE/SHARE) gets
+ * @pg/planner's cost-based plan tree; INSERT/UPDATE/DELETE and SELECT ...
+ * FOR UPDATE get a simple, rule-based scan of their one table. A plan is
+ * plain data: the query tree, the plan, and the output columns, so the
+ * engine can cache it per prepared statement and run it again with new
+ * parameters.
  *
- * The scan: a B-tree index scan when the WHERE (a conjunction) compares
+ * The rule-based scan: a B-tree index scan when the WHERE (a conjunction) compares
  * the index's leading key columns with values that do not depend on the
  * row — equality on a prefix of the keys, then at most one column with
  * range conditions (`<`, `<=`, `>`, `>=`; BETWEEN arrives as two of them)
@@ -19,6 +21,7 @@ import type { IndexDesc, RelationDesc } from '@pg/catalog';
 import {
   type ColumnStats,
   defaultPlannerSettings,
+  explainSelect,
   type OutputColumn,
   type PlannedSelect,
   type PlannerContext,
@@ -28,7 +31,6 @@ import {
 import type { Expr, OpExpr, Query, SelectQuery } from '@pg/sql';
 import { builtins, type Registry, SqlError } from '@pg/types';
 import type { ExecRelations, OpenRelation } from './context.js';
-import { mapChildren } from './node.js';
 
 /** One condition the index scan applies: `index column <strategy> value`. */
 export interface IndexQual {
@@ -39,7 +41,7 @@ export interface IndexQual {
   readonly value: Expr;
 }
 
-/** How the plan reads its table. */
+/** How the plan reads its table (an INSERT/UPDATE/DELETE target, a SELECT ... FOR UPDATE's table). */
 export type ScanNode =
   | {
       readonly kind: 'seqscan';
@@ -59,36 +61,15 @@ export type ScanNode =
       readonly indexQuals: readonly IndexQual[];
       /** The conditions the index does not apply. */
       readonly filter?: Expr;
-    }
-  | {
-      /** The rows of a VALUES entry (rtable[rt]), evaluated in order. */
-      readonly kind: 'valuesscan';
-      readonly rt: number;
-      readonly filter?: Expr;
-    }
-  | {
-      /** The rows a set-returning function in FROM (rtable[rt]) returns. */
-      readonly kind: 'functionscan';
-      readonly rt: number;
-      readonly filter?: Expr;
-    }
-  | {
-      /** The output rows of a subquery in FROM, run by its own plan. */
-      readonly kind: 'subqueryscan';
-      readonly rt: number;
-      readonly plan: Plan;
-      readonly filter?: Expr;
     };
 
 export type { OutputColumn };
 
 /**
  * A plan: the query, the output columns, and how to run it — a SELECT
- * beyond one table's scan (joins, grouping, sub-SELECTs, WITH, set
- * operations, windows) has `planned`, @pg/planner's plan tree; the
- * others (INSERT/UPDATE/DELETE, SELECT ... FOR UPDATE and single-table
- * SELECTs) have the scan of their table (none for INSERT and SELECT
- * without FROM).
+ * (without FOR UPDATE/SHARE) has `planned`, @pg/planner's plan tree; the
+ * others (INSERT/UPDATE/DELETE, SELECT ... FOR UPDATE) have the scan of
+ * their table (none for INSERT).
  */
 export interface Plan {
   readonly query: Query;
@@ -104,7 +85,7 @@ export interface Plan {
 export interface PlanOptions {
   readonly settings?: PlannerSettings;
   readonly registry?: Registry;
-  /** Plan every SELECT with @pg/planner, single-table ones included (EXPLAIN does). */
+  /** Kept for callers: every SELECT without FOR UPDATE/SHARE is planned by @pg/planner now. */
   readonly alwaysTree?: boolean;
   /** pg_class sizes and ANALYZE's column statistics (without them: the file's size and default selectivities). */
   readonly statistics?: {
@@ -137,11 +118,7 @@ export function planQuery(
   options: PlanOptions = {},
 ): Plan {
   const columns = outputColumns(query);
-  if (
-    query.command === 'select' &&
-    query.rowMarks.length === 0 &&
-    (options.alwaysTree === true || !singleTable(query))
-  ) {
+  if (query.command === 'select' && query.rowMarks.length === 0) {
     return { query, columns, planned: planSelect(query, plannerContext(relations, options)) };
   }
   if (query.command === 'insert') {
@@ -150,29 +127,18 @@ export function planQuery(
     if (src?.kind !== 'subquery') throw new SqlError('XX000', 'INSERT source is not a subquery');
     return { query, columns, source: planQuery(src.query, relations, options) };
   }
-  const rt = query.command === 'select' ? query.from[0] : query.target;
-  if (query.command === 'select' && query.from.length > 1) {
-    throw new SqlError('0A000', 'queries over more than one table are not supported yet');
+  // UPDATE/DELETE: the target; SELECT ... FOR UPDATE: its one table (the analyzer allows row marks on tables only)
+  if (query.command === 'select' && query.from.length !== 1) {
+    throw new SqlError(
+      '0A000',
+      `FOR ${(query.rowMarks[0]?.strength ?? 'update').toUpperCase()} over more than one table is not supported yet`,
+    );
   }
-  if (rt === undefined) return { query, columns };
+  const rt = query.command === 'select' ? query.from[0]! : query.target;
   const rte = query.rtable[rt];
   if (rte === undefined) throw new SqlError('XX000', `no range-table entry ${rt}`);
-  const filter = query.where === undefined ? {} : { filter: query.where };
-  switch (rte.kind) {
-    case 'values':
-      return { query, scan: { kind: 'valuesscan', rt, ...filter }, columns };
-    case 'function':
-      return { query, scan: { kind: 'functionscan', rt, ...filter }, columns };
-    case 'subquery':
-      return {
-        query,
-        scan: { kind: 'subqueryscan', rt, plan: planQuery(rte.query, relations), ...filter },
-        columns,
-      };
-    case 'relation':
-      break;
-    default:
-      throw new SqlError('0A000', `${rte.kind} range-table entries are not supported yet`);
+  if (rte.kind !== 'relation') {
+    throw new SqlError('0A000', `${rte.kind} range-table entries are not supported yet`);
   }
   const rel = relations.open(rte.relationOid);
   return { query, scan: chooseScan(rt, rel.desc, query.where), columns };
@@ -200,78 +166,6 @@ function plannerContext(
             options.statistics?.columnStats(oid, attnum),
         }),
   };
-}
-
-/** The aggregates the single-table path computes (aggregate.ts). */
-const SIMPLE_AGGREGATES: ReadonlySet<string> = new Set([
-  'count',
-  'sum',
-  'avg',
-  'min',
-  'max',
-  'bool_and',
-  'bool_or',
-  'every',
-]);
-
-/**
- * A SELECT the single-table path runs (and runs fastest): at most one FROM
- * item that is a table, VALUES, a function or a subquery of the same
- * kind, no grouping, windows, WITH, set operations or sub-SELECTs in
- * expressions.
- */
-function singleTable(q: SelectQuery): boolean {
-  if (q.from.length > 1 || q.ctes !== undefined || q.setOp !== undefined) return false;
-  if (q.group !== undefined || q.having !== undefined || q.windowFuncs !== undefined) return false;
-  if (q.aggregates?.some((a) => !SIMPLE_AGGREGATES.has(a.name) || a.order !== undefined)) {
-    return false;
-  }
-  const rt = q.from[0];
-  if (rt !== undefined) {
-    const rte = q.rtable[rt];
-    if (rte === undefined) return false;
-    if (rte.kind === 'subquery' && (rte.lateral === true || !singleTable(rte.query))) return false;
-    if (rte.kind === 'join' || rte.kind === 'cte') return false;
-    if (rte.kind === 'function' && (rte.call.kind !== 'func' || !plainExprs(rte.call.args))) {
-      return false;
-    }
-    if (rte.kind === 'values' && !rte.rows.every(plainExprs)) return false;
-  }
-  const exprs: Expr[] = q.targetList.map((t) => t.expr);
-  if (q.where !== undefined) exprs.push(q.where);
-  if (q.limit !== undefined) exprs.push(q.limit);
-  if (q.offset !== undefined) exprs.push(q.offset);
-  for (const a of q.aggregates ?? []) {
-    exprs.push(...a.args);
-    if (a.filter !== undefined) exprs.push(a.filter);
-  }
-  return plainExprs(exprs);
-}
-
-/** No sub-SELECT, outer reference, window function or set-returning call in `exprs`. */
-function plainExprs(exprs: readonly Expr[]): boolean {
-  let plain = true;
-  const visit = (e: Expr): void => {
-    if (!plain) return;
-    switch (e.kind) {
-      case 'sublink':
-      case 'windowfunc':
-      case 'groupingfunc':
-        plain = false;
-        return;
-      case 'var':
-        if ((e.levelsUp ?? 0) > 0) plain = false;
-        return;
-      case 'func':
-        if (e.fn.retset === true) plain = false;
-        break;
-      default:
-        break;
-    }
-    forEachChildExpr(e, visit);
-  };
-  for (const e of exprs) visit(e);
-  return plain;
 }
 
 /** The output columns (non-junk target entries) without running anything. */
@@ -438,15 +332,52 @@ function rowIndependent(e: Expr): boolean {
  *   ->  Index Scan using t_pkey on t
  * ```
  */
-export function describePlan(plan: Plan): string {
-  return describeNodes(plan)
-    .map((n, i) => (i === 0 ? n : `${' '.repeat(6 * i - 4)}->  ${n}`))
-    .join('\n');
+export function describePlan(plan: Plan, registry: Registry = builtins): string {
+  const nodes = describeNodes(plan);
+  const lines = nodes.map((n, i) => (i === 0 ? n : `${' '.repeat(6 * i - 4)}->  ${n}`));
+  const source = plan.planned ?? plan.source?.planned;
+  if (source !== undefined) {
+    const query = plan.planned !== undefined ? plan.query : sourceQuery(plan);
+    const tree = treeLines(source, query as SelectQuery, registry);
+    if (nodes.length === 0) return tree.join('\n');
+    // the tree is the last node's child
+    const pad = ' '.repeat(6 * nodes.length - 6);
+    tree.forEach((l, i) => {
+      lines.push(i === 0 ? `${pad}  ->  ${l}` : `${pad}      ${l}`);
+    });
+  }
+  return lines.join('\n');
+}
+
+function sourceQuery(plan: Plan): Query {
+  const src = plan.source;
+  if (src === undefined) throw new SqlError('XX000', 'plan without a source');
+  return src.query;
+}
+
+/** EXPLAIN (COSTS OFF)'s node lines of a plan tree (conditions and other details left out). */
+function treeLines(planned: PlannedSelect, query: SelectQuery, registry: Registry): string[] {
+  const lines = explainSelect(
+    planned,
+    query,
+    {
+      analyze: false,
+      verbose: false,
+      costs: false,
+      buffers: false,
+      timing: false,
+      summary: false,
+      format: 'text',
+    },
+    registry,
+  );
+  return lines.filter((l, i) => i === 0 || /^\s*-> {2}/.test(l));
 }
 
 function describeNodes(plan: Plan): string[] {
   const q = plan.query;
   const nodes: string[] = [];
+  if (plan.planned !== undefined) return nodes;
   const rel = (rt: number) => q.rtable[rt]?.alias ?? '?';
   if (q.command === 'insert') nodes.push(`Insert on ${rel(q.target)}`);
   if (q.command === 'update') nodes.push(`Update on ${rel(q.target)}`);
@@ -454,26 +385,15 @@ function describeNodes(plan: Plan): string[] {
   if (q.command === 'select') {
     if (q.limit !== undefined || q.offset !== undefined) nodes.push('Limit');
     if (q.rowMarks.length > 0) nodes.push('LockRows');
-    if (q.distinct !== undefined) nodes.push('Unique');
-    if (q.sort.length > 0 || q.distinct !== undefined) nodes.push('Sort');
-    if (q.aggregates !== undefined) nodes.push('Aggregate');
+    if (q.sort.length > 0) nodes.push('Sort');
   }
   const scan = plan.scan;
   if (plan.source !== undefined) {
-    nodes.push(...describeNodes(plan.source));
+    if (plan.source.planned === undefined) nodes.push(...describeNodes(plan.source));
   } else if (scan === undefined) {
     nodes.push(
       q.command === 'insert' && q.rows.length > 1 ? 'Values Scan on "*VALUES*"' : 'Result',
     );
-  } else if (scan.kind === 'valuesscan') {
-    nodes.push('Values Scan on "*VALUES*"');
-  } else if (scan.kind === 'functionscan') {
-    const rte = q.rtable[scan.rt];
-    const fname = rte?.kind === 'function' ? rte.call.fn.name : '?';
-    const alias = rel(scan.rt);
-    nodes.push(`Function Scan on ${fname}${alias === fname ? '' : ` ${alias}`}`);
-  } else if (scan.kind === 'subqueryscan') {
-    nodes.push(`Subquery Scan on ${rel(scan.rt)}`, ...describeNodes(scan.plan));
   } else {
     const alias = rel(scan.rt);
     const name = alias === scan.relationName ? alias : `${scan.relationName} ${alias}`;
@@ -484,12 +404,4 @@ function describeNodes(plan: Plan): string[] {
     );
   }
   return nodes;
-}
-
-/** Calls `f` on each direct sub-expression of `e`. */
-function forEachChildExpr(e: Expr, f: (child: Expr) => void): void {
-  mapChildren(e, (c) => {
-    f(c);
-    return c;
-  });
 }

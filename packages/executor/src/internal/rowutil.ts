@@ -8,7 +8,7 @@ import type { Expr } from '@pg/sql';
 import { type Registry, SqlError } from '@pg/types';
 import type { EvalEnv } from './context.js';
 import type { Compiled } from './expr.js';
-import { compileBound, type ExecNode } from './node.js';
+import { compileBound, type ExecNode, sameExprs } from './node.js';
 
 export const NO_ROW: readonly unknown[] = [];
 
@@ -69,12 +69,57 @@ function skipDefs(k: string, v: unknown): unknown {
   return v;
 }
 
+type Projection = (row: readonly unknown[], env: EvalEnv) => unknown[];
+
+/**
+ * Per-plan memo of what `compute` derives from (`key`, `inputs`, registry):
+ * `key` by identity, `inputs` element by element (a join's inputs are a
+ * new array of the same expressions at every execution).
+ */
+function memo<K extends object, V>(
+  cache: WeakMap<Registry, WeakMap<K, { inputs: readonly Expr[]; value: V }[]>>,
+  registry: Registry,
+  key: K,
+  inputs: readonly Expr[],
+  compute: () => V,
+): V {
+  let byKey = cache.get(registry);
+  if (byKey === undefined) {
+    byKey = new WeakMap();
+    cache.set(registry, byKey);
+  }
+  const entries = byKey.get(key);
+  if (entries !== undefined) {
+    for (const e of entries) if (sameExprs(e.inputs, inputs)) return e.value;
+  }
+  const value = compute();
+  const entry = { inputs: [...inputs], value };
+  if (entries === undefined) byKey.set(key, [entry]);
+  else if (entries.length < 8) entries.push(entry);
+  return value;
+}
+
+const projections = new WeakMap<
+  Registry,
+  WeakMap<readonly Expr[], { inputs: readonly Expr[]; value: Projection | undefined }[]>
+>();
+
 /** A projection of `output` over rows shaped like `inputs` (undefined: pass through). */
 export function compileProjection(
   output: readonly Expr[],
   inputs: readonly Expr[],
   registry: Registry,
-): ((row: readonly unknown[], env: EvalEnv) => unknown[]) | undefined {
+): Projection | undefined {
+  return memo(projections, registry, output, inputs, () =>
+    makeProjection(output, inputs, registry),
+  );
+}
+
+function makeProjection(
+  output: readonly Expr[],
+  inputs: readonly Expr[],
+  registry: Registry,
+): Projection | undefined {
   if (isIdentity(output, inputs)) return undefined;
   const cols = output.map((e) => compileBound(e, inputs, registry));
   // a plain column-prefix projection: slice
@@ -93,9 +138,19 @@ export function compileBoundQual(
   registry: Registry,
 ): ((row: readonly unknown[], env: EvalEnv) => boolean) | undefined {
   if (expr === undefined) return undefined;
-  const c = compileBound(expr, inputs, registry);
-  return (row, env) => c(row, env) === true;
+  return memo(quals, registry, expr, inputs, () => {
+    const c = compileBound(expr, inputs, registry);
+    return (row: readonly unknown[], env: EvalEnv) => c(row, env) === true;
+  });
 }
+
+const quals = new WeakMap<
+  Registry,
+  WeakMap<
+    Expr,
+    { inputs: readonly Expr[]; value: (row: readonly unknown[], env: EvalEnv) => boolean }[]
+  >
+>();
 
 // ---------------------------------------------------------------- ordering
 
@@ -104,9 +159,27 @@ export interface CompiledSortKey {
   readonly compare: (a: unknown, b: unknown) => number;
   readonly descending: boolean;
   readonly nullsFirst: boolean;
+  /** int2, int4, int8: values compared with `<` (numbers, or bigints for int8). */
+  readonly integer?: boolean;
 }
 
+/** The integer types, whose JavaScript values order as the type does. */
+const INTEGER_TYPES: ReadonlySet<number> = new Set([21, 23, 20]);
+
 export function compileSortKeys(
+  keys: readonly SortKey[],
+  inputs: readonly Expr[],
+  registry: Registry,
+): CompiledSortKey[] {
+  return memo(sortKeys, registry, keys, inputs, () => makeSortKeys(keys, inputs, registry));
+}
+
+const sortKeys = new WeakMap<
+  Registry,
+  WeakMap<readonly SortKey[], { inputs: readonly Expr[]; value: CompiledSortKey[] }[]>
+>();
+
+function makeSortKeys(
   keys: readonly SortKey[],
   inputs: readonly Expr[],
   registry: Registry,
@@ -116,6 +189,7 @@ export function compileSortKeys(
     compare: registry.mustType(k.expr.type).compare,
     descending: k.descending,
     nullsFirst: k.nullsFirst,
+    ...(INTEGER_TYPES.has(k.expr.type) ? { integer: true } : {}),
   }));
 }
 
@@ -142,6 +216,44 @@ export function compareKeyValues(
   return 0;
 }
 
+/**
+ * compareKeyValues(keys, a, b) as one closure, unrolled for one and two
+ * keys (the common sorts): the hot comparator of Sort and WindowAgg.
+ */
+export function keyComparator(
+  keys: readonly CompiledSortKey[],
+): (a: readonly unknown[], b: readonly unknown[]) => number {
+  const one = (k: CompiledSortKey) => {
+    const compare = k.compare;
+    const desc = k.descending;
+    const nullLow = k.nullsFirst ? -1 : 1;
+    if (k.integer === true) {
+      // numbers (bigints for int8) order by `<` as the type does
+      const lt = desc ? 1 : -1;
+      return (x: unknown, y: unknown): number => {
+        if (x === null || y === null) return x === y ? 0 : x === null ? nullLow : -nullLow;
+        return (x as number) < (y as number) ? lt : (x as number) > (y as number) ? -lt : 0;
+      };
+    }
+    return (x: unknown, y: unknown): number => {
+      if (x === null || y === null) return x === y ? 0 : x === null ? nullLow : -nullLow;
+      const c = compare(x, y);
+      if (c === 0) return 0;
+      return c < 0 !== desc ? -1 : 1;
+    };
+  };
+  if (keys.length === 1) {
+    const c0 = one(keys[0]!);
+    return (a, b) => c0(a[0], b[0]);
+  }
+  if (keys.length === 2) {
+    const c0 = one(keys[0]!);
+    const c1 = one(keys[1]!);
+    return (a, b) => c0(a[0], b[0]) || c1(a[1], b[1]);
+  }
+  return (a, b) => compareKeyValues(keys, a, b);
+}
+
 export function keyValues(
   keys: readonly CompiledSortKey[],
   row: readonly unknown[],
@@ -154,6 +266,32 @@ export function keyValues(
 
 // ---------------------------------------------------------------- row sets
 
+/** text, varchar, name: equal exactly when the strings are (code-point comparison). */
+const STRING_EQUALITY_TYPES: ReadonlySet<number> = new Set([25, 1043, 19]);
+
+/** FNV-1a over a string's UTF-16 code units. */
+function hashString(v: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < v.length; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+/**
+ * The hash a hash table of the executor uses for a (non-NULL) value of
+ * `typeOid`: the type's own hash, except for the types whose equality is
+ * string equality, hashed from the JavaScript string directly (the type's
+ * hash encodes UTF-8 first). Only consistency with equality matters here:
+ * these hashes never leave one execution.
+ */
+export function valueHasher(typeOid: number, registry: Registry): (v: unknown) => number {
+  if (STRING_EQUALITY_TYPES.has(typeOid)) {
+    const ty = registry.mustType(typeOid);
+    return (v) => (typeof v === 'string' ? hashString(v) : ty.hash(v));
+  }
+  const ty = registry.mustType(typeOid);
+  return (v) => ty.hash(v);
+}
+
 /** Equality and hashing of whole rows (or key tuples) by their columns' types; NULL equals NULL. */
 export class RowKeyOps {
   readonly #compare: ((a: unknown, b: unknown) => number)[];
@@ -161,10 +299,7 @@ export class RowKeyOps {
 
   constructor(types: readonly number[], registry: Registry) {
     this.#compare = types.map((t) => registry.mustType(t).compare);
-    this.#hash = types.map((t) => {
-      const ty = registry.mustType(t);
-      return (v: unknown) => ty.hash(v);
-    });
+    this.#hash = types.map((t) => valueHasher(t, registry));
   }
 
   hash(row: readonly unknown[]): number {
@@ -313,4 +448,30 @@ export function execParamsOf(
   };
   walk(root);
   return seen;
+}
+
+// ---------------------------------------------------------------- per-plan memo
+
+const planMemos = new WeakMap<Registry, WeakMap<object, Map<string, unknown>>>();
+
+/**
+ * What `compute` derives from a plan node (or another part of a cached
+ * plan, `key`) and the registry alone, computed at its first execution
+ * and reused by the next ones; `tag` names the derived thing.
+ */
+export function planMemo<T>(registry: Registry, key: object, tag: string, compute: () => T): T {
+  let byKey = planMemos.get(registry);
+  if (byKey === undefined) {
+    byKey = new WeakMap();
+    planMemos.set(registry, byKey);
+  }
+  let m = byKey.get(key);
+  if (m === undefined) {
+    m = new Map();
+    byKey.set(key, m);
+  }
+  if (m.has(tag)) return m.get(tag) as T;
+  const v = compute();
+  m.set(tag, v);
+  return v;
 }

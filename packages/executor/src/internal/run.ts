@@ -69,6 +69,13 @@ export interface ExecuteSelectOptions {
 /** Rows pulled between yields to the event loop. */
 const BATCH = 1000;
 
+/** os.tmpdir() reads the environment at each call: once is enough. */
+let defaultTempDir: string | undefined;
+function defaultTemp(): string {
+  if (defaultTempDir === undefined) defaultTempDir = tmpdir();
+  return defaultTempDir;
+}
+
 /** Runs `planned` in the session of `ctx`; returns the client-visible columns of each row (R4). */
 export async function executeSelect(
   planned: PlannedSelect,
@@ -102,11 +109,16 @@ export async function executeSelect(
     env,
     exec: ctx,
     workMemKb: options.workMemKb ?? 4096,
-    tempDir: options.tempDir ?? tmpdir(),
+    tempDir: options.tempDir ?? defaultTemp(),
     checkInterrupts: check,
     ...(instrumentation === undefined ? {} : { instrumentation }),
   };
-  const execution = new Execution(cx, planned, snapshot, bufferPoolOf(planned, ctx));
+  const execution = new Execution(
+    cx,
+    planned,
+    snapshot,
+    instrumentation === undefined ? undefined : bufferPoolOf(planned, ctx),
+  );
   const width = planned.columns.length;
   const rows: unknown[][] = [];
   try {
@@ -139,6 +151,9 @@ function bufferPoolOf(planned: PlannedSelect, ctx: ExecContext): BufferPool | un
   return undefined;
 }
 
+/** The ExecParam ids each plan node's subtree reads. */
+const nodeParams = new WeakMap<PlanNode, number[]>();
+
 /** One execution: the Builder every node constructor is given. */
 class Execution implements Builder {
   readonly worktables = new Map<number, readonly unknown[][]>();
@@ -146,7 +161,6 @@ class Execution implements Builder {
   readonly #nodes: ExecNode[] = [];
   readonly #subplanNodes = new Map<number, ExecNode>();
   readonly #ctes = new Map<number, CteStore>();
-  readonly #params = new WeakMap<PlanNode, number[]>();
 
   constructor(
     readonly cx: NodeContext,
@@ -188,10 +202,11 @@ class Execution implements Builder {
   }
 
   paramsOf(node: PlanNode): readonly number[] {
-    let p = this.#params.get(node);
+    // a plan node belongs to one (immutable, cached) plan: computed once per plan
+    let p = nodeParams.get(node);
     if (p === undefined) {
       p = [...execParamsOf(node, this.planned.subplans)];
-      this.#params.set(node, p);
+      nodeParams.set(node, p);
     }
     return p;
   }

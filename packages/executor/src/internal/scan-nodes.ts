@@ -31,22 +31,86 @@ import type { EvalEnv, OpenRelation, OpenTable } from './context.js';
 import { type Compiled, compileExpr } from './expr.js';
 import { indexColumnType } from './index-keys.js';
 import { bindToInput, type ExecNode } from './node.js';
-import { compileBoundQual, compileProjection, genNode, NO_ROW, rowsOf } from './rowutil.js';
+import {
+  compileBoundQual,
+  compileProjection,
+  genNode,
+  NO_ROW,
+  planMemo,
+  rowsOf,
+} from './rowutil.js';
 
 /** Var(rt, 1..n): the whole row of a range-table entry. */
 export function rteVars(rt: number, types: readonly { type: number; typmod: number }[]): Expr[] {
   return types.map((t, i) => ({ kind: 'var', rt, attnum: i + 1, type: t.type, typmod: t.typmod }));
 }
 
+/** Var(rt, 1..n) of a relation's columns (the same array at every execution of a plan). */
 function relationVars(rt: number, rel: OpenRelation): Expr[] {
-  return rteVars(
-    rt,
-    rel.desc.columns.map((c) => ({ type: c.typeOid, typmod: c.typmod })),
-  );
+  let byRt = relationVarCache.get(rel.desc);
+  if (byRt === undefined) {
+    byRt = new Map();
+    relationVarCache.set(rel.desc, byRt);
+  }
+  let vars = byRt.get(rt);
+  if (vars === undefined) {
+    vars = rteVars(
+      rt,
+      // a dropped column: typeless, as the planner's Vars of it are (its value is always NULL)
+      rel.desc.columns.map((c) =>
+        c.dropped ? { type: 0, typmod: -1 } : { type: c.typeOid, typmod: c.typmod },
+      ),
+    );
+    byRt.set(rt, vars);
+  }
+  return vars;
+}
+
+const relationVarCache = new WeakMap<object, Map<number, Expr[]>>();
+
+/** A pull source of raw rows (a scan before its filter and projection). */
+interface RowSource {
+  next(): unknown[] | undefined;
+  /** Stops early (a generator's `return`). */
+  return?(): void;
+}
+
+/** The rows of an iterator as a RowSource. */
+function fromIterator(it: Iterator<unknown[], unknown>): RowSource {
+  return {
+    next() {
+      const r = it.next();
+      return r.done === true ? undefined : r.value;
+    },
+    return() {
+      it.return?.();
+    },
+  };
+}
+
+/** The `values` of heap rows as a RowSource (no generator in between). */
+function heapValues(rows: Iterable<{ readonly values: unknown[] }>): RowSource {
+  const it = rows[Symbol.iterator]();
+  return {
+    next() {
+      const r = it.next();
+      return r.done === true ? undefined : r.value.values;
+    },
+    return() {
+      it.return?.();
+    },
+  };
 }
 
 /** The raw-row width a scan's output and filter need (its highest Var(rt) attnum). */
 function widthFor(
+  b: Builder,
+  node: { readonly rt: number; readonly filter?: Expr; readonly output: readonly Expr[] },
+): Expr[] {
+  return planMemo(b.cx.registry, node, 'raw', () => rawWidth(node.rt, [node.filter], node.output));
+}
+
+function rawWidth(
   rt: number,
   exprs: readonly (Expr | undefined)[],
   output: readonly Expr[],
@@ -83,7 +147,18 @@ function finishScan(
   b: Builder,
   node: { readonly output: readonly Expr[]; readonly filter?: Expr },
   raw: readonly Expr[],
-  rows: () => Iterator<unknown[]>,
+  rows: () => Iterator<unknown[], unknown>,
+  hooks: { rescan?: () => void; close?: () => void } = {},
+): ExecNode {
+  return finishSource(b, node, raw, () => fromIterator(rows()), hooks);
+}
+
+/** finishScan over a RowSource: `open()` at the first `next()` and after each rescan. */
+function finishSource(
+  b: Builder,
+  node: { readonly output: readonly Expr[]; readonly filter?: Expr },
+  raw: readonly Expr[],
+  open: () => RowSource,
   hooks: { rescan?: () => void; close?: () => void } = {},
 ): ExecNode {
   const registry = b.cx.registry;
@@ -91,18 +166,34 @@ function finishScan(
   const project = compileProjection(node.output, raw, registry);
   const env = b.cx.env;
   const instr = b.instr(node);
-  if (filter === undefined && project === undefined) return genNode(rows, hooks);
-  return genNode(function* () {
-    const it = rows();
-    for (let r = it.next(); r.done !== true; r = it.next()) {
-      const row = r.value;
-      if (filter !== undefined && !filter(row, env)) {
-        if (instr !== undefined) instr.removedByFilter = (instr.removedByFilter ?? 0) + 1;
-        continue;
+  let src: RowSource | undefined;
+  let closed = false;
+  return {
+    next() {
+      if (src === undefined) src = open();
+      for (;;) {
+        const row = src.next();
+        if (row === undefined) return undefined;
+        if (filter !== undefined && !filter(row, env)) {
+          if (instr !== undefined) instr.removedByFilter = (instr.removedByFilter ?? 0) + 1;
+          continue;
+        }
+        return project === undefined ? row : project(row, env);
       }
-      yield project === undefined ? row : project(row, env);
-    }
-  }, hooks);
+    },
+    rescan() {
+      src?.return?.();
+      src = undefined;
+      hooks.rescan?.();
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      src?.return?.();
+      src = undefined;
+      hooks.close?.();
+    },
+  };
 }
 
 // ---------------------------------------------------------------- SeqScan
@@ -115,9 +206,7 @@ export function buildSeqScan(b: Builder, node: SeqScanNode): ExecNode {
     return finishScan(b, node, raw, () => computed.rows()[Symbol.iterator]());
   }
   const heap = rel.heap;
-  return finishScan(b, node, raw, function* () {
-    for (const row of heap.scan(b.snapshot, b.vctx)) yield row.values;
-  });
+  return finishSource(b, node, raw, () => heapValues(heap.scan(b.snapshot, b.vctx)));
 }
 
 // ---------------------------------------------------------------- index scans
@@ -217,7 +306,9 @@ export function buildIndexScan(b: Builder, node: IndexScanNode): ExecNode {
   const entry = indexOf(rel, node.indexOid);
   const raw = relationVars(node.rt, rel);
   const colType = (c: number) => indexColumnType(rel.desc, entry.desc, c);
-  const quals = compileIndexQuals(b, node.indexQuals, colType);
+  const quals = planMemo(b.cx.registry, node, 'quals', () =>
+    compileIndexQuals(b, node.indexQuals, colType),
+  );
   const env = b.cx.env;
   const indexOnly = node.kind === 'indexonlyscan';
   const instr = b.instr(node);
@@ -277,7 +368,9 @@ function bitmapOf(b: Builder, node: BitmapNode, rel: OpenTable): TidBitmap {
   if (node.kind === 'bitmapindexscan') {
     const entry = indexOf(rel, node.indexOid);
     const colType = (c: number) => indexColumnType(rel.desc, entry.desc, c);
-    const quals = compileIndexQuals(b, node.indexQuals, colType);
+    const quals = planMemo(b.cx.registry, node, 'quals', () =>
+      compileIndexQuals(b, node.indexQuals, colType),
+    );
     result = new TidBitmap(bytes);
     let n = 0;
     for (const keys of keySets(quals, b.cx.env, 'forward')) {
@@ -327,6 +420,13 @@ export function buildBitmapHeapScan(b: Builder, node: BitmapHeapScanNode): ExecN
               return r === null ? [] : [r];
             });
       for (const r of rows) {
+        // Exact pages are checked too: a BitmapOr arm's index condition can be weaker than
+        // its clause (`b = 'x'` of `b = 'x' AND id <= 0`), and the planner gives the scan no
+        // Filter with the rest; rows failing it on an exact page count as removed by a filter.
+        if (recheck !== undefined && !page.recheck && !recheck(r.values, env)) {
+          if (instr !== undefined) instr.removedByFilter = (instr.removedByFilter ?? 0) + 1;
+          continue;
+        }
         if (page.recheck && recheck !== undefined && !recheck(r.values, env)) {
           if (instr !== undefined) {
             const x = instr as { removedByIndexRecheck?: number };
@@ -344,13 +444,13 @@ export function buildBitmapHeapScan(b: Builder, node: BitmapHeapScanNode): ExecN
 
 export function buildValuesScan(b: Builder, node: ValuesScanNode): ExecNode {
   const registry = b.cx.registry;
-  const rows = node.values.map((r) => r.map((e) => compileExpr(e, registry)));
-  const width = node.values[0]?.length ?? 0;
-  const raw = rteVars(
-    node.rt,
-    (node.values[0] ?? []).map((e) => ({ type: e.type, typmod: e.typmod })),
-  );
-  void width;
+  const { rows, raw } = planMemo(registry, node, 'values', () => ({
+    rows: node.values.map((r) => r.map((e) => compileExpr(e, registry))),
+    raw: rteVars(
+      node.rt,
+      (node.values[0] ?? []).map((e) => ({ type: e.type, typmod: e.typmod })),
+    ),
+  }));
   const env = b.cx.env;
   return finishScan(b, node, raw, function* () {
     for (const r of rows) yield r.map((e) => e(NO_ROW, env));
@@ -390,18 +490,20 @@ export function buildFunctionScan(b: Builder, node: FunctionScanNode): ExecNode 
   const registry = b.cx.registry;
   const env = b.cx.env;
   const call = node.call;
-  const raw = widthFor(node.rt, [node.filter], node.output);
+  const raw = widthFor(b, node);
   const ordinality = node.ordinality === true;
   const width = raw.length;
   if (call.kind !== 'func') {
-    const value = compileExpr(call, registry);
+    const value = planMemo(registry, node, 'call', () => compileExpr(call, registry));
     return finishScan(b, node, raw, function* () {
       const row: unknown[] = [value(NO_ROW, env)];
       if (ordinality) row.push(1n);
       yield row;
     });
   }
-  const args = call.args.map((a) => compileExpr(a, registry));
+  const args = planMemo(registry, node, 'args', () =>
+    call.args.map((a) => compileExpr(a, registry)),
+  );
   return finishScan(b, node, raw, function* () {
     let n = 0n;
     for (const cols of functionRows(
@@ -424,11 +526,13 @@ export function buildFunctionScan(b: Builder, node: FunctionScanNode): ExecNode 
 
 export function buildSubqueryScan(b: Builder, node: SubqueryScanNode): ExecNode {
   const input = b.build(node.input);
-  const raw = rteVars(
-    node.rt,
-    node.input.output.map((e) => ({ type: e.type, typmod: e.typmod })),
+  const raw = planMemo(b.cx.registry, node, 'raw', () =>
+    rteVars(
+      node.rt,
+      node.input.output.map((e) => ({ type: e.type, typmod: e.typmod })),
+    ),
   );
-  return finishScan(b, node, raw, () => rowsOf(input), {
+  return finishSource(b, node, raw, () => input, {
     rescan: () => input.rescan(),
     close: () => input.close(),
   });
@@ -437,22 +541,21 @@ export function buildSubqueryScan(b: Builder, node: SubqueryScanNode): ExecNode 
 export function buildCteScan(b: Builder, node: CteScanNode): ExecNode {
   const sub = b.planned.subplans[node.plan];
   if (sub === undefined) throw new SqlError('XX000', `CTE plan ${node.plan} does not exist`);
-  const raw = rteVars(
-    node.rt,
-    sub.output.map((e) => ({ type: e.type, typmod: e.typmod })),
+  const raw = planMemo(b.cx.registry, node, 'raw', () =>
+    rteVars(
+      node.rt,
+      sub.output.map((e) => ({ type: e.type, typmod: e.typmod })),
+    ),
   );
-  return finishScan(b, node, raw, function* () {
+  return finishSource(b, node, raw, () => {
     const store = b.cte(node.plan);
-    for (let i = 0; ; i++) {
-      const r = store.row(i);
-      if (r === undefined) return;
-      yield r;
-    }
+    let i = 0;
+    return { next: () => store.row(i++) };
   });
 }
 
 export function buildWorkTableScan(b: Builder, node: WorkTableScanNode): ExecNode {
-  const raw = widthFor(node.rt, [node.filter], node.output);
+  const raw = widthFor(b, node);
   return finishScan(b, node, raw, function* () {
     const rows = b.worktables.get(node.worktable);
     if (rows === undefined) {
@@ -467,12 +570,15 @@ export function buildWorkTableScan(b: Builder, node: WorkTableScanNode): ExecNod
 export function buildResult(b: Builder, node: ResultNode): ExecNode {
   const registry = b.cx.registry;
   const env = b.cx.env;
-  const oneTime =
-    node.oneTimeFilter === undefined ? undefined : compileExpr(node.oneTimeFilter, registry);
+  const oneTime = planMemo(registry, node, 'oneTime', () =>
+    node.oneTimeFilter === undefined ? undefined : compileExpr(node.oneTimeFilter, registry),
+  );
   const instr = b.instr(node);
   if (node.input === undefined) {
-    const filter = node.filter === undefined ? undefined : compileExpr(node.filter, registry);
-    const cols = node.output.map((e) => compileExpr(e, registry));
+    const { filter, cols } = planMemo(registry, node, 'noinput', () => ({
+      filter: node.filter === undefined ? undefined : compileExpr(node.filter, registry),
+      cols: node.output.map((e) => compileExpr(e, registry)),
+    }));
     return genNode(function* () {
       if (oneTime !== undefined && oneTime(NO_ROW, env) !== true) return;
       if (filter !== undefined && filter(NO_ROW, env) !== true) {
@@ -515,20 +621,22 @@ export function buildProjectSet(b: Builder, node: ProjectSetNode): ExecNode {
   type Col =
     | { readonly srf: false; readonly value: Compiled }
     | { readonly srf: true; readonly call: FuncExpr; readonly args: readonly Compiled[] };
-  const cols: Col[] = node.output.map((e) => {
-    const bound = input === undefined ? e : bindToInput(e, inputs);
-    if ((bound.kind === 'func' || bound.kind === 'op') && bound.fn.retset === true) {
-      const call: FuncExpr = {
-        kind: 'func',
-        fn: bound.fn,
-        args: bound.args,
-        type: bound.type,
-        typmod: bound.typmod,
-      };
-      return { srf: true, call, args: bound.args.map((a) => compileExpr(a, registry)) };
-    }
-    return { srf: false, value: compileExpr(bound, registry) };
-  });
+  const cols: Col[] = planMemo(registry, node, 'cols', () =>
+    node.output.map((e): Col => {
+      const bound = input === undefined ? e : bindToInput(e, inputs);
+      if ((bound.kind === 'func' || bound.kind === 'op') && bound.fn.retset === true) {
+        const call: FuncExpr = {
+          kind: 'func',
+          fn: bound.fn,
+          args: bound.args,
+          type: bound.type,
+          typmod: bound.typmod,
+        };
+        return { srf: true, call, args: bound.args.map((a) => compileExpr(a, registry)) };
+      }
+      return { srf: false, value: compileExpr(bound, registry) };
+    }),
+  );
   return genNode(
     function* () {
       const source = input === undefined ? [NO_ROW as unknown[]] : rowsOf(input);

@@ -31,6 +31,7 @@ import {
   compileSortKeys,
   countOf,
   genNode,
+  keyComparator,
   keyValues,
   NO_ROW,
   RowKeyOps,
@@ -48,6 +49,8 @@ interface Keyed {
 interface Sorted {
   rows(): Generator<unknown[]>;
   close(): void;
+  /** The sorted rows when they fit in memory (read by index: no generator per row). */
+  readonly memory?: readonly Keyed[];
 }
 
 /** Sorts `input` (a generator of rows) by `keys`, spilling past `workMemBytes`. */
@@ -59,7 +62,8 @@ export function sortRows(
 ): Sorted {
   const env = b.cx.env;
   const workMem = b.cx.workMemKb * 1024;
-  const cmp = (x: Keyed, y: Keyed) => compareKeyValues(keys, x.keys, y.keys);
+  const compareKeys = keyComparator(keys);
+  const cmp = (x: Keyed, y: Keyed) => compareKeys(x.keys, y.keys);
   let mem: Keyed[] = [];
   let memBytes = 0;
   let peak = 0;
@@ -90,6 +94,7 @@ export function sortRows(
     }
     const sorted = mem;
     return {
+      memory: sorted,
       *rows() {
         for (const k of sorted) yield k.row;
       },
@@ -189,33 +194,63 @@ export function buildSort(b: Builder, node: SortNode): ExecNode {
   const watch = paramWatcher(b, node.input);
   let sorted: Sorted | undefined;
   const report = { method: '', spaceKb: 0, spaceType: 'Memory' as 'Memory' | 'Disk' };
-  return genNode(
-    function* () {
-      if (sorted === undefined || watch.changed()) {
-        sorted?.close();
-        sorted = undefined;
-        input.rescan();
-        sorted = sortRows(b, drain(input), keys, report);
-        watch.remember();
-        if (instr !== undefined) {
-          instr.sortMethod = report.method;
-          instr.sortSpaceKb = Math.max(instr.sortSpaceKb ?? 0, report.spaceKb);
-          instr.sortSpaceType = report.spaceType;
-        }
+  // reading position: an index into the in-memory rows, or an iterator over the runs on disk
+  let started = false;
+  let pos = 0;
+  let mem: readonly Keyed[] | undefined;
+  let it: Generator<unknown[]> | undefined;
+  let closed = false;
+  const start = (): void => {
+    if (sorted === undefined || watch.changed()) {
+      sorted?.close();
+      sorted = undefined;
+      input.rescan();
+      sorted = sortRows(b, drain(input), keys, report);
+      watch.remember();
+      if (instr !== undefined) {
+        instr.sortMethod = report.method;
+        instr.sortSpaceKb = Math.max(instr.sortSpaceKb ?? 0, report.spaceKb);
+        instr.sortSpaceType = report.spaceType;
       }
-      yield* sorted.rows();
+    }
+    started = true;
+    pos = 0;
+    mem = sorted.memory;
+    it = mem === undefined ? sorted.rows() : undefined;
+  };
+  return {
+    next() {
+      if (!started) start();
+      if (mem !== undefined) return pos < mem.length ? mem[pos++]!.row : undefined;
+      const r = it!.next();
+      return r.done === true ? undefined : r.value;
     },
-    {
-      close: () => {
-        sorted?.close();
-        input.close();
-      },
+    rescan() {
+      it?.return(undefined);
+      it = undefined;
+      started = false;
     },
-  );
+    close() {
+      if (closed) return;
+      closed = true;
+      it?.return(undefined);
+      it = undefined;
+      sorted?.close();
+      input.close();
+    },
+  };
 }
 
-function* drain(node: ExecNode): Generator<unknown[]> {
-  for (let r = node.next(); r !== undefined; r = node.next()) yield r;
+/** The rows of `node` as an iterable (a plain iterator: no generator per row). */
+function drain(node: ExecNode): Iterable<unknown[]> {
+  return {
+    [Symbol.iterator]: () => ({
+      next: (): IteratorResult<unknown[]> => {
+        const r = node.next();
+        return r === undefined ? { done: true, value: undefined } : { done: false, value: r };
+      },
+    }),
+  };
 }
 
 export function buildIncrementalSort(b: Builder, node: IncrementalSortNode): ExecNode {

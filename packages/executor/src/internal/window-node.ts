@@ -193,10 +193,13 @@ export function buildWindowAggNode(
     }
     const values = evals.map((f) => f.forPartition(p));
     const result: unknown[][] = new Array(n);
+    const nv = values.length;
     for (let i = 0; i < n; i++) {
       const r = rows[i]!;
-      const o = r.slice();
-      for (const v of values) o.push(v(p, i));
+      const w = r.length;
+      const o = new Array<unknown>(w + nv);
+      for (let k = 0; k < w; k++) o[k] = r[k];
+      for (let j = 0; j < nv; j++) o[w + j] = values[j]!(p, i);
       result[i] = o;
     }
     return result;

@@ -554,6 +554,51 @@ function withPredicate(quals: readonly Expr[], pred: readonly Expr[] | undefined
   return [...quals, ...pred.filter((p) => !have.has(exprKey(p)))];
 }
 
+/**
+ * The columns an index-only scan must return (check_index_only): every
+ * column the level reads from the entry, less those read only by
+ * restriction clauses a partial index's predicate implies (PostgreSQL
+ * leaves those out of indrestrictinfo). Counting is conservative: a column
+ * is dropped only when each of its references in the query is inside such
+ * a clause.
+ */
+function indexOnlyNeeded(
+  env: PathEnv,
+  b: BaseRel,
+  partial: readonly Expr[] | undefined,
+): ReadonlySet<number> {
+  const needed = env.level.needed.get(b.rt) ?? new Set<number>();
+  if (partial === undefined || b.rt >= env.level.query.rtable.length) return needed;
+  const implied = b.restrict.filter((c) => impliedByPredicate(env, partial, c));
+  if (implied.length === 0) return needed;
+  const inImplied = new Map<number, number>();
+  for (const c of implied) countVars(c, b.rt, inImplied);
+  const total = new Map<number, number>();
+  for (const [k, v] of Object.entries(env.level.query))
+    if (k !== 'rtable') countVars(v, b.rt, total);
+  const out = new Set<number>();
+  for (const a of needed) {
+    const n = inImplied.get(a) ?? 0;
+    if (n === 0 || (total.get(a) ?? 0) !== n) out.add(a);
+  }
+  return out;
+}
+
+function countVars(v: unknown, rt: number, into: Map<number, number>): void {
+  if (Array.isArray(v)) {
+    for (const x of v) countVars(x, rt, into);
+    return;
+  }
+  if (typeof v !== 'object' || v === null) return;
+  const o = v as Record<string, unknown>;
+  if (o.kind === 'var' && o.rt === rt && !o.levelsUp && typeof o.attnum === 'number') {
+    into.set(o.attnum, (into.get(o.attnum) ?? 0) + 1);
+    return;
+  }
+  for (const [k, x] of Object.entries(o))
+    if (k !== 'fn' && k !== 'op' && k !== 'cast' && k !== 'value') countVars(x, rt, into);
+}
+
 /** A partial index's tuple count (its reltuples: the table's rows the predicate keeps). */
 function partialTuples(env: PathEnv, b: BaseRel, pred: readonly Expr[] | undefined): number {
   if (pred === undefined) return b.tuples;
@@ -613,9 +658,11 @@ export function indexPaths(
   const numIndexTuples = index.unique && allEq ? 1 : indexSel * b.tuples;
   const { pages: indexPages, height } = indexSize(env, b, index);
   const indexTuples = partialTuples(env, b, partial);
-  const needed = env.level.needed.get(b.rt) ?? new Set<number>();
+  const needed = indexOnlyNeeded(env, b, partial);
   const covers =
-    s.enableIndexonlyscan && [...needed].every((a) => index.columns.includes(a)) && needed.size > 0;
+    s.enableIndexonlyscan &&
+    [...needed].every((a) => index.columns.includes(a)) &&
+    (env.level.needed.get(b.rt)?.size ?? 0) > 0;
   const corrStats = env.level.glob.ctx.columnStats?.(
     b.desc.oid,
     index.columns[0] ?? 0,
@@ -631,7 +678,8 @@ export function indexPaths(
   const out: Path[] = [];
   const qp = qualCost(env, rest);
   const filter = andOf(rest);
-  for (const indexOnly of covers ? [false, true] : [false]) {
+  // build_index_paths makes the index-only path instead of a plain one when the index covers the query
+  for (const indexOnly of [covers]) {
     const c = costIndex(s, {
       pages: b.pages,
       tuples: b.tuples,
@@ -1060,7 +1108,10 @@ export function addJoinPaths(
     }
     // parameterized inner index scans
     if (inner.base !== undefined && spec.params.length === 0) {
-      for (const p of paramIndexPaths(env, inner.base, outer, spec.clauses, ocheap.plan.rows)) {
+      for (const p of [
+        ...paramIndexPaths(env, inner.base, outer, spec.clauses, ocheap.plan.rows),
+        ...paramBitmapPaths(env, inner.base, outer, spec.clauses, ocheap.plan.rows),
+      ]) {
         innerChoices.push({
           path: p.path,
           rescan: { startup: p.path.plan.startupCost, total: p.path.plan.totalCost },
@@ -1204,7 +1255,9 @@ export function addJoinPaths(
   }
 
   // merge join: both sides sorted ascending on the merge keys
-  if ((hashable.length > 0 && other.length === 0) || (hashable.length > 0 && jt !== 'full')) {
+  // a right/full merge join takes only constant extra join quals (FULL JOIN ON false: no merge keys)
+  const constOther = other.every((c) => c.kind === 'const');
+  if (hashable.length > 0 ? jt !== 'full' || constOther : jt === 'full' && constOther) {
     const okeys: SortKey[] = hashable.map((h) => ({
       expr: h.outer,
       descending: false,
@@ -1216,6 +1269,7 @@ export function addJoinPaths(
       nullsFirst: false,
     }));
     const sorted = (rel2: RelOpt, keys: SortKey[]): Path => {
+      if (keys.length === 0) return cheapestTotal(rel2);
       let best = sortPath(env, cheapestTotal(rel2), keys, undefined);
       for (const p of rel2.paths)
         if (pathkeysContain(p.pathkeys, keys) && p.plan.totalCost < best.plan.totalCost) best = p;
@@ -1224,8 +1278,11 @@ export function addJoinPaths(
     const op = sorted(outer, okeys);
     const ip = sorted(inner, ikeys);
     // cost_mergejoin: the scans stop early when one side's keys end before the other's
-    const first = hashable[0]!;
-    const sel = mergeScanSel(env, first.outer, first.inner);
+    const first = hashable[0];
+    const sel =
+      first === undefined
+        ? { outerStart: 0, outerEnd: 1, innerStart: 0, innerEnd: 1 }
+        : mergeScanSel(env, first.outer, first.inner);
     // an outer join reads its preserved side to the end
     if (jt === 'left' || jt === 'anti' || jt === 'full') {
       sel.outerStart = 0;
@@ -1293,7 +1350,7 @@ export function addJoinPaths(
       pathkeys: jt === 'inner' || jt === 'left' || semiLike ? op.pathkeys : [],
     });
   }
-  if (jt === 'full' && hashable.length === 0) {
+  if (jt === 'full' && hashable.length === 0 && !constOther) {
     throw new SqlError(
       '0A000',
       'FULL JOIN is only supported with merge-joinable or hash-joinable join conditions',
@@ -1314,7 +1371,149 @@ function isMaterializable(p: PlanNode): boolean {
 function usedJoinClauses(p: PlanNode): string[] {
   if (p.kind === 'indexscan' || p.kind === 'indexonlyscan')
     return p.indexQuals.map((q) => exprKey(q.clause));
+  if (p.kind === 'bitmapheapscan') {
+    const out: string[] = [];
+    const visit = (n: BitmapNode) => {
+      if (n.kind === 'bitmapindexscan') out.push(...n.indexQuals.map((q) => exprKey(q.clause)));
+      else n.children.forEach(visit);
+    };
+    visit(p.bitmap);
+    return out;
+  }
   return [];
+}
+
+/** `e` with every sub-expression structurally equal to `from` replaced by `to`. */
+function replaceExpr(e: Expr, from: string, to: Expr): Expr {
+  if (exprKey(e) === from) return to;
+  return mapChildren(e, (c) => replaceExpr(c, from, to));
+}
+
+/**
+ * Parameterized bitmap heap scans over one index for the inner side of a
+ * nested loop (create_index_paths' bitmap paths with a required outer):
+ * the index quals compare with ExecParams the nested loop sets; costs are
+ * cost_index and cost_bitmap_heap_scan with the outer rows as loop_count.
+ */
+function paramBitmapPaths(
+  env: PathEnv,
+  b: BaseRel,
+  outer: RelOpt,
+  clauses: readonly Expr[],
+  loopCount: number,
+): { path: Path; params: { id: number; value: Expr }[] }[] {
+  const s = env.level.glob.s;
+  const joinClauses = clauses.filter((c) => {
+    const r = relidsOf(c);
+    return (
+      r.has(b.rt) && overlaps(r, outer.relids) && isSubset(r, new Set([...outer.relids, b.rt]))
+    );
+  });
+  if (joinClauses.length === 0) return [];
+  const out: { path: Path; params: { id: number; value: Expr }[] }[] = [];
+  for (const index of b.desc.indexes) {
+    if (index.am !== 'btree' || !index.valid) continue;
+    const partial = partialIndex(env, b, index);
+    if (partial === false) continue;
+    const usable = [...b.restrict, ...joinClauses].filter(
+      (c) => !impliedByPredicate(env, partial, c),
+    );
+    const { matched, allEq } = matchIndex(env, b, index, usable, outer.relids);
+    if (!matched.some((m) => joinClauses.includes(m.clause))) continue;
+    const indexClauses = matched.map((m) => paramize(m.clause, b.rt));
+    const indexSel = clauselistSelectivity(env.sel, withPredicate(indexClauses, partial));
+    const saScans = matched.reduce((n, m) => n * m.arrayLen, 1);
+    const { pages, height } = indexSize(env, b, index);
+    const indexTuples = partialTuples(env, b, partial);
+    const c = costIndex(s, {
+      pages: b.pages,
+      tuples: b.tuples,
+      allVisFrac: 0,
+      indexPages: pages,
+      indexTuples,
+      treeHeight: height,
+      indexSelectivity: indexSel,
+      numIndexTuples: Math.min(index.unique && allEq ? 1 : indexSel * b.tuples, indexTuples),
+      nQuals: matched.length,
+      saScans,
+      correlation: 0,
+      indexOnly: false,
+      loopCount,
+      totalTablePages: env.totalTablePages,
+      qpqual: NO_COST,
+    });
+    const params: { id: number; value: Expr }[] = [];
+    const rechecks: Expr[] = [];
+    const quals = matched.map((m) => {
+      const q = m.qual;
+      if (isPseudoConstant(q.value)) {
+        rechecks.push(q.clause);
+        return q;
+      }
+      const id = env.level.glob.param();
+      params.push({ id, value: q.value });
+      const value = { kind: 'execparam', id, type: q.value.type, typmod: q.value.typmod } as Expr;
+      rechecks.push(replaceExpr(q.clause, exprKey(q.value), value));
+      return { ...q, value };
+    });
+    if (params.length === 0) continue;
+    const indexRows = clampRows(indexSel * b.tuples);
+    const bitmapCost = c.indexTotal + 0.1 * s.cpuOperatorCost * indexRows;
+    const all = [...b.restrict, ...joinClauses];
+    const heap = costBitmapHeapScan(s, {
+      pages: b.pages,
+      tuples: b.tuples,
+      bitmapCost,
+      bitmapSelectivity: indexSel,
+      loopCount,
+      indexPages: pages,
+      totalTablePages: env.totalTablePages,
+      qual: qualCost(env, all),
+    });
+    const usedKeys = new Set(matched.map((m) => exprKey(m.clause)));
+    const restFilter = andOf(
+      b.restrict.filter((r) => !usedKeys.has(exprKey(r)) && !impliedByPredicate(env, partial, r)),
+    );
+    const rows = clampRows(
+      b.tuples *
+        clauselistSelectivity(
+          env.sel,
+          all.map((x) => paramize(x, b.rt)),
+        ),
+    );
+    out.push({
+      path: {
+        plan: {
+          kind: 'bitmapheapscan',
+          rt: b.rt,
+          relationOid: b.desc.oid,
+          relationName: b.desc.name,
+          alias: b.rte.alias,
+          output: env.level.scanOutput(b.rt),
+          rows,
+          width: b.width,
+          bitmap: {
+            kind: 'bitmapindexscan',
+            indexOid: index.oid,
+            indexName: index.name,
+            indexQuals: quals,
+            output: [],
+            startupCost: c.indexStartup,
+            totalCost: c.indexTotal,
+            rows: indexRows,
+            width: 0,
+          },
+          recheck: andOf(rechecks)!,
+          startupCost: heap.startup,
+          totalCost: heap.total,
+          ...(restFilter === undefined ? {} : { filter: restFilter }),
+        },
+        pathkeys: [],
+      },
+      params,
+    });
+  }
+  return out;
 }
 
 /** Inner index scans whose index quals compare with the outer row's values (parameterized paths). */

@@ -315,7 +315,49 @@ function fixLevel(level: Level, quals: () => void = () => {}): Fixed {
   }));
   if (q.limit !== undefined) out.limit = level.fix(q.limit);
   if (q.offset !== undefined) out.offset = level.fix(q.offset);
-  return out;
+  return regroup(q, out);
+}
+
+/**
+ * GroupingFunc.refs from targetList indexes to indexes into the Agg's
+ * groupExprs (the distinct GROUP BY expressions, in GROUP BY order), as
+ * the executor reads them (setrefs.c's set_group_vars / GroupingFunc.cols).
+ */
+function regroup(q: SelectQuery, f: Fixed): Fixed {
+  if ((q.group?.length ?? 0) === 0) return f;
+  const groupPos = new Map<string, number>();
+  for (const i of q.group ?? []) {
+    const k = exprKey(f.tlist[i]!.expr);
+    if (!groupPos.has(k)) groupPos.set(k, groupPos.size);
+  }
+  const fix = (e: Expr): Expr => {
+    if (e.kind === 'groupingfunc') {
+      return {
+        ...e,
+        refs: e.refs.map((i) => {
+          const t = f.tlist[i];
+          return t === undefined ? i : (groupPos.get(exprKey(t.expr)) ?? i);
+        }),
+      };
+    }
+    return mapChildren(e, fix);
+  };
+  const fixKey = (k: AggSortKey): AggSortKey => ({ ...k, expr: fix(k.expr) });
+  return {
+    ...f,
+    tlist: f.tlist.map((t) => ({ ...t, expr: fix(t.expr) })),
+    ...(f.having === undefined ? {} : { having: fix(f.having) }),
+    windows: f.windows.map((w) => ({
+      ...w,
+      partition: w.partition.map(fix),
+      order: w.order.map(fixKey),
+    })),
+    windowFuncs: f.windowFuncs.map((w) => ({
+      ...w,
+      args: w.args.map(fix),
+      ...(w.filter === undefined ? {} : { filter: fix(w.filter) }),
+    })),
+  };
 }
 
 function fixBound(level: Level, b: WindowClause['frame']['start']): WindowClause['frame']['start'] {
@@ -852,11 +894,11 @@ function planRecursive(owner: Level, index: number, child: Level, cte: CommonTab
     if (rte.kind === 'relation') glob.noteRelation(rte.relationOid, rte.lockMode);
   const env = newEnv(child);
   const tlist = q.targetList.map((te) => ({ ...te, expr: child.fix(te.expr) }));
-  const nonRec = planSetOpTree(child, env, so.left);
+  const nonRec = planSetOpTree(child, env, so.left, true);
   const wt = glob.param();
   owner.worktables.set(index, wt);
   owner.wtRows.set(index, nonRec.plan.rows);
-  const rec = planSetOpTree(child, env, so.right);
+  const rec = planSetOpTree(child, env, so.right, true);
   owner.worktables.delete(index);
   const node: PlanNode = {
     kind: 'recursiveunion',
@@ -864,11 +906,11 @@ function planRecursive(owner: Level, index: number, child: Level, cte: CommonTab
     recursive: rec.plan,
     all: so.all,
     worktable: wt,
-    output: nonRec.plan.output,
+    output: nonRec.label,
     rows: clampRows(nonRec.plan.rows + 10 * rec.plan.rows),
     width: nonRec.plan.width,
-    startupCost: nonRec.plan.startupCost,
-    totalCost: nonRec.plan.totalCost + 10 * rec.plan.totalCost,
+    startupCost: nonRec.startupCost,
+    totalCost: nonRec.totalCost + 10 * rec.totalCost,
   };
   const f: Fixed = { tlist, aggregates: [], windowFuncs: [], windows: [] };
   if (q.limit !== undefined) f.limit = child.fix(q.limit);
@@ -905,7 +947,43 @@ function finishSetOp(level: Level, env: PathEnv, p0: Path, f: Fixed): Path {
   return applyLimit(level, p, f);
 }
 
-function planSetOpTree(level: Level, env: PathEnv, tree: SetOperationTree): Path {
+/**
+ * A set operation's input: `plan`, and what its rows are in the parent's
+ * terms (`label`, the leftmost leaf's columns) with PostgreSQL's path costs.
+ * A trivial SubqueryScan over a leaf (its columns exactly the leaf query's,
+ * same types) is left out of the plan, as setrefs.c's
+ * trivial_subqueryscan does; its cost stays in the estimates above it.
+ */
+interface SetOpInput extends Path {
+  readonly label: readonly Expr[];
+  readonly startupCost: number;
+  readonly totalCost: number;
+}
+
+function setOpInput(p: Path): SetOpInput {
+  return {
+    ...p,
+    label: p.plan.output,
+    startupCost: p.plan.startupCost,
+    totalCost: p.plan.totalCost,
+  };
+}
+
+/** setrefs.c's trivial_subqueryscan: the scan's columns are the subplan's, one for one. */
+function trivialSubqueryScan(sub: PlanNode, output: readonly Expr[]): boolean {
+  if (sub.output.length !== output.length) return false;
+  return output.every((e, i) => {
+    const c = sub.output[i]!;
+    return c.type === e.type && c.typmod === e.typmod;
+  });
+}
+
+function planSetOpTree(
+  level: Level,
+  env: PathEnv,
+  tree: SetOperationTree,
+  dropTrivial = false,
+): SetOpInput {
   const glob = level.glob;
   const s = glob.s;
   if (tree.kind === 'leaf') {
@@ -915,7 +993,11 @@ function planSetOpTree(level: Level, env: PathEnv, tree: SetOperationTree): Path
     const child = new Level(glob, rte.query, level);
     const sub = planLevel(child);
     const output = level.scanOutput(tree.rt);
-    return {
+    const startupCost = sub.plan.startupCost;
+    const totalCost = sub.plan.totalCost + s.cpuTupleCost * sub.plan.rows;
+    if (dropTrivial && trivialSubqueryScan(sub.plan, output))
+      return { plan: sub.plan, pathkeys: [], label: output, startupCost, totalCost };
+    return setOpInput({
       plan: {
         kind: 'subqueryscan',
         rt: tree.rt,
@@ -924,11 +1006,11 @@ function planSetOpTree(level: Level, env: PathEnv, tree: SetOperationTree): Path
         output,
         rows: sub.plan.rows,
         width: sub.plan.width,
-        startupCost: sub.plan.startupCost,
-        totalCost: sub.plan.totalCost + s.cpuTupleCost * sub.plan.rows,
+        startupCost,
+        totalCost,
       },
       pathkeys: [],
-    };
+    });
   }
   if (tree.op === 'union') {
     // flatten: UNION ALL children of UNION ALL; any UNION children of a UNION
@@ -946,15 +1028,16 @@ function planSetOpTree(level: Level, env: PathEnv, tree: SetOperationTree): Path
     };
     collect(tree.left);
     collect(tree.right);
-    const children = leaves.map((t) => planSetOpTree(level, env, t).plan);
+    const inputs = leaves.map((t) => planSetOpTree(level, env, t, true));
+    const children = inputs.map((c) => c.plan);
     const rows = children.reduce((a, c) => a + c.rows, 0);
-    const first = children[0]!;
-    const total = children.reduce((a, c) => a + c.totalCost, 0) + s.cpuTupleCost * 0.5 * rows;
+    const first = inputs[0]!;
+    const total = inputs.reduce((a, c) => a + c.totalCost, 0) + s.cpuTupleCost * 0.5 * rows;
     const append: Path = {
       plan: {
         kind: 'append',
         children,
-        output: first.output,
+        output: first.label,
         rows: clampRows(rows),
         width: Math.max(...children.map((c) => c.width)),
         startupCost: first.startupCost,
@@ -962,8 +1045,8 @@ function planSetOpTree(level: Level, env: PathEnv, tree: SetOperationTree): Path
       },
       pathkeys: [],
     };
-    if (tree.all) return append;
-    return dedupe(env, append, append.plan.output);
+    if (tree.all) return setOpInput(append);
+    return setOpInput(dedupe(env, append, append.plan.output));
   }
   const left = planSetOpTree(level, env, tree.left).plan;
   const right = planSetOpTree(level, env, tree.right).plan;
@@ -983,7 +1066,7 @@ function planSetOpTree(level: Level, env: PathEnv, tree: SetOperationTree): Path
     : sortPath(env, { plan: right, pathkeys: [] }, keysOf(right), undefined).plan;
   const inputRows = left.rows + right.rows;
   const startup = l.totalCost + r.totalCost + s.cpuTupleCost * 0.5 * inputRows;
-  return {
+  return setOpInput({
     plan: {
       kind: 'setop',
       op: tree.op,
@@ -1000,7 +1083,7 @@ function planSetOpTree(level: Level, env: PathEnv, tree: SetOperationTree): Path
       totalCost: startup + s.cpuOperatorCost * n * inputRows,
     },
     pathkeys: [],
-  };
+  });
 }
 
 /** Duplicate removal on all columns: a hashed Agg or Sort + Unique, the cheaper. */
@@ -1164,7 +1247,11 @@ function upper(level: Level, env: PathEnv, input: Path, f: Fixed): Path {
   // projection (ProjectSet for set-returning functions in the select list)
   const distinctOn = Array.isArray(q.distinct) ? (q.distinct as readonly number[]) : undefined;
   const onExprs = distinctOn?.map((i) => f.tlist[i]!.expr) ?? [];
-  const projected = [...onExprs, ...tl];
+  // Unique compares the first columns: the DISTINCT ON expressions go first unless they lead
+  // the target list already (then no projection is needed above the Unique)
+  const onLeads =
+    onExprs.length <= tl.length && onExprs.every((e, i) => exprKey(e) === exprKey(tl[i]!));
+  const projected = onLeads ? [...tl] : [...onExprs, ...tl];
   if (tl.some(hasSrf)) {
     const mult = Math.max(
       ...tl.flatMap((e) => {
@@ -1177,7 +1264,33 @@ function upper(level: Level, env: PathEnv, input: Path, f: Fixed): Path {
       }),
     );
     const rows = clampRows(p.plan.rows * mult);
-    const pc = qualCost(env, projected);
+    // a set-returning function inside an expression (generate_series(1, 3)::text): the
+    // ProjectSet returns the calls beside its input's columns, a Result above computes the rest
+    const isSrf = (e: Expr) => (e.kind === 'func' || e.kind === 'op') && e.fn.retset === true;
+    const nested = projected.some((e) => !isSrf(e) && hasSrf(e));
+    let setOutput = projected;
+    if (nested) {
+      const calls: Expr[] = [];
+      const seen = new Set<string>();
+      const collect = (e: Expr): void => {
+        if (isSrf(e)) {
+          const k = exprKey(e);
+          if (!seen.has(k)) {
+            seen.add(k);
+            calls.push(e);
+          }
+          return;
+        }
+        walk(e, (x) => {
+          if (x === e) return true;
+          collect(x);
+          return false;
+        });
+      };
+      for (const e of projected) collect(e);
+      setOutput = [...p.plan.output, ...calls];
+    }
+    const pc = qualCost(env, setOutput);
     const isEmpty =
       p.plan.kind === 'result' && p.plan.input === undefined && p.plan.output.length === 0;
     p = {
@@ -1189,14 +1302,15 @@ function upper(level: Level, env: PathEnv, input: Path, f: Fixed): Path {
         p.plan.filter === undefined
           ? {}
           : { input: p.plan }),
-        output: projected,
+        output: setOutput,
         rows,
-        width: projected.reduce((a, e) => a + exprWidth(env, e), 0),
+        width: setOutput.reduce((a, e) => a + exprWidth(env, e), 0),
         startupCost: p.plan.startupCost,
         totalCost: p.plan.totalCost + (pc.perTuple + s.cpuTupleCost) * rows,
       },
       pathkeys: [],
     };
+    if (nested) p = project(env, p, projected);
   } else {
     p = project(env, p, projected);
   }
@@ -1215,7 +1329,8 @@ function upper(level: Level, env: PathEnv, input: Path, f: Fixed): Path {
     for (const e of onExprs)
       if (!keys.some((k) => exprKey(k.expr) === exprKey(e)))
         keys.push({ expr: e, descending: false, nullsFirst: false });
-    p = orderBy(env, p, keys, undefined);
+    // create_distinct_paths (PostgreSQL 15): an input already ordered, or an explicit full Sort
+    p = sortPath(env, p, keys, undefined);
     p = {
       plan: {
         kind: 'unique',
@@ -1234,7 +1349,7 @@ function upper(level: Level, env: PathEnv, input: Path, f: Fixed): Path {
   }
   if (sortKeys.length > 0) p = orderBy(env, p, sortKeys, lim.tuples);
   p = applyLimit(level, p, f);
-  if (distinctOn !== undefined) p = project(env, p, tl, true);
+  if (distinctOn !== undefined && !onLeads) p = project(env, p, tl, true);
   return p;
 }
 
@@ -1290,7 +1405,8 @@ function distinctAll(
   for (const e of cols)
     if (!keys.some((k) => exprKey(k.expr) === exprKey(e)))
       keys.push({ expr: e, descending: false, nullsFirst: false });
-  const sorted = orderBy(env, p, keys, undefined);
+  // create_distinct_paths (PostgreSQL 15): an input already ordered, or an explicit full Sort
+  const sorted = sortPath(env, p, keys, undefined);
   const unique: Path = {
     plan: {
       kind: 'unique',
@@ -1504,7 +1620,9 @@ function aggregate(level: Level, env: PathEnv, p: Path, f: Fixed): Path {
     return {
       plan: {
         kind: 'agg',
-        strategy: mixed ? 'mixed' : 'sorted',
+        // consider_groupingsets_paths: every set hashed is AGG_HASHED; the empty set
+        // cannot be hashed, so with it the node is AGG_MIXED
+        strategy: mixed ? (sets.some((set) => set.length === 0) ? 'mixed' : 'hashed') : 'sorted',
         input: input.plan,
         groupExprs,
         groupingSets: sets,

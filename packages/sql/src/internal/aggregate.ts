@@ -149,8 +149,8 @@ export function buildAggregateCall(
   if (n.agg_within_group) {
     throw errorAt(
       ps,
-      Code.FEATURE_NOT_SUPPORTED,
-      'WITHIN GROUP is not supported yet for aggregate functions',
+      '42809',
+      `${name} is not an ordered-set aggregate, so it cannot have WITHIN GROUP`,
       loc,
     );
   }

@@ -398,13 +398,22 @@ function target(ps: State, expr: Expr, name: string, junk = false): TargetEntry 
   return { expr, name, junk, ...(origin ? { origin } : {}) };
 }
 
-function starTargets(ps: State, entries: readonly ScopeEntry[]): TargetEntry[] {
+function starTargets(
+  ps: State,
+  entries: readonly ScopeEntry[],
+  loc?: number | undefined,
+): TargetEntry[] {
   const out: TargetEntry[] = [];
+  // each expanded column points at the star (errors about it show its position)
+  const located = (e: Expr): Expr => {
+    if (loc !== undefined && loc >= 0) ps.locations.set(e, loc);
+    return e;
+  };
   for (const s of entries) {
     if (s.rte.kind === 'join') {
       const { columns } = s.rte;
       s.rte.columnNames.forEach((name, i) => {
-        out.push(target(ps, { ...columns[i]! }, name));
+        out.push(target(ps, located({ ...columns[i]! }), name));
       });
       continue;
     }
@@ -417,7 +426,7 @@ function starTargets(ps: State, entries: readonly ScopeEntry[]): TargetEntry[] {
         type: c.typeOid,
         typmod: c.typmod,
       };
-      out.push(target(ps, v, s.rte.columnNames[i]!));
+      out.push(target(ps, located(v), s.rte.columnNames[i]!));
     });
   }
   return out;
@@ -444,13 +453,14 @@ function transformTargetList(ps: State, list: PNode[] | undefined): TargetEntry[
           ...starTargets(
             ps,
             ps.scope.filter((s) => s.colsVisible !== false),
+            val.ColumnRef.location,
           ),
         );
       } else {
         const qual = fields[fields.length - 2].String.sval as string;
         const entry = ps.scope.find((s) => s.relVisible !== false && s.rte.alias === qual);
         if (!entry) throw missingRte(ps, qual, val.ColumnRef.location);
-        out.push(...starTargets(ps, [entry]));
+        out.push(...starTargets(ps, [entry], val.ColumnRef.location));
       }
       continue;
     }
@@ -486,6 +496,9 @@ export function transformSelect(ps: State, n: PNode): SelectQuery {
   return ctes ? { ...q, ctes: finishCtes(ctes) } : q;
 }
 
+/** Thrown (and caught) when a FROM-less select list has a second set-returning function. */
+const SEVERAL_SRFS = new Error('several set-returning functions');
+
 function transformPlainSelect(ps: State, n: PNode): SelectQuery {
   if (n.intoClause) unsupported(ps, 'SELECT INTO is not supported yet');
   const level = beginSelectLevel(ps, n.windowClause);
@@ -514,13 +527,8 @@ function transformPlainSelect(ps: State, n: PNode): SelectQuery {
             },
           );
         }
-        if (srfRt !== undefined) {
-          unsupported(
-            ps,
-            'more than one set-returning function in a SELECT list is not supported yet',
-            loc,
-          );
-        }
+        // several: they stay in the select list (a ProjectSet over the one-row FROM-less input)
+        if (srfRt !== undefined) throw SEVERAL_SRFS;
         const name = call.fn.name;
         const rte: FunctionRte = { kind: 'function', alias: name, columnNames: [name], call };
         srfRt = addDerived(ps, rte, [{ type: call.type, typmod: call.typmod }], false).rt;
@@ -529,7 +537,15 @@ function transformPlainSelect(ps: State, n: PNode): SelectQuery {
         return v;
       };
     }
+    const rtableLength = ps.rtable.length;
     try {
+      targetList = inClause(ps, 'SELECT', true, () => transformTargetList(ps, n.targetList));
+    } catch (e) {
+      if (e !== SEVERAL_SRFS) throw e;
+      ps.srf = undefined;
+      srfRt = undefined;
+      ps.rtable.length = rtableLength;
+      aggregates.length = 0;
       targetList = inClause(ps, 'SELECT', true, () => transformTargetList(ps, n.targetList));
     } finally {
       ps.srf = undefined;

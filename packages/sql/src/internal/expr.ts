@@ -56,7 +56,13 @@ import {
 } from './resolve.js';
 import { SETTINGS_FUNCTIONS } from './settings-functions.js';
 import { fixSubLink, transformSubLink } from './sublink.js';
-import { isWindowFunction, transformWindowFuncCall, windowFunctionWithoutOver } from './window.js';
+import {
+  isOrderedSetAggregate,
+  isWindowFunction,
+  orderedSetCheck,
+  transformWindowFuncCall,
+  windowFunctionWithoutOver,
+} from './window.js';
 
 /** One relation visible to column references. */
 export interface ScopeEntry {
@@ -665,6 +671,7 @@ function makeFunc(
         },
       );
     }
+    if (shown === name) orderedSetCheck(ps, name, types.length, loc);
     throw errorAt(
       ps,
       Code.UNDEFINED_FUNCTION,
@@ -934,7 +941,16 @@ function transformColumnRef(ps: ParseState, n: PNode): Expr {
     }
     if (found) return found;
   }
-  for (let level: ParseState | undefined = ps; level; level = level.parent) {
+  up = 0;
+  for (let level: ParseState | undefined = ps; level; level = level.parent, up++) {
+    // makeWholeRowVar: a function returning a scalar gives its value as it is
+    const fn = level.scope.find(
+      (s) => s.relVisible !== false && s.rte.alias === col && s.rte.kind === 'function',
+    );
+    if (fn !== undefined && fn.rte.kind === 'function' && fn.rte.columnNames.length === 1) {
+      checkLateralRef(ps, fn, loc);
+      return columnOf(ps, fn, fn.rte.columnNames[0]!, loc, col, up);
+    }
     if (level.scope.some((s) => s.relVisible !== false && s.rte.alias === col)) {
       throw errorAt(
         ps,
@@ -944,7 +960,93 @@ function transformColumnRef(ps: ParseState, n: PNode): Expr {
       );
     }
   }
-  throw errorAt(ps, Code.UNDEFINED_COLUMN, `column "${col}" does not exist`, loc);
+  throw missingColumn(ps, undefined, col, loc);
+}
+
+/** Levenshtein distance (varstr_levenshtein with unit costs). */
+function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const sub = prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, sub));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+const MAX_FUZZY_DISTANCE = 3;
+
+/**
+ * errorMissingColumn: "column ... does not exist", with PostgreSQL's hint
+ * from searchRangeTableForCol (the closest column names, by Levenshtein
+ * distance, of every range-table entry of every level but joins; an exact
+ * match that cannot be referenced from here).
+ */
+export function missingColumn(
+  ps: ParseState,
+  alias: string | undefined,
+  col: string,
+  loc: number | undefined,
+): PositionedSqlError {
+  let distance = MAX_FUZZY_DISTANCE + 1;
+  let first: { rte: RangeTblEntry; name: string | undefined } | undefined;
+  let second: { rte: RangeTblEntry; name: string } | undefined;
+  let secondValid = false;
+  const update = (penalty: number, rte: RangeTblEntry, actual: string) => {
+    if (penalty > distance || actual === '') return;
+    let d = levenshtein(actual, col);
+    if (d > Math.floor(col.length / 2)) return;
+    d += penalty;
+    if (d < distance) {
+      distance = d;
+      first = { rte, name: actual };
+      second = undefined;
+      secondValid = false;
+    } else if (d === distance) {
+      if (secondValid) {
+        first = undefined;
+        second = undefined;
+        secondValid = false;
+        distance = d - 1;
+      } else if (first?.name !== undefined) {
+        second = { rte, name: actual };
+        secondValid = true;
+      } else if (distance <= MAX_FUZZY_DISTANCE) first = { rte, name: actual };
+    }
+  };
+  search: for (let level: ParseState | undefined = ps; level; level = level.parent) {
+    const rtable: readonly RangeTblEntry[] = level.rtable ?? level.scope.map((s) => s.rte);
+    for (const rte of rtable) {
+      if (rte === undefined || rte.kind === 'join') continue;
+      const penalty = alias === undefined ? 0 : levenshtein(alias, rte.alias);
+      let exact = false;
+      for (const name of rte.columnNames) {
+        if (name === col) exact = true;
+        update(penalty, rte, name);
+      }
+      if (exact && penalty === 0) {
+        first = { rte, name: undefined };
+        second = undefined;
+        break search;
+      }
+    }
+  }
+  const message =
+    alias !== undefined
+      ? `column ${alias}.${col} does not exist`
+      : `column "${col}" does not exist`;
+  let hint: string | undefined;
+  if (first !== undefined && second !== undefined)
+    hint = `Perhaps you meant to reference the column "${first.rte.alias}.${first.name}" or the column "${second.rte.alias}.${second.name}".`;
+  else if (first !== undefined)
+    hint =
+      first.name !== undefined
+        ? `Perhaps you meant to reference the column "${first.rte.alias}.${first.name}".`
+        : `There is a column named "${col}" in table "${first.rte.alias}", but it cannot be referenced from this part of the query.`;
+  return errorAt(ps, Code.UNDEFINED_COLUMN, message, loc, hint !== undefined ? { hint } : {});
 }
 
 /** check_lateral_ref_ok: a LATERAL reference to the left side of a RIGHT or FULL join. */
@@ -1029,12 +1131,8 @@ function columnOf(
     return at(ps, { ...raiseLevels(entry.rte.columns[i]!, levelsUp) }, loc);
   const column = i >= 0 ? entry.relation.columns[i] : undefined;
   if (!column || column.dropped) {
-    throw errorAt(
-      ps,
-      Code.UNDEFINED_COLUMN,
-      shown.includes('.') ? `column ${shown} does not exist` : `column "${shown}" does not exist`,
-      loc,
-    );
+    const dot = shown.lastIndexOf('.');
+    throw missingColumn(ps, dot >= 0 ? shown.slice(0, dot) : undefined, col, loc);
   }
   return at(
     ps,
@@ -1413,24 +1511,20 @@ function transformTypeCast(ps: ParseState, n: PNode): Expr {
 
 function transformArray(ps: ParseState, n: PNode, arrayType: number): Expr {
   const loc: number = n.location;
-  const elements = ((n.elements ?? []) as PNode[]).map((e) =>
-    e.A_ArrayExpr
-      ? (() => {
-          throw errorAt(
-            ps,
-            Code.FEATURE_NOT_SUPPORTED,
-            'multidimensional ARRAY[] constructors are not supported yet',
-            e.A_ArrayExpr.location,
-          );
-        })()
-      : transformExpr(ps, e),
+  // a sub-array ARRAY[[1, 2], [3, 4]] makes a multidimensional array: its elements are
+  // arrays of the result's type (the executor tells it by that)
+  const items: PNode[] = n.elements ?? [];
+  const multidims = items.some((e) => e.A_ArrayExpr);
+  const elements = items.map((e) =>
+    e.A_ArrayExpr ? transformArray(ps, e.A_ArrayExpr, arrayType) : transformExpr(ps, e),
   );
   let elem: number;
   let coerced: Expr[];
   if (arrayType !== 0) {
     elem = elementType(ps.registry, arrayType);
+    const each = multidims ? arrayType : elem;
     coerced = elements.map((e) => {
-      const c = coerceTo(ps, e, elem, -1, 'e', true);
+      const c = coerceTo(ps, e, each, -1, 'e', true);
       if (!c)
         throw errorAt(
           ps,
@@ -1449,7 +1543,17 @@ function transformArray(ps: ParseState, n: PNode, arrayType: number): Expr {
     const r = coerceToCommon(ps, elements, 'ARRAY');
     elem = r.type;
     coerced = r.exprs;
-    arrayType = arrayTypeOf(ps.registry, elem);
+    if (multidims) {
+      arrayType = elem;
+      elem = elementType(ps.registry, arrayType);
+      if (elem === 0)
+        throw errorAt(
+          ps,
+          Code.UNDEFINED_OBJECT,
+          `could not find element type for data type ${typeName(ps.registry, arrayType)}`,
+          loc,
+        );
+    } else arrayType = arrayTypeOf(ps.registry, elem);
     if (arrayType === 0)
       throw errorAt(
         ps,
@@ -1554,6 +1658,17 @@ function transformFuncCall(ps: ParseState, n: PNode): Expr {
   if (n.over) return transformWindowFuncCall(ps, name, schema, n, loc);
   if (isAggregate(schema, name)) return transformAggregate(ps, name, n, loc);
   if (isWindowFunction(schema, name)) throw windowFunctionWithoutOver(ps, name, n, loc);
+  if (
+    n.agg_within_group &&
+    (schema === undefined || schema === 'pg_catalog') &&
+    isOrderedSetAggregate(name)
+  )
+    throw errorAt(
+      ps,
+      Code.FEATURE_NOT_SUPPORTED,
+      'ordered-set aggregates are not supported yet',
+      loc,
+    );
   if (n.agg_star || n.agg_distinct || n.agg_order || n.agg_filter || n.agg_within_group) {
     // ParseFuncOrColumn: the function is resolved first, then its aggregate decoration refused
     const { agg_star, agg_distinct, agg_order, agg_filter, agg_within_group, ...plain } = n;

@@ -20,7 +20,7 @@
  * qualifier. Column references through a join entry resolve to the
  * underlying expressions (expr.ts columnOf), so no Var refers to a join.
  */
-import { TypeOid } from '@pg/types';
+import { type PgArray, TypeOid } from '@pg/types';
 import {
   addDerived,
   addRangeTableEntry,
@@ -210,11 +210,26 @@ function transformRangeSubselect(ps: State, n: PNode): ScopeEntry {
  * left (Vars of this query, levelsUp 0).
  */
 function transformRangeFunction(ps: State, n: PNode): ScopeEntry {
-  if (n.ordinality) unsupported(ps, 'WITH ORDINALITY is not supported yet');
   if (n.is_rowsfrom || (n.functions ?? []).length !== 1)
     unsupported(ps, 'ROWS FROM is not supported yet');
   if (n.coldeflist) unsupported(ps, 'column definition lists are not supported yet');
   const node: PNode = n.functions[0].List.items[0];
+  const fc: PNode | undefined = node.FuncCall;
+  const fcName: string[] = (fc?.funcname ?? []).map((x: PNode) => x.String?.sval);
+  if (
+    fc &&
+    fcName[fcName.length - 1] === 'unnest' &&
+    (fcName.length === 1 || (fcName.length === 2 && fcName[0] === 'pg_catalog')) &&
+    (fc.args?.length ?? 0) > 1 &&
+    !fc.over &&
+    !fc.agg_star &&
+    !fc.agg_distinct &&
+    !fc.agg_order &&
+    !fc.agg_filter &&
+    !fc.agg_within_group &&
+    !fc.func_variadic
+  )
+    return multiUnnest(ps, n, fc, node);
   const call = inClause(ps, 'FROM', false, () => {
     const saved = ps.srf;
     ps.srf = (c) => c;
@@ -227,24 +242,164 @@ function transformRangeFunction(ps: State, n: PNode): ScopeEntry {
   if (call.kind !== 'func') {
     unsupported(ps, 'only function calls are supported in FROM', firstLocation(node));
   }
-  if (call.type === TypeOid.record) {
-    unsupported(
-      ps,
-      'functions returning records in FROM are not supported yet',
-      firstLocation(node),
-    );
-  }
   const fname = call.fn.name;
+  if (call.type === TypeOid.record) return recordFunction(ps, n, call, fname, node);
   const alias: string = n.alias?.aliasname ?? fname;
   const rte: FunctionRte = {
     kind: 'function',
     alias,
-    columnNames: aliasColumns(ps, n.alias, [n.alias?.aliasname ?? fname]),
+    // WITH ORDINALITY: a last bigint column (the planner tells it by the second name)
+    columnNames: aliasColumns(ps, n.alias, [
+      OUT_PARAMETER_NAMES.get(fname) ?? n.alias?.aliasname ?? fname,
+      ...(n.ordinality ? ['ordinality'] : []),
+    ]),
     call,
   };
   if (n.alias) aliased.add(rte);
-  return addDerived(ps, rte, [{ type: call.type, typmod: call.typmod }], false);
+  return addDerived(
+    ps,
+    rte,
+    [
+      { type: call.type, typmod: call.typmod },
+      ...(n.ordinality ? [{ type: TypeOid.int8, typmod: -1 }] : []),
+    ],
+    false,
+  );
 }
+
+/**
+ * `unnest(a, b, ...)` in FROM: PostgreSQL makes it ROWS FROM (unnest(a),
+ * unnest(b), ...): the arrays side by side, the shorter padded with NULLs.
+ * Each unnest is resolved on its own; the scan calls one function that
+ * zips them (a record of one column per array).
+ */
+function multiUnnest(ps: State, n: PNode, fc: PNode, node: PNode): ScopeEntry {
+  if (n.ordinality) {
+    unsupported(
+      ps,
+      'WITH ORDINALITY over unnest of several arrays is not supported yet',
+      firstLocation(node),
+    );
+  }
+  const calls = inClause(ps, 'FROM', false, () => {
+    const saved = ps.srf;
+    ps.srf = (c) => c;
+    try {
+      return (fc.args as PNode[]).map((a) => transformExpr(ps, { FuncCall: { ...fc, args: [a] } }));
+    } finally {
+      ps.srf = saved;
+    }
+  });
+  const args: Expr[] = [];
+  for (const c of calls) {
+    if (c.kind !== 'func' || c.args.length !== 1)
+      unsupported(ps, 'only function calls are supported in FROM', firstLocation(node));
+    args.push(c.args[0]!);
+  }
+  const call: Extract<Expr, { kind: 'func' }> = {
+    kind: 'func',
+    fn: {
+      name: 'unnest',
+      args: args.map((a) => a.type),
+      result: TypeOid.record,
+      volatility: 'i',
+      strict: false,
+      retset: true,
+      impl: (values) => zipArrays(values as readonly (PgArray | null)[]),
+    },
+    args,
+    type: TypeOid.record,
+    typmod: -1,
+  };
+  const rte: FunctionRte = {
+    kind: 'function',
+    alias: n.alias?.aliasname ?? 'unnest',
+    columnNames: aliasColumns(
+      ps,
+      n.alias,
+      calls.map(() => 'unnest'),
+    ),
+    call,
+  };
+  if (n.alias) aliased.add(rte);
+  return addDerived(
+    ps,
+    rte,
+    calls.map((c) => ({ type: c.type, typmod: c.typmod })),
+    false,
+  );
+}
+
+function* zipArrays(arrays: readonly (PgArray | null)[]): Generator<unknown[]> {
+  const n = Math.max(0, ...arrays.map((a) => a?.elements.length ?? 0));
+  for (let i = 0; i < n; i++) yield arrays.map((a) => a?.elements[i] ?? null);
+}
+
+/** The OUT parameters of the functions returning records that @pg/types has. */
+const RECORD_COLUMNS: ReadonlyMap<string, readonly (readonly [string, number])[]> = new Map([
+  [
+    'jsonb_each',
+    [
+      ['key', TypeOid.text],
+      ['value', TypeOid.jsonb],
+    ],
+  ],
+  [
+    'jsonb_each_text',
+    [
+      ['key', TypeOid.text],
+      ['value', TypeOid.text],
+    ],
+  ],
+]);
+
+/** `jsonb_each(x) AS kv(k, v)`: one column per OUT parameter. */
+function recordFunction(
+  ps: State,
+  n: PNode,
+  call: Extract<Expr, { kind: 'func' }>,
+  fname: string,
+  node: PNode,
+): ScopeEntry {
+  const cols = RECORD_COLUMNS.get(fname);
+  if (cols === undefined || n.ordinality) {
+    unsupported(
+      ps,
+      n.ordinality
+        ? 'WITH ORDINALITY over a function returning records is not supported yet'
+        : 'functions returning records in FROM are not supported yet',
+      firstLocation(node),
+    );
+  }
+  const rte: FunctionRte = {
+    kind: 'function',
+    alias: n.alias?.aliasname ?? fname,
+    columnNames: aliasColumns(
+      ps,
+      n.alias,
+      cols.map(([name]) => name),
+    ),
+    call,
+  };
+  if (n.alias) aliased.add(rte);
+  return addDerived(
+    ps,
+    rte,
+    cols.map(([, type]) => ({ type, typmod: -1 })),
+    false,
+  );
+}
+
+/**
+ * Functions whose single OUT parameter is named (pg_proc.proargnames): the
+ * column is named after it, before the alias (chooseScalarFunctionAlias).
+ */
+const OUT_PARAMETER_NAMES: ReadonlyMap<string, string> = new Map([
+  ['jsonb_array_elements', 'value'],
+  ['jsonb_array_elements_text', 'value'],
+  ['json_array_elements', 'value'],
+  ['json_array_elements_text', 'value'],
+]);
 
 const JOIN_TYPES: Readonly<Record<string, JoinRte['joinType']>> = {
   JOIN_INNER: 'inner',

@@ -37,6 +37,11 @@ export function loadParser(): Promise<void> {
   return loaded;
 }
 
+/** The HINTs gram.y attaches to its own errors (the parser library reports only the message). */
+const PARSER_HINTS: ReadonlyMap<string, string> = new Map([
+  ['subquery in FROM must have an alias', 'For example, FROM (SELECT ...) [AS] foo.'],
+]);
+
 /**
  * Parses a query string into its statements. Throws a PositionedSqlError
  * 42601 with PostgreSQL's message and position on a syntax error.
@@ -53,8 +58,10 @@ export function parse(sql: string): RawStatement[] {
     const message = err.sqlDetails?.message ?? err.message ?? 'syntax error';
     // libpg-query reports PostgreSQL's cursor position (characters) minus one.
     const cursor = err.sqlDetails?.cursorPosition;
+    const hint = PARSER_HINTS.get(message);
     throw new PositionedSqlError(Code.SYNTAX_ERROR, message, {
       ...(cursor !== undefined && cursor >= 0 ? { position: cursor + 1 } : {}),
+      ...(hint !== undefined ? { hint } : {}),
     });
   }
   const buf = Buffer.from(sql, 'utf8');

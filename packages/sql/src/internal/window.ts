@@ -108,6 +108,7 @@ function resolveWindowFunction(
         hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
       });
     }
+    orderedSetCheck(ps, name, inputs.length, loc);
     throw errorAt(ps, Code.UNDEFINED_FUNCTION, `function ${shown} does not exist`, loc, {
       hint: NO_FUNCTION_HINT,
     });
@@ -576,4 +577,36 @@ export function transformWindowDefinitions(ps: ParseState, level: SelectLevel): 
     });
   });
   return result;
+}
+
+/**
+ * PostgreSQL's ordered-set and hypothetical-set aggregates (pg_aggregate
+ * aggkind 'o'/'h'): called without WITHIN GROUP, function lookup finds them
+ * and ParseFuncOrColumn refuses the call.
+ */
+const ORDERED_SET_ARGS: ReadonlyMap<string, (n: number) => boolean> = new Map([
+  ['rank', (n: number) => n >= 1],
+  ['dense_rank', (n: number) => n >= 1],
+  ['percent_rank', (n: number) => n >= 1],
+  ['cume_dist', (n: number) => n >= 1],
+  // pronargs counts the direct and the aggregated arguments
+  ['percentile_cont', (n: number) => n === 2],
+  ['percentile_disc', (n: number) => n === 2],
+  ['mode', (n: number) => n === 1],
+]);
+
+/** An ordered-set or hypothetical-set aggregate's name. */
+export function isOrderedSetAggregate(name: string): boolean {
+  return ORDERED_SET_ARGS.has(name);
+}
+
+export function orderedSetCheck(
+  ps: ParseState,
+  name: string,
+  nargs: number,
+  loc: number | undefined,
+): void {
+  if (ORDERED_SET_ARGS.get(name)?.(nargs) === true) {
+    throw errorAt(ps, '42809', `WITHIN GROUP is required for ordered-set aggregate ${name}`, loc);
+  }
 }

@@ -45,6 +45,7 @@ import {
   widthBucket,
 } from './math.js';
 import { applyNumericTypmod, numericType } from './numeric.js';
+import { integerToChar, numericToChar } from './to-char.js';
 import { fromInteger, type Numeric } from './value.js';
 
 export {
@@ -78,6 +79,33 @@ export function register(r: Registry): void {
   fn(r, 'numeric_uminus', [N], N, ([a]: [Numeric]) => numericUminus(a), { operator: '-' });
   fn(r, 'numeric_uplus', [N], N, ([a]: [Numeric]) => a, { operator: '+' });
   fn(r, 'numeric_abs', [N], N, ([a]: [Numeric]) => numericAbs(a), { operator: '@' });
+
+  // to_char(number, template): stable, as in PostgreSQL (it reads the locale)
+  const stable = { volatility: 's' } as const;
+  fn(
+    r,
+    'to_char',
+    [N, TypeOid.text],
+    TypeOid.text,
+    ([a, f]: [Numeric, string]) => numericToChar(a, f),
+    stable,
+  );
+  fn(
+    r,
+    'to_char',
+    [int4, TypeOid.text],
+    TypeOid.text,
+    ([a, f]: [number, string]) => integerToChar(a, f),
+    stable,
+  );
+  fn(
+    r,
+    'to_char',
+    [int8, TypeOid.text],
+    TypeOid.text,
+    ([a, f]: [bigint, string]) => integerToChar(a, f),
+    stable,
+  );
 
   // functions
   const unary: readonly [string, (a: Numeric) => unknown, number?][] = [

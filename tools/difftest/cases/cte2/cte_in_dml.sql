@@ -1,0 +1,8 @@
+CREATE TABLE t (id int, v int);
+INSERT INTO t VALUES (1, 10), (2, 20), (3, 30);
+WITH big AS (SELECT id FROM t WHERE v >= 20) UPDATE t SET v = v + 1 WHERE id IN (SELECT id FROM big);
+SELECT * FROM t ORDER BY id;
+WITH x AS (SELECT max(id) AS m FROM t) INSERT INTO t SELECT m + 1, 0 FROM x;
+SELECT * FROM t ORDER BY id;
+WITH z AS (SELECT id FROM t WHERE v = 0) DELETE FROM t WHERE id IN (SELECT id FROM z) RETURNING id;
+SELECT count(*) FROM t;

@@ -1,0 +1,7 @@
+CREATE TABLE t (v int);
+INSERT INTO t VALUES (1), (2);
+WITH t AS (SELECT 100 AS v) SELECT v FROM t;
+SELECT v FROM t ORDER BY v;
+WITH t AS (SELECT v * 10 AS v FROM public.t) SELECT v FROM t ORDER BY v;
+WITH u AS (SELECT v FROM t) SELECT * FROM u, public.t AS t2 WHERE u.v = t2.v ORDER BY 1;
+WITH t AS (SELECT 7 AS v) SELECT (SELECT v FROM t), (SELECT max(v) FROM public.t);

@@ -1,0 +1,10 @@
+CREATE TABLE src (id int, v text);
+CREATE TABLE log (id int, v text);
+INSERT INTO src VALUES (1, 'a'), (2, 'b'), (3, 'c');
+WITH moved AS (DELETE FROM src WHERE id <= 2 RETURNING *) INSERT INTO log SELECT * FROM moved;
+SELECT * FROM src ORDER BY id;
+SELECT * FROM log ORDER BY id;
+WITH up AS (UPDATE log SET v = upper(v) RETURNING id, v) SELECT * FROM up ORDER BY id;
+WITH ins AS (INSERT INTO src VALUES (10, 'x'), (11, 'y') RETURNING id) SELECT count(*), sum(id) FROM ins;
+WITH d AS (DELETE FROM log RETURNING id) SELECT array_agg(id ORDER BY id) FROM d;
+SELECT count(*) FROM log;

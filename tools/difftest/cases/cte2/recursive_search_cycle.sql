@@ -1,0 +1,6 @@
+CREATE TABLE g (a int, b int);
+INSERT INTO g VALUES (1, 2), (1, 3), (2, 4), (3, 4), (4, 1);
+WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT g.b FROM g JOIN s ON g.a = s.n) CYCLE n SET is_cycle USING path SELECT n, is_cycle, path FROM s ORDER BY path;
+WITH RECURSIVE s(n, d) AS (SELECT 1, 0 UNION ALL SELECT g.b, d + 1 FROM g JOIN s ON g.a = s.n WHERE d < 2) SEARCH DEPTH FIRST BY n SET ord SELECT n, d FROM s ORDER BY ord;
+WITH RECURSIVE s(n, d) AS (SELECT 1, 0 UNION ALL SELECT g.b, d + 1 FROM g JOIN s ON g.a = s.n WHERE d < 2) SEARCH BREADTH FIRST BY n SET ord SELECT n, d FROM s ORDER BY ord;
+WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT g.b FROM g JOIN s ON g.a = s.n) CYCLE n SET c TO 'Y' DEFAULT 'N' USING p SELECT count(*), count(*) FILTER (WHERE c = 'Y') FROM s;

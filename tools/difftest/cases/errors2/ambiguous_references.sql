@@ -1,0 +1,11 @@
+CREATE TABLE a (id int, x int);
+CREATE TABLE b (id int, y int);
+INSERT INTO a VALUES (1, 10);
+INSERT INTO b VALUES (1, 20);
+SELECT id FROM a, b;
+SELECT id FROM a JOIN b ON a.id = b.id;
+SELECT id FROM a JOIN b USING (id);
+SELECT * FROM a JOIN b ON id = 1;
+SELECT a.id FROM a, b a;
+SELECT x FROM a JOIN b USING (id) JOIN a a2 USING (id);
+SELECT (SELECT id FROM b) FROM a;

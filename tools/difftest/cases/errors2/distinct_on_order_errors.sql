@@ -1,0 +1,9 @@
+CREATE TABLE t (id int, g text, v int, d date);
+INSERT INTO t VALUES (1, 'a', 10, '2024-01-01'), (2, 'b', 20, '2024-01-02');
+
+SELECT DISTINCT ON (g) id FROM t ORDER BY id;
+SELECT DISTINCT ON (g, v) id FROM t ORDER BY v, id;
+SELECT DISTINCT id FROM t ORDER BY v;
+SELECT DISTINCT ON (nosuch) id FROM t;
+SELECT DISTINCT ON (3) id FROM t;
+SELECT DISTINCT g FROM t ORDER BY upper(g);

@@ -1,0 +1,10 @@
+CREATE TABLE t (id int, g text, v int);
+INSERT INTO t VALUES (1, 'a', 10), (2, 'b', 20);
+SELECT id FROM t ORDER BY 3;
+SELECT id AS x, v AS x FROM t ORDER BY x;
+SELECT id FROM t ORDER BY nosuch;
+SELECT id FROM t t1, t t2 ORDER BY id;
+SELECT string_agg(g, ',' ORDER BY nosuch) FROM t;
+SELECT id FROM t ORDER BY id USING <;
+SELECT id FROM t ORDER BY g USING @@;
+SELECT id FROM t ORDER BY count(*);

@@ -1,0 +1,10 @@
+CREATE TABLE t (id int PRIMARY KEY, g int, v text);
+INSERT INTO t SELECT i, i % 5, 'v' || i FROM generate_series(1, 200) i;
+CREATE TABLE u (id int, t_id int, w int);
+INSERT INTO u SELECT i, i % 50, i FROM generate_series(1, 100) i;
+ANALYZE t;
+ANALYZE u;
+
+EXPLAIN (COSTS OFF) SELECT w FROM u UNION ALL SELECT id FROM t;
+EXPLAIN (COSTS OFF) SELECT w FROM u WHERE w < 5 UNION ALL SELECT g FROM t WHERE id < 5;
+EXPLAIN (COSTS OFF) SELECT 1 UNION ALL SELECT 2;

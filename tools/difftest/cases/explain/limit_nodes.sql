@@ -1,0 +1,11 @@
+CREATE TABLE t (id int PRIMARY KEY, g int, v text);
+INSERT INTO t SELECT i, i % 5, 'v' || i FROM generate_series(1, 200) i;
+CREATE TABLE u (id int, t_id int, w int);
+INSERT INTO u SELECT i, i % 50, i FROM generate_series(1, 100) i;
+ANALYZE t;
+ANALYZE u;
+
+EXPLAIN (COSTS OFF) SELECT * FROM u LIMIT 5;
+EXPLAIN (COSTS OFF) SELECT * FROM u ORDER BY w LIMIT 5;
+EXPLAIN (COSTS OFF) SELECT * FROM u ORDER BY w OFFSET 10 LIMIT 5;
+EXPLAIN (COSTS OFF) SELECT * FROM u WHERE t_id = 1 LIMIT 1;

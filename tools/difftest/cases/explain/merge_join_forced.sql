@@ -1,0 +1,13 @@
+CREATE TABLE t (id int PRIMARY KEY, g int, v text);
+INSERT INTO t SELECT i, i % 5, 'v' || i FROM generate_series(1, 200) i;
+CREATE TABLE u (id int, t_id int, w int);
+INSERT INTO u SELECT i, i % 50, i FROM generate_series(1, 100) i;
+ANALYZE t;
+ANALYZE u;
+
+SET enable_hashjoin = off;
+SET enable_nestloop = off;
+SET enable_indexscan = off;
+SET enable_bitmapscan = off;
+EXPLAIN (COSTS OFF) SELECT t.v, u.w FROM t JOIN u ON u.t_id = t.id;
+RESET ALL;

@@ -1,0 +1,10 @@
+CREATE TABLE colors (c text);
+CREATE TABLE sizes (s text, ord int);
+INSERT INTO colors VALUES ('red'), ('blue');
+INSERT INTO sizes VALUES ('S', 1), ('M', 2), ('L', 3);
+SELECT c, s FROM colors CROSS JOIN sizes ORDER BY c, ord;
+SELECT c, s FROM colors, sizes WHERE ord > 1 ORDER BY c DESC, ord;
+SELECT count(*) FROM colors a, colors b, sizes;
+SELECT c || '-' || s AS sku FROM colors CROSS JOIN sizes ORDER BY sku;
+SELECT a.c, b.c FROM colors a CROSS JOIN colors b WHERE a.c < b.c;
+SELECT s, count(*) FROM colors CROSS JOIN sizes GROUP BY s ORDER BY s;

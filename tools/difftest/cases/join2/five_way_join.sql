@@ -1,0 +1,14 @@
+CREATE TABLE region (id int, name text);
+CREATE TABLE store (id int, region_id int, name text);
+CREATE TABLE clerk (id int, store_id int, name text);
+CREATE TABLE sale (id int, clerk_id int, product_id int, qty int);
+CREATE TABLE product (id int, name text, price numeric(6,2));
+INSERT INTO region VALUES (1, 'west'), (2, 'east');
+INSERT INTO store VALUES (1, 1, 'w1'), (2, 1, 'w2'), (3, 2, 'e1');
+INSERT INTO clerk VALUES (1, 1, 'ann'), (2, 1, 'bo'), (3, 2, 'cy'), (4, 3, 'di');
+INSERT INTO product VALUES (1, 'tea', 3.50), (2, 'mug', 8.00);
+INSERT INTO sale VALUES (1, 1, 1, 2), (2, 1, 2, 1), (3, 2, 1, 5), (4, 3, 2, 2), (5, 4, 1, 1), (6, 4, 2, 3);
+SELECT r.name, s.name, c.name, p.name, sa.qty FROM region r JOIN store s ON s.region_id = r.id JOIN clerk c ON c.store_id = s.id JOIN sale sa ON sa.clerk_id = c.id JOIN product p ON p.id = sa.product_id ORDER BY sa.id;
+SELECT r.name, sum(sa.qty * p.price) FROM region r JOIN store s ON s.region_id = r.id JOIN clerk c ON c.store_id = s.id JOIN sale sa ON sa.clerk_id = c.id JOIN product p ON p.id = sa.product_id GROUP BY r.name ORDER BY r.name;
+SELECT s.name, p.name, coalesce(sum(sa.qty), 0) FROM store s CROSS JOIN product p LEFT JOIN clerk c ON c.store_id = s.id LEFT JOIN sale sa ON sa.clerk_id = c.id AND sa.product_id = p.id GROUP BY s.name, p.name ORDER BY 1, 2;
+SELECT c.name FROM clerk c JOIN store s ON s.id = c.store_id JOIN region r ON r.id = s.region_id AND r.name = 'west' WHERE NOT EXISTS (SELECT 1 FROM sale sa JOIN product p ON p.id = sa.product_id WHERE sa.clerk_id = c.id AND p.name = 'mug') ORDER BY 1;

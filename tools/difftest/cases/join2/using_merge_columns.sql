@@ -1,0 +1,11 @@
+CREATE TABLE t1 (a int, b int, c text);
+CREATE TABLE t2 (a int, b int, d text);
+INSERT INTO t1 VALUES (1, 1, 'c11'), (1, 2, 'c12'), (2, 2, 'c22');
+INSERT INTO t2 VALUES (1, 1, 'd11'), (2, 2, 'd22'), (3, 3, 'd33');
+SELECT * FROM t1 JOIN t2 USING (a, b) ORDER BY a, b;
+SELECT * FROM t1 JOIN t2 USING (a) ORDER BY a, c, d;
+SELECT * FROM t1 NATURAL JOIN t2 ORDER BY a;
+SELECT t1.*, t2.d FROM t1 JOIN t2 USING (b) ORDER BY t1.a, t1.b, t2.d;
+SELECT a, t1.b AS b1, t2.b AS b2 FROM t1 JOIN t2 USING (a) ORDER BY 1, 2, 3;
+SELECT j.a, j.b FROM t1 JOIN t2 USING (a, b) AS j ORDER BY 1;
+SELECT * FROM t1 LEFT JOIN t2 USING (a, b) ORDER BY a, b;

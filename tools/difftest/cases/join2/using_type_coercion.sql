@@ -1,0 +1,13 @@
+CREATE TABLE a (k int, av text);
+CREATE TABLE b (k bigint, bv text);
+CREATE TABLE c (k numeric, cv text);
+INSERT INTO a VALUES (1, 'a1'), (2, 'a2');
+INSERT INTO b VALUES (2, 'b2'), (3, 'b3');
+INSERT INTO c VALUES (2.0, 'c2'), (3.5, 'c35');
+SELECT k, av, bv FROM a JOIN b USING (k) ORDER BY k;
+SELECT pg_typeof(k) FROM a JOIN b USING (k);
+SELECT k, av, bv FROM a FULL JOIN b USING (k) ORDER BY k;
+SELECT pg_typeof(k), k FROM a FULL JOIN b USING (k) ORDER BY 2;
+SELECT k, av, cv FROM a JOIN c USING (k) ORDER BY k;
+SELECT pg_typeof(k) FROM a JOIN c USING (k);
+SELECT k, cv FROM b NATURAL JOIN c ORDER BY k;

@@ -1,0 +1,8 @@
+CREATE TABLE events (user_id int, at timestamp, kind text, props jsonb);
+INSERT INTO events VALUES (1, '2024-05-01 10:00', 'login', '{}'), (1, '2024-05-01 10:05', 'view', '{"page": "home"}'), (1, '2024-05-01 10:50', 'view', '{"page": "cart"}'), (1, '2024-05-01 11:00', 'buy', '{"amount": 30}'), (2, '2024-05-01 09:00', 'login', '{}'), (2, '2024-05-02 09:00', 'view', '{"page": "home"}'), (3, '2024-05-02 12:00', 'view', '{"page": "faq"}'), (3, '2024-05-02 12:10', 'buy', '{"amount": 12.5}'), (3, '2024-05-02 12:15', 'buy', '{"amount": 7.5}');
+\pset null (null)
+
+SELECT user_id, at, kind, sum(new_session) OVER (PARTITION BY user_id ORDER BY at) AS session FROM (SELECT *, CASE WHEN at - lag(at) OVER (PARTITION BY user_id ORDER BY at) <= interval '30 minutes' THEN 0 ELSE 1 END AS new_session FROM events) s ORDER BY user_id, at;
+SELECT user_id, session, min(at) AS started, max(at) - min(at) AS length, count(*) FROM (SELECT user_id, at, sum(ns) OVER (PARTITION BY user_id ORDER BY at) AS session FROM (SELECT user_id, at, CASE WHEN at - lag(at) OVER (PARTITION BY user_id ORDER BY at) <= interval '30 minutes' THEN 0 ELSE 1 END AS ns FROM events) a) b GROUP BY user_id, session ORDER BY user_id, session;
+SELECT user_id, count(*) AS sessions FROM (SELECT user_id, CASE WHEN at - lag(at) OVER (PARTITION BY user_id ORDER BY at) <= interval '30 minutes' THEN 0 ELSE 1 END AS ns FROM events) s WHERE ns = 1 GROUP BY user_id ORDER BY user_id;
+SELECT user_id, max(gap) AS longest_gap FROM (SELECT user_id, at - lag(at) OVER (PARTITION BY user_id ORDER BY at) AS gap FROM events) s GROUP BY user_id ORDER BY user_id;

@@ -1,0 +1,12 @@
+CREATE TABLE p (v numeric);
+CREATE TABLE q (v numeric);
+INSERT INTO p VALUES (1), (2.5), (4), (NULL);
+INSERT INTO q VALUES (2), (3);
+\pset null (null)
+SELECT v, v > ALL (SELECT v FROM q) AS gt_all, v > ANY (SELECT v FROM q) AS gt_any FROM p ORDER BY v NULLS LAST;
+SELECT v, v <> ALL (SELECT v FROM q) AS ne_all, v = SOME (SELECT v FROM q) AS eq_some FROM p ORDER BY v NULLS LAST;
+SELECT v, v < ALL (SELECT v FROM q WHERE false) AS vacuous FROM p ORDER BY v NULLS LAST;
+SELECT v, v >= ANY (SELECT v FROM q WHERE false) AS none FROM p ORDER BY v NULLS LAST;
+INSERT INTO q VALUES (NULL);
+SELECT v, v > ALL (SELECT v FROM q) AS gt_all, v < ANY (SELECT v FROM q) AS lt_any FROM p ORDER BY v NULLS LAST;
+SELECT v FROM p WHERE v <= ALL (SELECT v FROM p WHERE v IS NOT NULL) ORDER BY v;

@@ -1,0 +1,11 @@
+CREATE TABLE r (id int, name text);
+CREATE TABLE c (id int, r_id int);
+CREATE TABLE l (c_id int, amt int);
+INSERT INTO r VALUES (1, 'r1'), (2, 'r2');
+INSERT INTO c VALUES (10, 1), (11, 1), (20, 2);
+INSERT INTO l VALUES (10, 5), (10, 7), (11, 1), (20, 100);
+SELECT name, (SELECT sum((SELECT sum(amt) FROM l WHERE l.c_id = c.id)) FROM c WHERE c.r_id = r.id) FROM r ORDER BY name;
+SELECT name FROM r WHERE EXISTS (SELECT 1 FROM c WHERE c.r_id = r.id AND EXISTS (SELECT 1 FROM l WHERE l.c_id = c.id AND l.amt > r.id * 6)) ORDER BY name;
+SELECT c.id, (SELECT name FROM r WHERE r.id = c.r_id) FROM c ORDER BY c.id;
+SELECT c.id FROM c WHERE (SELECT count(*) FROM l WHERE l.c_id = c.id AND l.amt < (SELECT max(amt) FROM l l2 WHERE l2.c_id = c.id)) > 0 ORDER BY 1;
+SELECT r.name, (SELECT max(x.t) FROM (SELECT c.id, (SELECT sum(amt) FROM l WHERE l.c_id = c.id) AS t FROM c WHERE c.r_id = r.id) x) FROM r ORDER BY 1;

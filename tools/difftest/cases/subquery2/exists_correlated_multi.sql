@@ -1,0 +1,12 @@
+CREATE TABLE cust (id int, region text);
+CREATE TABLE ord (id int, cust_id int, status text);
+CREATE TABLE ret (ord_id int);
+INSERT INTO cust VALUES (1, 'n'), (2, 's'), (3, 'n'), (4, 'e');
+INSERT INTO ord VALUES (10, 1, 'paid'), (11, 1, 'open'), (12, 2, 'paid'), (13, 3, 'void');
+INSERT INTO ret VALUES (10), (13);
+SELECT id FROM cust c WHERE EXISTS (SELECT 1 FROM ord o WHERE o.cust_id = c.id AND o.status = 'paid') ORDER BY id;
+SELECT id FROM cust c WHERE NOT EXISTS (SELECT 1 FROM ord o WHERE o.cust_id = c.id) ORDER BY id;
+SELECT id FROM cust c WHERE EXISTS (SELECT 1 FROM ord o WHERE o.cust_id = c.id AND EXISTS (SELECT 1 FROM ret r WHERE r.ord_id = o.id)) ORDER BY id;
+SELECT id FROM cust c WHERE EXISTS (SELECT 1 FROM ord o WHERE o.cust_id = c.id) AND NOT EXISTS (SELECT 1 FROM ord o JOIN ret r ON r.ord_id = o.id WHERE o.cust_id = c.id) ORDER BY id;
+SELECT region, count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ord o WHERE o.cust_id = c.id)) FROM cust c GROUP BY region ORDER BY region;
+SELECT id, EXISTS (SELECT 1 FROM ord o WHERE o.cust_id = c.id) AS has_orders FROM cust c ORDER BY id;

@@ -1,0 +1,11 @@
+CREATE TABLE stock (item text, qty int);
+CREATE TABLE orders (item text, n int);
+INSERT INTO stock VALUES ('a', 10), ('b', 5), ('c', 0), ('d', 7);
+INSERT INTO orders VALUES ('a', 3), ('a', 2), ('b', 5);
+UPDATE stock SET qty = qty - (SELECT sum(n) FROM orders o WHERE o.item = stock.item) WHERE item IN (SELECT item FROM orders);
+SELECT * FROM stock ORDER BY item;
+DELETE FROM stock WHERE qty = 0 AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.item = stock.item);
+SELECT * FROM stock ORDER BY item;
+UPDATE stock SET qty = (SELECT max(qty) FROM stock) WHERE item = 'b' RETURNING item, qty;
+DELETE FROM stock WHERE qty < (SELECT avg(qty) FROM stock) RETURNING item;
+SELECT * FROM stock ORDER BY item;

@@ -1,0 +1,9 @@
+CREATE TABLE emp (id int, dept text, name text, salary int, hired date);
+INSERT INTO emp VALUES (1, 'eng', 'ann', 120, '2020-01-10'), (2, 'eng', 'bob', 100, '2021-03-01'), (3, 'eng', 'cat', 120, '2019-07-15'), (4, 'ops', 'dan', 80, '2022-02-02'), (5, 'ops', 'eve', 90, '2020-11-30'), (6, 'hr', 'fay', 70, '2018-05-05'), (7, 'eng', 'gus', NULL, '2023-01-01');
+\pset null (null)
+
+SELECT name, salary, rank() OVER (ORDER BY salary) FROM emp ORDER BY salary NULLS LAST, name;
+SELECT name, salary, rank() OVER (ORDER BY salary NULLS FIRST) FROM emp ORDER BY 3, name;
+SELECT name, salary, dense_rank() OVER (ORDER BY salary DESC) FROM emp ORDER BY 3, name;
+SELECT name, dense_rank() OVER (PARTITION BY dept ORDER BY salary DESC NULLS LAST) FROM emp ORDER BY dept, 2, name;
+SELECT salary, count(*), min(rank() OVER (ORDER BY salary)) FROM emp GROUP BY salary;
