@@ -64,6 +64,8 @@ export function formatNanos(ns: number): string {
 }
 
 export function formatRatio(r: number): string {
+  // a peer that could not run the workload measured nothing: there is no ratio to it
+  if (!Number.isFinite(r)) return 'n/a';
   return `${r >= 10 ? r.toFixed(1) : r.toFixed(2)}x`;
 }
 
