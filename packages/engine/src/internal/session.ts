@@ -742,7 +742,6 @@ export class Session {
     const plan = planQuery(query, this.#relations, {
       settings: this.#plannerSettings(),
       statistics: plannerStatistics(this.#catalog, this.#txnState().catalogTxn),
-      alwaysTree: true,
     });
     const planningMs = performance.now() - started;
     const json = options.format === 'json';

@@ -21,7 +21,7 @@ import type { AggregateCall, AggSortKey, Expr } from '@pg/sql';
 import { compareNullable, type Registry } from '@pg/types';
 import { argTypeOf, makeTransition } from './agg-functions.js';
 import type { EvalEnv } from './context.js';
-import { type Compiled, compileExpr } from './expr.js';
+import type { Compiled } from './expr.js';
 import { compileBound } from './node.js';
 
 /** One aggregate's running state for one group. */
@@ -34,11 +34,6 @@ export interface AggRun {
 
 /** A compiled aggregate call: makes a fresh state per group. */
 export type AggFactory = () => AggRun;
-
-/** Compiles one aggregate call whose expressions read the scanned row (Vars by attnum). */
-export function compileAggregate(call: AggregateCall, registry: Registry): AggFactory {
-  return buildAggregate(call, registry, (e) => compileExpr(e, registry));
-}
 
 /** Compiles one aggregate call whose expressions are bound to `inputs` (a plan node's input, R2). */
 export function compileAggCall(

@@ -85,8 +85,6 @@ export interface Plan {
 export interface PlanOptions {
   readonly settings?: PlannerSettings;
   readonly registry?: Registry;
-  /** Kept for callers: every SELECT without FOR UPDATE/SHARE is planned by @pg/planner now. */
-  readonly alwaysTree?: boolean;
   /** pg_class sizes and ANALYZE's column statistics (without them: the file's size and default selectivities). */
   readonly statistics?: {
     size(oid: number): { pages: number; tuples: number; allVisible: number };

@@ -1088,30 +1088,47 @@ function planSetOpTree(
 
 /** Duplicate removal on all columns: a hashed Agg or Sort + Unique, the cheaper. */
 function dedupe(env: PathEnv, p: Path, cols: readonly Expr[]): Path {
-  const s = env.level.glob.s;
   const groups = estimateNumGroups(cols, p.plan.rows, (rt, a) =>
     env.sel.varData({ kind: 'var', rt, attnum: a, type: 0, typmod: -1 }),
   );
   const keys: SortKey[] = cols.map((e) => ({ expr: e, descending: false, nullsFirst: false }));
-  const sorted = sortPath(env, p, keys, undefined);
-  const unique: Path = {
+  const unique = uniquePath(env, sortPath(env, p, keys, undefined), cols.length, groups);
+  const hashed = hashDistinctPath(env, p, cols, groups, p.plan.width);
+  return hashed.plan.totalCost < unique.plan.totalCost ? hashed : unique;
+}
+
+/** Unique over `sorted` on its first `columns` columns (cost_unique's cpu_operator_cost per comparison). */
+function uniquePath(env: PathEnv, sorted: Path, columns: number, groups: number): Path {
+  const s = env.level.glob.s;
+  return {
     plan: {
       kind: 'unique',
       input: sorted.plan,
-      columns: cols.length,
+      columns,
       output: sorted.plan.output,
       rows: groups,
       width: sorted.plan.width,
       startupCost: sorted.plan.startupCost,
-      totalCost: sorted.plan.totalCost + s.cpuOperatorCost * sorted.plan.rows * cols.length,
+      totalCost: sorted.plan.totalCost + s.cpuOperatorCost * sorted.plan.rows * columns,
     },
     pathkeys: sorted.pathkeys,
   };
-  const hstart =
+}
+
+/** A hashed Agg without aggregates over `cols` (a hash DISTINCT / UNION). */
+function hashDistinctPath(
+  env: PathEnv,
+  p: Path,
+  cols: readonly Expr[],
+  groups: number,
+  width: number,
+): Path {
+  const s = env.level.glob.s;
+  const start =
     p.plan.totalCost +
     s.cpuOperatorCost * cols.length * p.plan.rows +
     (s.enableHashagg ? 0 : DISABLE_COST);
-  const hashed: Path = {
+  return {
     plan: {
       kind: 'agg',
       strategy: 'hashed',
@@ -1120,13 +1137,12 @@ function dedupe(env: PathEnv, p: Path, cols: readonly Expr[]): Path {
       aggregates: [],
       output: [...cols],
       rows: groups,
-      width: p.plan.width,
-      startupCost: hstart,
-      totalCost: hstart + s.cpuTupleCost * groups,
+      width,
+      startupCost: start,
+      totalCost: start + s.cpuTupleCost * groups,
     },
     pathkeys: [],
   };
-  return hashed.plan.totalCost < unique.plan.totalCost ? hashed : unique;
 }
 
 // ---------------------------------------------------------------- grouping_planner
@@ -1396,7 +1412,6 @@ function distinctAll(
   cols: readonly Expr[],
   sortKeys: readonly SortKey[],
 ): Path {
-  const s = env.level.glob.s;
   const groups = estimateNumGroups(cols, p.plan.rows, (rt, a) =>
     env.sel.varData({ kind: 'var', rt, attnum: a, type: 0, typmod: -1 }),
   );
@@ -1406,39 +1421,14 @@ function distinctAll(
     if (!keys.some((k) => exprKey(k.expr) === exprKey(e)))
       keys.push({ expr: e, descending: false, nullsFirst: false });
   // create_distinct_paths (PostgreSQL 15): an input already ordered, or an explicit full Sort
-  const sorted = sortPath(env, p, keys, undefined);
-  const unique: Path = {
-    plan: {
-      kind: 'unique',
-      input: sorted.plan,
-      columns: cols.length,
-      output: sorted.plan.output,
-      rows: groups,
-      width: sorted.plan.width,
-      startupCost: sorted.plan.startupCost,
-      totalCost: sorted.plan.totalCost + s.cpuOperatorCost * sorted.plan.rows * cols.length,
-    },
-    pathkeys: sorted.pathkeys,
-  };
-  const hstart =
-    p.plan.totalCost +
-    s.cpuOperatorCost * cols.length * p.plan.rows +
-    (s.enableHashagg ? 0 : DISABLE_COST);
-  let hashed: Path = {
-    plan: {
-      kind: 'agg',
-      strategy: 'hashed',
-      input: p.plan,
-      groupExprs: cols,
-      aggregates: [],
-      output: [...cols],
-      rows: groups,
-      width: cols.reduce((a, e) => a + exprWidth(env, e), 0),
-      startupCost: hstart,
-      totalCost: hstart + s.cpuTupleCost * groups,
-    },
-    pathkeys: [],
-  };
+  const unique = uniquePath(env, sortPath(env, p, keys, undefined), cols.length, groups);
+  let hashed = hashDistinctPath(
+    env,
+    p,
+    cols,
+    groups,
+    cols.reduce((a, e) => a + exprWidth(env, e), 0),
+  );
   if (sortKeys.length > 0) hashed = orderBy(env, hashed, sortKeys, undefined);
   return hashed.plan.totalCost < unique.plan.totalCost ? hashed : unique;
 }
