@@ -10,6 +10,7 @@ export {
   type CatalogView,
   type ColumnDef,
   type CreateIndexOptions,
+  type CreateSequenceOptions,
   type CreateTableOptions,
   type DropOptions,
   needsToastTable,
@@ -47,6 +48,16 @@ export {
   PG15_VIEWS,
   type ViewDef,
 } from './internal/pg15-data.js';
+export {
+  buildSequencePage,
+  initSequenceFile,
+  readSequence,
+  readSequencePage,
+  SEQ_MAGIC,
+  type SequenceData,
+  type SequenceParams,
+  writeSequencePage,
+} from './internal/sequence.js';
 export {
   columnStatistics,
   forgetStatistics,

@@ -5,12 +5,14 @@ export type {
   OpenComputed,
   OpenRelation,
   OpenTable,
+  SessionSequenceFunctions,
   SessionSettings,
 } from './internal/context.js';
 export { type ExecResult, executePlan, type RunOptions } from './internal/execute.js';
 export { type Compiled, compileExpr, compileQual } from './internal/expr.js';
 export {
   describePlan,
+  explainModify,
   type IndexQual,
   type OutputColumn,
   outputColumns,

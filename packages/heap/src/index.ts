@@ -44,6 +44,7 @@ export {
   type XactWait,
   xactLockTableWait,
 } from './internal/modify.js';
+export { heapMultiInsert } from './internal/multi-insert.js';
 export {
   conflictingHolder,
   ERRCODE_FEATURE_NOT_SUPPORTED,
@@ -170,3 +171,10 @@ export {
   putHeapTuple,
   targetPageFreeSpace,
 } from './internal/tuple-page.js';
+export {
+  setPageAllVisible,
+  vacuumHeapPage,
+  XLH_ALL_VISIBLE_SET,
+  XLOG_HEAP_VACUUM,
+  XLOG_HEAP_VISIBLE,
+} from './internal/vacuum-page.js';

@@ -184,8 +184,11 @@ describe('scans', () => {
     const gs = builtins.findFunction('generate_series', [INT4, INT4])!;
     const call: FuncExpr = { kind: 'func', fn: gs, args: [int(1), int(3)], type: INT4, typmod: -1 };
     const p = plan(select([], [], [te(call, 'generate_series')]));
-    expect(kinds(p)).toBe('projectset');
+    expect(kinds(p)).toBe('projectset > result');
     expect(p.plan.rows).toBe(3);
+    // nested: one ProjectSet per level (PostgreSQL's ProjectSet -> ProjectSet -> Result)
+    const nested: FuncExpr = { ...call, args: [int(1), call] };
+    expect(kinds(plan(select([], [], [te(nested, 'n')])))).toBe('projectset > projectset > result');
     const overT = plan(select([rel(f, 'v')], [0], [te(col(0, 1), 'k'), te(call, 'g')]));
     expect(kinds(overT)).toBe('projectset > SeqScan v');
   });
@@ -543,10 +546,11 @@ describe('WITH and set operations', () => {
     ],
   });
 
-  it('a WITH query referenced once is inlined; twice (or MATERIALIZED) it is a CTE Scan of one subplan', () => {
+  it('a WITH query referenced once is inlined (and pulled up); twice (or MATERIALIZED) it is a CTE Scan of one subplan', () => {
     const once = plan(select([ref('w')], [0], [te(col(0, 1), 'a')], { ctes: [cte('w', w())] }));
     expect(once.subplans).toHaveLength(0);
-    expect(kinds(once)).toMatch(/subqueryscan w/);
+    expect(kinds(once)).not.toMatch(/subqueryscan/);
+    expect(kinds(once)).toMatch(/SeqScan t/);
     const mat = plan(
       select([ref('w')], [0], [te(col(0, 1), 'a')], {
         ctes: [cte('w', w(), { materialized: 'always' })],

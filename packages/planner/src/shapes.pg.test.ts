@@ -318,6 +318,98 @@ it('plan shapes: ours against PostgreSQL 15', async () => {
   expect(matches).toBeGreaterThanOrEqual(60);
 }, 120_000);
 
+/** Sub-SELECTs in FROM (and inlined WITH queries) that PostgreSQL pulls up into the parent query. */
+const PULL_UPS = [
+  'select * from (select a, b from t1 where b = 7) s',
+  'select s.x, t3.v from (select x, y from t2 where y < 10) s join t3 on s.x = t3.k',
+  'select * from t3 left join (select x, y from t2) s on s.x = t3.k',
+  'select * from t3 left join (select x, y from t2 where y = 3) s on s.x = t3.k',
+  'select * from (select t2.x, t3.v from t2 join t3 on t2.x = t3.k) s where s.x < 50',
+  'select count(*) from (select a from t1 where b < 5) s',
+  'select * from (select * from (select k, v from t3 where k > 5) a where k < 50) b',
+  'with w as (select x, y from t2 where y = 1) select * from w join t3 on w.x = t3.k',
+  'select * from t3 where k in (select x from (select x from t2 where y = 3) s)',
+  'select s.k2, count(*) from (select k * 2 as k2 from t3) s group by s.k2',
+  'select * from t2 join (select k, v from t3 where k < 20) s on s.k = t2.y where t2.x < 100',
+  'select (select max(z) from (select z from t2 where t2.x = t3.k) s) from t3',
+  'select t3.k, s.y2 from t3 left join (select x, y * 2 as y2 from t2) s on s.x = t3.k',
+];
+
+it("sub-SELECTs in FROM are pulled up: the shapes equal PostgreSQL 15's", async () => {
+  const catalog = fakeCatalog(rels);
+  const byOid = new Map(rels.map((r) => [r.oid, r]));
+  let matches = 0;
+  const misses: string[] = [];
+  for (const sql of PULL_UPS) {
+    const [stmt] = parse(sql);
+    const q = analyze(stmt!, catalog, {});
+    if (q.command !== 'select') throw new Error(sql);
+    const planned = planSelect(q, {
+      registry: builtins,
+      relation: (oid) => byOid.get(oid)!,
+      size: (oid) => sizes.get(oid) ?? { pages: 0, tuples: -1, allVisible: 0 },
+      columnStats: (oid, attnum) => stats.get(`${oid}.${attnum}`),
+      settings: defaultPlannerSettings,
+    });
+    expect(checkPlan(planned), sql).toEqual([]);
+    const r = await pg.query(`explain (format json) ${sql}`);
+    const theirs = pgShape(
+      (r[0] as { 'QUERY PLAN': { Plan: PgNode }[] })['QUERY PLAN'][0]!.Plan,
+    ).join(' > ');
+    const mine = ourShape(planned.plan).join(' > ');
+    expect(theirs, sql).not.toMatch(/Subquery Scan/);
+    expect(mine, sql).not.toMatch(/Subquery Scan/);
+    if (mine === theirs) matches++;
+    else misses.push(`${sql}\n    pg:   ${theirs}\n    ours: ${mine}`);
+  }
+  console.log(
+    `pulled-up shapes matching PostgreSQL: ${matches} of ${PULL_UPS.length}\n${misses.join('\n')}`,
+  );
+  // 8 of 12 when written: the misses are join-method choices (a merge join over t2's index
+  // where we hash), not the pull-up: no Subquery Scan is left in any of them
+  expect(matches).toBeGreaterThanOrEqual(8);
+}, 120_000);
+
+it('min/max over an indexed column: InitPlans of a Limit over an index scan under a Result, as PostgreSQL', async () => {
+  const catalog = fakeCatalog(rels);
+  const byOid = new Map(rels.map((r) => [r.oid, r]));
+  const plan = (sql: string) => {
+    const [stmt] = parse(sql);
+    const q = analyze(stmt!, catalog, {});
+    if (q.command !== 'select') throw new Error(sql);
+    const planned = planSelect(q, {
+      registry: builtins,
+      relation: (oid) => byOid.get(oid)!,
+      size: (oid) => sizes.get(oid) ?? { pages: 0, tuples: -1, allVisible: 0 },
+      columnStats: (oid, attnum) => stats.get(`${oid}.${attnum}`),
+      settings: defaultPlannerSettings,
+    });
+    expect(checkPlan(planned), sql).toEqual([]);
+    return planned;
+  };
+  const pgTop = async (sql: string) => {
+    const r = await pg.query(`explain (format json) ${sql}`);
+    return (r[0] as { 'QUERY PLAN': { Plan: PgNode }[] })['QUERY PLAN'][0]!.Plan['Node Type'];
+  };
+  for (const sql of ['select min(a), max(a) from t1', 'select max(b) + 1 from t1 where a < 500']) {
+    const p = plan(sql);
+    expect(await pgTop(sql), sql).toBe('Result');
+    expect(p.plan.kind, sql).toBe('result');
+    // a projection Result between them is EXPLAIN's to fold
+    const under = (n: PlanNode | undefined): PlanNode | undefined =>
+      n?.kind === 'result' && n.input !== undefined ? under(n.input) : n;
+    expect(
+      p.subplans.map((sp) => `${sp.kind}>${under('input' in sp ? sp.input : undefined)?.kind}`),
+      sql,
+    ).toEqual(p.subplans.map(() => expect.stringMatching(/^limit>index(only)?scan$/)));
+    expect(p.subplanNames[0], sql).toMatch(/^InitPlan 1 \(returns \$0\)$/);
+  }
+  // no index leads with c: the plain Aggregate, as PostgreSQL
+  const sql = 'select min(c) from t1';
+  expect(await pgTop(sql)).toBe('Aggregate');
+  expect(plan(sql).plan.kind).toBe('agg');
+}, 60_000);
+
 it.skipIf(!process.env.SHAPES_DEBUG)(
   'debug',
   async () => {

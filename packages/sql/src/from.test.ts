@@ -303,12 +303,85 @@ describe('set operations', () => {
   });
 });
 
+describe('data-modifying WITH', () => {
+  it('is the statement with a stand-in query of its RETURNING columns', () => {
+    const query = q('with t as (insert into a values (1) returning x) select * from t');
+    expect(query.ctes?.[0]?.modify?.command).toBe('insert');
+    expect(query.ctes?.[0]?.query.targetList.map((t) => t.name)).toEqual(['x']);
+  });
+
+  it('only at the top level, and read only with RETURNING (0A000)', () => {
+    expect(
+      fails('select * from (with t as (delete from a returning x) select * from t) s').message,
+    ).toBe('WITH clause containing a data-modifying statement must be at the top level');
+    expect(fails('with t as (delete from a) select * from t').message).toBe(
+      'WITH query "t" does not have a RETURNING clause',
+    );
+  });
+});
+
 describe('not supported yet', () => {
-  it.each([
-    'with t as (insert into a values (1) returning x) select * from t',
-    'with recursive t(n) as (select 1 union all select n + 1 from t) search depth first by n set o select * from t',
-    'with recursive t(n) as (select 1 union all select n + 1 from t) cycle n set c using p select * from t',
-  ])('%s is 0A000', (sql) => {
+  it.each(['select * from rows from (generate_series(1, 2)) as r(a int)'])('%s is 0A000', (sql) => {
     expect(fails(sql).code).toBe('0A000');
+  });
+});
+
+describe('ROWS FROM, SEARCH / CYCLE, ORDER BY ... USING, WITH TIES', () => {
+  it("ROWS FROM is one function RTE with every call's columns (and the ordinality)", () => {
+    const r = q(
+      "select * from rows from (generate_series(1, 2), unnest(array['a'])) with ordinality as r(n, s, i)",
+    );
+    expect(r.targetList.map((t) => [t.name, t.expr.type])).toEqual([
+      ['n', 23],
+      ['s', 25],
+      ['i', 20],
+    ]);
+    const rte = r.rtable.find((e) => e.kind === 'function');
+    expect(rte?.kind === 'function' && rte.ordinality).toBe(true);
+  });
+  it('SEARCH DEPTH FIRST and CYCLE add their columns to the WITH query', () => {
+    const s = q(
+      'with recursive t(n) as (select 1 union all select n + 1 from t where n < 3) search depth first by n set o select * from t',
+    );
+    expect(s.targetList.map((t) => [t.name, t.expr.type])).toEqual([
+      ['n', 23],
+      ['o', 2287],
+    ]);
+    const b = q(
+      'with recursive t(n) as (select 1 union all select n + 1 from t where n < 3) search breadth first by n set o select * from t',
+    );
+    expect(b.targetList.map((t) => [t.name, t.expr.type])).toEqual([
+      ['n', 23],
+      ['o', 2249],
+    ]);
+    const c = q(
+      'with recursive t(n) as (select 1 union all select n + 1 from t where n < 3) cycle n set c using p select * from t',
+    );
+    expect(c.targetList.map((t) => [t.name, t.expr.type])).toEqual([
+      ['n', 23],
+      ['c', 16],
+      ['p', 2287],
+    ]);
+    expect(
+      fails(
+        'with recursive t(n) as (select 1 union all select n + 1 from t) cycle m set c using p select * from t',
+      ).message,
+    ).toBe('cycle column "m" not in WITH query column list');
+  });
+  it('ORDER BY ... USING < / > sorts ascending / descending; other operators are 42809', () => {
+    const desc = q('select 1 as x order by 1 using >').sort[0]!;
+    expect([desc.descending, desc.nullsFirst]).toEqual([true, true]);
+    expect(q('select 1 as x order by 1 using < nulls first').sort[0]!.descending).toBe(false);
+    const e = fails('select 1 as x order by 1 using =');
+    expect([e.code, e.message]).toEqual(['42809', 'operator = is not a valid ordering operator']);
+  });
+  it('FETCH FIRST ... WITH TIES marks the query; without ORDER BY it is 42601', () => {
+    expect(q('select 1 as x order by 1 fetch first 1 row with ties').limitWithTies).toBe(true);
+    expect(q('select 1 as x order by 1 fetch first 1 row only').limitWithTies).toBeUndefined();
+    const e = fails('select 1 fetch first 1 row with ties');
+    expect([e.code, e.message]).toEqual([
+      '42601',
+      'WITH TIES cannot be specified without ORDER BY clause',
+    ]);
   });
 });

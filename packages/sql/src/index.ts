@@ -10,4 +10,9 @@ export {
   type RegCatalogSource,
   regCatalog,
 } from './internal/reg-catalog.js';
+export {
+  SEQUENCE_FUNCTIONS,
+  type SequenceFunctionName,
+  sequenceFunction,
+} from './internal/sequence-functions.js';
 export { SETTINGS_FUNCTIONS, settingsFunction } from './internal/settings-functions.js';

@@ -52,6 +52,15 @@ export {
 } from './internal/json/index.js';
 // Values of the families whose JavaScript representation is an object.
 export type { Numeric } from './internal/numeric/index.js';
+// Record values (ROW(...), whole-row references) and their text form.
+export {
+  isPgRecord,
+  type PgRecord,
+  pgRecord,
+  type RecordField,
+  recordIn,
+  recordOut,
+} from './internal/records/index.js';
 // The OID alias types' name handling, for the catalog hook and the analyzer.
 export {
   formatTypeName,

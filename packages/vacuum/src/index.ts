@@ -9,5 +9,24 @@ export {
   sampleSize,
   WIDTH_THRESHOLD,
 } from './internal/analyze.js';
+export { DeadItems, deadItemsMaxItems, maxDeadItemsFor, TID_BYTES } from './internal/dead-items.js';
+export {
+  heapTupleStats,
+  type TupleStats,
+  type VisibilityRow,
+  visibilityMapRows,
+  visibilityMapSummary,
+} from './internal/inspect.js';
+export {
+  type IndexCleanup,
+  type LazyVacuumOptions,
+  lazyVacuum,
+  SKIP_PAGES_THRESHOLD,
+  type VacuumIndex,
+  type VacuumProgress,
+  type VacuumRelation,
+  type VacuumResult,
+} from './internal/lazy.js';
 export { analyzeSample } from './internal/relation.js';
 export { type Sample, sampleRows, seededRandom } from './internal/sample.js';
+export { truncateMessage, type VerboseContext, vacuumVerboseReport } from './internal/verbose.js';

@@ -368,6 +368,7 @@ describe('command line', () => {
       engine: true,
       memory: true,
       queries: true,
+      copy: false,
     });
     expect(parseArgs(['--', '--quick', '--json'])).toEqual({
       quick: true,
@@ -382,6 +383,7 @@ describe('command line', () => {
       engine: true,
       memory: true,
       queries: true,
+      copy: false,
     });
     expect(parseArgs(['--wal'])).toMatchObject({ page: false, wal: true, storage: false });
     expect(parseArgs(['--storage'])).toMatchObject({ page: false, wal: false, storage: true });
@@ -397,6 +399,7 @@ describe('command line', () => {
     expect(parseArgs(['--memory'])).toMatchObject({ engine: false, memory: true, page: false });
     expect(parseArgs(['--queries'])).toMatchObject({ engine: false, memory: false, queries: true });
     expect(parseArgs(['--page', '--wal'])).toMatchObject({ page: true, wal: true });
+    expect(parseArgs(['--copy'])).toMatchObject({ copy: true, page: false, engine: false });
     expect(() => parseArgs(['--fast'])).toThrow('unknown argument: --fast');
   });
 

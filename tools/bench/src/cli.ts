@@ -2,6 +2,14 @@
  * The command line: `node dist/main.js [--quick] [--json] [--page] [--wal] [--storage] [--btree] [--heap] [--toast]`.
  */
 import { btreeWorkloads } from './btree-workloads.js';
+import {
+  COPY_CHILD,
+  copyChild,
+  DEFAULT_COPY_ROWS,
+  measureCopy,
+  QUICK_COPY_ROWS,
+  renderCopy,
+} from './copy-workloads.js';
 import { DEFAULT_COUNT_ROWS, engineWorkloads } from './engine-workloads.js';
 import { heapWorkloads } from './heap-workloads.js';
 import {
@@ -49,6 +57,9 @@ export const USAGE = `usage: pnpm bench [--quick] [--json] [--page] [--wal] [--s
            then each engine's peak memory on the same work, in a process of its own
   --queries only the analytic SQL workloads (joins, windows, ORDER BY LIMIT, recursive CTE:
            @pg/engine vs PGlite, pg-mem and real PostgreSQL 15)
+  --copy   only the bulk-load comparison: COPY of 1M CSV rows (50k with --quick) into
+           @pg/engine, PGlite and PostgreSQL 15, and @pg/engine's INSERT in batches of 1000,
+           each with its peak memory (not part of a run without flags)
   --memory only the peak-memory comparison of the embedded engines
   --no-memory  with --engine: the timed workloads only
   --help   this text
@@ -77,6 +88,8 @@ export interface Options {
   readonly memory: boolean;
   /** Run the analytic SQL workloads (issue 8's queries against PGlite, pg-mem, PostgreSQL 15). */
   readonly queries: boolean;
+  /** Run the bulk-load (COPY) comparison. */
+  readonly copy: boolean;
 }
 
 /** The options in `argv` (without node and the script); throws on anything unknown. */
@@ -94,6 +107,7 @@ export function parseArgs(argv: readonly string[]): Options {
   let memory = false;
   let noMemory = false;
   let queries = false;
+  let copy = false;
   for (const arg of argv) {
     if (arg === '--quick') quick = true;
     else if (arg === '--json') json = true;
@@ -106,15 +120,41 @@ export function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--engine') engine = memory = true;
     else if (arg === '--memory') memory = true;
     else if (arg === '--queries') queries = true;
+    else if (arg === '--copy') copy = true;
     else if (arg === '--no-memory') noMemory = true;
     else if (arg === '--help' || arg === '-h') help = true;
     // `pnpm bench -- --quick` passes the `--` through.
     else if (arg !== '--') throw new Error(`unknown argument: ${arg}`);
   }
-  if (!page && !wal && !storage && !btree && !heap && !toast && !engine && !memory && !queries)
+  if (
+    !page &&
+    !wal &&
+    !storage &&
+    !btree &&
+    !heap &&
+    !toast &&
+    !engine &&
+    !memory &&
+    !queries &&
+    !copy
+  )
     page = wal = storage = btree = heap = toast = engine = memory = queries = true;
   if (noMemory) memory = false;
-  return { quick, json, help, page, wal, storage, btree, heap, toast, engine, memory, queries };
+  return {
+    quick,
+    json,
+    help,
+    page,
+    wal,
+    storage,
+    btree,
+    heap,
+    toast,
+    engine,
+    memory,
+    queries,
+    copy,
+  };
 }
 
 /** The workloads the options select, as factories, in the order page, wal, storage, btree, heap, toast. */
@@ -152,6 +192,7 @@ export async function run(
   err: ProgressStream = process.stderr,
 ): Promise<number> {
   if (argv[0] === MEMORY_CHILD) return memoryChild(argv[1] ?? '', Number(argv[2]));
+  if (argv[0] === COPY_CHILD) return copyChild(argv[1] ?? '', argv[2] ?? '', Number(argv[3]));
   let options: Options;
   try {
     options = parseArgs(argv);
@@ -202,11 +243,23 @@ export async function run(
     progress.done(`measured peak memory of ${memory.length} processes`);
   }
 
-  const done = { ...report, results, ...(options.memory ? { memory } : {}) };
+  const copyRows = options.quick ? QUICK_COPY_ROWS : DEFAULT_COPY_ROWS;
+  const copy = options.copy
+    ? await measureCopy(copyRows, (name) => progress.detail(`COPY: ${name}, ${copyRows} rows`))
+    : undefined;
+  if (copy !== undefined) progress.done(`measured ${copy.length} bulk loads`);
+
+  const done = {
+    ...report,
+    results,
+    ...(options.memory ? { memory } : {}),
+    ...(copy !== undefined ? { copy } : {}),
+  };
   if (options.json) {
     out.write(`${renderJson(done)}\n`);
   } else {
     if (options.memory) out.write(`${renderMemory(memory, memoryRows)}\n\n`);
+    if (copy !== undefined) out.write(`${renderCopy(copy)}\n\n`);
     if (results.length > 0) out.write(`${renderChart(results)}\n\n${renderTable(results)}\n\n`);
     out.write(
       'ratio: code under test ops/s ÷ baseline ops/s; below 1x, the code under test is slower.\n' +

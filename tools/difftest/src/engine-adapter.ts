@@ -48,7 +48,11 @@ interface EngineSession {
   query(
     sql: string,
     params?: unknown[],
-    options?: { rowMode?: 'array' | 'object' },
+    options?: {
+      rowMode?: 'array' | 'object';
+      copyIn?: string;
+      copyOut?: (chunk: string) => void;
+    },
   ): Promise<EngineResult>;
   close?(): Promise<void> | void;
   end?(): Promise<void> | void;
@@ -118,16 +122,24 @@ export function pgEngineAdapterFactory(specifier = '@pg/engine'): EngineFactory 
         : types.builtins.mustType(oid).output(value as never, ctx);
 
     const engine: Engine = {
-      async exec(sql) {
+      async exec(sql, io) {
         pending = [];
+        let copyOut: string | undefined;
         try {
-          const r = await session.query(sql, [], { rowMode: 'array' });
+          const r = await session.query(sql, [], {
+            rowMode: 'array',
+            ...(io?.copyIn === undefined ? {} : { copyIn: io.copyIn }),
+            copyOut: (chunk: string) => {
+              copyOut = (copyOut ?? '') + chunk;
+            },
+          });
           const notices = [...pending, ...(r.notices ?? []).map(toNotice)];
           pending = [];
           if (r.command === '' || r.command === undefined) return []; // empty query
           const command = r.command; // the full tag, e.g. 'INSERT 0 1'
           // No columns and no rows: a command (a SELECT of zero columns and zero rows looks the same).
           if (r.fields.length === 0 && r.rows.length === 0) {
+            if (copyOut !== undefined) return [{ kind: 'command', command, notices, copyOut }];
             return [{ kind: 'command', command, notices }];
           }
           const rows = r.rows.map((row) => {

@@ -1,5 +1,5 @@
 export { pgEngineAdapterFactory } from './engine-adapter.js';
-export type { Engine, EngineFactory, Field, Notice, Result } from './internal/engine.js';
+export type { Engine, EngineFactory, ExecIo, Field, Notice, Result } from './internal/engine.js';
 export { pgEngineFactory } from './internal/pg-adapter.js';
 export {
   defaultPrintSettings,

@@ -52,6 +52,24 @@ describe('splitScript', () => {
     expect(() => splitScript('SELECT 1 \\gset\n')).toThrow(/inside a statement/);
   });
 
+  it('sends the lines after COPY ... FROM STDIN up to \\. as its data, unechoed', () => {
+    const steps = splitScript(
+      'COPY t FROM STDIN;\n1\tx;\n\n\\.\nSELECT 1;\ncopy t from stdin (format csv);\na,b\n',
+    );
+    expect(steps).toEqual([
+      { kind: 'echo', line: 'COPY t FROM STDIN;' },
+      { kind: 'sql', sql: 'COPY t FROM STDIN;', line: 1, copyIn: '1\tx;\n\n\\.\n' },
+      { kind: 'echo', line: 'SELECT 1;' },
+      { kind: 'sql', sql: 'SELECT 1;', line: 5 },
+      { kind: 'echo', line: 'copy t from stdin (format csv);' },
+      { kind: 'sql', sql: 'copy t from stdin (format csv);', line: 6, copyIn: 'a,b\n' },
+    ]);
+    expect(sqlOf(splitScript('COPY t TO STDOUT;\nSELECT 1;\n'))).toEqual([
+      'COPY t TO STDOUT;',
+      'SELECT 1;',
+    ]);
+  });
+
   // Statements built from pieces that hide ';' in every way psql knows, joined by
   // separators psql drops; the split must give back exactly the statements.
   it('returns exactly the statements a script was built from (property)', () => {

@@ -68,6 +68,15 @@ import {
   compositeTypeRow,
   systemAttributeRows,
 } from './rows.js';
+import {
+  initSequenceFile,
+  readSequence,
+  SEQUENCE_COLUMNS,
+  type SequenceParams,
+  sequenceCatalogRow,
+  sequenceRow,
+  sequenceViewRows,
+} from './sequence.js';
 import { pgStatsRows } from './statistics.js';
 import type { CatalogTable } from './table.js';
 import type { CatalogTxn } from './txn.js';
@@ -164,6 +173,15 @@ export interface CreateIndexOptions {
   readonly entryOf?: (values: readonly unknown[]) => unknown[] | undefined;
   /** The table columns the expressions and predicate read (pg_depend: DROP COLUMN drops the index). */
   readonly referencedColumns?: readonly number[];
+}
+
+/** CREATE SEQUENCE's catalog part (the caller has checked the parameters). */
+export interface CreateSequenceOptions {
+  readonly namespace: string;
+  readonly name: string;
+  readonly params: SequenceParams;
+  readonly persistence?: RelPersistence;
+  readonly ifNotExists?: boolean;
 }
 
 export interface DropOptions {
@@ -509,6 +527,12 @@ export class Catalog implements SessionHook {
     const desc = this.mustRelation(oid);
     const entry = this.#relcache.get(oid) as { desc: RelationDesc; open?: OpenRelation };
     if (entry.open) return entry.open;
+    if (desc.kind === 'S') {
+      // a sequence: its one tuple, read from its page now (sequence.ts)
+      const rel = this.#locator(desc);
+      entry.open = { desc, indexes: [], rows: () => [sequenceRow(this.cluster.pool, rel)] };
+      return entry.open;
+    }
     const view = COMPUTED_VIEWS.get(oid);
     if (view) {
       entry.open = { desc, indexes: [], rows: () => computeView(view, this.#viewSource()) };
@@ -622,6 +646,17 @@ export class Catalog implements SessionHook {
       currentDatabase: this.databaseName,
       settings: this.#settings,
       statistics: () => pgStatsRows(this),
+      sequences: (view) =>
+        sequenceViewRows(
+          view,
+          { scan: (name) => this.#scanObjects(name), currentDatabase: this.databaseName },
+          (node) => {
+            const rel = { spcOid: DEFAULTTABLESPACE_OID, dbOid: this.dbOid, relNumber: node };
+            return this.cluster.pool.smgr.exists(rel, ForkNumber.main)
+              ? readSequence(this.cluster.pool, rel)
+              : undefined;
+          },
+        ),
     };
   }
 
@@ -686,6 +721,7 @@ export class Catalog implements SessionHook {
           ...(dropped
             ? droppedShape(r[a.col('attlen')] as number, r[a.col('attalign')] as string)
             : {}),
+          ...this.#identityDefault(oid, attnum, r[a.col('attidentity')]),
         };
       });
     const indexes: IndexDesc[] = [];
@@ -1099,6 +1135,233 @@ export class Catalog implements SessionHook {
       { classid: RelationRelationId, objid: relid, subid: attnum },
       'a',
     );
+  }
+
+  // ------------------------------------------------------------ sequences (sequence.ts)
+
+  /**
+   * DefineSequence's catalog part: the pg_class row (relkind S, no row
+   * type, relam 0), its three columns, the pg_sequence row and the file
+   * with its one page (last_value = start, not called). Returns the OID,
+   * or undefined when IF NOT EXISTS skipped it.
+   */
+  createSequence(options: CreateSequenceOptions): number | undefined {
+    const nsp = this.namespaceOid(options.namespace);
+    if (nsp === undefined) throw undefinedSchema(options.namespace);
+    if (this.relnameRelid(options.name, nsp) !== undefined) {
+      if (options.ifNotExists) {
+        this.#notice(`relation "${options.name}" already exists, skipping`);
+        return undefined;
+      }
+      throw duplicateTable(options.name);
+    }
+    const persistence = options.persistence ?? 'p';
+    const relid = this.#newRelOid();
+    const rel = { spcOid: DEFAULTTABLESPACE_OID, dbOid: this.dbOid, relNumber: relid };
+    this.#createStorage(rel, persistence);
+    initSequenceFile(
+      this.cluster.pool,
+      persistence === 'p' ? this.cluster.inserter : undefined,
+      rel,
+      { lastValue: options.params.start, logCnt: 0n, isCalled: false },
+    );
+    const cls = this.#table('pg_class');
+    cls.insert(
+      cls.row({
+        ...classRow({
+          oid: relid,
+          name: options.name,
+          namespace: nsp,
+          rowtype: 0,
+          am: 0,
+          relfilenode: relid,
+          tablespace: 0,
+          hasIndex: false,
+          shared: false,
+          persistence,
+          kind: 'S',
+          natts: SEQUENCE_COLUMNS.length,
+          frozenxid: 0,
+          minmxid: 0,
+        }),
+        relpages: 1,
+        reltuples: 1,
+      }),
+      this.#x,
+    );
+    const att = this.#table('pg_attribute');
+    SEQUENCE_COLUMNS.forEach(([name, typeOid], i) => {
+      const type = typeByOid(typeOid) as AnyPgType;
+      att.insert(
+        att.row(
+          attributeRow({
+            relid,
+            name,
+            type,
+            attnum: i + 1,
+            typmod: -1,
+            notNull: true,
+            hasDefault: false,
+            ndims: 0,
+          }),
+        ),
+        this.#x,
+      );
+    });
+    for (const r of systemAttributeRows(relid)) att.insert(att.row(r), this.#x);
+    const seq = this.#table('pg_sequence');
+    seq.insert(seq.row(sequenceCatalogRow(relid, options.params)), this.#x);
+    this.#recordDependency(
+      { classid: RelationRelationId, objid: relid, subid: 0 },
+      { classid: NamespaceRelationId, objid: nsp, subid: 0 },
+      'n',
+    );
+    this.#invalidate(relid);
+    this.#cci();
+    return relid;
+  }
+
+  /** The sequence's pg_sequence row (undefined when `oid` is not a sequence). */
+  sequenceParams(oid: number): SequenceParams | undefined {
+    const t = this.#table('pg_sequence');
+    const r = t.lookupOne('pg_sequence_seqrelid_index', [oid], this.#x);
+    if (!r) return undefined;
+    const v = (col: string) => r.values[t.col(col)];
+    return {
+      typeOid: v('seqtypid') as number,
+      start: BigInt(v('seqstart') as bigint),
+      increment: BigInt(v('seqincrement') as bigint),
+      max: BigInt(v('seqmax') as bigint),
+      min: BigInt(v('seqmin') as bigint),
+      cache: BigInt(v('seqcache') as bigint),
+      cycle: v('seqcycle') as boolean,
+    };
+  }
+
+  /** ALTER SEQUENCE: the new pg_sequence row. */
+  setSequenceParams(oid: number, params: SequenceParams): void {
+    const t = this.#table('pg_sequence');
+    const r = t.lookupOne('pg_sequence_seqrelid_index', [oid], this.#x);
+    if (!r) throw new SqlError('XX000', `cache lookup failed for sequence ${oid}`);
+    this.#updateRow('pg_sequence', r, sequenceCatalogRow(oid, params));
+    this.#invalidate(oid);
+    this.#cci();
+  }
+
+  #deleteSequenceRow(oid: number): void {
+    const t = this.#table('pg_sequence');
+    const r = t.lookupOne('pg_sequence_seqrelid_index', [oid], this.#x);
+    if (r) t.delete(r.tid, this.#x);
+  }
+
+  /** The sequence's file (its one page). */
+  sequenceLocator(oid: number): RelFileLocator {
+    return this.#locator(this.mustRelation(oid));
+  }
+
+  /**
+   * OWNED BY: the sequence's AUTO ('a', serial and OWNED BY) or INTERNAL
+   * ('i', identity) dependency on a table column, replacing any it had;
+   * `owner` undefined is OWNED BY NONE.
+   */
+  setSequenceOwner(
+    seqOid: number,
+    owner: { readonly table: number; readonly attnum: number } | undefined,
+    deptype: 'a' | 'i' = 'a',
+  ): void {
+    const self = { classid: RelationRelationId, objid: seqOid, subid: 0 };
+    const t = this.#table('pg_depend');
+    for (const d of this.#dependsOn(self)) {
+      if (d.ref.classid === RelationRelationId && (d.deptype === 'a' || d.deptype === 'i')) {
+        t.delete(d.tid, this.#x);
+      }
+    }
+    if (owner !== undefined) {
+      this.#recordDependency(
+        self,
+        { classid: RelationRelationId, objid: owner.table, subid: owner.attnum },
+        deptype,
+      );
+    }
+    this.#cci();
+  }
+
+  /** The table column that owns the sequence (pg_get_serial_sequence's link), with its deptype. */
+  sequenceOwner(
+    seqOid: number,
+  ): { readonly table: number; readonly attnum: number; readonly deptype: string } | undefined {
+    const d = this.#dependsOn({ classid: RelationRelationId, objid: seqOid, subid: 0 }).find(
+      (x) => x.ref.classid === RelationRelationId && (x.deptype === 'a' || x.deptype === 'i'),
+    );
+    return d === undefined
+      ? undefined
+      : { table: d.ref.objid, attnum: d.ref.subid, deptype: d.deptype };
+  }
+
+  /** The sequences owned by a table's column (through their 'a' or 'i' dependency). */
+  ownedSequences(table: number, attnum: number): number[] {
+    const out: number[] = [];
+    for (const d of this.#dependents({
+      classid: RelationRelationId,
+      objid: table,
+      subid: attnum,
+    })) {
+      if (d.dep.classid !== RelationRelationId || d.dep.subid !== 0) continue;
+      if (d.deptype !== 'a' && d.deptype !== 'i') continue;
+      const r = this.#classRow(d.dep.objid);
+      if (r && this.#get('pg_class', r.values, 'relkind') === 'S') out.push(d.dep.objid);
+    }
+    return out;
+  }
+
+  /** The NORMAL dependency of a column default calling nextval('seq'::regclass) on the sequence. */
+  recordDefaultUsesSequence(table: number, attnum: number, seqOid: number): void {
+    const ad = this.#table('pg_attrdef');
+    const r = ad.lookupOne('pg_attrdef_adrelid_adnum_index', [table, attnum], this.#x);
+    if (!r) return;
+    this.#recordDependency(
+      { classid: AttrDefaultRelationId, objid: r.values[ad.col('oid')] as number, subid: 0 },
+      { classid: RelationRelationId, objid: seqOid, subid: 0 },
+      'n',
+    );
+    this.#cci();
+  }
+
+  /** pg_attribute.attidentity: 'a' (ALWAYS), 'd' (BY DEFAULT) or '' (none). */
+  setIdentity(table: number, attnum: number, identity: '' | 'a' | 'd'): void {
+    this.#setAttribute(table, attnum, { attidentity: identity });
+    this.#invalidate(table);
+    this.#cci();
+  }
+
+  /**
+   * An identity column's ColumnDesc fields: `identity`, and the default
+   * INSERT applies — nextval of its sequence (PostgreSQL's NextValueExpr;
+   * pg_attrdef has no row for it).
+   */
+  #identityDefault(
+    table: number,
+    attnum: number,
+    attidentity: unknown,
+  ): Pick<ColumnDesc, 'identity' | 'defaultExpr'> & { hasDefault?: boolean } {
+    if (attidentity !== 'a' && attidentity !== 'd') return {};
+    const seq = this.ownedSequences(table, attnum)[0];
+    const r = seq === undefined ? undefined : this.#classRow(seq);
+    if (r === undefined) return { identity: attidentity };
+    const name = this.#get('pg_class', r.values, 'relname') as string;
+    const nsp = this.#get('pg_class', r.values, 'relnamespace') as number;
+    const qualified = `${quoteIdent(this.namespaceName(nsp) ?? '')}.${quoteIdent(name)}`;
+    return {
+      identity: attidentity,
+      hasDefault: true,
+      defaultExpr: `nextval('${qualified.replace(/'/g, "''")}'::regclass)`,
+    };
+  }
+
+  /** pg_attribute.attidentity of a column ('' when none). */
+  identity(table: number, attnum: number): string {
+    const r = this.#attributeRow(table, attnum);
+    return r ? String(this.#get('pg_attribute', r.values, 'attidentity') ?? '') : '';
   }
 
   // ------------------------------------------------------------ CREATE INDEX
@@ -1617,8 +1880,8 @@ export class Catalog implements SessionHook {
     const rel = this.mustRelation(oid);
     if (oid < FIRST_NORMAL_OBJECT_ID)
       throw new SqlError('42501', `permission denied: "${rel.name}" is a system catalog`);
-    if (rel.kind === 'i') {
-      // an index that implements a constraint is dropped with the constraint
+    if (rel.kind === 'i' || rel.kind === 'S') {
+      // an index that implements a constraint is dropped with the constraint (an identity sequence with its column)
       const owner = this.#dependsOn({ classid: RelationRelationId, objid: oid, subid: 0 }).find(
         (d) => d.deptype === 'i',
       );
@@ -1626,7 +1889,7 @@ export class Catalog implements SessionHook {
         const ownerDesc = this.#describe(owner.ref);
         throw new SqlError(
           '2BP01',
-          `cannot drop index ${this.#describe({ classid: RelationRelationId, objid: oid, subid: 0 }).replace(/^index /, '')} because ${ownerDesc} requires it`,
+          `cannot drop ${this.#describe({ classid: RelationRelationId, objid: oid, subid: 0 })} because ${ownerDesc} requires it`,
           {
             hint: `You can drop ${ownerDesc} instead.`,
           },
@@ -1775,6 +2038,18 @@ export class Catalog implements SessionHook {
       }
     };
     visit(target, true);
+    // reportDependentObjects: an object that also has an AUTO or INTERNAL
+    // dependency on something being deleted (a serial's sequence and its
+    // default, with their table) goes silently, and needs no CASCADE
+    const goesWith = (d: ObjectAddress) =>
+      this.#dependsOn(d).some(
+        (x) =>
+          (x.deptype === 'a' || x.deptype === 'i') &&
+          (seen.has(addrKey(x.ref)) || seen.has(addrKey({ ...x.ref, subid: 0 }))),
+      );
+    for (let i = normal.length - 1; i >= 0; i--) {
+      if (goesWith((normal[i] as { dep: ObjectAddress }).dep)) normal.splice(i, 1);
+    }
     if (normal.length > 0) {
       const lines = normal.map(
         (n) => `${this.#describe(n.dep)} depends on ${this.#describe(n.ref)}`,
@@ -1823,6 +2098,7 @@ export class Catalog implements SessionHook {
         const ad = this.#table('pg_attrdef');
         for (const r of ad.lookup('pg_attrdef_adrelid_adnum_index', [a.objid], x))
           ad.delete(r.tid, x);
+        if (kind === 'S') this.#deleteSequenceRow(a.objid);
         if (kind === 'i') {
           const ix = this.#table('pg_index');
           const r = ix.lookupOne('pg_index_indexrelid_index', [a.objid], x);

@@ -41,6 +41,12 @@ export interface ColumnDesc {
    * the column has none.
    */
   readonly missing?: unknown;
+  /**
+   * attidentity: 'a' (GENERATED ALWAYS) or 'd' (BY DEFAULT) AS IDENTITY;
+   * absent otherwise. An identity column's `defaultExpr` is nextval of its
+   * sequence (what INSERT applies; pg_attrdef has no row for it).
+   */
+  readonly identity?: 'a' | 'd';
 }
 
 /** One index of a table (pg_index joined with its pg_class row). */

@@ -17,6 +17,15 @@ export const PG15_CATALOGS: readonly CatalogDef[] = [{"name":"pg_tablespace","oi
 /** "name(argoid,...)" → [oid, prokind, prosrc, proparallel, procost, prorows] */
 export const PG15_PROCS: Readonly<Record<string, readonly [number, string, string, string, number, number]>> = {
   "booleq(16,16)": [60,"f","booleq","s",1,0],
+  // the record family (records/index.ts in @pg/types)
+  "record_eq(2249,2249)": [2981,"f","record_eq","s",1,0],
+  "record_ne(2249,2249)": [2982,"f","record_ne","s",1,0],
+  "record_lt(2249,2249)": [2983,"f","record_lt","s",1,0],
+  "record_gt(2249,2249)": [2984,"f","record_gt","s",1,0],
+  "record_le(2249,2249)": [2985,"f","record_le","s",1,0],
+  "record_ge(2249,2249)": [2986,"f","record_ge","s",1,0],
+  "btrecordcmp(2249,2249)": [2987,"f","btrecordcmp","s",1,0],
+  "row_to_json(2249)": [3155,"f","row_to_json","s",1,0],
   "boolne(16,16)": [84,"f","boolne","s",1,0],
   "text(16)": [2971,"f","booltext","s",1,0],
   "boollt(16,16)": [56,"f","boollt","s",1,0],
@@ -883,6 +892,8 @@ export const PG15_PROCS: Readonly<Record<string, readonly [number, string, strin
   "array_to_string(2277,25,25)": [384,"f","array_to_text_null","s",1,0],
   "string_to_array(25,25)": [394,"f","text_to_array","s",1,0],
   "string_to_array(25,25,25)": [376,"f","text_to_array_null","s",1,0],
+  "string_to_table(25,25)": [6160,"f","text_to_table","s",1,1000],
+  "string_to_table(25,25,25)": [6161,"f","text_to_table_null","s",1,1000],
   "unnest(2277)": [2331,"f","array_unnest","s",1,100],
   "array_fill(2283,1007)": [1193,"f","array_fill","s",1,0],
   "array_fill(2283,1007,1007)": [1286,"f","array_fill_with_lower_bounds","s",1,0],

@@ -16,6 +16,7 @@
  */
 import { builtins } from '@pg/types';
 import { PG15_VIEWS, type ViewDef } from './pg15-data.js';
+import { INFORMATION_SCHEMA_SEQUENCES_VIEW, PG_SEQUENCES_VIEW } from './sequence.js';
 import { PG_STATS_VIEW } from './statistics.js';
 
 /** One pg_settings row, by column name (name, setting, unit, category, ...); missing columns are NULL. */
@@ -28,10 +29,17 @@ export interface ViewSource {
   settings(): Iterable<SettingRow>;
   /** pg_stats' rows (ANALYZE's column statistics), by column name. */
   statistics?(): Record<string, unknown>[];
+  /** pg_sequences' or information_schema.sequences' rows (sequence.ts). */
+  sequences?(view: string): Record<string, unknown>[];
 }
 
 /** The system views computed from the catalogs: PostgreSQL 15's, and pg_stats. */
-export const SYSTEM_VIEWS: readonly ViewDef[] = [...PG15_VIEWS, PG_STATS_VIEW];
+export const SYSTEM_VIEWS: readonly ViewDef[] = [
+  ...PG15_VIEWS,
+  PG_STATS_VIEW,
+  PG_SEQUENCES_VIEW,
+  INFORMATION_SCHEMA_SEQUENCES_VIEW,
+];
 
 export const COMPUTED_VIEWS: ReadonlyMap<number, ViewDef> = new Map(
   SYSTEM_VIEWS.map((v) => [v.oid, v]),
@@ -136,6 +144,9 @@ function computeObjects(def: ViewDef, src: ViewSource): Record<string, unknown>[
         }));
     case 'pg_stats':
       return src.statistics?.() ?? [];
+    case 'pg_sequences':
+    case 'sequences':
+      return src.sequences?.(def.name) ?? [];
     case 'pg_settings':
       return [...src.settings()].map((s) => ({ ...s }));
     case 'schemata': {

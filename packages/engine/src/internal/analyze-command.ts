@@ -15,8 +15,7 @@
  * Differences from PostgreSQL 15: every page is read (PostgreSQL reads at
  * most targrows pages and extrapolates reltuples from them; here
  * reltuples is the exact live count and VERBOSE says "scanned N of N
- * pages"); dead rows are not counted (always 0); relallvisible is written
- * as 0 (the visibility map is not counted); ANALYZE without a table list
+ * pages"); dead rows are not counted (always 0); ANALYZE without a table list
  * analyzes the user tables only, not the system catalogs; index
  * expression statistics, inheritance trees and extended statistics are
  * not computed; array columns get no most_common_elems.
@@ -219,7 +218,7 @@ async function analyzeRelation(
   updateRelationSizeStatistics(catalog, txn, oid, {
     relpages: nblocks,
     reltuples: totalRows,
-    relallvisible: 0,
+    relallvisible: Math.min(heap.vm.count(heap.rel).allVisible, nblocks),
   });
   if (verbose) {
     ctx.notice({

@@ -51,6 +51,8 @@ export class EngineError extends Error {
   readonly hint: string | undefined;
   /** 1-based character position in the statement text. */
   readonly position: number | undefined;
+  /** The CONTEXT field (where the error happened, e.g. COPY's line and column). */
+  readonly context: string | undefined;
 
   constructor(
     code: string,
@@ -60,6 +62,7 @@ export class EngineError extends Error {
       hint?: string | undefined;
       position?: number | undefined;
       severity?: 'ERROR' | 'FATAL' | 'PANIC';
+      context?: string | undefined;
       cause?: unknown;
     } = {},
   ) {
@@ -69,6 +72,7 @@ export class EngineError extends Error {
     this.detail = extra.detail;
     this.hint = extra.hint;
     this.position = extra.position;
+    this.context = extra.context;
   }
 }
 

@@ -12,12 +12,14 @@ import {
   describePlan,
   type ExecRelations,
   executePlan,
+  explainModify,
   type OpenRelation,
   type Plan,
   planQuery,
   type RunOptions,
   type SessionSettings as SessionSettingsBridge,
 } from '@pg/executor';
+import { sessionUpdateContext, sessionWriter } from '@pg/heap';
 import {
   ComboCids,
   type IsolationLevel,
@@ -48,6 +50,7 @@ import {
   runVacuumStatement,
   setColumnStatistics,
 } from './analyze-command.js';
+import { type CopySink, type CopySource, runCopy } from './copy.js';
 import type { Instance } from './database.js';
 import { SessionSettings } from './guc.js';
 import { analyzeIndexDefinition } from './index-ddl.js';
@@ -58,8 +61,21 @@ import {
   type QueryResult,
   toEngineError,
 } from './result.js';
+import { type SequenceHost, SessionSequences } from './sequence.js';
+import {
+  alterIdentity,
+  alterSequence,
+  createSequence,
+  finishSequenceColumns,
+  nextvalDefault,
+  prepareSequenceColumns,
+  type SequenceDdlContext,
+  serialSequence,
+  setDefaultSequence,
+} from './sequence-ddl.js';
 import { expressionText } from './source-text.js';
 import { TransactionBlock } from './transaction-statements.js';
+import { runVacuumCommand, type VacuumContext } from './vacuum-command.js';
 
 export interface SessionOptions {
   readonly id: number;
@@ -73,6 +89,10 @@ export interface SessionOptions {
 export interface QueryOptions {
   /** 'object' (default): rows as { column: value }; 'array': rows as arrays in column order. */
   readonly rowMode?: 'object' | 'array';
+  /** COPY ... FROM STDIN's data: text or UTF-8 bytes, whole or as (async) chunks, read as they stream. */
+  readonly copyIn?: CopySource;
+  /** COPY ... TO STDOUT's receiver: called (and awaited) with chunks of whole lines, in order. */
+  readonly copyOut?: CopySink;
 }
 
 /** A statement's outcome before it is shaped into a QueryResult. */
@@ -115,6 +135,8 @@ const DDL_COMMANDS: Readonly<Record<string, string | ((body: PNode) => string)>>
   AlterTableStmt: (body) => `ALTER ${objectName(body)}`,
   RenameStmt: (body) => `ALTER ${objectName(body)}`,
   TruncateStmt: 'TRUNCATE TABLE',
+  CreateSeqStmt: 'CREATE SEQUENCE',
+  AlterSeqStmt: 'ALTER SEQUENCE',
 };
 const PLAN_CACHE_LIMIT = 256;
 /**
@@ -253,6 +275,32 @@ export class Session {
     return run;
   }
 
+  /**
+   * Runs one COPY ... FROM STDIN statement with `data` as its input (a
+   * string, UTF-8 bytes, or an (async) iterable of chunks, read as it
+   * streams). Returns the result (command tag `COPY n`).
+   */
+  async copyFrom(sql: string, data: CopySource): Promise<QueryResult> {
+    return this.query(sql, [], { copyIn: data });
+  }
+
+  /**
+   * Runs one COPY ... TO STDOUT statement: `sink` receives the output in
+   * chunks of whole lines (awaited in order); without a sink the output is
+   * returned as one string. Resolves with the result (`COPY n`).
+   */
+  async copyTo(sql: string, sink?: CopySink): Promise<QueryResult & { readonly data: string }> {
+    let data = '';
+    const result = await this.query(sql, [], {
+      copyOut:
+        sink ??
+        ((chunk: string) => {
+          data += chunk;
+        }),
+    });
+    return { ...result, data };
+  }
+
   /** Ends the session: an open transaction rolls back. */
   async close(): Promise<void> {
     await this.#queue;
@@ -276,6 +324,7 @@ export class Session {
     options: QueryOptions,
   ): Promise<QueryResult<R>[]> {
     if (this.#closed) throw new EngineError('08003', 'connection is closed');
+    this.#copyIo = options;
     const cached = params.length > 0 || this.#plans.has(sql) ? this.#cachedPlan(sql) : undefined;
     if (cached !== undefined) {
       this.#notices = [];
@@ -483,6 +532,14 @@ export class Session {
         return command('CREATE SCHEMA');
       case 'CreateStmt':
         return this.#createTable(body, stmt);
+      case 'CreateSeqStmt':
+        this.#ddl();
+        createSequence(this.#sequenceDdl(), body);
+        return command('CREATE SEQUENCE');
+      case 'AlterSeqStmt':
+        this.#ddl();
+        alterSequence(this.#sequenceDdl(), body);
+        return command('ALTER SEQUENCE');
       case 'IndexStmt':
         return this.#createIndex(body, stmt.source);
       case 'DropStmt':
@@ -511,7 +568,11 @@ export class Session {
         return this.#explain(body, stmt, params);
       case 'VacuumStmt':
         this.#ddl(); // new statistics: this session's cached plans are replanned
+        if (body.is_vacuumcmd === true)
+          return command(await runVacuumCommand(body, this.#vacuumContext()));
         return command(await runVacuumStatement(body, this.#analyzeContext()));
+      case 'CopyStmt':
+        return this.#copy(body, stmt);
       default:
         throw new EngineError(
           '0A000',
@@ -656,6 +717,8 @@ export class Session {
     }
     try {
       if (plan.query.command !== 'select') this.#checkWritable(plan.query.command.toUpperCase());
+      // a data-modifying WITH query writes too (PostgreSQL names the statement's command)
+      else if (plan.query.ctes?.some((c) => c.modify !== undefined)) this.#checkWritable('SELECT');
       const { t, locks } = this.#i;
       const typeContext = this.#typeContext();
       const values = convertParams(plan.query.paramTypes, params, typeContext);
@@ -724,12 +787,50 @@ export class Session {
       this.#settings.set(name, value, isLocal);
       return this.#settings.show(name);
     },
+    sequences: {
+      nextval: (relid) => this.#sequences.nextval(this.#sequenceHost(), relid),
+      currval: (relid) => this.#sequences.currval(this.#sequenceHost(), relid),
+      setval: (relid, value, isCalled) =>
+        this.#sequences.setval(this.#sequenceHost(), relid, value, isCalled),
+      lastval: () => this.#sequences.lastval(this.#sequenceHost()),
+      serialSequence: (table, column) =>
+        serialSequence(this.#catalog, this.#searchPath(), table, column),
+    },
   };
+
+  // ------------------------------------------------------------ sequences (sequence.ts)
+
+  /** This session's sequence state (SeqTable, last_used_seq). */
+  readonly #sequences = new SessionSequences();
+
+  #sequenceHost(): SequenceHost {
+    return {
+      catalog: this.#catalog,
+      pool: this.#i.cluster.pool,
+      inserter: this.#i.cluster.inserter,
+      assignXid: () => {
+        this.#i.t.manager.getXid(this.#o.id);
+      },
+      checkWritable: (what) => this.#checkWritable(what),
+    };
+  }
+
+  #sequenceDdl(): SequenceDdlContext {
+    return {
+      catalog: this.#catalog,
+      host: this.#sequenceHost(),
+      sequences: this.#sequences,
+      searchPath: this.#searchPath(),
+      creationNamespace: (schema) => this.#creationNamespace(schema),
+      notice: (n) => this.#notices.push(n),
+    };
+  }
 
   /**
    * EXPLAIN [ANALYZE] [(option [value], ...)] statement. A SELECT is shown
-   * from @pg/planner's plan tree (every option); INSERT/UPDATE/DELETE by
-   * their one-line-per-node outline (no ANALYZE yet).
+   * from @pg/planner's plan tree (every option); INSERT/UPDATE/DELETE as
+   * ModifyTable over the plan that finds their rows (@pg/executor's
+   * explainModify, text format; ANALYZE really changes the rows).
    */
   async #explain(body: PNode, stmt: RawStatement, params: readonly unknown[]): Promise<Outcome> {
     const options = explainOptions(body.options ?? []);
@@ -748,7 +849,30 @@ export class Session {
     const fields = [
       json ? field({ name: 'QUERY PLAN', typeOid: 114, typmod: -1 }) : textField('QUERY PLAN'),
     ];
-    if (plan.planned === undefined || query.command !== 'select') {
+    if (query.command !== 'select' || plan.withModify !== undefined) {
+      // INSERT/UPDATE/DELETE: ModifyTable over the plan that finds the rows (ANALYZE really changes them)
+      let run: { ms: number; rows: number; instrumentation?: Map<PlanNode, NodeInstrumentation> } =
+        {
+          ms: 0,
+          rows: 0,
+        };
+      if (options.analyze) {
+        const t0 = performance.now();
+        const result = await this.#runPlan(plan, params, true);
+        run = {
+          ms: performance.now() - t0,
+          rows: result.rowCount ?? 0,
+          ...(result.instrumentation ? { instrumentation: result.instrumentation } : {}),
+        };
+      }
+      const lines = explainModify(plan, options, builtins, run.instrumentation, {
+        planningMs,
+        executionMs: run.ms,
+        rows: run.rows,
+      });
+      return { command: 'EXPLAIN', rowCount: lines.length, fields, rows: lines.map((l) => [l]) };
+    }
+    if (plan.planned === undefined) {
       if (options.analyze) {
         throw new EngineError(
           '0A000',
@@ -967,9 +1091,23 @@ export class Session {
     const keys: { names: string[]; primary: boolean; name?: string }[] = [];
     const conname = (c: PNode | undefined) =>
       c?.conname === undefined ? {} : { name: String(c.conname) };
+    // serial and identity columns: their sequences first (sequence-ddl.ts)
+    const sequenceColumns = prepareSequenceColumns(
+      this.#sequenceDdl(),
+      body,
+      namespace,
+      (t) => resolveTypeName(t, builtins).oid,
+    );
     for (const elt of body.tableElts ?? []) {
       if (elt.ColumnDef !== undefined) {
-        const { column, primary, unique } = this.#columnDef(elt.ColumnDef, stmt.source);
+        const seqCol = sequenceColumns.get(elt.ColumnDef);
+        const {
+          column: plain,
+          primary,
+          unique,
+        } = this.#columnDef(seqCol?.def ?? elt.ColumnDef, stmt.source);
+        const column: ColumnDef =
+          seqCol?.defaultExpr === undefined ? plain : { ...plain, defaultExpr: seqCol.defaultExpr };
         for (const c of elt.ColumnDef.constraints ?? []) {
           if (c.Constraint?.contype === 'CONSTR_DEFAULT') {
             this.#checkDefault(column, stmt.source, c.Constraint.raw_expr);
@@ -1025,6 +1163,7 @@ export class Session {
       ifNotExists: body.if_not_exists === true,
     });
     if (oid === undefined) return command('CREATE TABLE');
+    finishSequenceColumns(this.#sequenceDdl(), oid, sequenceColumns);
     const desc = this.#catalog.mustRelation(oid);
     // transformIndexConstraints: the primary key's index first (lowest OID, checked first), then the rest in order
     for (const k of [...primaries, ...keys.filter((key) => !key.primary)]) {
@@ -1091,10 +1230,11 @@ export class Session {
       }
       return command('DROP SCHEMA');
     }
-    if (type !== 'OBJECT_TABLE' && type !== 'OBJECT_INDEX') {
+    if (type !== 'OBJECT_TABLE' && type !== 'OBJECT_INDEX' && type !== 'OBJECT_SEQUENCE') {
       throw new EngineError('0A000', `DROP ${type.replace('OBJECT_', '')} is not supported yet`);
     }
-    const what = type === 'OBJECT_TABLE' ? 'table' : 'index';
+    const what =
+      type === 'OBJECT_TABLE' ? 'table' : type === 'OBJECT_SEQUENCE' ? 'sequence' : 'index';
     for (const o of body.objects ?? []) {
       const names: string[] = (o.List?.items ?? []).map(stringValue);
       const name = names.at(-1) ?? '';
@@ -1111,15 +1251,19 @@ export class Session {
           continue;
         }
         throw new EngineError(
-          what === 'table' ? '42P01' : '42704',
-          what === 'table'
-            ? `table "${qualified}" does not exist`
-            : `index "${qualified}" does not exist`,
+          what === 'index' ? '42704' : '42P01',
+          `${what} "${qualified}" does not exist`,
         );
+      }
+      const dropHint = DROP_HINTS[desc.kind];
+      if (what === 'sequence' && desc.kind !== 'S') {
+        throw new EngineError('42809', `"${name}" is not a sequence`, {
+          ...(dropHint === undefined ? {} : { hint: dropHint }),
+        });
       }
       if (what === 'table' && desc.kind !== 'r') {
         throw new EngineError('42809', `"${name}" is not a table`, {
-          hint: 'Use DROP INDEX to remove an index.',
+          hint: dropHint ?? 'Use DROP INDEX to remove an index.',
         });
       }
       if (what === 'index' && desc.kind !== 'i') {
@@ -1130,7 +1274,7 @@ export class Session {
       await this.#lockRelation(desc.oid, LockMode.AccessExclusiveLock);
       this.#catalog.dropRelation(desc.oid, { cascade });
     }
-    return command(what === 'table' ? 'DROP TABLE' : 'DROP INDEX');
+    return command(`DROP ${what.toUpperCase()}`);
   }
 
   async #truncate(body: PNode): Promise<Outcome> {
@@ -1226,12 +1370,24 @@ export class Session {
           });
           break;
         }
-        case 'AT_ColumnDefault':
+        case 'AT_ColumnDefault': {
+          // DEFAULT nextval('seq'): deparsed as PostgreSQL prints it, and depending on the sequence
+          const nv =
+            cmd.def === undefined ? undefined : nextvalDefault(this.#sequenceDdl(), cmd.def);
           this.#catalog.setDefault(
             oid,
             String(cmd.name),
-            cmd.def === undefined ? undefined : expressionText(stmt.source, cmd.def),
+            cmd.def === undefined
+              ? undefined
+              : (nv?.defaultExpr ?? expressionText(stmt.source, cmd.def)),
           );
+          if (nv !== undefined) setDefaultSequence(this.#sequenceDdl(), oid, String(cmd.name), nv);
+          break;
+        }
+        case 'AT_AddIdentity':
+        case 'AT_SetIdentity':
+        case 'AT_DropIdentity':
+          alterIdentity(this.#sequenceDdl(), oid, cmd); // sequence-ddl.ts
           break;
         case 'AT_DropNotNull':
           this.#catalog.setNotNull(oid, String(cmd.name), false);
@@ -1318,6 +1474,138 @@ export class Session {
       notice: (n) => this.#notices.push(n),
       setting: (name) => this.#settings.get(name),
       lock: (oid) => this.#lockRelation(oid, LockMode.ShareUpdateExclusiveLock),
+    };
+  }
+
+  /** VACUUM's context (vacuum-command.ts): ANALYZE's, the horizon, conditional locks. */
+  #vacuumContext(): VacuumContext {
+    const t = this.#i.t;
+    const tag = (oid: number) => relationLockTag(this.#o.dbOid, oid);
+    return {
+      ...this.#analyzeContext(),
+      database: this.#o.database,
+      oldestXmin: () => t.manager.oldestXmin(),
+      nextXid: () => Number(BigInt.asUintN(32, t.xids.nextFullXid)),
+      tryLock: (oid, mode) => this.#i.locks.tryAcquire(this.#o.id, tag(oid), mode),
+      lockMode: (oid, mode) => this.#lockRelation(oid, mode),
+      unlock: (oid, mode) => this.#i.locks.release(this.#o.id, tag(oid), mode),
+      usage: () => ({ ...this.#i.cluster.pool.stats, walBytes: t.storage.wal.insertLsn }),
+    };
+  }
+
+  // ------------------------------------------------------------ COPY
+
+  /** The current statement's COPY input and output (the query options it runs with). */
+  #copyIo: QueryOptions = {};
+
+  /** COPY (copy.ts), with this session's tables, types, queries and inserts. */
+  async #copy(body: PNode, stmt: RawStatement): Promise<Outcome> {
+    const n = await runCopy(
+      body,
+      {
+        table: (rv) => {
+          const oid = this.#resolveRange(rv) as number;
+          return this.#catalog.mustRelation(oid);
+        },
+        typeContext: () => this.#typeContext(),
+        select: async (query) => {
+          const raw: RawStatement =
+            typeof query === 'string'
+              ? (parse(query)[0] as RawStatement)
+              : { ...stmt, node: query };
+          const plan = this.#plan(raw, []);
+          const out = await this.#runPlan(plan, []);
+          return {
+            names: plan.columns.map((c) => c.name),
+            typeOids: plan.columns.map((c) => c.typeOid),
+            rows: out.rows,
+          };
+        },
+        scanTable: async (table) => {
+          await this.#lockRelation(table.oid, LockMode.AccessShareLock);
+          const { t } = this.#i;
+          const snapshot = t.manager.statementSnapshot(this.#o.id);
+          const ctx = sessionUpdateContext(t, this.#o.id, this.#txnState().comboCids);
+          const { heap } = this.#catalog.openTable(table.oid);
+          return (function* () {
+            for (const row of heap.scan(snapshot, ctx)) yield row.values;
+          })();
+        },
+        inserter: (table, attnums) => this.#copyInserter(table, attnums),
+        bulkTarget: async (table) => {
+          const rel = this.#catalog.openTable(table.oid);
+          // unique, expression and partial indexes take INSERT's path (unique checks, computed keys)
+          const plain = rel.indexes.every(
+            (i) =>
+              !i.desc.unique && i.desc.expressions === undefined && i.desc.predicate === undefined,
+          );
+          if (!plain) return undefined;
+          await this.#lockRelation(table.oid, LockMode.RowExclusiveLock);
+          const { t } = this.#i;
+          t.manager.statementSnapshot(this.#o.id);
+          const comboCids = this.#txnState().comboCids;
+          return {
+            heap: rel.heap,
+            indexes: rel.indexes.map(({ desc, index }) => ({
+              columns: desc.columns,
+              insert: (key, tid) => {
+                index.insert(key, tid, { unique: 'no' });
+              },
+            })),
+            writer: () => sessionWriter(t, this.#o.id, comboCids),
+            finish: () => t.manager.commandCounterIncrement(this.#o.id),
+          };
+        },
+        dataDir: this.#i.dataDir,
+        superuser: this.#o.user === this.#i.superuser,
+        checkWritable: (what) => this.#checkWritable(what),
+      },
+      this.#copyIo,
+    );
+    return { command: `COPY ${n}`, rowCount: n, fields: [], rows: [] };
+  }
+
+  /** One row at a time through an INSERT plan (defaults, NOT NULL, unique indexes as INSERT has them). */
+  #copyInserter(
+    table: {
+      readonly namespaceName: string;
+      readonly name: string;
+      readonly columns: readonly {
+        readonly attnum: number;
+        readonly name: string;
+        readonly typeOid: number;
+      }[];
+    },
+    attnums: readonly number[],
+  ): (values: unknown[]) => Promise<void> {
+    const cols = attnums.map((a) => table.columns[a - 1]!);
+    const sql = `INSERT INTO ${quoteIdent(table.namespaceName)}.${quoteIdent(table.name)} (${cols
+      .map((c) => quoteIdent(c.name))
+      .join(', ')}) VALUES (${cols.map((_, k) => `$${k + 1}`).join(', ')})`;
+    const raw = parse(sql)[0] as RawStatement;
+    const query = analyze(raw, this.#view(), {
+      paramTypes: cols.map((c) => c.typeOid),
+      typeContext: this.#typeContext(),
+    });
+    const plan = planQuery(query, this.#relations, { settings: this.#plannerSettings() });
+    const { t, locks } = this.#i;
+    const base = {
+      session: this.#o.id,
+      dbOid: this.#o.dbOid,
+      manager: t.manager,
+      locks,
+      transam: t.transam,
+      procArray: t.procArray,
+      comboCids: this.#txnState().comboCids,
+      relations: this.#relations,
+      typeContext: this.#typeContext(),
+      user: this.#o.user,
+      database: this.#o.database,
+      settings: this.#settingsBridge,
+    };
+    const run = this.#runOptions();
+    return async (values) => {
+      await executePlan(plan, { ...base, params: values }, run);
     };
   }
 
@@ -1425,9 +1713,12 @@ export class Session {
       this.#catalog.renameColumn(oid, String(body.subname), String(body.newname));
       return command('ALTER TABLE');
     }
-    if (type === 'OBJECT_TABLE' || type === 'OBJECT_INDEX') {
+    if (type === 'OBJECT_TABLE' || type === 'OBJECT_INDEX' || type === 'OBJECT_SEQUENCE') {
+      if (type === 'OBJECT_SEQUENCE' && this.#catalog.mustRelation(oid).kind !== 'S') {
+        throw new EngineError('42809', `"${String(body.relation.relname)}" is not a sequence`);
+      }
       this.#catalog.renameRelation(oid, String(body.newname));
-      return command(type === 'OBJECT_TABLE' ? 'ALTER TABLE' : 'ALTER INDEX');
+      return command(`ALTER ${type.replace('OBJECT_', '')}`);
     }
     throw new EngineError(
       '0A000',
@@ -1435,6 +1726,14 @@ export class Session {
     );
   }
 }
+
+/** DropErrorMsgWrongType's hints, by the relkind found. */
+const DROP_HINTS: Readonly<Record<string, string>> = {
+  r: 'Use DROP TABLE to remove a table.',
+  i: 'Use DROP INDEX to remove an index.',
+  S: 'Use DROP SEQUENCE to remove a sequence.',
+  v: 'Use DROP VIEW to remove a view.',
+};
 
 function command(tag: string): Outcome {
   return { command: tag, rowCount: null, fields: [], rows: [] };

@@ -138,6 +138,19 @@ export function makeTransition(call: AggregateCall, registry: Registry): TransFa
         };
       };
     }
+    case 'corr':
+    case 'covar_pop':
+    case 'covar_samp':
+    case 'regr_avgx':
+    case 'regr_avgy':
+    case 'regr_count':
+    case 'regr_intercept':
+    case 'regr_r2':
+    case 'regr_slope':
+    case 'regr_sxx':
+    case 'regr_sxy':
+    case 'regr_syy':
+      return regression(call.name);
     default: {
       // strict aggregates: skip inputs with a NULL argument (F1)
       const make = strictAccumulator(call, registry);
@@ -468,6 +481,122 @@ function stats(name: string, argType: number, registry: Registry): () => Acc {
   };
 }
 
+// ---------------------------------------------------------------- corr / covar / regr
+
+/**
+ * float8_regr_accum's state (N, Sx, Sxx, Sy, Syy, Sxy; Youngs-Cramer, with
+ * its exact operation order, so the digits match PostgreSQL's) and its
+ * overflow rules: an infinite sum from finite inputs is 22003, otherwise
+ * an infinite Sxx/Syy/Sxy becomes NaN; a first input that is NaN or
+ * infinite makes its dependent sums NaN.
+ */
+export function float8RegrAccum() {
+  const s = {
+    n: 0,
+    sx: 0,
+    sxx: 0,
+    sy: 0,
+    syy: 0,
+    sxy: 0,
+    add(y: number, x: number) {
+      const oldN = s.n;
+      const oldSx = s.sx;
+      const oldSy = s.sy;
+      s.n += 1;
+      s.sx += x;
+      s.sy += y;
+      if (oldN > 0) {
+        const tmpX = x * s.n - s.sx;
+        const tmpY = y * s.n - s.sy;
+        const scale = 1.0 / (s.n * oldN);
+        s.sxx += tmpX * tmpX * scale;
+        s.syy += tmpY * tmpY * scale;
+        s.sxy += tmpX * tmpY * scale;
+        if (isInf(s.sx) || isInf(s.sxx) || isInf(s.sy) || isInf(s.syy) || isInf(s.sxy)) {
+          if (
+            ((isInf(s.sx) || isInf(s.sxx)) && !isInf(oldSx) && !isInf(x)) ||
+            ((isInf(s.sy) || isInf(s.syy)) && !isInf(oldSy) && !isInf(y)) ||
+            (isInf(s.sxy) && !isInf(oldSx) && !isInf(x) && !isInf(oldSy) && !isInf(y))
+          ) {
+            throw new SqlError('22003', 'value out of range: overflow');
+          }
+          if (isInf(s.sxx)) s.sxx = Number.NaN;
+          if (isInf(s.syy)) s.syy = Number.NaN;
+          if (isInf(s.sxy)) s.sxy = Number.NaN;
+        }
+      } else {
+        if (Number.isNaN(x) || isInf(x)) {
+          s.sxx = Number.NaN;
+          s.sxy = Number.NaN;
+        }
+        if (Number.isNaN(y) || isInf(y)) {
+          s.syy = Number.NaN;
+          s.sxy = Number.NaN;
+        }
+      }
+    },
+  };
+  return s;
+}
+
+/** The final functions over float8_regr_accum's state (float.c float8_regr_* / float8_corr / float8_covar_*). */
+export function regrFinal(
+  name: string,
+  s: ReturnType<typeof float8RegrAccum>,
+): number | bigint | null {
+  const n = s.n;
+  if (name === 'regr_count') return BigInt(n);
+  if (n < 1) return null;
+  switch (name) {
+    case 'regr_sxx':
+      return s.sxx;
+    case 'regr_syy':
+      return s.syy;
+    case 'regr_sxy':
+      return s.sxy;
+    case 'regr_avgx':
+      return s.sx / n;
+    case 'regr_avgy':
+      return s.sy / n;
+    case 'covar_pop':
+      return s.sxy / n;
+    case 'covar_samp':
+      return n < 2 ? null : s.sxy / (n - 1.0);
+    case 'corr':
+      // per the standard, NULL for horizontal and vertical lines
+      if (s.sxx === 0 || s.syy === 0) return null;
+      return s.sxy / Math.sqrt(s.sxx * s.syy);
+    case 'regr_r2':
+      if (s.sxx === 0) return null;
+      if (s.syy === 0) return 1.0;
+      return (s.sxy * s.sxy) / (s.sxx * s.syy);
+    case 'regr_slope':
+      if (s.sxx === 0) return null;
+      return s.sxy / s.sxx;
+    case 'regr_intercept':
+      if (s.sxx === 0) return null;
+      return (s.sy - (s.sx * s.sxy) / s.sxx) / n;
+    default:
+      throw new SqlError('0A000', `aggregate ${name} is not supported yet`);
+  }
+}
+
+/** corr, covar_pop/samp and the regr_* family over (Y, X) float8 pairs; a pair with a NULL is skipped (F1). */
+function regression(name: string): TransFactory {
+  return () => {
+    const s = float8RegrAccum();
+    return {
+      add: (args) => {
+        const y = args[0] ?? null;
+        const x = args[1] ?? null;
+        if (y === null || x === null) return;
+        s.add(y as number, x as number);
+      },
+      result: () => regrFinal(name, s),
+    };
+  };
+}
+
 // ---------------------------------------------------------------- bit_and / bit_or / bit_xor
 
 function bitAgg(name: string, argType: number): () => Acc {
@@ -593,4 +722,178 @@ function arrayAgg(argType: number, registry: Registry): TransFactory {
             } as PgArray),
     };
   };
+}
+
+// ---------------------------------------------------------------- ordered-set aggregates
+
+/**
+ * The final function of an ordered-set or hypothetical-set aggregate
+ * (orderedsetaggs.c): `direct` are the direct arguments' values, `sorted`
+ * the aggregated arguments of the group's rows in WITHIN GROUP order
+ * (for aggkind 'o', rows whose value is NULL already left out).
+ *
+ * Rules kept from PostgreSQL:
+ *   O1 a single fraction is checked (22003 "percentile value %g is not
+ *      between 0 and 1", NaN too) before the rows: it fails even over no
+ *      rows; a NULL fraction gives NULL; an array of fractions gives NULL
+ *      over no rows, else an array of the same shape with NULL for a NULL
+ *      element;
+ *   O2 percentile_cont interpolates between rows floor(p*(n-1)) and
+ *      ceil(p*(n-1)) (0-based) as lo + p' * (hi - lo) (float8) or
+ *      lo + (hi - lo) * p' (interval); percentile_disc is row
+ *      max(ceil(p*n), 1) (1-based);
+ *   O3 mode is the first value, in sort order, of the longest run of
+ *      equal values;
+ *   O4 the hypothetical row sorts before its peers for rank, dense_rank
+ *      and percent_rank and after them for cume_dist: rank = 1 + #rows
+ *      before it, dense_rank = 1 + #distinct rows before it, percent_rank
+ *      = (rank - 1) / n (0 over no rows), cume_dist = (#rows up to and
+ *      including its peers + 1) / (n + 1); NULLs count as rows.
+ */
+export type OrderedSetFinal = (
+  direct: readonly unknown[],
+  sorted: readonly (readonly unknown[])[],
+  env: EvalEnv,
+) => unknown;
+
+/** printf's %g (6 significant digits), as PostgreSQL's snprintf prints a double. */
+export function formatG(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const exp = Number.parseInt(x.toExponential(5).split('e')[1]!, 10);
+  if (exp < -4 || exp >= 6) {
+    const [m, e] = x.toExponential(5).split('e') as [string, string];
+    const mant = m.includes('.') ? m.replace(/0+$/, '').replace(/\.$/, '') : m;
+    const n = Number.parseInt(e, 10);
+    return `${mant}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+  }
+  const fixed = x.toFixed(Math.max(0, 5 - exp));
+  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
+}
+
+function checkPercentile(p: number): void {
+  if (p < 0 || p > 1 || Number.isNaN(p)) {
+    throw new SqlError('22003', `percentile value ${formatG(p)} is not between 0 and 1`);
+  }
+}
+
+/** The final function of ordered-set aggregate `call` (aggkind 'o' or 'h'). */
+export function makeOrderedSetFinal(
+  call: AggregateCall,
+  registry: Registry,
+  compareRows: (a: readonly unknown[], b: readonly unknown[]) => number,
+): OrderedSetFinal {
+  switch (call.name) {
+    case 'percentile_cont':
+    case 'percentile_disc': {
+      const cont = call.name === 'percentile_cont';
+      const keyType = call.order?.[0]?.expr.type ?? T.float8;
+      let pick: (sorted: readonly (readonly unknown[])[], p: number, env: EvalEnv) => unknown;
+      if (!cont) {
+        pick = (sorted, p) => {
+          const rownum = Math.ceil(p * sorted.length);
+          return sorted[Math.max(rownum, 1) - 1]![0] ?? null;
+        };
+      } else {
+        let lerp: (lo: unknown, hi: unknown, pct: number, env: EvalEnv) => unknown;
+        if (keyType === T.interval) {
+          const mi = findImpl(registry, 'interval_mi', [T.interval, T.interval]);
+          const mul = findImpl(registry, 'interval_mul', [T.interval, T.float8]);
+          const pl = findImpl(registry, 'interval_pl', [T.interval, T.interval]);
+          const ii = [T.interval, T.interval];
+          const ifl = [T.interval, T.float8];
+          lerp = (lo, hi, pct, env) =>
+            pl([mul([mi([hi, lo], env.tctx, ii), pct], env.tctx, ifl), lo], env.tctx, ii);
+        } else {
+          lerp = (lo, hi, pct) => (lo as number) + pct * ((hi as number) - (lo as number));
+        }
+        pick = (sorted, p, env) => {
+          const n = sorted.length;
+          const first = Math.floor(p * (n - 1));
+          const second = Math.ceil(p * (n - 1));
+          const lo = sorted[first]![0];
+          if (second === first) return lo;
+          const hi = sorted[second]![0];
+          return lerp(lo, hi, p * (n - 1) - first, env);
+        };
+      }
+      const multi = call.argTypes[0] === T._float8;
+      if (!multi) {
+        return (direct, sorted, env) => {
+          const p = direct[0] ?? null;
+          if (p === null) return null;
+          checkPercentile(p as number);
+          if (sorted.length === 0) return null;
+          return pick(sorted, p as number, env);
+        };
+      }
+      return (direct, sorted, env) => {
+        const a = (direct[0] ?? null) as PgArray | null;
+        if (sorted.length === 0 || a === null) return null;
+        for (const p of a.elements) if (p !== null) checkPercentile(p as number);
+        return {
+          dims: a.dims.slice(),
+          lbounds: a.lbounds.slice(),
+          elements: a.elements.map((p) => (p === null ? null : pick(sorted, p as number, env))),
+        } as PgArray;
+      };
+    }
+    case 'mode': {
+      const type = call.order?.[0]?.expr.type ?? T.text;
+      const compare = registry.mustType(type).compare;
+      return (_direct, sorted) => {
+        let best: unknown = null;
+        let bestFreq = 0;
+        let run: unknown = null;
+        let freq = 0;
+        for (const r of sorted) {
+          const v = r[0];
+          if (freq > 0 && compare(run, v) === 0) freq++;
+          else {
+            run = v;
+            freq = 1;
+          }
+          if (freq > bestFreq) {
+            best = run;
+            bestFreq = freq;
+          }
+        }
+        return best;
+      };
+    }
+    case 'rank':
+    case 'dense_rank':
+    case 'percent_rank':
+    case 'cume_dist': {
+      const name = call.name;
+      return (direct, sorted) => {
+        const n = sorted.length;
+        let before = 0;
+        let peers = 0;
+        let distinctBefore = 0;
+        let prev: readonly unknown[] | undefined;
+        for (const r of sorted) {
+          const c = compareRows(r, direct);
+          if (c < 0) {
+            before++;
+            if (prev === undefined || compareRows(prev, r) !== 0) distinctBefore++;
+            prev = r;
+          } else if (c === 0) peers++;
+        }
+        switch (name) {
+          case 'rank':
+            return BigInt(before + 1);
+          case 'dense_rank':
+            return BigInt(distinctBefore + 1);
+          case 'percent_rank':
+            return n === 0 ? 0 : before / n;
+          default:
+            return (before + peers + 1) / (n + 1);
+        }
+      };
+    }
+    default:
+      throw new SqlError('0A000', `aggregate ${call.name} is not supported yet`);
+  }
 }

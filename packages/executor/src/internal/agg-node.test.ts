@@ -107,6 +107,26 @@ describe('Agg node', () => {
     expect(run(aggPlan(input, 'sorted', [A], calls), [])).toEqual([]);
   });
 
+  it('passes a column dependent on the group key through from the first row of the group (G4)', () => {
+    // GROUP BY a primary key: the table's other columns may appear in the output
+    const plan = aggPlan(input, 'hashed', [A], [aggCall('count', [], { star: true })]);
+    const withDependent = { ...plan, output: [...plan.output, B] };
+    const keyed: unknown[][] = [
+      [1, 'one', num('1')],
+      [2, 'two', num('2')],
+      [1, 'one', num('3')],
+    ];
+    const node = buildAggNode(withDependent, arrayNode(keyed), testContext({ workMemKb: 64 }));
+    const out = drain(node);
+    node.close();
+    expect(sortRows(texts([T.int4, T.int8, T.text], out))).toEqual(
+      sortRows([
+        ['1', '2', 'one'],
+        ['2', '1', 'two'],
+      ]),
+    );
+  });
+
   it('grouping sets: one result set per set, GROUPING() masks, empty set over no input', () => {
     const gf: Expr = { kind: 'groupingfunc', refs: [0, 1], type: T.int4, typmod: -1 };
     const plan = aggPlan(input, 'mixed', [A, B], [aggCall('count', [], { star: true })], {

@@ -27,7 +27,8 @@
  *      spilled is fed when its partition is processed, never twice);
  *   G2 a group's key is compared with the types' compare (0 = equal),
  *      NULL equal to NULL;
- *   G3 temporary files are closed when the node is closed or rescanned.
+ *   G3 temporary files are closed when the node is closed or rescanned;
+ *   G4 see dependentColumns.
  *
  * GroupingFunc.refs in an Agg node's expressions index node.groupExprs
  * (the planner's rewrite of the query's targetList indexes).
@@ -36,6 +37,7 @@ import type { AggNode } from '@pg/planner';
 import type { Expr, GroupingFunc } from '@pg/sql';
 import { SqlError } from '@pg/types';
 import { type AggFactory, type AggRun, compileAggCall } from './aggregate.js';
+import type { EvalEnv } from './context.js';
 import { compileBound, type ExecNode, exprKey, mapChildren, type NodeContext } from './node.js';
 import { valueHasher } from './rowutil.js';
 import { createSpool, type Spool } from './tempfile.js';
@@ -57,7 +59,11 @@ export function buildAggNode(node: AggNode, input: ExecNode, cx: NodeContext): E
   const inputs = node.input.output;
   const groupExprs = node.groupExprs.map((e) => compileBound(e, inputs, registry));
   const ngroup = groupExprs.length;
-  const aggs: AggFactory[] = node.aggregates.map((a) => compileAggCall(a, inputs, registry));
+  const dependent = dependentColumns(node);
+  const aggs: AggFactory[] = [
+    ...node.aggregates.map((a) => compileAggCall(a, inputs, registry)),
+    ...dependent.columns.map((e) => firstValue(compileBound(e, inputs, registry))),
+  ];
   const having =
     node.having === undefined ? undefined : compileBound(node.having, node.output, registry);
   const groupTypes = node.groupExprs.map((e) => registry.mustType(e.type));
@@ -67,7 +73,7 @@ export function buildAggNode(node: AggNode, input: ExecNode, cx: NodeContext): E
   const allSet = node.groupExprs.map((_, i) => i);
   const sets: readonly (readonly number[])[] = node.groupingSets ?? [allSet];
   const setMode = node.groupingSets !== undefined || node.strategy === 'mixed';
-  const project = makeProjector(node, ngroup, cx);
+  const project = makeProjector({ ...node, output: dependent.output }, ngroup, cx);
   const instr = cx.instrumentation?.get(node);
   const workMemBytes = cx.workMemKb * 1024;
 
@@ -406,6 +412,53 @@ export function buildAggNode(node: AggNode, input: ExecNode, cx: NodeContext): E
  * The function that builds an output row from the group values (all of
  * groupExprs, NULL outside the set), the aggregate results and the set.
  */
+/**
+ * G4 (check_functional_grouping): a column of a table whose primary key is
+ * grouped may appear outside aggregates; it is read, as PostgreSQL reads
+ * it, from the group's representative (here: first) input row. Such Vars
+ * of node.output become Aggrefs (numbered after node.aggregates) of an
+ * internal first-value aggregate.
+ */
+function dependentColumns(node: AggNode): { columns: Expr[]; output: Expr[] } {
+  const groupKeys = new Set(node.groupExprs.map(exprKey));
+  const inputKeys = new Set(node.input.output.map(exprKey));
+  const columns: Expr[] = [];
+  const keys: string[] = [];
+  const rewrite = (e: Expr): Expr => {
+    if (e.kind === 'aggref' || e.kind === 'groupingfunc') return e;
+    const key = exprKey(e);
+    if (groupKeys.has(key)) return e;
+    if (e.kind === 'var' && inputKeys.has(key)) {
+      let i = keys.indexOf(key);
+      if (i < 0) {
+        i = keys.length;
+        keys.push(key);
+        columns.push(e);
+      }
+      return { kind: 'aggref', index: node.aggregates.length + i, type: e.type, typmod: e.typmod };
+    }
+    return mapChildren(e, rewrite);
+  };
+  const output = node.output.map(rewrite);
+  return { columns, output };
+}
+
+/** The value of `f` on the first row fed (G4). */
+function firstValue(f: (row: readonly unknown[], env: EvalEnv) => unknown): AggFactory {
+  return () => {
+    let fed = false;
+    let value: unknown = null;
+    return {
+      row: (row, env) => {
+        if (fed) return;
+        fed = true;
+        value = f(row, env);
+      },
+      result: () => value,
+    };
+  };
+}
+
 function makeProjector(
   node: AggNode,
   ngroup: number,

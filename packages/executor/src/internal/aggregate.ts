@@ -15,11 +15,17 @@
  *      NULL), and feeds them in that order (so a float sum adds in sorted
  *      order, as PostgreSQL's);
  *   A4 agg(x ORDER BY k) feeds the inputs sorted stably on the keys;
- *   A5 results and types as in agg-functions.ts (F1-F7).
+ *   A5 results and types as in agg-functions.ts (F1-F7);
+ *   A6 an ordered-set aggregate (WITHIN GROUP) collects its keys per row
+ *      that passes FILTER (the rows with a NULL key left out, except for
+ *      a hypothetical set), sorts them stably on the keys, and evaluates
+ *      its direct arguments once per group, on the group's first input
+ *      row (they use only grouped columns; over no rows, on an empty
+ *      row), then its final function (agg-functions.ts O1-O4).
  */
 import type { AggregateCall, AggSortKey, Expr } from '@pg/sql';
 import { compareNullable, type Registry } from '@pg/types';
-import { argTypeOf, makeTransition } from './agg-functions.js';
+import { argTypeOf, makeOrderedSetFinal, makeTransition } from './agg-functions.js';
 import type { EvalEnv } from './context.js';
 import type { Compiled } from './expr.js';
 import { compileBound } from './node.js';
@@ -81,6 +87,7 @@ function buildAggregate(
           const c = compile(filterExpr);
           return (row: readonly unknown[], env: EvalEnv) => c(row, env) === true;
         })();
+  if (call.aggkind !== undefined) return orderedSetAggregate(call, registry, compile, filter);
   const makeTrans = makeTransition(call, registry);
   const args = call.args.map(compile);
   const nargs = args.length;
@@ -151,6 +158,45 @@ function buildAggregate(
           for (const e of sorted) t.add(e.slice(nkeys, nkeys + nargs), env);
         }
         return t.result(env);
+      },
+    };
+  };
+}
+
+/** agg(direct...) WITHIN GROUP (ORDER BY keys...) (A6). */
+function orderedSetAggregate(
+  call: AggregateCall,
+  registry: Registry,
+  compile: (e: Expr) => Compiled,
+  filter: ((row: readonly unknown[], env: EvalEnv) => boolean) | undefined,
+): AggFactory {
+  const order = call.order ?? [];
+  const direct = call.args.map(compile);
+  const keys = order.map((k) => compile(k.expr));
+  const nkeys = keys.length;
+  const cmp = sortComparator(
+    order,
+    order.map((k) => k.expr.type),
+    registry,
+  );
+  const final = makeOrderedSetFinal(call, registry, cmp);
+  const skipNulls = call.aggkind === 'o';
+  return () => {
+    let first: readonly unknown[] | undefined;
+    const rows: unknown[][] = [];
+    return {
+      row: (row, env) => {
+        if (first === undefined) first = row.slice();
+        if (filter !== undefined && !filter(row, env)) return;
+        const entry = new Array<unknown>(nkeys);
+        for (let i = 0; i < nkeys; i++) entry[i] = keys[i]!(row, env);
+        if (skipNulls && entry[0] === null) return;
+        rows.push(entry);
+      },
+      result: (env) => {
+        const at = first ?? [];
+        const values = direct.map((d) => d(at, env));
+        return final(values, rows.slice().sort(cmp), env);
       },
     };
   };

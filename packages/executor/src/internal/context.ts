@@ -44,6 +44,22 @@ export interface SessionSettings {
    * SET does (42704 for an unknown name, 22023 for a bad value, ...).
    */
   set(name: string, value: string, isLocal: boolean): string;
+  /**
+   * The session's sequences, for nextval() / currval() / setval() /
+   * lastval() and pg_get_serial_sequence() (they reach the session the way
+   * current_setting() does). Without them those functions fail with 0A000.
+   */
+  readonly sequences?: SessionSequenceFunctions;
+}
+
+/** The session's sequence functions (PostgreSQL's errors are theirs to throw). */
+export interface SessionSequenceFunctions {
+  nextval(relid: number): bigint;
+  currval(relid: number): bigint;
+  setval(relid: number, value: bigint, isCalled: boolean): bigint;
+  lastval(): bigint;
+  /** pg_get_serial_sequence(table, column): the owned sequence's qualified name, or null. */
+  serialSequence(table: string, column: string): string | null;
 }
 
 /** One execution's environment. */

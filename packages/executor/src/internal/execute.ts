@@ -21,20 +21,15 @@
 import { scanKey, type Tid } from '@pg/access';
 import type { BTree } from '@pg/btree';
 import type { ColumnDesc, IndexDesc, RelationDesc } from '@pg/catalog';
-import {
-  lockRow,
-  modifyRow,
-  sessionUpdateContext,
-  sessionWriter,
-  xactLockTableWait,
-} from '@pg/heap';
+import { lockRow, sessionUpdateContext, sessionWriter, xactLockTableWait } from '@pg/heap';
 import { LockMode, relationLockTag, type UpdateContext } from '@pg/mvcc';
 import type { NodeInstrumentation, PlanNode } from '@pg/planner';
 import type { Query, SelectQuery } from '@pg/sql';
 import { builtins, type Registry, SqlError, type TypeContext } from '@pg/types';
 import type { EvalEnv, ExecContext, OpenRelation, OpenTable } from './context.js';
 import { type Compiled, compileExpr, compileQual } from './expr.js';
-import { indexEntryOf, indexReferencedColumns } from './index-keys.js';
+import { indexEntryOf } from './index-keys.js';
+import { pullDownCtes, returningRow, runUpdateDelete, valuesRow, withRows } from './modify.js';
 import type { Plan } from './plan.js';
 import { executeSelect } from './run.js';
 import { heapTupleStatus } from './unique.js';
@@ -88,7 +83,8 @@ function compilePlan(plan: Plan, registry: Registry): CompiledPlan {
   if (cached !== undefined) return cached;
   const q = plan.query;
   const c = (e: Parameters<typeof compileExpr>[0]) => compileExpr(e, registry);
-  const targets = q.targetList.map((t) => c(t.expr));
+  // INSERT/UPDATE/DELETE evaluate RETURNING (and VALUES rows with sub-SELECTs) in modify.ts
+  const targets = plan.modify === undefined ? q.targetList.map((t) => c(t.expr)) : [];
   const output = q.targetList.flatMap((t, i) => (t.junk ? [] : [i]));
   let sortKeys: SortKey[] = [];
   let limit: Compiled | undefined;
@@ -120,7 +116,10 @@ function compilePlan(plan: Plan, registry: Registry): CompiledPlan {
     sortKeys,
     limit,
     offset,
-    insertRows: q.command === 'insert' ? q.rows.map((r) => r.map(c)) : [],
+    insertRows:
+      q.command === 'insert'
+        ? q.rows.map((r, i) => (plan.modify?.valuesRows?.[i] === undefined ? r.map(c) : []))
+        : [],
     set:
       q.command === 'update'
         ? [...q.set].map(([attnum, e]) => ({ index: attnum - 1, value: c(e) }))
@@ -143,11 +142,29 @@ export interface RunOptions {
 }
 
 /** Runs `plan` in the session of `ctx`. */
-export async function executePlan(
+export function executePlan(
   plan: Plan,
   ctx: ExecContext,
   options: RunOptions = {},
 ): Promise<ExecResult> {
+  return executeIn(plan, ctx, options, true);
+}
+
+/**
+ * Runs `plan`; `bump`: increment the command counter after a change (not
+ * for the parts of a statement with data-modifying WITH queries, which
+ * must not see each other's changes).
+ */
+async function executeIn(
+  plan: Plan,
+  ctx: ExecContext,
+  options: RunOptions,
+  bump: boolean,
+): Promise<ExecResult> {
+  if (plan.withModify !== undefined) return runWithModify(plan, plan.withModify, ctx, options);
+  if (plan.modify !== undefined && plan.query.command !== 'insert') {
+    return runUpdateDelete(plan.modify, ctx, options, bump);
+  }
   if (plan.planned !== undefined) {
     const { rows, instrumentation } = await executeSelect(plan.planned, ctx, options);
     return {
@@ -172,11 +189,42 @@ export async function executePlan(
     case 'select':
       return select(plan, q, cp, ctx, env);
     case 'insert':
-      return insert(plan, targetOid(q, q.target), cp, ctx, env, options);
+      return insert(plan, targetOid(q, q.target), cp, ctx, env, options, bump);
     case 'update':
     case 'delete':
-      return modify(plan, q.command, cp, ctx, env);
+      throw new SqlError('XX000', `${q.command} without its plan`);
   }
+}
+
+/**
+ * A statement with data-modifying WITH queries: each runs once, to
+ * completion, in order, with the statement's command id (so none sees the
+ * others' changes); its RETURNING rows take its stand-in's place; then the
+ * statement runs, and the command counter is bumped once.
+ */
+async function runWithModify(
+  plan: Plan,
+  wm: NonNullable<Plan['withModify']>,
+  ctx: ExecContext,
+  options: RunOptions,
+): Promise<ExecResult> {
+  const q = plan.query;
+  const ctes = [...(q.ctes ?? [])];
+  const { instrument: _, ...inner } = options;
+  for (let i = 0; i < ctes.length; i++) {
+    const cte = ctes[i]!;
+    if (cte.modify === undefined) continue;
+    // its references to the other WITH queries (one level up) become its own
+    // (the ones not run yet are read as their stand-ins: no rows)
+    const others = ctes.map(({ modify: _m, ...c }, j) => (j === i ? { ...c, refCount: 0 } : c));
+    const sub = wm.replan(pullDownCtes(cte.modify, others));
+    const r = await executeIn(sub, ctx, inner, false);
+    ctes[i] = withRows(cte, r.rows);
+  }
+  const main = wm.replan({ ...q, ctes });
+  const result = await executeIn(main, ctx, options, false);
+  ctx.manager.commandCounterIncrement(ctx.session);
+  return result;
 }
 
 /** The statement's table locks, in range-table order (granted at once unless a conflicting lock is held). */
@@ -412,91 +460,58 @@ async function insert(
   ctx: ExecContext,
   env: EvalEnv,
   options: RunOptions,
+  bump: boolean,
 ): Promise<ExecResult> {
   const rel = tableOf(ctx.relations.open(relationOid), 'insert');
+  const mp = plan.modify;
   ctx.manager.statementSnapshot(ctx.session);
   // INSERT ... SELECT: every source row is read before the first insert
   if (plan.source !== undefined && plan.source.planned === undefined) {
     // INSERT ... SELECT ... FOR UPDATE
     throw new SqlError('0A000', 'this subquery is not supported yet');
   }
-  const sourceRows =
+  const source =
     plan.source?.planned === undefined
       ? undefined
-      : (await executeSelect(plan.source.planned, ctx, options)).rows;
-  const returning = cp.targets.length > 0;
+      : await executeSelect(plan.source.planned, ctx, options);
+  const sourceRows = source?.rows;
+  const returning = plan.query.targetList.length > 0;
   const rows: unknown[][] = [];
   let count = 0;
   const n = sourceRows === undefined ? cp.insertRows.length : sourceRows.length;
   for (let i = 0; i < n; i++) {
     const exprs = sourceRows === undefined ? cp.insertRows[i]! : cp.insertRows[0]!;
     const input = sourceRows === undefined ? NO_ROW : sourceRows[i]!;
-    const values = exprs.map((e) => e(input, env));
+    const planned =
+      mp === undefined || sourceRows !== undefined
+        ? undefined
+        : await valuesRow(mp, i, ctx, options);
+    const values = planned ?? exprs.map((e) => e(input, env));
     checkNotNull(rel.desc, values, env.tctx, ctx.registry ?? builtins);
     const w = sessionWriter(ctx, ctx.session, ctx.comboCids);
     const tid = rel.heap.insert(values, w.xid, w.cid);
     await insertIndexEntries(rel, values, tid, ctx, env);
     count++;
-    if (returning) rows.push(outputOf(cp, project(cp, values, env)));
-  }
-  ctx.manager.commandCounterIncrement(ctx.session);
-  return { rows, rowCount: count, command: 'INSERT' };
-}
-
-async function modify(
-  plan: Plan,
-  command: 'update' | 'delete',
-  cp: CompiledPlan,
-  ctx: ExecContext,
-  env: EvalEnv,
-): Promise<ExecResult> {
-  const scanned = scannedRelation(plan, ctx);
-  if (scanned === undefined) throw new SqlError('XX000', `${command} without a table scan`);
-  const rel = tableOf(scanned, command);
-  const registry = ctx.registry ?? builtins;
-  const vctx = sessionUpdateContext(ctx, ctx.session, ctx.comboCids);
-  const candidates = scanRows(plan, rel, cp, ctx, env, vctx);
-  const repeatableRead = ctx.manager.isolation(ctx.session) !== 'read committed';
-  const indexedColumns = new Set(
-    rel.indexes.flatMap((i) => indexReferencedColumns(rel.desc, i.desc, registry)),
-  );
-  const change =
-    command === 'delete'
-      ? undefined
-      : (old: readonly unknown[]) => {
-          const next = old.slice();
-          for (const s of cp.set) next[s.index] = s.value(old, env);
-          checkNotNull(rel.desc, next, env.tctx, registry);
-          return next;
-        };
-  const returning = cp.targets.length > 0;
-  const rows: unknown[][] = [];
-  let count = 0;
-  for (const row of candidates) {
-    const r = await modifyRow({
-      heap: rel.heap,
-      tid: row.tid!,
-      values: row.values,
-      change,
-      recheck: (v) => cp.where(v, env),
-      writer: () => sessionWriter(ctx, ctx.session, ctx.comboCids),
-      wait: (xid) => xactLockTableWait(ctx, ctx.session, xid),
-      repeatableRead,
-      indexedColumns,
-    });
-    if (r.kind !== 'done') continue;
-    count++;
-    if (r.newValues !== undefined && r.newTid !== undefined && r.indexesNeedUpdate === true) {
-      await insertIndexEntries(rel, r.newValues, r.newTid, ctx, env);
+    if (returning) {
+      rows.push(
+        mp === undefined
+          ? outputOf(cp, project(cp, values, env))
+          : await returningRow(mp, values, ctx, options),
+      );
     }
-    if (returning) rows.push(outputOf(cp, project(cp, r.newValues ?? r.oldValues, env)));
   }
-  ctx.manager.commandCounterIncrement(ctx.session);
-  return { rows, rowCount: count, command: command === 'update' ? 'UPDATE' : 'DELETE' };
+  if (bump) ctx.manager.commandCounterIncrement(ctx.session);
+  const instrumentation = source?.instrumentation;
+  return {
+    rows,
+    rowCount: count,
+    command: 'INSERT',
+    ...(instrumentation === undefined ? {} : { instrumentation }),
+  };
 }
 
 /** The table a statement changes; a view is PostgreSQL's 55000 (analysis refuses it first). */
-function tableOf(rel: OpenRelation, command: 'insert' | 'update' | 'delete'): OpenTable {
+export function tableOf(rel: OpenRelation, command: 'insert' | 'update' | 'delete'): OpenTable {
   if (rel.heap !== undefined) return rel;
   const verb = { insert: 'insert into', update: 'update', delete: 'delete from' }[command];
   throw new SqlError('55000', `cannot ${verb} view "${rel.desc.name}"`);
@@ -507,7 +522,7 @@ function tableOf(rel: OpenRelation, command: 'insert' | 'update' | 'delete'): Op
  * not true for the row; expression columns computed); a unique index waits
  * for an in-progress duplicate's transaction, then checks again.
  */
-async function insertIndexEntries(
+export async function insertIndexEntries(
   rel: OpenTable,
   values: readonly unknown[],
   tid: Tid,
@@ -587,7 +602,7 @@ function valueText(
 }
 
 /** ExecConstraints' NOT NULL check: 23502 with the failing row (ExecBuildSlotValueDescription). */
-function checkNotNull(
+export function checkNotNull(
   rel: RelationDesc,
   values: readonly unknown[],
   tctx: TypeContext,

@@ -30,16 +30,25 @@ import type {
   FuncExpr,
   MinMaxExpr,
   OpExpr,
+  RowCompareExpr,
+  RowExpr,
   ScalarArrayOpExpr,
   SqlValueFunction,
+  SubscriptRef,
 } from '@pg/sql';
-import { settingsFunction } from '@pg/sql';
+import { type SequenceFunctionName, sequenceFunction, settingsFunction } from '@pg/sql';
 import {
+  arrayGet,
+  arraySlice,
   type FunctionDef,
+  isPgRecord,
   type PgArray,
+  pgRecord,
+  type RecordField,
   type Registry,
   SqlError,
   sqlValueFunctions,
+  TypeOid,
 } from '@pg/types';
 import type { EvalEnv } from './context.js';
 
@@ -81,6 +90,9 @@ export function compileExpr(expr: Expr, registry: Registry): Compiled {
       );
     case 'nulltest': {
       const arg = compileExpr(expr.arg, registry);
+      if (expr.arg.type === TypeOid.record && expr.valueOnly !== true) {
+        return compileRowNullTest(arg, expr.isNull);
+      }
       return expr.isNull
         ? (row, env) => arg(row, env) === null
         : (row, env) => arg(row, env) !== null;
@@ -156,9 +168,128 @@ export function compileExpr(expr: Expr, registry: Registry): Compiled {
     }
     case 'subplan':
       return compileSubPlan(expr, registry);
+    case 'row':
+      return compileRow(expr, registry);
+    case 'rowcompare':
+      return compileRowCompare(expr, registry);
+    case 'fieldselect': {
+      const arg = compileExpr(expr.arg, registry);
+      const i = expr.field - 1;
+      return (row, env) => {
+        const v = arg(row, env);
+        if (v === null) return null;
+        return isPgRecord(v) ? (v.values[i] ?? null) : ((v as readonly unknown[])[i] ?? null);
+      };
+    }
+    case 'subscript':
+      return compileSubscript(expr, registry);
     default:
       throw new SqlError('0A000', `${expr.kind} expressions are not supported yet`);
   }
+}
+
+// ---------------------------------------------------------------- records and subscripts
+
+/**
+ * ROW(...) and whole-row references: a PgRecord over the arguments'
+ * values. A whole-row reference to the nullable side of an outer join is
+ * NULL when all its columns are (the NULL-extended row).
+ */
+function compileRow(expr: RowExpr, registry: Registry): Compiled {
+  const args = expr.args.map((a) => compileExpr(a, registry));
+  const fields: RecordField[] = expr.args.map((a, i) => ({
+    name: expr.fieldNames[i]!,
+    type: a.type,
+    typmod: a.typmod,
+  }));
+  const nullable = expr.wholeRow?.nullable === true && args.length > 0;
+  return (row, env) => {
+    const values = args.map((a) => a(row, env));
+    if (nullable && values.every((v) => v === null)) return null;
+    return pgRecord(fields, values);
+  };
+}
+
+/**
+ * IS [NOT] NULL of a record (ExecEvalRowNull): IS NULL when the value is
+ * NULL or all its columns are; IS NOT NULL when it is not NULL and none
+ * of its columns is.
+ */
+function compileRowNullTest(arg: Compiled, isNull: boolean): Compiled {
+  return (row, env) => {
+    const v = arg(row, env);
+    if (v === null) return isNull;
+    if (!isPgRecord(v)) return !isNull;
+    return isNull ? v.values.every((x) => x === null) : v.values.every((x) => x !== null);
+  };
+}
+
+/** (a, b) < (c, d) (ExecEvalRowCompare): the first unequal pair decides; a NULL pair gives NULL. */
+function compileRowCompare(expr: RowCompareExpr, registry: Registry): Compiled {
+  const left = expr.left.map((a) => compileExpr(a, registry));
+  const right = expr.right.map((a) => compileExpr(a, registry));
+  const compares = expr.left.map((a) => registry.mustType(a.type).compare);
+  const test: (c: number) => boolean =
+    expr.op === '<'
+      ? (c) => c < 0
+      : expr.op === '<='
+        ? (c) => c <= 0
+        : expr.op === '>'
+          ? (c) => c > 0
+          : (c) => c >= 0;
+  return (row, env) => {
+    let c = 0;
+    for (let i = 0; i < left.length; i++) {
+      const x = left[i]!(row, env);
+      const y = right[i]!(row, env);
+      if (x === null || y === null) return null;
+      c = compares[i]!(x, y);
+      if (c !== 0) break;
+    }
+    return test(c);
+  };
+}
+
+/**
+ * arr[i][j] (array_get_element: NULL out of range, for a NULL subscript
+ * or a wrong number of subscripts) and arr[i:j] (array_get_slice: the
+ * overlap, lower bounds 1; NULL for a NULL subscript).
+ */
+function compileSubscript(expr: SubscriptRef, registry: Registry): Compiled {
+  const arg = compileExpr(expr.arg, registry);
+  const opt = (x: Expr | undefined) => (x === undefined ? undefined : compileExpr(x, registry));
+  const upper = expr.upper.map(opt);
+  if (expr.lower === undefined) {
+    const subs = upper as Compiled[];
+    return (row, env) => {
+      const a = arg(row, env);
+      if (a === null) return null;
+      const idx: number[] = [];
+      for (const s of subs) {
+        const v = s(row, env);
+        if (v === null) return null;
+        idx.push(v as number);
+      }
+      return arrayGet(a as PgArray, idx);
+    };
+  }
+  const lower = expr.lower.map(opt);
+  return (row, env) => {
+    const a = arg(row, env);
+    if (a === null) return null;
+    const lo: (number | undefined)[] = [];
+    const hi: (number | undefined)[] = [];
+    for (let i = 0; i < upper.length; i++) {
+      const l = lower[i];
+      const u = upper[i];
+      const lv = l === undefined ? undefined : l(row, env);
+      const uv = u === undefined ? undefined : u(row, env);
+      if (lv === null || uv === null) return null;
+      lo.push(lv as number | undefined);
+      hi.push(uv as number | undefined);
+    }
+    return arraySlice(a as PgArray, lo, hi);
+  };
 }
 
 /**
@@ -314,6 +445,8 @@ function compileCall(
 ): Compiled {
   const setting = settingsFunction(fn);
   if (setting !== undefined) return compileSettingsCall(setting, argExprs, registry);
+  const sequence = sequenceFunction(fn);
+  if (sequence !== undefined) return compileSequenceCall(sequence, argExprs, registry);
   if (fn.retset === true) {
     throw new SqlError(
       '0A000',
@@ -396,6 +529,40 @@ function compileSettingsCall(
     const isLocal = localArg(row, env) === true;
     if (env.settings === undefined) throw unknown(String(name));
     return env.settings.set(String(name), String(value), isLocal);
+  };
+}
+
+/**
+ * nextval / currval / setval / lastval / pg_get_serial_sequence over the
+ * session's sequences (EvalEnv.settings.sequences); all strict.
+ */
+function compileSequenceCall(
+  which: SequenceFunctionName,
+  argExprs: readonly Expr[],
+  registry: Registry,
+): Compiled {
+  const args = argExprs.map((a) => compileExpr(a, registry));
+  return (row, env) => {
+    const vals: unknown[] = [];
+    for (const a of args) {
+      const v = a(row, env);
+      if (v === null) return null;
+      vals.push(v);
+    }
+    const seq = env.settings?.sequences;
+    if (seq === undefined) throw new SqlError('0A000', `${which}() is not supported here`);
+    switch (which) {
+      case 'nextval':
+        return seq.nextval(Number(vals[0]));
+      case 'currval':
+        return seq.currval(Number(vals[0]));
+      case 'setval':
+        return seq.setval(Number(vals[0]), BigInt(vals[1] as bigint), vals[2] !== false);
+      case 'lastval':
+        return seq.lastval();
+      case 'pg_get_serial_sequence':
+        return seq.serialSequence(String(vals[0]), String(vals[1]));
+    }
   };
 }
 

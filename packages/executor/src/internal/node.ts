@@ -168,6 +168,19 @@ export function mapChildren(e: Expr, f: (child: Expr) => Expr): Expr {
       return { ...e, scalar: f(e.scalar), array: f(e.array) };
     case 'array':
       return { ...e, elements: e.elements.map(f) };
+    case 'rowcompare':
+      return { ...e, left: e.left.map(f), right: e.right.map(f) };
+    case 'fieldselect':
+      return { ...e, arg: f(e.arg) };
+    case 'subscript': {
+      const opt = (x: Expr | undefined) => (x === undefined ? undefined : f(x));
+      return {
+        ...e,
+        arg: f(e.arg),
+        upper: e.upper.map(opt),
+        ...(e.lower !== undefined ? { lower: e.lower.map(opt) } : {}),
+      };
+    }
     case 'nullif': {
       const eq = f(e.eq);
       if (eq.kind !== 'op') throw new Error('plan error: NULLIF comparison bound to a column');

@@ -21,8 +21,11 @@ import type { IndexDesc, RelationDesc } from '@pg/catalog';
 import {
   type ColumnStats,
   defaultPlannerSettings,
+  type ExplainOptions,
   explainSelect,
+  type NodeInstrumentation,
   type OutputColumn,
+  type PlanNode,
   type PlannedSelect,
   type PlannerContext,
   type PlannerSettings,
@@ -31,6 +34,15 @@ import {
 import type { Expr, OpExpr, Query, SelectQuery } from '@pg/sql';
 import { builtins, type Registry, SqlError } from '@pg/types';
 import type { ExecRelations, OpenRelation } from './context.js';
+import {
+  hasModifyingCte,
+  type ModifyPlan,
+  type ModifyPlanning,
+  planInsert,
+  planUpdateDelete,
+  pullDownCtes,
+  withCtid,
+} from './modify.js';
 
 /** One condition the index scan applies: `index column <strategy> value`. */
 export interface IndexQual {
@@ -79,6 +91,14 @@ export interface Plan {
   readonly source?: Plan;
   /** The plan tree of a SELECT, run by the plan-tree executor. */
   readonly planned?: PlannedSelect;
+  /** INSERT/UPDATE/DELETE: how the target is changed (modify.ts). */
+  readonly modify?: ModifyPlan;
+  /**
+   * A statement with data-modifying WITH queries: they run first, then the
+   * statement is planned again (`replan`) with their rows in place of
+   * their stand-ins.
+   */
+  readonly withModify?: { readonly replan: (query: Query) => Plan };
 }
 
 /** What planning needs beside the query: the relations, and the planner's settings (GUCs). */
@@ -116,23 +136,43 @@ export function planQuery(
   options: PlanOptions = {},
 ): Plan {
   const columns = outputColumns(query);
+  if (hasModifyingCte(query)) {
+    return { query, columns, withModify: { replan: (q) => planQuery(q, relations, options) } };
+  }
   if (query.command === 'select' && query.rowMarks.length === 0) {
     return { query, columns, planned: planSelect(query, plannerContext(relations, options)) };
   }
+  const planning: ModifyPlanning = {
+    relations,
+    planner: (targetOid) => {
+      const base = plannerContext(relations, options);
+      if (targetOid === undefined) return base;
+      return {
+        ...base,
+        relation: (oid) =>
+          oid === targetOid ? withCtid(relations.open(oid).desc) : relations.open(oid).desc,
+      };
+    },
+  };
   if (query.command === 'insert') {
-    if (query.source === undefined) return { query, columns };
+    const modify = planInsert(query, planning);
+    if (query.source === undefined) return { query, columns, modify };
     const src = query.rtable[query.source];
     if (src?.kind !== 'subquery') throw new SqlError('XX000', 'INSERT source is not a subquery');
-    return { query, columns, source: planQuery(src.query, relations, options) };
+    const source = query.ctes === undefined ? src.query : pullDownCtes(src.query, query.ctes);
+    return { query, columns, modify, source: planQuery(source, relations, options) };
   }
-  // UPDATE/DELETE: the target; SELECT ... FOR UPDATE: its one table (the analyzer allows row marks on tables only)
-  if (query.command === 'select' && query.from.length !== 1) {
+  if (query.command === 'update' || query.command === 'delete') {
+    return { query, columns, modify: planUpdateDelete(query, planning) };
+  }
+  // SELECT ... FOR UPDATE: its one table (the analyzer allows row marks on tables only)
+  if (query.from.length !== 1) {
     throw new SqlError(
       '0A000',
       `FOR ${(query.rowMarks[0]?.strength ?? 'update').toUpperCase()} over more than one table is not supported yet`,
     );
   }
-  const rt = query.command === 'select' ? query.from[0]! : query.target;
+  const rt = query.from[0]!;
   const rte = query.rtable[rt];
   if (rte === undefined) throw new SqlError('XX000', `no range-table entry ${rt}`);
   if (rte.kind !== 'relation') {
@@ -331,6 +371,19 @@ function rowIndependent(e: Expr): boolean {
  * ```
  */
 export function describePlan(plan: Plan, registry: Registry = builtins): string {
+  if (plan.withModify !== undefined) {
+    throw new SqlError(
+      '0A000',
+      'EXPLAIN of a statement with data-modifying WITH is not supported yet',
+    );
+  }
+  const find = plan.modify?.find;
+  if (find !== undefined) {
+    const tree = treeLines(find.planned, find.query, registry);
+    return [modifyLabel(plan), ...tree.map((l, i) => (i === 0 ? `  ->  ${l}` : `      ${l}`))].join(
+      '\n',
+    );
+  }
   const nodes = describeNodes(plan);
   const lines = nodes.map((n, i) => (i === 0 ? n : `${' '.repeat(6 * i - 4)}->  ${n}`));
   const source = plan.planned ?? plan.source?.planned;
@@ -345,6 +398,125 @@ export function describePlan(plan: Plan, registry: Registry = builtins): string 
     });
   }
   return lines.join('\n');
+}
+
+/** ModifyTable's line: `Update on t`, `Delete on t x` (relation, then alias when they differ). */
+function modifyLabel(plan: Plan): string {
+  const q = plan.query;
+  const verb = { select: 'Select', insert: 'Insert', update: 'Update', delete: 'Delete' }[
+    q.command
+  ];
+  const target = q.command === 'select' ? undefined : q.rtable[q.target];
+  const alias = target?.alias ?? '?';
+  const name = plan.modify?.targetName ?? alias;
+  return `${verb} on ${name === alias ? name : `${name} ${alias}`}`;
+}
+
+/**
+ * EXPLAIN [ANALYZE] of INSERT/UPDATE/DELETE in PostgreSQL's shape: the
+ * ModifyTable line (`Update on t`) over the plan that finds the rows (or
+ * the INSERT's SELECT, `Result` or `Values Scan`). Text format only.
+ */
+export function explainModify(
+  plan: Plan,
+  options: ExplainOptions,
+  registry: Registry = builtins,
+  instrumentation?: ReadonlyMap<PlanNode, NodeInstrumentation>,
+  totals?: { planningMs: number; executionMs: number; rows: number },
+): string[] {
+  if (plan.withModify !== undefined) {
+    throw new SqlError(
+      '0A000',
+      'EXPLAIN of a statement with data-modifying WITH is not supported yet',
+    );
+  }
+  if (options.format !== 'text') {
+    throw new SqlError(
+      '0A000',
+      `EXPLAIN (FORMAT ${options.format.toUpperCase()}) of INSERT/UPDATE/DELETE is not supported yet`,
+    );
+  }
+  const q = plan.query;
+  const child =
+    plan.modify?.find ??
+    (plan.source?.planned === undefined
+      ? undefined
+      : { planned: plan.source.planned, query: plan.source.query as SelectQuery });
+  const inner = { ...options, summary: false };
+  let tree: string[];
+  let top: { startupCost: number; totalCost: number; rows: number } = {
+    startupCost: 0,
+    totalCost: 0.01,
+    rows: 1,
+  };
+  if (child !== undefined) {
+    const planned =
+      plan.modify?.find === undefined ? renamedSource(child.planned, q) : child.planned;
+    tree = explainSelect(planned, child.query, inner, registry, instrumentation);
+    top = child.planned.plan;
+  } else {
+    const values = q.command === 'insert' && q.rows.length > 1;
+    const rows = values ? q.rows.length : 1;
+    const cost = values ? 0.0125 * rows : 0.01;
+    top = { startupCost: 0, totalCost: cost, rows };
+    const label = values ? 'Values Scan on "*VALUES*"' : 'Result';
+    const width = q.command === 'insert' ? 4 * (q.rows[0]?.length ?? 0) : 0;
+    let line = label;
+    if (options.costs) {
+      line += `  (cost=0.00..${cost.toFixed(2)} rows=${rows} width=${width})`;
+    }
+    if (options.analyze) {
+      line += options.timing
+        ? ` (actual time=0.001..0.001 rows=${rows} loops=1)`
+        : ` (actual rows=${rows} loops=1)`;
+    }
+    tree = [line];
+  }
+  const returning = q.targetList.length > 0;
+  let head = modifyLabel(plan);
+  if (options.costs) {
+    const width = returning ? 4 * q.targetList.length : 0;
+    head += `  (cost=${top.startupCost.toFixed(2)}..${top.totalCost.toFixed(2)} rows=${returning ? Math.round(top.rows) : 0} width=${width})`;
+  }
+  if (options.analyze) {
+    const ms = (totals?.executionMs ?? 0).toFixed(3);
+    const rows = returning ? (totals?.rows ?? 0) : 0;
+    head += options.timing
+      ? ` (actual time=${ms}..${ms} rows=${rows} loops=1)`
+      : ` (actual rows=${rows} loops=1)`;
+  }
+  // InitPlans of the top node belong to ModifyTable (PostgreSQL attaches them to the top plan)
+  const initPlans: string[] = [];
+  const rest: string[] = [];
+  let moving = false;
+  tree.forEach((l, i) => {
+    if (i > 0 && /^ {2}\S/.test(l)) moving = l.startsWith('  InitPlan ');
+    (moving ? initPlans : rest).push(l);
+  });
+  const lines = [
+    head,
+    ...initPlans,
+    ...rest.map((l, i) => (i === 0 ? `  ->  ${l}` : `      ${l}`)),
+  ];
+  if (options.summary && totals !== undefined) {
+    lines.push(`Planning Time: ${totals.planningMs.toFixed(3)} ms`);
+    if (options.analyze) lines.push(`Execution Time: ${totals.executionMs.toFixed(3)} ms`);
+  }
+  return lines;
+}
+
+/**
+ * An INSERT's SELECT as EXPLAIN names it: a table of the SELECT with the
+ * target's name gets `name_1` (PostgreSQL makes names unique over the
+ * whole statement, the target first).
+ */
+function renamedSource(planned: PlannedSelect, q: Query): PlannedSelect {
+  if (q.command !== 'insert' || planned.query === undefined) return planned;
+  const taken = q.rtable[q.target]?.alias;
+  const rtable = planned.query.rtable.map((rte) =>
+    rte.kind === 'relation' && rte.alias === taken ? { ...rte, alias: `${taken}_1` } : rte,
+  );
+  return { ...planned, query: { ...planned.query, rtable } };
 }
 
 function sourceQuery(plan: Plan): Query {

@@ -22,6 +22,7 @@ import type {
   SortNode,
   UniqueNode,
 } from '@pg/planner';
+import { SqlError } from '@pg/types';
 import { type Builder, paramWatcher } from './builder.js';
 import { compileExpr } from './expr.js';
 import { bindToInput, type ExecNode } from './node.js';
@@ -315,10 +316,18 @@ export function buildLimit(b: Builder, node: LimitNode): ExecNode {
   const env = b.cx.env;
   const limit = node.limit === undefined ? undefined : compileExpr(node.limit, registry);
   const offset = node.offset === undefined ? undefined : compileExpr(node.offset, registry);
+  const ties =
+    node.withTies === undefined
+      ? undefined
+      : compileSortKeys(node.withTies, node.input.output, registry);
   return genNode(
     function* () {
       const off = offset === undefined ? 0 : (countOf(offset(NO_ROW, env), 'OFFSET') ?? 0);
-      const lim = limit === undefined ? null : countOf(limit(NO_ROW, env), 'LIMIT');
+      const count = limit === undefined ? undefined : limit(NO_ROW, env);
+      if (ties !== undefined && count === null) {
+        throw new SqlError('2201W', 'row count cannot be null in FETCH FIRST ... WITH TIES clause');
+      }
+      const lim = count === undefined ? null : countOf(count, 'LIMIT');
       if (lim === 0) return;
       let skipped = 0;
       let returned = 0;
@@ -328,7 +337,16 @@ export function buildLimit(b: Builder, node: LimitNode): ExecNode {
           continue;
         }
         yield r;
-        if (lim !== null && ++returned >= lim) return;
+        if (lim !== null && ++returned >= lim) {
+          if (ties === undefined) return;
+          // WITH TIES: go on while the rows equal the last one returned under the ORDER BY
+          const last = keyValues(ties, r, env);
+          for (let t = input.next(); t !== undefined; t = input.next()) {
+            if (compareKeyValues(ties, last, keyValues(ties, t, env)) !== 0) return;
+            yield t;
+          }
+          return;
+        }
       }
     },
     { rescan: () => input.rescan(), close: () => input.close() },

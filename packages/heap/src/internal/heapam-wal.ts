@@ -74,6 +74,12 @@ export const XLH_ALL_VISIBLE_CLEARED = 0x01;
 export const XLOG_HEAP_FREEZE_PAGE = 0x70;
 /** Main-data bit: the page is all frozen: redo sets its VM ALL_VISIBLE | ALL_FROZEN (XLOG_HEAP2_VISIBLE). */
 export const XLH_ALL_FROZEN_SET = 0x02;
+/** Main-data bit: the page is all visible: redo sets its VM ALL_VISIBLE (XLOG_HEAP2_VISIBLE). */
+export const XLH_ALL_VISIBLE_SET = 0x04;
+/** VACUUM's second heap pass: LP_DEAD items made unused (PostgreSQL's XLOG_HEAP2_VACUUM). */
+export const XLOG_HEAP_VACUUM = 0x80;
+/** VACUUM set the page all-visible (PostgreSQL's XLOG_HEAP2_VISIBLE); page image + VM bit. */
+export const XLOG_HEAP_VISIBLE = 0x90;
 
 const KIND_IMAGE = 2;
 const KIND_PATCH = 4;
@@ -273,6 +279,8 @@ const NAMES: Record<number, string> = {
   // XLOG_HEAP_LOCK, logged by rowlock.ts.
   96: 'LOCK',
   [XLOG_HEAP_FREEZE_PAGE]: 'FREEZE_PAGE',
+  [XLOG_HEAP_VACUUM]: 'VACUUM',
+  [XLOG_HEAP_VISIBLE]: 'VISIBLE',
 };
 
 /** Block data: the page's whole contents without the hole between pd_lower and pd_upper. */
@@ -312,6 +320,8 @@ export const heapRmgr: ResourceManager<RedoContext> = {
       }
       if (((record.data?.[i] ?? 0) & XLH_ALL_FROZEN_SET) !== 0) {
         new VisibilityMap(ctx.pool).set(ref.rel, ref.blockNumber, 0x03);
+      } else if (((record.data?.[i] ?? 0) & XLH_ALL_VISIBLE_SET) !== 0) {
+        new VisibilityMap(ctx.pool).set(ref.rel, ref.blockNumber, 0x01);
       }
     }
   },

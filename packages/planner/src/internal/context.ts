@@ -72,7 +72,7 @@ export class Level {
   /** The range table, with the entries of pulled-up sub-SELECTs appended. */
   readonly rtable: RangeTblEntry[];
   /** ExecParams for this level's Vars referenced from sub-SELECTs being planned (plan_params). */
-  pending: { key: string; id: number; value: Var }[] = [];
+  pending: { key: string; id: number; value: Var | Aggref }[] = [];
   /** A Var of some outer level was referenced from this level or below. */
   correlated = false;
   /** WITH queries of this level: their subplan, or the work table while the recursive term is planned. */
@@ -108,7 +108,7 @@ export class Level {
   }
 
   /** The ExecParam standing for this level's Var `v` (registered for the sub-SELECT being planned). */
-  paramFor(v: Var): ExecParam {
+  paramFor(v: Var | Aggref): ExecParam {
     const key = exprKey(v);
     let p = this.pending.find((x) => x.key === key);
     if (p === undefined) {
@@ -145,6 +145,13 @@ export class Level {
         }
         return this.noteVar(e);
       case 'aggref': {
+        if (e.levelsUp) {
+          // an aggregate of an outer level (agglevelsup): computed there, a parameter here
+          const anc = this.ancestor(e.levelsUp);
+          return anc.paramFor(
+            anc.fix({ kind: 'aggref', index: e.index, type: e.type, typmod: e.typmod }) as Aggref,
+          );
+        }
         if (!this.aggTypes.has(e.index))
           this.aggTypes.set(e.index, { type: e.type, typmod: e.typmod });
         return aggref(e.index, e.type, e.typmod);

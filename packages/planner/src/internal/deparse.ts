@@ -121,6 +121,21 @@ export function deparseExpr(e: Expr, ctx: DeparseContext, showImplicit = false):
       const s = `ARRAY[${e.elements.map((a) => d(a)).join(', ')}]`;
       return e.elements.length === 0 ? `${s}::${formatType(ctx.registry, e.type, e.typmod)}` : s;
     }
+    case 'row':
+      if (e.wholeRow !== undefined) return `${e.wholeRow.alias}.*`;
+      return `ROW(${e.args.map((a) => d(a)).join(', ')})`;
+    case 'rowcompare':
+      return `(ROW(${e.left.map((a) => d(a)).join(', ')}) ${e.op} ROW(${e.right.map((a) => d(a)).join(', ')}))`;
+    case 'fieldselect':
+      return `(${d(e.arg)}).${e.fieldName}`;
+    case 'subscript': {
+      const base = e.arg.kind === 'var' ? d(e.arg) : `(${d(e.arg)})`;
+      const opt = (x: Expr | undefined) => (x === undefined ? '' : d(x));
+      const subs = e.upper.map((u, i) =>
+        e.lower === undefined ? `[${opt(u)}]` : `[${opt(e.lower[i])}:${opt(u)}]`,
+      );
+      return base + subs.join('');
+    }
     case 'sqlvalue':
       return e.name.toUpperCase();
     case 'aggref': {
@@ -178,7 +193,9 @@ function aggregateArgs(a: AggregateCall, ctx: DeparseContext): string {
   let s = a.distinct ? 'DISTINCT ' : '';
   s += a.args.map((x) => deparseExpr(x, ctx, true)).join(', ');
   if (a.order !== undefined && a.order.length > 0) {
-    s += ` ORDER BY ${a.order.map((k) => deparseExpr(k.expr, ctx, true) + sortOrderSuffix(k.descending, k.nullsFirst)).join(', ')}`;
+    // an ordered-set aggregate: `f(direct) WITHIN GROUP (ORDER BY keys)`
+    if (a.aggkind !== undefined) s += ') WITHIN GROUP (';
+    s += `${a.aggkind !== undefined ? '' : ' '}ORDER BY ${a.order.map((k) => deparseExpr(k.expr, ctx, true) + sortOrderSuffix(k.descending, k.nullsFirst)).join(', ')}`;
   }
   return s;
 }

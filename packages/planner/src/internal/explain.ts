@@ -76,7 +76,7 @@ export function explainSelect(
   instrumentation?: ReadonlyMap<PlanNode, NodeInstrumentation>,
   totals?: { planningMs: number; executionMs: number },
 ): string[] {
-  const ex = new Explainer(planned, query, options, registry, instrumentation);
+  const ex = new Explainer(planned, planned.query ?? query, options, registry, instrumentation);
   const out = ex.out;
   out.beginOutput();
   out.openGroup('Query', null, true);
@@ -544,7 +544,24 @@ class Explainer {
 
   explainRoot(): void {
     const main = this.#levels.get(this.query) as Level;
-    this.#node(this.planned.plan, main, null, null, new Map());
+    const root = this.planned.plan;
+    // set_subqueryscan_references: a Subquery Scan that only passes its sub-SELECT's rows on
+    // is removed from the plan; at the top of the statement nothing else names its columns
+    if (
+      root.kind === 'subqueryscan' &&
+      root.filter === undefined &&
+      this.planned.subplans.length === 0 &&
+      root.input.output.length === root.output.length &&
+      root.output.every((e, i) => e.kind === 'var' && e.rt === root.rt && e.attnum === i + 1)
+    ) {
+      const rte = main.rtable[root.rt];
+      const sub = rte?.kind === 'subquery' ? this.#levels.get(rte.query) : undefined;
+      if (sub !== undefined) {
+        this.#node(root.input, sub, null, null, new Map());
+        return;
+      }
+    }
+    this.#node(root, main, null, null, new Map());
   }
 
   #inst(n: ShownNode): NodeInstrumentation | undefined {
@@ -1118,7 +1135,13 @@ class Explainer {
       }
       case 'agg': {
         const keyCtx = ctxFor(upper, undefined, aggsBelow);
-        const keys = n.groupExprs.map((e) => deparseExpr(e, keyCtx, true));
+        // show_agg_keys deparses the input's target entries: a Sort's refer to its own input's
+        // (an expression computed there prints in parentheses), a scan's are the expressions
+        const wrap = passesRowsThrough(n.input);
+        const keys = n.groupExprs.map((e) => {
+          const text = deparseExpr(e, keyCtx, true);
+          return wrap && e.kind !== 'var' ? `(${text})` : text;
+        });
         if (n.groupingSets !== undefined) this.#groupingSets(n.strategy, n.groupingSets, keys);
         else if (keys.length > 0) out.propList('Group Key', keys);
         const having = qual('Filter', n.having, ctxFor(upper, computedOf(n.input), n.aggregates));
@@ -1425,7 +1448,8 @@ function schemaOf(n: ShownNode): string | undefined {
 }
 
 function functionName(call: Expr): string | null {
-  return call.kind === 'func' ? call.fn.name : null;
+  // ROWS FROM over several functions: a synthesized call without a name (no function shown)
+  return call.kind === 'func' && call.fn.name !== '' ? call.fn.name : null;
 }
 
 /** The Append PostgreSQL shows under a SetOp: cost_append's estimates. */
@@ -1601,6 +1625,21 @@ function inputComputed(n: ShownNode): Expr[] | undefined {
       const input = inputOutputs(n as PlanNode);
       return input?.filter((e) => e.kind !== 'var');
     }
+  }
+}
+
+/** A node that returns its input's rows as they are (no projection of its own). */
+function passesRowsThrough(n: PlanNode): boolean {
+  switch (n.kind) {
+    case 'sort':
+    case 'incrementalsort':
+    case 'material':
+    case 'unique':
+    case 'limit':
+    case 'memoize':
+      return true;
+    default:
+      return false;
   }
 }
 

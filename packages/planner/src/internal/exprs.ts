@@ -58,6 +58,12 @@ export function children(e: Expr): readonly Expr[] {
       return [e.scalar, e.array];
     case 'array':
       return e.elements;
+    case 'rowcompare':
+      return [...e.left, ...e.right];
+    case 'fieldselect':
+      return [e.arg];
+    case 'subscript':
+      return [e.arg, ...[...e.upper, ...(e.lower ?? [])].filter((x) => x !== undefined)];
     case 'nullif':
       return [e.args[0], e.args[1]];
     case 'distinct':
@@ -99,6 +105,19 @@ export function mapChildren(e: Expr, f: (child: Expr) => Expr): Expr {
       return { ...e, scalar: f(e.scalar), array: f(e.array) };
     case 'array':
       return { ...e, elements: e.elements.map(f) };
+    case 'rowcompare':
+      return { ...e, left: e.left.map(f), right: e.right.map(f) };
+    case 'fieldselect':
+      return { ...e, arg: f(e.arg) };
+    case 'subscript': {
+      const opt = (x: Expr | undefined) => (x === undefined ? undefined : f(x));
+      return {
+        ...e,
+        arg: f(e.arg),
+        upper: e.upper.map(opt),
+        ...(e.lower !== undefined ? { lower: e.lower.map(opt) } : {}),
+      };
+    }
     case 'nullif': {
       const eq = f(e.eq);
       return { ...e, args: [f(e.args[0]), f(e.args[1])], eq: eq.kind === 'op' ? eq : e.eq };

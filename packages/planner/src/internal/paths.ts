@@ -215,6 +215,14 @@ function childExprs(e: Expr): readonly Expr[] {
       return [e.scalar, e.array];
     case 'array':
       return e.elements;
+    case 'rowcompare':
+      return [...e.left, ...e.right];
+    case 'fieldselect':
+      return [e.arg];
+    case 'subscript':
+      return [e.arg, ...[...e.upper, ...(e.lower ?? [])].filter((x) => x !== undefined)];
+    case 'row':
+      return e.args;
     case 'nullif':
     case 'distinct':
       return e.args;
@@ -912,6 +920,17 @@ export function hashClauseSides(
   return undefined;
 }
 
+/**
+ * get_switched_clauses: a hash or merge clause as EXPLAIN shows it, the
+ * outer side's operand first (the clauses are `=` of one type, their own
+ * commutators).
+ */
+function switchedClause(h: { clause: Expr; outer: Expr; inner: Expr }): Expr {
+  const c = h.clause;
+  if (c.kind !== 'op' || c.args[0] === h.outer) return c;
+  return { ...c, args: [h.outer, h.inner] };
+}
+
 /** Join rows (calc_joinrel_size_estimate). */
 export function joinRows(
   env: PathEnv,
@@ -1240,7 +1259,7 @@ export function addJoinPaths(
           startupCost: icheap.plan.totalCost,
           totalCost: icheap.plan.totalCost,
         },
-        hashClauses: hashable.map((h) => h.clause),
+        hashClauses: hashable.map(switchedClause),
         outerKeys: hashable.map((h) => h.outer),
         output: joinOutput(jt, ocheap.plan, icheap.plan),
         rows: spec.rows,
@@ -1336,7 +1355,7 @@ export function addJoinPaths(
         joinType: jt,
         outer: op.plan,
         inner: ip.plan,
-        mergeClauses: hashable.map((h) => h.clause),
+        mergeClauses: hashable.map(switchedClause),
         outerKeys: hashable.map((h) => h.outer),
         innerKeys: hashable.map((h) => h.inner),
         output: joinOutput(jt, op.plan, ip.plan),

@@ -25,7 +25,14 @@
  *      whoever reads the query's rows (the client, a SubqueryScan, a
  *      SubPlan, a CTE).
  */
-import type { AggregateCall, AggSortKey, Expr, WindowClause, WindowFuncCall } from '@pg/sql';
+import type {
+  AggregateCall,
+  AggSortKey,
+  Expr,
+  SelectQuery,
+  WindowClause,
+  WindowFuncCall,
+} from '@pg/sql';
 
 /** The planner's estimates for a node, as EXPLAIN shows them. */
 export interface Estimates {
@@ -300,6 +307,11 @@ export interface LimitNode extends NodeBase {
   readonly input: PlanNode;
   readonly limit?: Expr;
   readonly offset?: Expr;
+  /**
+   * FETCH FIRST n ROWS WITH TIES: the ORDER BY keys (over the input's
+   * output); rows equal to the n-th under them are returned too.
+   */
+  readonly withTies?: readonly SortKey[];
 }
 
 /** The children's rows one after another (UNION ALL); output positionally the first child's. */
@@ -397,6 +409,12 @@ export interface OutputColumn {
 /** A planned SELECT. */
 export interface PlannedSelect {
   readonly plan: PlanNode;
+  /**
+   * The query tree the plan was made from: the statement's, after the
+   * planner's rewrites (sub-SELECTs in FROM pulled up). EXPLAIN names
+   * tables and columns from it.
+   */
+  readonly query?: SelectQuery;
   /**
    * Plans of sub-SELECTs (SubPlanExpr.plan) and WITH queries
    * (CteScanNode.plan), by index. Each returns its query's rows (R4).

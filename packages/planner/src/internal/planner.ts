@@ -36,6 +36,7 @@ import {
   walk,
 } from './exprs.js';
 import { buildProblem, type Item, outerJoinRel, planProblem, semiJoinRel } from './joins.js';
+import { rewriteMinMax } from './minmax.js';
 import {
   baseRelInfo,
   cheapestStartup,
@@ -53,17 +54,31 @@ import {
   tablePaths,
 } from './paths.js';
 import type { OutputColumn, PlanNode, PlannedSelect, SortKey } from './plan.js';
+import { srfLevels } from './project-set.js';
+import { pullUpSubqueries } from './pullup.js';
 import { clauselistSelectivity } from './selectivity.js';
 import type { PlannerContext } from './settings.js';
 import { estimateNumGroups } from './sizes.js';
 
 /** Plans a SELECT (PostgreSQL's planner(): subquery_planner, grouping_planner, create_plan). */
 export function planSelect(query: SelectQuery, ctx: PlannerContext): PlannedSelect {
-  const glob = new Glob(ctx, ctx.settings);
-  glob.planSubquery = (level) => planLevel(level);
-  const top = new Level(glob, query, undefined);
-  const path = planLevel(top);
+  const pulled = pullUpSubqueries(query, inlineCte);
+  let rewritten = pulled;
+  let { glob, path } = planTop(pulled, ctx);
+  // planagg.c: min/max through an index when its one-row InitPlans cost less than the Aggregate
+  const minmax = rewriteMinMax(pulled, (oid) => ctx.relation(oid));
+  if (minmax !== undefined) {
+    const alt = planTop(minmax, ctx);
+    const altCost =
+      alt.glob.subplans.reduce((a, p) => a + p.totalCost, 0) + alt.path.plan.totalCost;
+    if (altCost < path.plan.totalCost) {
+      rewritten = minmax;
+      glob = alt.glob;
+      path = alt.path;
+    }
+  }
   return {
+    query: rewritten,
     plan: path.plan,
     subplans: glob.subplans,
     subplanNames: glob.subplanNames,
@@ -71,6 +86,13 @@ export function planSelect(query: SelectQuery, ctx: PlannerContext): PlannedSele
     columns: outputColumns(query),
     relations: [...glob.relations].map(([oid, lockMode]) => ({ oid, lockMode })),
   };
+}
+
+function planTop(query: SelectQuery, ctx: PlannerContext): { glob: Glob; path: Path } {
+  const glob = new Glob(ctx, ctx.settings);
+  glob.planSubquery = (level) => planLevel(level);
+  const path = planLevel(new Level(glob, query, undefined));
+  return { glob, path };
 }
 
 /** The client-visible columns (non-junk target entries), as RowDescription describes them. */
@@ -489,7 +511,19 @@ function simpleSubquery(sl: SubLink): boolean {
     Q.from.length === 0
   )
     return false;
-  if (!Q.rtable.every((r) => r.kind === 'relation' || r.kind === 'join')) return false;
+  // tables and joins only (a sub-SELECT pulled up into Q leaves its emptied entry behind, unused)
+  const used = new Set<number>();
+  const use = (rt: number): void => {
+    used.add(rt);
+    const r = Q.rtable[rt];
+    if (r?.kind === 'join') {
+      use(r.left);
+      use(r.right);
+    }
+  };
+  Q.from.forEach(use);
+  if (!Q.rtable.every((r, i) => r.kind === 'relation' || r.kind === 'join' || !used.has(i)))
+    return false;
   const exprs: Expr[] = [...Q.targetList.map((t) => t.expr)];
   if (Q.where !== undefined) exprs.push(Q.where);
   for (const r of Q.rtable) if (r.kind === 'join' && r.quals !== undefined) exprs.push(r.quals);
@@ -599,6 +633,30 @@ function prepare(env: PathEnv, rt: number): Prepared {
   return out;
 }
 
+/**
+ * A table's conditions in PostgreSQL's order: `x = constant` and `x = y`
+ * equalities become equivalence classes, whose clauses are generated again
+ * after every other condition was distributed
+ * (generate_base_implied_equalities), so they come last.
+ */
+function equivalencesLast(quals: readonly Expr[]): Expr[] {
+  const isEc = (q: Expr): boolean =>
+    q.kind === 'op' &&
+    q.op.name === '=' &&
+    q.args.length === 2 &&
+    q.op.result === BOOL &&
+    !isVolatile(q) &&
+    !contains(q, (x) => x.kind === 'sublink' || x.kind === 'subplan') &&
+    q.args.some((a) => relidsOf(a).size > 0);
+  return [...quals.filter((q) => !isEc(q)), ...quals.filter(isEc)];
+}
+
+/** order_qual_clauses: cheaper conditions first (a stable sort by per-row cost). */
+function orderQuals(env: PathEnv, quals: readonly Expr[]): Expr[] {
+  const cost = new Map(quals.map((q) => [q, qualCost(env, [q]).perTuple]));
+  return [...quals].sort((a, b) => (cost.get(a) ?? 0) - (cost.get(b) ?? 0));
+}
+
 function planItem(env: PathEnv, it: Item, itemRel: (it: Item) => RelOpt): RelOpt {
   if (it.kind === 'outer') {
     const left = planProblem(env, it.left, itemRel);
@@ -611,11 +669,12 @@ function planItem(env: PathEnv, it: Item, itemRel: (it: Item) => RelOpt): RelOpt
   const rt = it.rt;
   const rte = level.rtable[rt];
   if (rte === undefined) throw new SqlError('XX000', `no range-table entry ${rt}`);
-  if (rte.kind === 'relation') return tablePaths(env, baseRelInfo(env, rt, it.restrict));
+  const restrict = orderQuals(env, equivalencesLast(it.restrict));
+  if (rte.kind === 'relation') return tablePaths(env, baseRelInfo(env, rt, restrict));
   const output = level.scanOutput(rt);
   const width = relWidth(env, rt);
-  const filter = andOf(it.restrict);
-  const qc = qualCost(env, it.restrict);
+  const filter = andOf(restrict);
+  const qc = qualCost(env, restrict);
   const withFilter = filter === undefined ? {} : { filter };
   const finish = (node: PlanNode, tuples: number, unsat: RelOpt['unsat']): RelOpt => {
     env.rels.set(rt, { tuples, rows: node.rows });
@@ -661,7 +720,7 @@ function planItem(env: PathEnv, it: Item, itemRel: (it: Item) => RelOpt): RelOpt
       const rows = rowsAfter(tuples);
       const fc = qualCost(env, [call]);
       const startup = fc.startup + fc.perTuple + qc.startup;
-      const ordinality = rte.columnNames.length === 2 && rte.call.type !== 2249;
+      const ordinality = rte.ordinality ?? (rte.columnNames.length === 2 && rte.call.type !== 2249);
       const node: PlanNode = {
         kind: 'functionscan',
         rt,
@@ -769,7 +828,7 @@ function planItem(env: PathEnv, it: Item, itemRel: (it: Item) => RelOpt): RelOpt
 function lateralNeed(rt: number, registered: Level['pending']): RelOpt['unsat'] {
   if (registered.length === 0) return [];
   const needs = new Set<number>();
-  for (const r of registered) needs.add(r.value.rt);
+  for (const r of registered) if (r.value.kind === 'var') needs.add(r.value.rt);
   return [{ rt, needs, params: registered.map((r) => ({ id: r.id, value: r.value })) }];
 }
 
@@ -1192,6 +1251,25 @@ function grouping(level: Level, env: PathEnv, rel: RelOpt, f: Fixed): Path {
   return best!;
 }
 
+/** A ProjectSet adding set-returning `calls` (run in lockstep) to `p`'s columns. */
+function projectSetOver(env: PathEnv, p: Path, calls: readonly Expr[]): Path {
+  const output = [...p.plan.output, ...calls];
+  const rows = clampRows(p.plan.rows * Math.max(1, ...calls.map(srfRows)));
+  const pc = qualCost(env, calls);
+  return {
+    plan: {
+      kind: 'projectset',
+      input: p.plan,
+      output,
+      rows,
+      width: output.reduce((a, e) => a + exprWidth(env, e), 0),
+      startupCost: p.plan.startupCost,
+      totalCost: p.plan.totalCost + (pc.perTuple + env.level.glob.s.cpuTupleCost) * rows,
+    },
+    pathkeys: [],
+  };
+}
+
 function upper(level: Level, env: PathEnv, input: Path, f: Fixed): Path {
   const q = level.query;
   const s = level.glob.s;
@@ -1202,6 +1280,19 @@ function upper(level: Level, env: PathEnv, input: Path, f: Fixed): Path {
     (q.group?.length ?? 0) > 0 ||
     q.groupingSets !== undefined ||
     q.having !== undefined;
+  // set-returning functions in GROUP BY or in a window's PARTITION BY / ORDER BY run below the
+  // Agg / WindowAgg: a ProjectSet per nesting level over the scan/join adds them as columns
+  const below = new Set<string>();
+  const keyExprs = [
+    ...[...new Set([...(q.group ?? []), ...(q.groupingSets ?? []).flat()])].map(
+      (i) => f.tlist[i]!.expr,
+    ),
+    ...f.windows.flatMap((w) => windowKeys(w).map((k) => k.expr)),
+  ];
+  for (const calls of srfLevels(keyExprs)) {
+    p = projectSetOver(env, p, calls);
+    for (const c of calls) below.add(exprKey(c));
+  }
   if (hasAgg) p = aggregate(level, env, p, f);
   // window functions, one WindowAgg per window
   const byWindow = new Map<number, { index: number; call: WindowFuncCall }[]>();
@@ -1268,7 +1359,10 @@ function upper(level: Level, env: PathEnv, input: Path, f: Fixed): Path {
   const onLeads =
     onExprs.length <= tl.length && onExprs.every((e, i) => exprKey(e) === exprKey(tl[i]!));
   const projected = onLeads ? [...tl] : [...onExprs, ...tl];
-  if (tl.some(hasSrf)) {
+  // nested set-returning functions: the levels below the top one, each its own ProjectSet
+  const levels = srfLevels(projected, below);
+  for (const calls of levels.slice(0, -1)) p = projectSetOver(env, p, calls);
+  if (levels.length > 0) {
     const mult = Math.max(
       ...tl.flatMap((e) => {
         const r: number[] = [];
@@ -1307,17 +1401,11 @@ function upper(level: Level, env: PathEnv, input: Path, f: Fixed): Path {
       setOutput = [...p.plan.output, ...calls];
     }
     const pc = qualCost(env, setOutput);
-    const isEmpty =
-      p.plan.kind === 'result' && p.plan.input === undefined && p.plan.output.length === 0;
+    // over the one-row Result too (`SELECT generate_series(1, 3)`: ProjectSet -> Result)
     p = {
       plan: {
         kind: 'projectset',
-        ...(isEmpty &&
-        p.plan.kind === 'result' &&
-        p.plan.oneTimeFilter === undefined &&
-        p.plan.filter === undefined
-          ? {}
-          : { input: p.plan }),
+        input: p.plan,
         output: setOutput,
         rows,
         width: setOutput.reduce((a, e) => a + exprWidth(env, e), 0),
@@ -1491,13 +1579,22 @@ function applyLimit(level: Level, p: Path, f: Fixed): Path {
     lim.offset,
     lim.count,
   );
-  void level;
+  const q = level.query;
+  const withTies =
+    q.limitWithTies === true
+      ? q.sort.map((sc) => ({
+          expr: f.tlist[sc.index]!.expr,
+          descending: sc.descending,
+          nullsFirst: sc.nullsFirst,
+        }))
+      : undefined;
   return {
     plan: {
       kind: 'limit',
       input: p.plan,
       ...(f.limit === undefined ? {} : { limit: f.limit }),
       ...(f.offset === undefined ? {} : { offset: f.offset }),
+      ...(withTies === undefined ? {} : { withTies }),
       output: p.plan.output,
       rows: c.rows,
       width: p.plan.width,
@@ -1538,6 +1635,19 @@ function aggregate(level: Level, env: PathEnv, p: Path, f: Fixed): Path {
       return true;
     });
   }
+  // check_functional_grouping: a column of a table whose primary key is grouped is passed
+  // through from the group's input rows (the executor reads the first row's)
+  const dependentVars: Expr[] = [];
+  for (const e of [...f.tlist.map((t) => t.expr), ...(f.having === undefined ? [] : [f.having])]) {
+    walk(e, (x) => {
+      if (x.kind === 'aggref' || groupPos.has(exprKey(x))) return false;
+      if (x.kind === 'var' && (x.levelsUp ?? 0) === 0 && !seen.has(exprKey(x))) {
+        seen.add(exprKey(x));
+        dependentVars.push(x);
+      }
+      return true;
+    });
+  }
   const output: Expr[] = [
     ...groupExprs,
     ...f.aggregates.map((a, i) => {
@@ -1545,6 +1655,7 @@ function aggregate(level: Level, env: PathEnv, p: Path, f: Fixed): Path {
       return aggref(i, t.type, t.typmod);
     }),
     ...groupingFuncs,
+    ...dependentVars,
   ];
   const width =
     groupExprs.reduce((a, e) => a + exprWidth(env, e), 0) +

@@ -97,6 +97,14 @@ export function isPseudoConstant(e: Expr): boolean {
       );
     case 'array':
       return e.elements.every(isPseudoConstant);
+    case 'rowcompare':
+      return [...e.left, ...e.right].every(isPseudoConstant);
+    case 'fieldselect':
+      return isPseudoConstant(e.arg);
+    case 'subscript':
+      return [e.arg, ...e.upper, ...(e.lower ?? [])].every(
+        (x) => x === undefined || isPseudoConstant(x),
+      );
     case 'nullif':
     case 'distinct':
       return isPseudoConstant(e.args[0]) && isPseudoConstant(e.args[1]);

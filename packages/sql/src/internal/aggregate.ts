@@ -12,6 +12,7 @@ import { Code, PositionedSqlError } from './errors.js';
 import {
   coerceTo,
   coerceToBoolean,
+  coerceToCommon,
   errorAt,
   exprLocation,
   forEachChild,
@@ -19,8 +20,9 @@ import {
   transformExpr,
 } from './expr.js';
 import type { PNode } from './parse.js';
-import type { Aggref, AggregateCall, AggSortKey, Expr } from './query.js';
+import type { Aggref, AggregateCall, AggSortKey, Expr, OpExpr } from './query.js';
 import { type Resolution, resolveAmong } from './resolve.js';
+import { resolveUsing } from './sort-using.js';
 
 /** One pg_aggregate entry: declared argument types and the result type. */
 export interface AggregateSignature {
@@ -97,6 +99,18 @@ export const AGGREGATE_SIGNATURES: Readonly<Record<string, readonly AggregateSig
   jsonb_agg: [one(T.anyelement, T.jsonb)],
   json_object_agg: [{ args: [T.any, T.any], result: T.json }],
   jsonb_object_agg: [{ args: [T.any, T.any], result: T.jsonb }],
+  corr: [{ args: [T.float8, T.float8], result: T.float8 }],
+  covar_pop: [{ args: [T.float8, T.float8], result: T.float8 }],
+  covar_samp: [{ args: [T.float8, T.float8], result: T.float8 }],
+  regr_avgx: [{ args: [T.float8, T.float8], result: T.float8 }],
+  regr_avgy: [{ args: [T.float8, T.float8], result: T.float8 }],
+  regr_count: [{ args: [T.float8, T.float8], result: T.int8 }],
+  regr_intercept: [{ args: [T.float8, T.float8], result: T.float8 }],
+  regr_r2: [{ args: [T.float8, T.float8], result: T.float8 }],
+  regr_slope: [{ args: [T.float8, T.float8], result: T.float8 }],
+  regr_sxx: [{ args: [T.float8, T.float8], result: T.float8 }],
+  regr_sxy: [{ args: [T.float8, T.float8], result: T.float8 }],
+  regr_syy: [{ args: [T.float8, T.float8], result: T.float8 }],
   stddev: STATISTICAL,
   stddev_samp: STATISTICAL,
   stddev_pop: STATISTICAL,
@@ -104,6 +118,40 @@ export const AGGREGATE_SIGNATURES: Readonly<Record<string, readonly AggregateSig
   var_samp: STATISTICAL,
   var_pop: STATISTICAL,
 };
+
+/**
+ * The ordered-set aggregates (aggkind 'o'): direct arguments, then the
+ * aggregated ones (the WITHIN GROUP keys), PostgreSQL 15's pg_aggregate.
+ */
+const ORDERED_SET_SIGNATURES: Readonly<Record<string, readonly AggregateSignature[]>> = {
+  percentile_cont: [
+    { args: [T.float8, T.float8], result: T.float8 },
+    { args: [T.float8, T.interval], result: T.interval },
+    { args: [T._float8, T.float8], result: T._float8 },
+    { args: [T._float8, T.interval], result: T._interval },
+  ],
+  percentile_disc: [
+    { args: [T.float8, T.anyelement], result: T.anyelement },
+    { args: [T._float8, T.anyelement], result: T.anyarray },
+  ],
+  mode: [{ args: [T.anyelement], result: T.anyelement }],
+};
+
+/** The hypothetical-set aggregates (aggkind 'h', `VARIADIC "any" ORDER BY VARIADIC "any"`) and their result types. */
+const HYPOTHETICAL_RESULTS: Readonly<Record<string, number>> = {
+  rank: T.int8,
+  dense_rank: T.int8,
+  percent_rank: T.float8,
+  cume_dist: T.float8,
+};
+
+/** Whether `schema.name` names a built-in ordered-set or hypothetical-set aggregate. */
+export function isOrderedSetAggregateName(schema: string | undefined, name: string): boolean {
+  return (
+    (schema === undefined || schema === 'pg_catalog') &&
+    (Object.hasOwn(ORDERED_SET_SIGNATURES, name) || Object.hasOwn(HYPOTHETICAL_RESULTS, name))
+  );
+}
 
 /** Whether `schema.name` (schema as written, or none) names a built-in aggregate. */
 export function isAggregate(schema: string | undefined, name: string): boolean {
@@ -146,7 +194,23 @@ export function buildAggregateCall(
   loc: number,
   window: boolean,
 ): AggregateCall {
+  if (n.agg_within_group && isOrderedSetAggregateName(undefined, name) && !window) {
+    return buildOrderedSetCall(ps, name, n, loc);
+  }
   if (n.agg_within_group) {
+    // ParseFuncOrColumn looks the function up with the WITHIN GROUP keys as more arguments
+    const saved = ps.inAggregate;
+    let inputs: Expr[];
+    try {
+      ps.inAggregate = true;
+      inputs = [
+        ...(n.args ?? []),
+        ...((n.agg_order ?? []) as PNode[]).map((o) => o.SortBy.node),
+      ].map((a: PNode) => transformExpr(ps, a));
+    } finally {
+      ps.inAggregate = saved;
+    }
+    resolveAggregate(ps, name, inputs, false, loc);
     throw errorAt(
       ps,
       '42809',
@@ -175,11 +239,10 @@ export function buildAggregateCall(
     if (!window) ps.inAggregate = true;
     inputs = argNodes.map((a) => transformExpr(ps, a));
     orderInputs = ((n.agg_order ?? []) as PNode[]).map((item) => {
-      const sort = item.SortBy;
-      if (sort.sortby_dir === 'SORTBY_USING')
-        throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'ORDER BY ... USING is not supported yet');
-      let expr = transformExpr(ps, sort.node);
+      const written = item.SortBy;
+      let expr = transformExpr(ps, written.node);
       if (expr.type === UNKNOWN) expr = coerceTo(ps, expr, TypeOid.text, -1, 'i', false)!;
+      const sort = resolveUsing(ps, written, expr);
       return { expr, node: sort.node, sort };
     });
     if (!window) {
@@ -241,6 +304,113 @@ export function buildAggregateCall(
   };
 }
 
+/** How an aggregate's sort key was written: direction and NULLS placement (NULLS LAST is the ASC default). */
+function sortKeyOf(expr: Expr, sort: PNode): AggSortKey {
+  const descending = sort.sortby_dir === 'SORTBY_DESC';
+  const nullsFirst =
+    sort.sortby_nulls === 'SORTBY_NULLS_FIRST'
+      ? true
+      : sort.sortby_nulls === 'SORTBY_NULLS_LAST'
+        ? false
+        : descending;
+  return { expr, descending, nullsFirst };
+}
+
+/**
+ * `f(direct...) WITHIN GROUP (ORDER BY aggregated...)` of an ordered-set
+ * or hypothetical-set aggregate (ParseFuncOrColumn with agg_within_group,
+ * then transformAggregateCall): resolved on the direct and the aggregated
+ * argument types together; a hypothetical set needs as many direct
+ * arguments as keys, each pair coerced to their common type
+ * (unify_hypothetical_args).
+ */
+function buildOrderedSetCall(ps: ParseState, name: string, n: PNode, loc: number): AggregateCall {
+  if (n.func_variadic) {
+    throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'VARIADIC arguments are not supported yet', loc);
+  }
+  const argNodes: PNode[] = n.args ?? [];
+  if (argNodes.some((a) => a.NamedArgExpr)) {
+    throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'named arguments are not supported yet', loc);
+  }
+  const saved = { aggregates: ps.aggregates, exprKind: ps.exprKind, inAggregate: ps.inAggregate };
+  let direct: Expr[];
+  let keys: { expr: Expr; sort: PNode }[];
+  let filter: Expr | undefined;
+  try {
+    ps.inAggregate = true;
+    direct = argNodes.map((a) => transformExpr(ps, a));
+    keys = ((n.agg_order ?? []) as PNode[]).map((item) => {
+      const sort = item.SortBy;
+      if (sort.sortby_dir === 'SORTBY_USING')
+        throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'ORDER BY ... USING is not supported yet');
+      return { expr: transformExpr(ps, sort.node), sort };
+    });
+    const w = findWindowFunc(ps, [...direct, ...keys.map((k) => k.expr)]);
+    if (w.found) {
+      throw errorAt(
+        ps,
+        Code.GROUPING_ERROR,
+        'aggregate function calls cannot contain window function calls',
+        w.loc,
+      );
+    }
+    ps.inAggregate = false;
+    ps.aggregates = undefined;
+    ps.exprKind = 'FILTER';
+    if (n.agg_filter) filter = coerceToBoolean(ps, transformExpr(ps, n.agg_filter), 'FILTER');
+  } finally {
+    ps.inAggregate = saved.inAggregate;
+    ps.aggregates = saved.aggregates;
+    ps.exprKind = saved.exprKind;
+  }
+  const nd = direct.length;
+  const hypothetical = HYPOTHETICAL_RESULTS[name];
+  let args: Expr[];
+  let argTypes: number[];
+  let type: number;
+  if (hypothetical !== undefined) {
+    if (nd !== keys.length) {
+      const types = [...direct, ...keys.map((k) => k.expr)].map((e) =>
+        typeName(ps.registry, e.type),
+      );
+      throw errorAt(
+        ps,
+        Code.UNDEFINED_FUNCTION,
+        `function ${name}(${types.join(', ')}) does not exist`,
+        loc,
+        {
+          hint: `To use the hypothetical-set aggregate ${name}, the number of hypothetical direct arguments (here ${nd}) must match the number of ordering columns (here ${keys.length}).`,
+        },
+      );
+    }
+    // unify_hypothetical_args: select_common_type over (key, direct argument)
+    const unified = keys.map((k, i) => coerceToCommon(ps, [k.expr, direct[i]!], 'WITHIN GROUP'));
+    args = unified.map((u) => u.exprs[1]!);
+    keys = keys.map((k, i) => ({ ...k, expr: unified[i]!.exprs[0]! }));
+    argTypes = [...unified.map((u) => u.type), ...unified.map((u) => u.type)];
+    type = hypothetical;
+  } else {
+    const inputs = [...direct, ...keys.map((k) => k.expr)];
+    const r = resolveAggregate(ps, name, inputs, false, loc, ORDERED_SET_SIGNATURES[name] ?? []);
+    args = r.args.slice(0, nd);
+    keys = keys.map((k, i) => ({ ...k, expr: r.args[nd + i]! }));
+    argTypes = r.argTypes;
+    type = r.type;
+  }
+  return {
+    name,
+    args,
+    argTypes,
+    star: false,
+    distinct: false,
+    ...(filter ? { filter } : {}),
+    order: keys.map((k) => sortKeyOf(k.expr, k.sort)),
+    type,
+    typmod: -1,
+    aggkind: hypothetical !== undefined ? 'h' : 'o',
+  };
+}
+
 /** func_get_detail among the aggregate's pg_aggregate entries, then the arguments coerced. */
 function resolveAggregate(
   ps: ParseState,
@@ -248,9 +418,10 @@ function resolveAggregate(
   inputs: readonly Expr[],
   distinct: boolean,
   loc: number,
+  signatures: readonly AggregateSignature[] = AGGREGATE_SIGNATURES[name] ?? [],
 ): { args: Expr[]; argTypes: number[]; type: number } {
   const types = inputs.map((e) => e.type);
-  const candidates = (AGGREGATE_SIGNATURES[name] ?? [])
+  const candidates = signatures
     .filter((s) => s.args.length === inputs.length)
     .map((s) => ({ def: s, args: s.args }));
   const res: Resolution<AggregateSignature> =
@@ -327,12 +498,20 @@ function replacer(_k: string, v: unknown): unknown {
   return v;
 }
 
-/** A plain aggregate call: collected into the SELECT's aggregates, replaced by an Aggref. */
+/**
+ * A plain aggregate call: collected into the aggregates of the SELECT it
+ * belongs to, replaced by an Aggref (check_agglevels_and_constraints).
+ * It belongs to the innermost query level whose columns its arguments
+ * (the WITHIN GROUP keys of an ordered-set aggregate, not its direct
+ * arguments) and FILTER use; with none, to this level. An aggregate of
+ * an outer level is checked against that level's clause, its Vars are
+ * rewritten relative to that level, and the Aggref here carries levelsUp.
+ */
 export function transformAggregate(ps: ParseState, name: string, n: PNode, loc: number): Expr {
   if (ps.inAggregate) {
     throw errorAt(ps, Code.GROUPING_ERROR, 'aggregate function calls cannot be nested', loc);
   }
-  if (ps.aggregates === undefined) {
+  if (ps.aggregates === undefined && ps.parent === undefined) {
     throw errorAt(
       ps,
       Code.GROUPING_ERROR,
@@ -340,19 +519,30 @@ export function transformAggregate(ps: ParseState, name: string, n: PNode, loc: 
       loc,
     );
   }
-  const aggregates = ps.aggregates;
   const call = buildAggregateCall(ps, name, n, loc, false);
-  if (outerLevel(call.args) > 0) {
-    // PostgreSQL evaluates it in the outer query (an outer-level aggregate)
+  const levelsUp = aggLevel(call);
+  let owner: ParseState = ps;
+  for (let i = 0; i < levelsUp && owner.parent !== undefined; i++) owner = owner.parent;
+  if (levelsUp > 0 && owner.inAggregate) {
+    throw errorAt(ps, Code.GROUPING_ERROR, 'aggregate function calls cannot be nested', loc);
+  }
+  if (owner.aggregates === undefined) {
     throw errorAt(
       ps,
-      Code.FEATURE_NOT_SUPPORTED,
-      'aggregates of an outer query level are not supported yet',
+      Code.GROUPING_ERROR,
+      `aggregate functions are not allowed in ${clauseText(owner.exprKind)}`,
       loc,
     );
   }
-  aggregates.push(call);
-  const ref: Aggref = { kind: 'aggref', index: aggregates.length - 1, type: call.type, typmod: -1 };
+  const aggregates = owner.aggregates;
+  aggregates.push(levelsUp > 0 ? shiftCall(ps, call, levelsUp) : call);
+  const ref: Aggref = {
+    kind: 'aggref',
+    index: aggregates.length - 1,
+    type: call.type,
+    typmod: -1,
+    ...(levelsUp > 0 ? { levelsUp } : {}),
+  };
   ps.locations.set(ref, loc);
   return ref;
 }
@@ -380,15 +570,110 @@ export function notAggregate(
   return errorAt(ps, Code.WRONG_OBJECT_TYPE, `${what} specified, but ${name} is not ${kind}`, loc);
 }
 
-/** The lowest query level the arguments' Vars refer to (0 when any is this level's, or none). */
-function outerLevel(args: readonly Expr[]): number {
+/**
+ * check_agg_arguments' min_varlevel: the lowest query level the Vars of
+ * the aggregated arguments and FILTER refer to (0 when any is this
+ * level's, or there are none). An ordered-set aggregate's direct
+ * arguments do not count.
+ */
+function aggLevel(call: AggregateCall): number {
   let min = Number.POSITIVE_INFINITY;
   const visit = (e: Expr): void => {
     if (e.kind === 'var') min = Math.min(min, e.levelsUp ?? 0);
     forEachChild(e, visit);
   };
-  args.forEach(visit);
+  if (call.aggkind === undefined) call.args.forEach(visit);
+  for (const k of call.order ?? []) visit(k.expr);
+  if (call.filter) visit(call.filter);
   return Number.isFinite(min) ? min : 0;
+}
+
+/** The call as the query `by` levels out sees it: its Vars' levelsUp lowered by `by`. */
+function shiftCall(ps: ParseState, call: AggregateCall, by: number): AggregateCall {
+  const shift = (e: Expr): Expr => {
+    if (e.kind === 'var') {
+      const lu = (e.levelsUp ?? 0) - by;
+      if (lu < 0) {
+        // only a direct argument can refer to a level below the aggregate's
+        throw errorAt(
+          ps,
+          Code.GROUPING_ERROR,
+          'outer-level aggregate cannot contain a lower-level variable in its direct arguments',
+          exprLocation(ps, e),
+        );
+      }
+      const { levelsUp: _, ...rest } = e;
+      const out: Expr = lu > 0 ? { ...rest, levelsUp: lu } : rest;
+      const loc = ps.locations.get(e);
+      if (loc !== undefined) ps.locations.set(out, loc);
+      return out;
+    }
+    if (e.kind === 'sublink' || e.kind === 'aggref') {
+      throw errorAt(
+        ps,
+        Code.FEATURE_NOT_SUPPORTED,
+        'sub-SELECTs in the arguments of an aggregate of an outer query level are not supported yet',
+        exprLocation(ps, e),
+      );
+    }
+    return mapExprChildren(e, shift);
+  };
+  return {
+    ...call,
+    args: call.args.map(shift),
+    ...(call.filter ? { filter: shift(call.filter) } : {}),
+    ...(call.order ? { order: call.order.map((k) => ({ ...k, expr: shift(k.expr) })) } : {}),
+  };
+}
+
+/** `e` with each direct sub-expression replaced by `f` of it (the shape fixParams walks). */
+function mapExprChildren(e: Expr, f: (x: Expr) => Expr): Expr {
+  switch (e.kind) {
+    case 'const':
+    case 'param':
+    case 'var':
+    case 'sqlvalue':
+    case 'aggref':
+    case 'windowfunc':
+    case 'sublinkparam':
+    case 'groupingfunc':
+    case 'execparam':
+    case 'subplan':
+    case 'sublink':
+      return e;
+    case 'nulltest':
+    case 'booltest':
+    case 'coerce':
+      return { ...e, arg: f(e.arg) } as Expr;
+    case 'case':
+      return {
+        ...e,
+        // biome-ignore lint/suspicious/noThenProperty: CaseExpr's shape (query.ts) names the result `then`
+        whens: e.whens.map((w) => ({ when: f(w.when), then: f(w.then) })),
+        otherwise: f(e.otherwise),
+      };
+    case 'scalararrayop':
+      return { ...e, scalar: f(e.scalar), array: f(e.array) };
+    case 'array':
+      return { ...e, elements: e.elements.map(f) };
+    case 'nullif':
+      return { ...e, args: [f(e.args[0]), f(e.args[1])], eq: mapExprChildren(e.eq, f) as OpExpr };
+    case 'rowcompare':
+      return { ...e, left: e.left.map(f), right: e.right.map(f) };
+    case 'fieldselect':
+      return { ...e, arg: f(e.arg) };
+    case 'subscript': {
+      const opt = (x: Expr | undefined) => (x === undefined ? undefined : f(x));
+      return {
+        ...e,
+        arg: f(e.arg),
+        upper: e.upper.map(opt),
+        ...(e.lower !== undefined ? { lower: e.lower.map(opt) } : {}),
+      };
+    }
+    default:
+      return { ...e, args: (e.args as readonly Expr[]).map(f) } as Expr;
+  }
 }
 
 /** How PostgreSQL's "... are not allowed in X" messages name the clause an expression is in. */

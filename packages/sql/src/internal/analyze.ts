@@ -3,6 +3,7 @@
  * transformUpdateStmt, transformDeleteStmt): a raw statement and the
  * catalog to a typed Query.
  */
+
 import type { ColumnDesc, RelationDesc } from '@pg/catalog';
 import { defaultContext, type TypeContext, TypeOid } from '@pg/types';
 import type { CatalogView } from './catalog-view.js';
@@ -44,7 +45,6 @@ import type {
   DeleteQuery,
   Expr,
   FuncExpr,
-  FunctionRte,
   InsertQuery,
   Query,
   RangeTblEntry,
@@ -57,7 +57,9 @@ import type {
   UpdateQuery,
   ValuesRte,
 } from './query.js';
+import { expandIndirectionStar } from './records.js';
 import { transformSetOperation } from './setop.js';
+import { usingDescending } from './sort-using.js';
 import { varOfLevel } from './sublink.js';
 import { transformWindowDefinitions } from './window.js';
 
@@ -201,10 +203,15 @@ function fixQuery<Q extends Query>(ps: State, q: Q): Q {
         return rte;
     }
   });
-  const ctes =
-    q.command === 'select' && q.ctes
-      ? { ctes: q.ctes.map((c) => ({ ...c, query: fixQuery(ps, c.query) })) }
-      : {};
+  const ctes = q.ctes
+    ? {
+        ctes: q.ctes.map((c) => ({
+          ...c,
+          query: fixQuery(ps, c.query),
+          ...(c.modify ? { modify: fixQuery(ps, c.modify) } : {}),
+        })),
+      }
+    : {};
   const base = {
     ...q,
     rtable,
@@ -464,6 +471,12 @@ function transformTargetList(ps: State, list: PNode[] | undefined): TargetEntry[
       }
       continue;
     }
+    // (x).* (records.ts): one column per column of x
+    const star = val?.A_Indirection ? expandIndirectionStar(ps, val.A_Indirection) : undefined;
+    if (star !== undefined) {
+      for (const c of star) out.push(target(ps, c.expr, c.name));
+      continue;
+    }
     let expr = transformExpr(ps, val);
     if (expr.type === UNKNOWN && ps.resolveUnknowns)
       expr = coerceTo(ps, expr, TypeOid.text, -1, 'i', false)!;
@@ -496,9 +509,6 @@ export function transformSelect(ps: State, n: PNode): SelectQuery {
   return ctes ? { ...q, ctes: finishCtes(ctes) } : q;
 }
 
-/** Thrown (and caught) when a FROM-less select list has a second set-returning function. */
-const SEVERAL_SRFS = new Error('several set-returning functions');
-
 function transformPlainSelect(ps: State, n: PNode): SelectQuery {
   if (n.intoClause) unsupported(ps, 'SELECT INTO is not supported yet');
   const level = beginSelectLevel(ps, n.windowClause);
@@ -512,50 +522,9 @@ function transformPlainSelect(ps: State, n: PNode): SelectQuery {
   } else {
     from = transformFrom(ps, n.fromClause);
     ps.aggregates = aggregates;
-    // A SELECT list without FROM may call one set-returning function: it becomes the FROM.
-    let srfRt: number | undefined;
-    if (from.length === 0) {
-      ps.srf = (call, loc) => {
-        if (ps.inAggregate) {
-          throw errorAt(
-            ps,
-            Code.GROUPING_ERROR,
-            'aggregate function calls cannot contain set-returning function calls',
-            loc,
-            {
-              hint: 'You might be able to move the set-returning function into a LATERAL FROM item.',
-            },
-          );
-        }
-        // several: they stay in the select list (a ProjectSet over the one-row FROM-less input)
-        if (srfRt !== undefined) throw SEVERAL_SRFS;
-        const name = call.fn.name;
-        const rte: FunctionRte = { kind: 'function', alias: name, columnNames: [name], call };
-        srfRt = addDerived(ps, rte, [{ type: call.type, typmod: call.typmod }], false).rt;
-        const v: Expr = { kind: 'var', rt: srfRt, attnum: 1, type: call.type, typmod: call.typmod };
-        if (loc !== undefined) ps.locations.set(v, loc);
-        return v;
-      };
-    }
-    const rtableLength = ps.rtable.length;
-    try {
-      targetList = inClause(ps, 'SELECT', true, () => transformTargetList(ps, n.targetList));
-    } catch (e) {
-      if (e !== SEVERAL_SRFS) throw e;
-      ps.srf = undefined;
-      srfRt = undefined;
-      ps.rtable.length = rtableLength;
-      aggregates.length = 0;
-      targetList = inClause(ps, 'SELECT', true, () => transformTargetList(ps, n.targetList));
-    } finally {
-      ps.srf = undefined;
-    }
-    if (srfRt !== undefined) {
-      if (aggregates.length > 0) {
-        unsupported(ps, 'set-returning functions beside aggregates are not supported yet');
-      }
-      from = [srfRt];
-    }
+    // set-returning functions stay in the select list: a ProjectSet (over a one-row Result
+    // without FROM) runs them in lockstep, as PostgreSQL 10+ does
+    targetList = inClause(ps, 'SELECT', true, () => transformTargetList(ps, n.targetList));
   }
   const where = n.whereClause
     ? inClause(ps, 'WHERE', false, () =>
@@ -613,8 +582,7 @@ function transformPlainSelect(ps: State, n: PNode): SelectQuery {
   const offset = n.limitOffset
     ? inClause(ps, 'OFFSET', false, () => limitExpr(ps, n.limitOffset, 'OFFSET'))
     : undefined;
-  if (n.limitOption === 'LIMIT_OPTION_WITH_TIES')
-    unsupported(ps, 'FETCH ... WITH TIES is not supported yet');
+  const withTies = n.limitOption === 'LIMIT_OPTION_WITH_TIES';
   const windows = transformWindowDefinitions(ps, level);
   ps.aggregates = undefined;
   if (
@@ -623,7 +591,7 @@ function transformPlainSelect(ps: State, n: PNode): SelectQuery {
     having !== undefined ||
     level.groupingFuncs.length > 0
   ) {
-    checkGrouping(ps, level, { targetList, having, ...grouping, windows });
+    checkGrouping(ps, level, { targetList, having, ...grouping, windows, aggregates });
   }
   if (n.lockingClause) {
     const strength = STRENGTHS[n.lockingClause[0].LockingClause.strength]!;
@@ -649,6 +617,7 @@ function transformPlainSelect(ps: State, n: PNode): SelectQuery {
     sort,
     ...(distinct !== undefined ? { distinct } : {}),
     ...(limit ? { limit } : {}),
+    ...(limit && withTies ? { limitWithTies: true } : {}),
     ...(offset ? { offset } : {}),
     rowMarks,
     ...(aggregates.length > 0 ? { aggregates } : {}),
@@ -802,10 +771,11 @@ function findOrAddTarget(
 export function transformSort(ps: State, items: PNode[], targetList: TargetEntry[]): SortClause[] {
   return items.map((item) => {
     const s = item.SortBy;
-    if (s.sortby_dir === 'SORTBY_USING')
-      unsupported(ps, 'ORDER BY ... USING is not supported yet', s.location);
     const index = findOrAddTarget(ps, s.node, targetList, 'ORDER BY');
-    const descending = s.sortby_dir === 'SORTBY_DESC';
+    const descending =
+      s.sortby_dir === 'SORTBY_USING'
+        ? usingDescending(ps, s, targetList[index]!.expr)
+        : s.sortby_dir === 'SORTBY_DESC';
     const nullsFirst =
       s.sortby_nulls === 'SORTBY_NULLS_FIRST'
         ? true
@@ -973,9 +943,35 @@ function defaultFor(ps: State, relation: RelationDesc, column: ColumnDesc): Expr
   return analyzeColumnDefault(relation, column, ps.catalog, ps.typeContext);
 }
 
+/**
+ * rewriteTargetListIU's identity rule for a value given to `col`: an
+ * ALWAYS identity column refuses it (428C9) unless OVERRIDING SYSTEM
+ * VALUE; OVERRIDING USER VALUE replaces it with the default.
+ */
+function identityOverride(col: ColumnDesc, override: unknown): 'value' | 'default' {
+  if (col.identity === undefined) return 'value';
+  if (override === 'OVERRIDING_USER_VALUE') return 'default';
+  if (col.identity === 'a' && override !== 'OVERRIDING_SYSTEM_VALUE') {
+    throw new PositionedSqlError(
+      '428C9',
+      `cannot insert a non-DEFAULT value into column "${col.name}"`,
+      {
+        detail: `Column "${col.name}" is an identity column defined as GENERATED ALWAYS.`,
+        hint: 'Use OVERRIDING SYSTEM VALUE to override.',
+      },
+    );
+  }
+  return 'value';
+}
+
 function transformInsert(ps: State, n: PNode): InsertQuery {
-  if (n.withClause) unsupported(ps, 'WITH is not supported yet');
   if (n.onConflictClause) unsupported(ps, 'ON CONFLICT is not supported yet');
+  const ctes = n.withClause ? transformWithClause(ps, n.withClause) : undefined;
+  const q = transformInsertBody(ps, n);
+  return ctes ? { ...q, ctes: finishCtes(ctes) } : q;
+}
+
+function transformInsertBody(ps: State, n: PNode): InsertQuery {
   const entry = targetRelation(ps, n.relation, 'insert');
   const rel = entry.relation;
   // Columns named, or all of them in order.
@@ -1017,6 +1013,11 @@ function transformInsert(ps: State, n: PNode): InsertQuery {
   ) {
     lists = (select.valuesLists as PNode[]).map((l) => l.List.items ?? []);
   } else {
+    for (const col of cols) {
+      if (identityOverride(col, n.override) === 'default') {
+        unsupported(ps, 'OVERRIDING USER VALUE with INSERT ... SELECT is not supported yet');
+      }
+    }
     return transformInsertSelect(ps, n, entry, cols, colLocs, select);
   }
   const width = lists[0]?.length ?? 0;
@@ -1049,7 +1050,7 @@ function transformInsert(ps: State, n: PNode): InsertQuery {
     const given = new Map<number, Expr>();
     items.forEach((item, i) => {
       const col = cols[i]!;
-      if (item.SetToDefault) {
+      if (item.SetToDefault || identityOverride(col, n.override) === 'default') {
         given.set(col.attnum, defaultFor(ps, rel, col));
         return;
       }
@@ -1159,9 +1160,10 @@ function transformInsertSelect(
 }
 
 function transformUpdate(ps: State, n: PNode): UpdateQuery {
-  if (n.withClause) unsupported(ps, 'WITH is not supported yet');
-  if (n.fromClause) unsupported(ps, 'joins are not supported yet');
+  const ctes = n.withClause ? transformWithClause(ps, n.withClause) : undefined;
   const entry = targetRelation(ps, n.relation, 'update');
+  // UPDATE ... FROM: the target first, then the FROM items (transformFromClause checks names)
+  const from = [entry.rt, ...transformFrom(ps, n.fromClause)];
   const set = new Map<number, Expr>();
   for (const item of n.targetList as PNode[]) {
     const rt = item.ResTarget;
@@ -1174,7 +1176,15 @@ function transformUpdate(ps: State, n: PNode): UpdateQuery {
     const node = rt.val?.MultiAssignRef ? multiAssignValue(ps, rt.val.MultiAssignRef) : rt.val;
     const value = node.SetToDefault
       ? defaultFor(ps, entry.relation, col)
-      : inClause(ps, 'UPDATE', false, () => assignToColumn(ps, transformExpr(ps, node), col));
+      : inClause(ps, 'UPDATE', false, () =>
+          assignToColumn(
+            ps,
+            node[MULTI_COLUMN]
+              ? multiColumnValue(ps, node[MULTI_COLUMN].ref)
+              : transformExpr(ps, node),
+            col,
+          ),
+        );
     set.set(col.attnum, value);
   }
   const where = n.whereClause
@@ -1185,12 +1195,13 @@ function transformUpdate(ps: State, n: PNode): UpdateQuery {
   return {
     command: 'update',
     rtable: ps.rtable,
-    from: [entry.rt],
+    from,
     target: entry.rt,
     ...(where ? { where } : {}),
     targetList: returning(ps, n.returningList),
     paramTypes: [],
     set,
+    ...(ctes ? { ctes: finishCtes(ctes) } : {}),
   };
 }
 
@@ -1202,8 +1213,9 @@ function transformUpdate(ps: State, n: PNode): UpdateQuery {
 function multiAssignValue(ps: State, ref: PNode): PNode {
   const row = ref.source?.RowExpr;
   if (!row) {
-    if (ref.source?.SubLink) {
-      unsupported(ps, 'multiple-column assignment from a sub-SELECT is not supported yet');
+    // the raw parser marks it EXPR_SUBLINK; analysis makes it a MULTIEXPR one
+    if (ref.source?.SubLink?.subLinkType === 'EXPR_SUBLINK') {
+      return { [MULTI_COLUMN]: { ref } };
     }
     throw errorAt(
       ps,
@@ -1224,10 +1236,80 @@ function multiAssignValue(ps: State, ref: PNode): PNode {
   return args[ref.colno - 1];
 }
 
+/**
+ * A data-modifying WITH query (cte.ts): the statement, analyzed as a
+ * sub-query of the one that has the WITH, and a stand-in SELECT of its
+ * RETURNING columns without rows (the executor replaces its rows by the
+ * statement's).
+ */
+export function analyzeModifyingCte(
+  ps: State,
+  node: PNode,
+): { query: InsertQuery | UpdateQuery | DeleteQuery; standIn: SelectQuery } {
+  const [tag] = Object.keys(node);
+  const body = node[tag!];
+  const query =
+    tag === 'InsertStmt'
+      ? transformInsert(ps, body)
+      : tag === 'UpdateStmt'
+        ? transformUpdate(ps, body)
+        : tag === 'DeleteStmt'
+          ? transformDelete(ps, body)
+          : unsupported(ps, `${tag} in WITH is not supported yet`);
+  const standIn: SelectQuery = {
+    command: 'select',
+    rtable: [],
+    from: [],
+    where: makeConst(TypeOid.bool, -1, false),
+    targetList: query.targetList
+      .filter((t) => !t.junk)
+      .map((t) => ({ ...t, expr: makeConst(t.expr.type, t.expr.typmod, null) })),
+    paramTypes: [],
+    sort: [],
+    rowMarks: [],
+  };
+  return { query, standIn };
+}
+
+/** A stand-in parse node: the column of `SET (a, b) = (SELECT ...)` this MultiAssignRef takes. */
+const MULTI_COLUMN = '@pg/multicolumn';
+
+/**
+ * `SET (a, b) = (SELECT x, y ...)` (a MULTIEXPR SubLink): column `colno`
+ * is an expression sub-SELECT of the query's colno-th output (the query
+ * runs once per column; more than one row is 21000, none gives NULLs, as
+ * in PostgreSQL).
+ */
+function multiColumnValue(ps: State, ref: PNode): Expr {
+  const link = ref.source.SubLink;
+  const query = analyzeSubSelect(ps, link.subselect.SelectStmt);
+  const outputs = query.targetList.filter((t) => !t.junk);
+  if (outputs.length !== ref.ncolumns) {
+    throw errorAt(
+      ps,
+      Code.SYNTAX_ERROR,
+      'number of columns does not match number of values',
+      link.location,
+    );
+  }
+  const chosen = outputs[ref.colno - 1]!;
+  return {
+    kind: 'sublink',
+    linkType: 'expr',
+    query: {
+      ...query,
+      targetList: query.targetList.map((t) => (t === chosen || t.junk ? t : { ...t, junk: true })),
+    },
+    type: chosen.expr.type,
+    typmod: chosen.expr.typmod,
+  };
+}
+
 function transformDelete(ps: State, n: PNode): DeleteQuery {
-  if (n.withClause) unsupported(ps, 'WITH is not supported yet');
-  if (n.usingClause) unsupported(ps, 'joins are not supported yet');
+  const ctes = n.withClause ? transformWithClause(ps, n.withClause) : undefined;
   const entry = targetRelation(ps, n.relation, 'delete');
+  // DELETE ... USING: the target first, then the USING items
+  const from = [entry.rt, ...transformFrom(ps, n.usingClause)];
   const where = n.whereClause
     ? inClause(ps, 'WHERE', false, () =>
         coerceToBoolean(ps, transformExpr(ps, n.whereClause), 'WHERE'),
@@ -1236,11 +1318,12 @@ function transformDelete(ps: State, n: PNode): DeleteQuery {
   return {
     command: 'delete',
     rtable: ps.rtable,
-    from: [entry.rt],
+    from,
     target: entry.rt,
     ...(where ? { where } : {}),
     targetList: returning(ps, n.returningList),
     paramTypes: [],
+    ...(ctes ? { ctes: finishCtes(ctes) } : {}),
   };
 }
 

@@ -11,18 +11,33 @@
  * non-recursive term is analyzed first and decides the column types
  * (set-operation analysis calls `setRecursiveColumns` once it has them),
  * then the recursive term, whose reference is a CteRte with `self`.
- * Not done: data-modifying statements in WITH (0A000), WITH on INSERT,
- * UPDATE and DELETE (their query trees have no WITH list), SEARCH and
- * CYCLE clauses (0A000).
+ * A data-modifying WITH query (INSERT/UPDATE/DELETE, top level only) is
+ * analyzed by analyze.ts; the CTE's `query` is then a stand-in with its
+ * RETURNING columns. SEARCH and CYCLE clauses are rewritten into the
+ * query first (search-cycle.ts).
  */
 import { TypeOid } from '@pg/types';
-import { type State, subState, transformSelect, unsupported } from './analyze.js';
+import {
+  analyzeModifyingCte,
+  type State,
+  subState,
+  transformSelect,
+  unsupported,
+} from './analyze.js';
 import { typeName, UNKNOWN } from './coerce.js';
 import { Code } from './errors.js';
 import type { ParseState } from './expr.js';
 import { errorAt, forEachChild } from './expr.js';
 import type { PNode } from './parse.js';
-import type { CommonTableExpr, Expr, SelectQuery } from './query.js';
+import type {
+  CommonTableExpr,
+  DeleteQuery,
+  Expr,
+  InsertQuery,
+  SelectQuery,
+  UpdateQuery,
+} from './query.js';
+import { rewriteSearchCycle } from './search-cycle.js';
 
 const DUPLICATE_ALIAS = '42712';
 const INVALID_RECURSION = '42P19';
@@ -43,6 +58,8 @@ export interface CteItem {
   analyzed: boolean;
   selfReady: boolean;
   refCount: number;
+  /** A data-modifying WITH query's statement (its `query` is a stand-in). */
+  modify?: InsertQuery | UpdateQuery | DeleteQuery;
 }
 
 /** The WITH list of one query level. */
@@ -62,7 +79,11 @@ export function transformWithClause(ps: State, w: PNode): CteLevel {
   const recursive = w.recursive === true;
   const level: CteLevel = { recursive, items: [] };
   for (const c of w.ctes as PNode[]) {
-    const cte = c.CommonTableExpr;
+    // SEARCH / CYCLE of a recursive query: rewritten into its terms first (search-cycle.ts)
+    const cte =
+      recursive && refersTo(c.CommonTableExpr.ctequery, c.CommonTableExpr.ctename)
+        ? rewriteSearchCycle(ps, c.CommonTableExpr)
+        : c.CommonTableExpr;
     const name: string = cte.ctename;
     if (level.items.some((x) => x.name === name)) {
       throw errorAt(
@@ -72,12 +93,16 @@ export function transformWithClause(ps: State, w: PNode): CteLevel {
         cte.location,
       );
     }
-    if (cte.search_clause || cte.cycle_clause) {
-      const what = cte.search_clause ? 'SEARCH' : 'CYCLE';
-      unsupported(ps, `${what} clauses of WITH queries are not supported yet`, cte.location);
-    }
     if (!cte.ctequery?.SelectStmt) {
-      unsupported(ps, 'data-modifying statements in WITH are not supported yet', cte.location);
+      // a data-modifying statement (analyze.ts analyzeModifyingCte): only in the top-level WITH
+      if (ps.parent !== undefined) {
+        throw errorAt(
+          ps,
+          Code.FEATURE_NOT_SUPPORTED,
+          'WITH clause containing a data-modifying statement must be at the top level',
+          cte.location,
+        );
+      }
     }
     level.items.push({
       name,
@@ -142,13 +167,18 @@ export function finishCtes(level: CteLevel): CommonTableExpr[] {
     recursive: item.recursive,
     materialized: MATERIALIZED[item.node.ctematerialized] ?? 'default',
     refCount: item.refCount,
+    ...(item.modify ? { modify: item.modify } : {}),
   }));
 }
 
 function analyzeCte(ps: State, item: CteItem): void {
   const sub = subState(ps);
   if (item.recursive) sub.recursiveCte = item;
-  const query = transformSelect(sub, item.node.ctequery.SelectStmt);
+  const modify = item.node.ctequery.SelectStmt
+    ? undefined
+    : analyzeModifyingCte(sub, item.node.ctequery);
+  const query = modify?.standIn ?? transformSelect(sub, item.node.ctequery.SelectStmt);
+  if (modify !== undefined) item.modify = modify.query;
   const outputs = query.targetList.filter((t) => !t.junk);
   if (!item.recursive) {
     item.columnNames = cteColumnNames(
@@ -171,6 +201,32 @@ function analyzeCte(ps: State, item: CteItem): void {
     });
   }
   item.query = query;
+  searchCycleNotSupported(ps, item);
+}
+
+/** SEARCH / CYCLE: their columns checked as PostgreSQL does (42P10), then 0A000 (not built). */
+function searchCycleNotSupported(ps: State, item: CteItem): void {
+  const cte = item.node;
+  const clause = cte.search_clause ?? cte.cycle_clause;
+  if (!clause) return;
+  const what = cte.search_clause ? 'search' : 'cycle';
+  const list: PNode[] = (cte.search_clause ? clause.search_col_list : clause.cycle_col_list) ?? [];
+  for (const c of list) {
+    const name: string = c.String.sval;
+    if (!item.columnNames.includes(name)) {
+      throw errorAt(
+        ps,
+        Code.INVALID_COLUMN_REFERENCE,
+        `${what} column "${name}" not in WITH query column list`,
+        clause.location,
+      );
+    }
+  }
+  unsupported(
+    ps,
+    `${what.toUpperCase()} clauses of WITH queries are not supported yet`,
+    cte.location,
+  );
 }
 
 function exprLocationOf(ps: ParseState, e: SelectQuery['targetList'][number]['expr']) {
@@ -250,7 +306,24 @@ export function isFutureCte(ps: ParseState, name: string): boolean {
   return false;
 }
 
-export function referenceCte(found: { item: CteItem; self: boolean }): void {
+export function referenceCte(
+  found: { item: CteItem; self: boolean },
+  ps?: ParseState,
+  location?: number,
+): void {
+  // a data-modifying WITH query is read through its RETURNING list
+  if (
+    ps !== undefined &&
+    found.item.modify !== undefined &&
+    found.item.modify.targetList.length === 0
+  ) {
+    throw errorAt(
+      ps,
+      Code.FEATURE_NOT_SUPPORTED,
+      `WITH query "${found.item.name}" does not have a RETURNING clause`,
+      location,
+    );
+  }
   if (!found.self) found.item.refCount++;
 }
 

@@ -14,7 +14,12 @@ import {
   type TypeContext,
   TypeOid,
 } from '@pg/types';
-import { isAggregate, notAggregate, transformAggregate } from './aggregate.js';
+import {
+  isAggregate,
+  isOrderedSetAggregateName,
+  notAggregate,
+  transformAggregate,
+} from './aggregate.js';
 import type { CatalogView } from './catalog-view.js';
 import {
   arrayTypeOf,
@@ -46,6 +51,15 @@ import type {
   ScalarArrayOpExpr,
   Var,
 } from './query.js';
+import {
+  isRowConstructor,
+  makeRowComparison,
+  makeRowDistinct,
+  recordReturningInTargets,
+  transformIndirection,
+  transformRowExpr,
+  wholeRowRef,
+} from './records.js';
 import { pgTypeofCall, regFunctionsOf } from './reg-functions.js';
 import {
   functionNameExists,
@@ -54,10 +68,10 @@ import {
   resolveFunction,
   resolveOperator,
 } from './resolve.js';
+import { SEQUENCE_FUNCTION_NAMES, SEQUENCE_FUNCTIONS } from './sequence-functions.js';
 import { SETTINGS_FUNCTIONS } from './settings-functions.js';
 import { fixSubLink, transformSubLink } from './sublink.js';
 import {
-  isOrderedSetAggregate,
   isWindowFunction,
   orderedSetCheck,
   transformWindowFuncCall,
@@ -410,9 +424,14 @@ export function makeOp(
   const lt = left ? left.type : 0;
   const res = resolveOperator(ps.registry, name, lt, right.type);
   if (res.kind !== 'found') {
+    // a whole-row reference to a table shows the table's row type name, as in PostgreSQL
+    const shownType = (e: Expr) =>
+      e.kind === 'row' && e.wholeRow?.typeName !== undefined
+        ? e.wholeRow.typeName
+        : typeName(ps.registry, e.type);
     const shown = left
-      ? `${typeName(ps.registry, lt)} ${name} ${typeName(ps.registry, right.type)}`
-      : `${name} ${typeName(ps.registry, right.type)}`;
+      ? `${shownType(left)} ${name} ${shownType(right)}`
+      : `${name} ${shownType(right)}`;
     if (res.kind === 'ambiguous') {
       throw errorAt(ps, Code.AMBIGUOUS_FUNCTION, `operator is not unique: ${shown}`, loc, {
         hint: 'Could not choose a best candidate operator. You might need to add explicit type casts.',
@@ -561,7 +580,7 @@ function lastSrf(exprs: readonly Expr[]): FuncExpr | undefined {
  * and coercions: the leftmost of the construct's own location and its
  * first argument's (`a + 1` is located at `a`).
  */
-function leftmostLocation(ps: ParseState, e: Expr): number | undefined {
+export function leftmostLocation(ps: ParseState, e: Expr): number | undefined {
   const own = exprLocation(ps, e);
   let first: Expr | undefined;
   switch (e.kind) {
@@ -615,10 +634,10 @@ function srfInTargets(ps: ParseState, call: FuncExpr, loc: number | undefined): 
       { hint: 'You might be able to move the set-returning function into a LATERAL FROM item.' },
     );
   }
-  return call;
+  return recordReturningInTargets(ps, call);
 }
 
-function makeFunc(
+export function makeFunc(
   ps: ParseState,
   name: string,
   inputs: Expr[],
@@ -634,6 +653,14 @@ function makeFunc(
       def,
       args: def.args,
     }));
+    const r = resolveAmong(ps.registry, own, types);
+    if (r.kind === 'found') res = r;
+  }
+  if (res.kind !== 'found' && SEQUENCE_FUNCTION_NAMES.has(name)) {
+    // nextval & co.: functions of the session's sequences (sequence-functions.ts)
+    const own = SEQUENCE_FUNCTIONS.filter(
+      (f) => f.name === name && f.args.length === types.length,
+    ).map((def) => ({ def, args: def.args }));
     const r = resolveAmong(ps.registry, own, types);
     if (r.kind === 'found') res = r;
   }
@@ -792,19 +819,9 @@ export function transformExpr(ps: ParseState, node: PNode): Expr {
     case 'SubLink':
       return transformSubLink(ps, n);
     case 'RowExpr':
-      throw errorAt(
-        ps,
-        Code.FEATURE_NOT_SUPPORTED,
-        'row expressions are not supported yet',
-        n.location,
-      );
+      return transformRowExpr(ps, n);
     case 'A_Indirection':
-      throw errorAt(
-        ps,
-        Code.FEATURE_NOT_SUPPORTED,
-        'subscripts and field selection are not supported yet',
-        undefined,
-      );
+      return transformIndirection(ps, n);
     case 'SetToDefault':
       throw errorAt(ps, Code.SYNTAX_ERROR, 'DEFAULT is not allowed in this context', n.location);
     case 'GroupingFunc':
@@ -894,6 +911,13 @@ function transformColumnRef(ps: ParseState, n: PNode): Expr {
       loc,
     );
   }
+  if (
+    fields.length >= 2 &&
+    fields[fields.length - 1] === '*' &&
+    !fields.slice(0, -1).includes('*')
+  ) {
+    return wholeRowOf(ps, fields.slice(0, -1), loc);
+  }
   if (fields.includes('*'))
     throw errorAt(ps, Code.SYNTAX_ERROR, 'row expansion via "*" is not supported here', loc);
   let schema: string | undefined;
@@ -951,16 +975,40 @@ function transformColumnRef(ps: ParseState, n: PNode): Expr {
       checkLateralRef(ps, fn, loc);
       return columnOf(ps, fn, fn.rte.columnNames[0]!, loc, col, up);
     }
-    if (level.scope.some((s) => s.relVisible !== false && s.rte.alias === col)) {
-      throw errorAt(
-        ps,
-        Code.FEATURE_NOT_SUPPORTED,
-        'whole-row references are not supported yet',
-        loc,
-      );
+    const whole = level.scope.find((s) => s.relVisible !== false && s.rte.alias === col);
+    if (whole !== undefined) {
+      checkLateralRef(ps, whole, loc);
+      return wholeRowRef(ps, whole, up, loc);
     }
   }
   throw missingColumn(ps, undefined, col, loc);
+}
+
+/** `t.*` (or `s.t.*`) in an expression: the whole row of the entry named t, nearest level first. */
+function wholeRowOf(ps: ParseState, quals: readonly string[], loc: number): Expr {
+  if (quals.length > 2) {
+    throw errorAt(
+      ps,
+      Code.SYNTAX_ERROR,
+      `improper qualified name (too many dotted names): ${[...quals, '*'].join('.')}`,
+      loc,
+    );
+  }
+  const rel = quals[quals.length - 1]!;
+  const schema = quals.length === 2 ? quals[0] : undefined;
+  let up = 0;
+  for (let level: ParseState | undefined = ps; level; level = level.parent, up++) {
+    let entry: ScopeEntry | undefined;
+    for (const s of level.scope) {
+      if (s.relVisible === false || s.rte.alias !== rel) continue;
+      if (schema !== undefined && s.relation.namespaceName !== schema) continue;
+      if (entry) throw errorAt(ps, '42P09', `table reference "${rel}" is ambiguous`, loc);
+      checkLateralRef(ps, s, loc);
+      entry = s;
+    }
+    if (entry) return wholeRowRef(ps, entry, up, loc);
+  }
+  throw missingRte(ps, rel, loc);
 }
 
 /** Levenshtein distance (varstr_levenshtein with unit costs). */
@@ -1182,6 +1230,8 @@ function transformAExpr(ps: ParseState, n: PNode): Expr {
     case 'AEXPR_SIMILAR': {
       const left = n.lexpr ? transformExpr(ps, n.lexpr) : undefined;
       const right = transformExpr(ps, n.rexpr);
+      if (n.kind === 'AEXPR_OP' && isRowConstructor(left) && isRowConstructor(right))
+        return makeRowComparison(ps, name, left, right, loc);
       return makeOp(ps, name, left, right, loc);
     }
     case 'AEXPR_OP_ANY':
@@ -1197,12 +1247,14 @@ function transformAExpr(ps: ParseState, n: PNode): Expr {
       const isNullConst = (e: PNode) => e?.A_Const?.isnull === true;
       if (isNullConst(n.rexpr) || isNullConst(n.lexpr)) {
         const other = isNullConst(n.rexpr) ? n.lexpr : n.rexpr;
+        const arg = transformExpr(ps, other);
         return at(
           ps,
           {
             kind: 'nulltest',
-            arg: transformExpr(ps, other),
+            arg,
             isNull: n.kind === 'AEXPR_NOT_DISTINCT',
+            ...(arg.type === TypeOid.record ? { valueOnly: true } : {}),
             type: TypeOid.bool,
             typmod: -1,
           },
@@ -1211,6 +1263,15 @@ function transformAExpr(ps: ParseState, n: PNode): Expr {
       }
       const left = transformExpr(ps, n.lexpr);
       const right = transformExpr(ps, n.rexpr);
+      if (isRowConstructor(left) && isRowConstructor(right)) {
+        const rows = makeRowDistinct(ps, name, left, right, loc);
+        if (n.kind === 'AEXPR_DISTINCT') return rows;
+        return at(
+          ps,
+          { kind: 'bool', op: 'not', args: [rows], type: TypeOid.bool, typmod: -1 },
+          loc,
+        );
+      }
       const eq = makeOp(ps, name, left, right, loc);
       if (eq.type !== TypeOid.bool) {
         throw errorAt(
@@ -1352,6 +1413,17 @@ function transformIn(ps: ParseState, n: PNode, useOr: boolean, loc: number): Exp
   const rnonvars = rexprs.filter((e) => !containsVars(e));
   let result: Expr | undefined;
   let rest = rexprs;
+  if (isRowConstructor(lexpr)) {
+    // (a, b) IN ((1, 2), (3, 4)): row comparisons, ORed (NOT IN: <> ANDed)
+    const row = lexpr;
+    for (const r of rexprs) {
+      const cmp = isRowConstructor(r)
+        ? makeRowComparison(ps, name, row, r, loc)
+        : coerceToBoolean(ps, makeOp(ps, name, row, r, loc), 'IN');
+      result = result ? bool(ps, useOr ? 'or' : 'and', [result, cmp], loc) : cmp;
+    }
+    return result!;
+  }
   if (rnonvars.length > 1) {
     const all = [lexpr, ...rnonvars];
     const common = selectCommonType(
@@ -1655,20 +1727,19 @@ function transformFuncCall(ps: ParseState, n: PNode): Expr {
   const loc: number = n.location;
   const name = names[names.length - 1]!;
   const schema = names.length > 1 ? names[names.length - 2] : undefined;
-  if (n.over) return transformWindowFuncCall(ps, name, schema, n, loc);
-  if (isAggregate(schema, name)) return transformAggregate(ps, name, n, loc);
-  if (isWindowFunction(schema, name)) throw windowFunctionWithoutOver(ps, name, n, loc);
-  if (
-    n.agg_within_group &&
-    (schema === undefined || schema === 'pg_catalog') &&
-    isOrderedSetAggregate(name)
-  )
+  // an ordered-set aggregate WITHIN GROUP (rank(x) WITHIN GROUP is one, not the window function)
+  const orderedSet = n.agg_within_group && isOrderedSetAggregateName(schema, name);
+  if (orderedSet && n.over) {
     throw errorAt(
       ps,
       Code.FEATURE_NOT_SUPPORTED,
-      'ordered-set aggregates are not supported yet',
+      `OVER is not supported for ordered-set aggregate ${name}`,
       loc,
     );
+  }
+  if (n.over) return transformWindowFuncCall(ps, name, schema, n, loc);
+  if (orderedSet || isAggregate(schema, name)) return transformAggregate(ps, name, n, loc);
+  if (isWindowFunction(schema, name)) throw windowFunctionWithoutOver(ps, name, n, loc);
   if (n.agg_star || n.agg_distinct || n.agg_order || n.agg_filter || n.agg_within_group) {
     // ParseFuncOrColumn: the function is resolved first, then its aggregate decoration refused
     const { agg_star, agg_distinct, agg_order, agg_filter, agg_within_group, ...plain } = n;
@@ -1750,6 +1821,18 @@ export function forEachChild(e: Expr, f: (child: Expr) => void): void {
     case 'array':
       e.elements.forEach(f);
       return;
+    case 'rowcompare':
+      e.left.forEach(f);
+      e.right.forEach(f);
+      return;
+    case 'fieldselect':
+      f(e.arg);
+      return;
+    case 'subscript':
+      f(e.arg);
+      for (const x of e.upper) if (x !== undefined) f(x);
+      for (const x of e.lower ?? []) if (x !== undefined) f(x);
+      return;
     default:
       e.args.forEach(f);
   }
@@ -1792,6 +1875,19 @@ export function fixParams(ps: ParseState, e: Expr): Expr {
       return { ...e, elements: e.elements.map(map) };
     case 'nullif':
       return { ...e, args: [map(e.args[0]), map(e.args[1])], eq: fixParams(ps, e.eq) as OpExpr };
+    case 'rowcompare':
+      return { ...e, left: e.left.map(map), right: e.right.map(map) };
+    case 'fieldselect':
+      return { ...e, arg: map(e.arg) };
+    case 'subscript': {
+      const opt = (x: Expr | undefined) => (x === undefined ? undefined : map(x));
+      return {
+        ...e,
+        arg: map(e.arg),
+        upper: e.upper.map(opt),
+        ...(e.lower !== undefined ? { lower: e.lower.map(opt) } : {}),
+      };
+    }
     default:
       return { ...e, args: (e.args as readonly Expr[]).map(map) } as Expr;
   }

@@ -137,7 +137,7 @@ function transformRangeVar(ps: State, rv: PNode): ScopeEntry {
         self,
         columnTypes: item.columnTypes,
       };
-      referenceCte(found);
+      referenceCte(found, ps, rv.location);
       if (rv.alias) aliased.add(rte);
       return addDerived(ps, rte, item.columnTypes, false);
     }
@@ -210,9 +210,8 @@ function transformRangeSubselect(ps: State, n: PNode): ScopeEntry {
  * left (Vars of this query, levelsUp 0).
  */
 function transformRangeFunction(ps: State, n: PNode): ScopeEntry {
-  if (n.is_rowsfrom || (n.functions ?? []).length !== 1)
-    unsupported(ps, 'ROWS FROM is not supported yet');
   if (n.coldeflist) unsupported(ps, 'column definition lists are not supported yet');
+  if (n.is_rowsfrom || (n.functions ?? []).length !== 1) return rowsFrom(ps, n);
   const node: PNode = n.functions[0].List.items[0];
   const fc: PNode | undefined = node.FuncCall;
   const fcName: string[] = (fc?.funcname ?? []).map((x: PNode) => x.String?.sval);
@@ -330,13 +329,149 @@ function multiUnnest(ps: State, n: PNode, fc: PNode, node: PNode): ScopeEntry {
   );
 }
 
+/**
+ * `ROWS FROM (f(...), g(...)) [WITH ORDINALITY] [AS t(cols)]`: the
+ * functions side by side, each padded with NULLs past its end (the
+ * longest decides the row count). Each call is resolved on its own; the
+ * scan runs one synthesized function over all of their arguments that
+ * zips the calls' rows (a record of every call's columns). Columns are
+ * named after each function (its OUT parameters for record results).
+ */
+function rowsFrom(ps: State, n: PNode): ScopeEntry {
+  const items: PNode[] = (n.functions as PNode[]).map((f: PNode) => f.List.items[0]);
+  const calls = inClause(ps, 'FROM', false, () => {
+    const saved = ps.srf;
+    ps.srf = (c) => c;
+    try {
+      return items.map((node) => {
+        const call = transformExpr(ps, node);
+        if (call.kind !== 'func') {
+          unsupported(ps, 'only function calls are supported in FROM', firstLocation(node));
+        }
+        return call;
+      });
+    } finally {
+      ps.srf = saved;
+    }
+  });
+  const parts = calls.map((call, i) => {
+    const fname = call.fn.name;
+    if (call.type !== TypeOid.record) {
+      return {
+        call,
+        cols: [[OUT_PARAMETER_NAMES.get(fname) ?? fname, call.type, call.typmod] as const],
+      };
+    }
+    const cols = RECORD_COLUMNS.get(fname);
+    if (cols === undefined) {
+      unsupported(
+        ps,
+        'functions returning records in FROM are not supported yet',
+        firstLocation(items[i]),
+      );
+    }
+    return { call, cols: cols.map(([name, type]) => [name, type, -1] as const) };
+  });
+  const args = parts.flatMap((p) => p.call.args);
+  const call: Extract<Expr, { kind: 'func' }> = {
+    kind: 'func',
+    fn: {
+      // several functions: no name (EXPLAIN shows no function, as for PostgreSQL's list)
+      name: parts.length === 1 ? parts[0]!.call.fn.name : '',
+      args: args.map((a) => a.type),
+      result: TypeOid.record,
+      volatility: parts.some((p) => p.call.fn.volatility === 'v')
+        ? 'v'
+        : parts.some((p) => p.call.fn.volatility === 's')
+          ? 's'
+          : 'i',
+      strict: false,
+      retset: true,
+      impl: (values, tctx, types) => zipCalls(parts, values, tctx, types),
+    },
+    args,
+    type: TypeOid.record,
+    typmod: -1,
+  };
+  // one function returning one column: named as without ROWS FROM (after the alias)
+  const single = parts.length === 1 && parts[0]!.call.type !== TypeOid.record;
+  const names = single
+    ? [
+        OUT_PARAMETER_NAMES.get(parts[0]!.call.fn.name) ??
+          n.alias?.aliasname ??
+          parts[0]!.call.fn.name,
+      ]
+    : parts.flatMap((p) => p.cols.map(([name]) => name));
+  const rte: FunctionRte = {
+    kind: 'function',
+    alias: n.alias?.aliasname ?? parts[0]!.call.fn.name,
+    columnNames: aliasColumns(ps, n.alias, [...names, ...(n.ordinality ? ['ordinality'] : [])]),
+    call,
+    ordinality: n.ordinality === true,
+  };
+  if (n.alias) aliased.add(rte);
+  return addDerived(
+    ps,
+    rte,
+    [
+      ...parts.flatMap((p) => p.cols.map(([, type, typmod]) => ({ type, typmod }))),
+      ...(n.ordinality ? [{ type: TypeOid.int8, typmod: -1 }] : []),
+    ],
+    false,
+  );
+}
+
+type FuncCall = Extract<Expr, { kind: 'func' }>;
+
+/** The rows of ROWS FROM: each call's rows side by side, NULL past a call's end. */
+function* zipCalls(
+  parts: readonly { readonly call: FuncCall; readonly cols: readonly unknown[] }[],
+  values: readonly unknown[],
+  tctx: Parameters<FuncCall['fn']['impl']>[1],
+  types: Parameters<FuncCall['fn']['impl']>[2],
+): Generator<unknown[]> {
+  let at = 0;
+  const iters = parts.map((p) => {
+    const k = p.call.args.length;
+    const own = values.slice(at, at + k);
+    const ownTypes = types?.slice(at, at + k) ?? p.call.args.map((a) => a.type);
+    at += k;
+    const fn = p.call.fn;
+    if (fn.strict && own.includes(null)) return [][Symbol.iterator]();
+    const v = fn.impl(own, tctx, ownTypes);
+    return (fn.retset === true ? (v as Iterable<unknown>) : [v])[Symbol.iterator]();
+  });
+  const done = parts.map(() => false);
+  for (;;) {
+    const row: unknown[] = [];
+    let any = false;
+    parts.forEach((p, i) => {
+      const r = done[i] ? undefined : iters[i]!.next();
+      if (r === undefined || r.done === true) {
+        done[i] = true;
+        for (const _ of p.cols) row.push(null);
+        return;
+      }
+      any = true;
+      if (p.cols.length > 1 || p.call.type === TypeOid.record) {
+        const vs = (r.value ?? []) as unknown[];
+        p.cols.forEach((_, j) => {
+          row.push(vs[j] ?? null);
+        });
+      } else row.push(r.value);
+    });
+    if (!any) return;
+    yield row;
+  }
+}
+
 function* zipArrays(arrays: readonly (PgArray | null)[]): Generator<unknown[]> {
   const n = Math.max(0, ...arrays.map((a) => a?.elements.length ?? 0));
   for (let i = 0; i < n; i++) yield arrays.map((a) => a?.elements[i] ?? null);
 }
 
 /** The OUT parameters of the functions returning records that @pg/types has. */
-const RECORD_COLUMNS: ReadonlyMap<string, readonly (readonly [string, number])[]> = new Map([
+export const RECORD_COLUMNS: ReadonlyMap<string, readonly (readonly [string, number])[]> = new Map([
   [
     'jsonb_each',
     [
@@ -482,7 +617,12 @@ function transformJoin(ps: State, j: PNode): FromItem {
       const rvar = rcols[ri]!.expr;
       names.push(name);
       columns.push(mergedColumn(ps, joinType, lvar, rvar));
-      pairs.push([lvar, rvar]);
+      // a FULL join runs only as a hash or merge join, which needs `=` of one type: the
+      // sides are compared in their common type (int = bigint as bigint = bigint)
+      if (joinType === 'full' && (lvar.type !== rvar.type || lvar.typmod !== rvar.typmod)) {
+        const { ln, rn } = commonPair(ps, lvar, rvar);
+        pairs.push([ln, rn]);
+      } else pairs.push([lvar, rvar]);
     }
     // transformJoinUsingClause: l = r for each pair, after all merged columns are built
     const conds = pairs.map(([lvar, rvar]) =>
@@ -604,20 +744,28 @@ function findUsingColumn(cols: readonly Column[], name: string, side: 'left' | '
   return found;
 }
 
-/**
- * buildMergedJoinVar: both sides coerced to their common type; INNER and
- * LEFT show the left one (INNER the right one when only it is a plain
- * Var), RIGHT the right one, FULL COALESCE(left, right).
- */
-function mergedColumn(ps: State, joinType: JoinRte['joinType'], l: Expr, r: Expr): Expr {
+/** The two sides of a USING column coerced to their common type (and typmod when they agree). */
+function commonPair(
+  ps: State,
+  l: Expr,
+  r: Expr,
+): { ln: Expr; rn: Expr; type: number; typmod: number } {
   const { type, exprs } = coerceToCommon(ps, [l, r], 'JOIN/USING');
   const typmod = l.type === r.type && l.typmod === r.typmod ? l.typmod : -1;
   const fit = (e: Expr, coerced: Expr): Expr => {
     if (e.type === type && e.typmod === typmod) return e;
     return coerceTo(ps, coerced, type, typmod, 'i', false) ?? coerced;
   };
-  const ln = fit(l, exprs[0]!);
-  const rn = fit(r, exprs[1]!);
+  return { ln: fit(l, exprs[0]!), rn: fit(r, exprs[1]!), type, typmod };
+}
+
+/**
+ * buildMergedJoinVar: both sides coerced to their common type; INNER and
+ * LEFT show the left one (INNER the right one when only it is a plain
+ * Var), RIGHT the right one, FULL COALESCE(left, right).
+ */
+function mergedColumn(ps: State, joinType: JoinRte['joinType'], l: Expr, r: Expr): Expr {
+  const { ln, rn, type, typmod } = commonPair(ps, l, r);
   switch (joinType) {
     case 'inner':
       return ln.kind === 'var' || rn.kind !== 'var' ? ln : rn;

@@ -32,6 +32,7 @@ import {
 } from './expr.js';
 import type { PNode } from './parse.js';
 import type {
+  AggregateCall,
   Expr,
   GroupingFunc,
   SelectQuery,
@@ -550,6 +551,8 @@ export interface GroupedQuery {
   readonly group?: readonly number[] | undefined;
   readonly groupingSets?: readonly (readonly number[])[] | undefined;
   readonly windows: readonly WindowClause[];
+  /** The level's aggregates: an ordered-set aggregate's direct arguments are checked as grouped expressions. */
+  readonly aggregates?: readonly AggregateCall[];
 }
 
 /**
@@ -609,6 +612,7 @@ export function checkGrouping(ps: ParseState, level: SelectLevel, q: GroupedQuer
       .every((col) => commonVars.some((v) => v.kind === 'var' && v.rt === rt && v.attnum === col));
   };
   const rtable = ps.rtable;
+  let inDirectArgs = false;
   const visit = (e: Expr, depth: number): void => {
     if (
       depth === 0 &&
@@ -617,7 +621,16 @@ export function checkGrouping(ps: ParseState, level: SelectLevel, q: GroupedQuer
     )
       return;
     switch (e.kind) {
-      case 'aggref':
+      case 'aggref': {
+        // check_ungrouped_columns_walker: direct arguments as though they were not in an aggregate
+        const call = (e.levelsUp ?? 0) === depth ? q.aggregates?.[e.index] : undefined;
+        if (call?.aggkind !== undefined && !inDirectArgs) {
+          inDirectArgs = true;
+          for (const a of call.args) visit(a, depth);
+          inDirectArgs = false;
+        }
+        return;
+      }
       case 'groupingfunc':
         return;
       case 'var': {
@@ -642,6 +655,12 @@ export function checkGrouping(ps: ParseState, level: SelectLevel, q: GroupedQuer
             ? `column "${name}" must appear in the GROUP BY clause or be used in an aggregate function`
             : `subquery uses ungrouped column "${name}" from outer query`,
           exprLocation(ps, e),
+          inDirectArgs
+            ? {
+                detail:
+                  'Direct arguments of an ordered-set aggregate must use only grouped columns.',
+              }
+            : {},
         );
       }
       case 'windowfunc': {

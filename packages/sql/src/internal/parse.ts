@@ -40,6 +40,13 @@ export function loadParser(): Promise<void> {
 /** The HINTs gram.y attaches to its own errors (the parser library reports only the message). */
 const PARSER_HINTS: ReadonlyMap<string, string> = new Map([
   ['subquery in FROM must have an alias', 'For example, FROM (SELECT ...) [AS] foo.'],
+  ['LIMIT #,# syntax is not supported', 'Use separate LIMIT and OFFSET clauses.'],
+]);
+
+/** gram.y's errors that carry no position (the library reports cursor 0), with their SQLSTATEs. */
+const UNPOSITIONED: ReadonlyMap<string, string> = new Map([
+  ['WITH TIES cannot be specified without ORDER BY clause', Code.SYNTAX_ERROR],
+  ['SKIP LOCKED and WITH TIES options cannot be used together', Code.FEATURE_NOT_SUPPORTED],
 ]);
 
 /**
@@ -59,8 +66,9 @@ export function parse(sql: string): RawStatement[] {
     // libpg-query reports PostgreSQL's cursor position (characters) minus one.
     const cursor = err.sqlDetails?.cursorPosition;
     const hint = PARSER_HINTS.get(message);
-    throw new PositionedSqlError(Code.SYNTAX_ERROR, message, {
-      ...(cursor !== undefined && cursor >= 0 ? { position: cursor + 1 } : {}),
+    const positioned = cursor !== undefined && cursor >= 0 && !UNPOSITIONED.has(message);
+    throw new PositionedSqlError(UNPOSITIONED.get(message) ?? Code.SYNTAX_ERROR, message, {
+      ...(positioned ? { position: cursor + 1 } : {}),
       ...(hint !== undefined ? { hint } : {}),
     });
   }

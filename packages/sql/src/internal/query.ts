@@ -33,7 +33,11 @@ export type Expr =
   | SubLinkParam
   | GroupingFunc
   | ExecParam
-  | SubPlanExpr;
+  | SubPlanExpr
+  | RowExpr
+  | RowCompareExpr
+  | FieldSelect
+  | SubscriptRef;
 
 interface Typed {
   /** The result type OID. */
@@ -105,6 +109,13 @@ export interface DistinctExpr extends Typed {
 export interface Aggref extends Typed {
   readonly kind: 'aggref';
   readonly index: number;
+  /**
+   * An aggregate of an outer query level (PostgreSQL's agglevelsup): its
+   * arguments use only that level's columns, so it is computed there —
+   * `aggregates[index]` of the SELECT `levelsUp` levels out — and this
+   * query sees its value as an outer reference (a parameter). Absent: 0.
+   */
+  readonly levelsUp?: number;
 }
 
 /**
@@ -140,6 +151,16 @@ export interface AggregateCall {
   /** Result type (and typmod, -1). */
   readonly type: number;
   readonly typmod: number;
+  /**
+   * An ordered-set aggregate called WITHIN GROUP (pg_aggregate aggkind):
+   * 'o' percentile_cont, percentile_disc, mode; 'h' the hypothetical-set
+   * rank, dense_rank, percent_rank, cume_dist. Then `args` are the direct
+   * arguments (evaluated once per group, over grouped columns only) and
+   * `order` the WITHIN GROUP (ORDER BY ...) keys, the aggregated arguments
+   * (`argTypes` lists the direct arguments' types, then the keys'). Absent
+   * for a plain aggregate.
+   */
+  readonly aggkind?: 'o' | 'h';
 }
 
 /** An ORDER BY item inside an aggregate call or a window definition. */
@@ -288,6 +309,12 @@ export interface NullTest extends Typed {
   readonly kind: 'nulltest';
   readonly arg: Expr;
   readonly isNull: boolean;
+  /**
+   * Of a record argument, test the value itself rather than its columns
+   * (PostgreSQL's argisrow false: `ROW(...) IS DISTINCT FROM NULL`). A
+   * record's plain IS [NOT] NULL tests its columns.
+   */
+  readonly valueOnly?: boolean;
 }
 
 /** IS [NOT] TRUE / FALSE / UNKNOWN. */
@@ -358,6 +385,65 @@ export interface ArrayExpr extends Typed {
   readonly elements: readonly Expr[];
 }
 
+/**
+ * ROW(a, b, ...) or (a, b, ...): a record value (type record, 2249) of one
+ * column per argument, named `fieldNames` (f1, f2, ... for a row
+ * constructor). A whole-row reference (`t`, `t.*` in an expression) is a
+ * RowExpr of the entry's live columns with `wholeRow` set: then its
+ * column names are the entry's, and when the entry is on the nullable
+ * side of an outer join (`wholeRow.nullable`) a row whose columns are all
+ * NULL is the NULL record (PostgreSQL's whole-row Var of a NULL-extended
+ * row; a stored row of all NULLs there reads as NULL too).
+ */
+export interface RowExpr extends Typed {
+  readonly kind: 'row';
+  readonly args: readonly Expr[];
+  readonly fieldNames: readonly string[];
+  readonly wholeRow?: {
+    readonly alias: string;
+    readonly nullable: boolean;
+    /** A table's: its row type's name (the table's name), for messages. */
+    readonly typeName?: string;
+  };
+}
+
+/**
+ * (a, b) < (c, d) and its kin (PostgreSQL's RowCompareExpr): the pairs are
+ * compared left to right with their type's order (each pair already
+ * coerced to one type); the first unequal pair decides, a NULL in a
+ * compared pair makes the result NULL, all equal is `op` on equality.
+ * `=`/`<>` between row constructors are ANDs/ORs of the pairs instead.
+ */
+export interface RowCompareExpr extends Typed {
+  readonly kind: 'rowcompare';
+  readonly op: '<' | '<=' | '>' | '>=';
+  readonly left: readonly Expr[];
+  readonly right: readonly Expr[];
+}
+
+/** (record).field (PostgreSQL's FieldSelect): column `field` (1-based) of a record value. */
+export interface FieldSelect extends Typed {
+  readonly kind: 'fieldselect';
+  readonly arg: Expr;
+  readonly field: number;
+  readonly fieldName: string;
+}
+
+/**
+ * arr[i], arr[i][j], arr[i:j] (PostgreSQL's SubscriptingRef, fetch only):
+ * `upper` holds one int4 subscript per dimension written; `lower` is
+ * present for a slice (any `:` written), with undefined for an omitted
+ * bound (`[:j]`, `[i:]`), and a plain `[i]` among slices is `[1:i]`.
+ * An element fetch gives NULL out of range (or for NULL subscripts); a
+ * slice gives the overlapping part with lower bounds 1, or an empty array.
+ */
+export interface SubscriptRef extends Typed {
+  readonly kind: 'subscript';
+  readonly arg: Expr;
+  readonly upper: readonly (Expr | undefined)[];
+  readonly lower?: readonly (Expr | undefined)[];
+}
+
 /** CURRENT_DATE, CURRENT_TIMESTAMP, CURRENT_USER, ... */
 export interface SqlValueFunction extends Typed {
   readonly kind: 'sqlvalue';
@@ -403,6 +489,8 @@ export interface ValuesRte extends RteBase {
 export interface FunctionRte extends RteBase {
   readonly kind: 'function';
   readonly call: FuncExpr;
+  /** WITH ORDINALITY: the last column numbers the rows (set by ROWS FROM; else told by two names). */
+  readonly ordinality?: boolean;
 }
 
 /** A subquery in FROM, or the SELECT of an INSERT ... SELECT: its output columns are the RTE's. */
@@ -460,6 +548,13 @@ export interface CommonTableExpr {
   readonly materialized: 'default' | 'always' | 'never';
   /** How many CteRtes refer to it (self-references excluded). */
   readonly refCount: number;
+  /**
+   * A data-modifying WITH query (`WITH d AS (DELETE ... RETURNING *)`):
+   * the statement, run once to completion before the query that has the
+   * WITH; `query` is then a stand-in of its RETURNING columns (no rows),
+   * which the executor replaces by the rows the statement returned.
+   */
+  readonly modify?: InsertQuery | UpdateQuery | DeleteQuery;
 }
 
 /**
@@ -507,6 +602,11 @@ export interface RowMark {
 interface QueryBase {
   readonly rtable: readonly RangeTblEntry[];
   /**
+   * WITH queries (their CteRtes name them by index). On INSERT/UPDATE/
+   * DELETE: the statement's own WITH list (PostgreSQL 15 allows it there).
+   */
+  readonly ctes?: readonly CommonTableExpr[];
+  /**
    * The FROM items, in order (empty for SELECT without FROM): range-table
    * indexes of base entries or of JoinRtes (whose `left`/`right` name the
    * entries they join). Several items are a cross join filtered by WHERE.
@@ -522,8 +622,6 @@ interface QueryBase {
 
 export interface SelectQuery extends QueryBase {
   readonly command: 'select';
-  /** WITH queries (their CteRtes name them by index). */
-  readonly ctes?: readonly CommonTableExpr[];
   /**
    * UNION / INTERSECT / EXCEPT: then `from` is empty and the targetList's
    * expressions are Vars (rt: the leftmost leaf, attnum 1..n) over the
@@ -551,6 +649,8 @@ export interface SelectQuery extends QueryBase {
   /** DISTINCT: all output columns; DISTINCT ON: the target indexes listed. */
   readonly distinct?: 'all' | readonly number[];
   readonly limit?: Expr;
+  /** FETCH FIRST n ROWS WITH TIES: rows that tie with the last one under `sort` come too. */
+  readonly limitWithTies?: boolean;
   readonly offset?: Expr;
   readonly rowMarks: readonly RowMark[];
   /**

@@ -72,8 +72,6 @@ export function transformSetOperation(ps: State, n: PNode): SelectQuery {
   while (first.larg) first = first.larg.SelectStmt ?? first.larg;
   if (first.intoClause) unsupported(ps, 'SELECT INTO is not supported yet');
   checkNode(ps, n);
-  if (n.limitOption === 'LIMIT_OPTION_WITH_TIES')
-    unsupported(ps, 'FETCH ... WITH TIES is not supported yet');
   const root = transformNode(ps, n, true);
   const leftmost = root.leaves[0]!;
   const tree = retype(root.tree, root.types);
@@ -122,6 +120,7 @@ export function transformSetOperation(ps: State, n: PNode): SelectQuery {
     setOp: tree,
     sort,
     ...(limit ? { limit } : {}),
+    ...(limit && n.limitOption === 'LIMIT_OPTION_WITH_TIES' ? { limitWithTies: true } : {}),
     ...(offset ? { offset } : {}),
     rowMarks: [],
   };

@@ -43,6 +43,7 @@ import type {
   WindowFuncCall,
 } from './query.js';
 import { type Resolution, resolveAmong } from './resolve.js';
+import { resolveUsing } from './sort-using.js';
 
 const WINDOWING_ERROR = '42P20';
 const T = TypeOid;
@@ -374,17 +375,9 @@ function withKind<R>(ps: ParseState, kind: string, aggregates: boolean, f: () =>
 
 function sortKeys(ps: ParseState, items: PNode[] | undefined): AggSortKey[] {
   return (items ?? []).map((item) => {
-    const s = item.SortBy;
-    if (s.sortby_dir === 'SORTBY_USING') {
-      throw errorAt(
-        ps,
-        Code.FEATURE_NOT_SUPPORTED,
-        'ORDER BY ... USING is not supported yet',
-        s.location,
-      );
-    }
-    let expr = transformExpr(ps, s.node);
+    let expr = transformExpr(ps, item.SortBy.node);
     if (expr.type === UNKNOWN) expr = coerceTo(ps, expr, T.text, -1, 'i', false)!;
+    const s = resolveUsing(ps, item.SortBy, expr);
     const descending = s.sortby_dir === 'SORTBY_DESC';
     const nullsFirst =
       s.sortby_nulls === 'SORTBY_NULLS_FIRST'

@@ -7,6 +7,7 @@ import { Registry } from './core/registry.js';
 import { register as registerDatetime } from './datetime/index.js';
 import { register as registerJson } from './json/index.js';
 import { register as registerNumeric } from './numeric/index.js';
+import { register as registerRecords } from './records/index.js';
 import { register as registerReg } from './reg/index.js';
 import { register as registerScalars } from './scalars/index.js';
 import { register as registerText } from './text/index.js';
@@ -20,6 +21,7 @@ export function createBuiltinRegistry(): Registry {
   registerDatetime(r);
   registerJson(r);
   registerReg(r);
+  registerRecords(r);
   registerArrays(r);
   return r;
 }

@@ -38,6 +38,8 @@ export type Result =
       readonly kind: 'command';
       readonly command: string;
       readonly notices: readonly Notice[];
+      /** COPY ... TO STDOUT's output (psql prints it as it arrives). */
+      readonly copyOut?: string;
     }
   | {
       readonly kind: 'error';
@@ -54,6 +56,11 @@ export type Result =
       readonly notices: readonly Notice[];
     };
 
+/** What psql feeds a COPY ... FROM STDIN: the script's lines after it, up to and including `\.`. */
+export interface ExecIo {
+  readonly copyIn?: string;
+}
+
 /** A database under test: one session on one fresh database per case file. */
 export interface Engine {
   /**
@@ -61,7 +68,7 @@ export interface Engine {
    * statement in the text (none for an empty query); an error ends the list.
    * Must not throw for SQL errors: they are results.
    */
-  exec(sql: string): Promise<Result[]>;
+  exec(sql: string, io?: ExecIo): Promise<Result[]>;
   /** Ends the session and frees the database. */
   close(): Promise<void>;
 }

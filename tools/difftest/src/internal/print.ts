@@ -34,6 +34,7 @@ export function printResult(result: Result, sql: string, settings: PrintSettings
       out += printTable(result.fields, result.rows, settings.nullDisplay);
       break;
     case 'command':
+      if (result.copyOut !== undefined) out += result.copyOut; // COPY ... TO STDOUT's data
       break; // -q: command tags are not printed
     case 'error':
       out += printMessage(result, sql, settings.verbosity);

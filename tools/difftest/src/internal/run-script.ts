@@ -21,7 +21,10 @@ export async function runScript(text: string, engine: Engine): Promise<string> {
         else settings.nullDisplay = step.command.value;
         break;
       case 'sql': {
-        const results = await engine.exec(step.sql);
+        const results =
+          step.copyIn === undefined
+            ? await engine.exec(step.sql)
+            : await engine.exec(step.sql, { copyIn: step.copyIn });
         for (const r of results) out += printResult(r, step.sql, settings);
         break;
       }

@@ -19,6 +19,10 @@
  *     end of the line. Only `\set VERBOSITY ...` and `\pset null ...` are
  *     supported, on a line of their own; anything else is a ScriptError.
  *  7. At end of input a non-empty buffer is sent as a last statement.
+ *  8. After a `COPY ... FROM STDIN` statement, the lines up to and
+ *     including one that is just `\.` are its data: sent with it, not
+ *     echoed (psql's handleCopyIn reads them itself; psql skips them the
+ *     same way when the COPY fails).
  *
  * Quoting understood: '...' (with '' inside), E'...' (backslash escapes),
  * "..." identifiers, $tag$...$tag$ dollar quotes, U&'...', B'...', X'...',
@@ -37,7 +41,13 @@ export type Verbosity = 'default' | 'terse' | 'sqlstate';
 /** One step of a script, in the order psql takes them. */
 export type ScriptStep =
   | { readonly kind: 'echo'; readonly line: string }
-  | { readonly kind: 'sql'; readonly sql: string; readonly line: number }
+  | {
+      readonly kind: 'sql';
+      readonly sql: string;
+      readonly line: number;
+      /** COPY ... FROM STDIN: the lines after it up to `\.` (included), as psql sends them; not echoed. */
+      readonly copyIn?: string;
+    }
   | { readonly kind: 'meta'; readonly command: MetaCommand; readonly line: number };
 
 /** A file this runner cannot reproduce psql's behaviour for. */
@@ -58,6 +68,9 @@ type LexState =
   | { readonly kind: 'dollar'; readonly tag: string }
   | { readonly kind: 'comment'; readonly depth: number };
 
+/** A statement psql would follow with its copy data (COPY ... FROM STDIN). */
+const COPY_FROM_STDIN = /^\s*copy\b[\s\S]*\bfrom\s+stdin\b/i;
+
 const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
 const IDENT_CONT = /[A-Za-z_0-9$\u0080-\uffff]/;
 
@@ -75,7 +88,20 @@ export function splitScript(text: string): ScriptStep[] {
 
   const inQuote = (): boolean => state.kind !== 'initial';
 
+  let copyPending = false;
   for (let ln = 0; ln < lines.length; ln++) {
+    if (copyPending) {
+      // rule 8: COPY ... FROM STDIN reads the lines up to `\.` itself (handleCopyIn): sent, not echoed
+      copyPending = false;
+      const last = steps.pop() as Extract<ScriptStep, { kind: 'sql' }>;
+      let data = '';
+      for (; ln < lines.length; ln++) {
+        data += `${lines[ln]!}\n`;
+        if (lines[ln] === '\\.') break;
+      }
+      steps.push({ ...last, copyIn: data });
+      continue;
+    }
     const line = lines[ln]!;
     const lineNo = ln + 1;
     if (line === '' && !inQuote()) continue; // rule 1
@@ -167,6 +193,7 @@ export function splitScript(text: string): ScriptStep[] {
         buf += ';';
         i++;
         steps.push({ kind: 'sql', sql: buf, line: bufStartLine }); // rule 5
+        if (COPY_FROM_STDIN.test(buf)) copyPending = true;
         buf = '';
       } else if (c === '\\') {
         if (buf.length > 0) {

@@ -17,6 +17,7 @@ import { defaultContext, type TypeContext } from '../core/context.js';
 import { SqlError, SqlState } from '../core/errors.js';
 import { TypeOid } from '../core/oids.js';
 import type { Registry } from '../core/registry.js';
+import { isPgRecord, type PgRecord } from '../records/record-value.js';
 import { isJsonNumber, normalizeNumber } from './decimal.js';
 import {
   escapeJson,
@@ -81,7 +82,7 @@ function isoDateTime(text: string, oid: number): string {
   return `${m[1]}T${m[2]}${zone}${m[4] ?? ''}`;
 }
 
-type Category = 'bool' | 'number' | 'datetime' | 'json' | 'jsonb' | 'array' | 'other';
+type Category = 'bool' | 'number' | 'datetime' | 'json' | 'jsonb' | 'array' | 'composite' | 'other';
 
 function categorize(oid: number, value: unknown, r: Registry): Category {
   if (oid === TypeOid.bool) return 'bool';
@@ -92,12 +93,7 @@ function categorize(oid: number, value: unknown, r: Registry): Category {
   if (oid === TypeOid.json) return 'json';
   if (oid === TypeOid.jsonb) return 'jsonb';
   if (elementType(oid, r) !== undefined || isPgArray(value)) return 'array';
-  if (oid === TypeOid.record) {
-    throw new SqlError(
-      SqlState.FEATURE_NOT_SUPPORTED,
-      'converting composite values to json is not supported yet',
-    );
-  }
+  if (oid === TypeOid.record || isPgRecord(value)) return 'composite';
   return 'other';
 }
 
@@ -148,6 +144,15 @@ export function toJsonbElement(
         [],
       );
     }
+    case 'composite': {
+      // composite_to_jsonb: an object of the columns by name
+      const rec = value as PgRecord;
+      return makeObject(
+        rec.fields.map(
+          (f, i) => [f.name, toJsonbElement(rec.values[i] ?? null, f.type, registry, ctx)] as const,
+        ),
+      );
+    }
     default:
       return outputText(value, typeOid, registry, ctx);
   }
@@ -183,6 +188,15 @@ export function toJsonText(
         '[]',
       );
     }
+    case 'composite': {
+      // composite_to_json: the columns in order, "name":value
+      const rec = value as PgRecord;
+      const cols = rec.fields.map(
+        (f, i) =>
+          `${escapeJson(f.name)}:${toJsonText(rec.values[i] ?? null, f.type, registry, ctx)}`,
+      );
+      return `{${cols.join(',')}}`;
+    }
     default:
       return escapeJson(outputText(value, typeOid, registry, ctx));
   }
@@ -191,7 +205,7 @@ export function toJsonText(
 /** An object key: scalars only, numbers as their text output (always quoted). */
 function keyText(value: unknown, oid: number, r: Registry, ctx: TypeContext): string {
   const c = categorize(oid, value, r);
-  if (c === 'array' || c === 'json' || c === 'jsonb') {
+  if (c === 'array' || c === 'json' || c === 'jsonb' || c === 'composite') {
     throw new SqlError(
       SqlState.INVALID_PARAMETER_VALUE,
       'key value must be scalar, not array, composite, or json',
@@ -370,8 +384,9 @@ export function jsonAgg(
   let out = '[';
   values.forEach((v, i) => {
     if (i > 0) out += ', ';
-    if (i > 0 && v !== null && v !== undefined && categorize(typeOid, v, r) === 'array') {
-      out += '\n ';
+    if (i > 0 && v !== null && v !== undefined) {
+      const c = categorize(typeOid, v, r);
+      if (c === 'array' || c === 'composite') out += '\n ';
     }
     out += toJsonText(v, typeOid, r, ctx);
   });

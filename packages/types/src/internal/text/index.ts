@@ -40,6 +40,7 @@ import {
   similarSubstring,
   similarToEscape,
 } from './regex.js';
+import { registerStringSrfs } from './string-srf.js';
 import { checkText, compareCodePoints, textType } from './text.js';
 import { uuidType } from './uuid.js';
 
@@ -54,6 +55,7 @@ export function register(r: Registry): void {
   registerStringFunctions(r);
   registerBytea(r);
   registerPatterns(r);
+  registerStringSrfs(r);
 }
 
 function registerTypes(r: Registry): void {

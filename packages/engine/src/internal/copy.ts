@@ -1,0 +1,568 @@
+/**
+ * COPY table [(columns)] FROM/TO a file or the caller, and COPY (query) TO
+ * (src/backend/commands/copy.c, copyfrom.c, copyto.c): the statement's
+ * checks (columns, options, paths), the input read as it streams (records
+ * through copy-format.ts, values through the column types' input functions
+ * with the column's typmod) with PostgreSQL's CONTEXT line on every error,
+ * and the output written in chunks.
+ */
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { Tid } from '@pg/access';
+import type { RelationDesc } from '@pg/catalog';
+import { type Heap, type HeapWriter, heapMultiInsert } from '@pg/heap';
+import { builtins, type TypeContext } from '@pg/types';
+import {
+  CopyDataError,
+  type CopyField,
+  type CopyOptions,
+  type CopyRecord,
+  CopyRecordReader,
+  copyOptions,
+  formatHeader,
+  formatRow,
+  limitPrintout,
+  splitCsv,
+  splitText,
+} from './copy-format.js';
+import { EngineError, toEngineError } from './result.js';
+
+/** COPY ... FROM STDIN's data: text or bytes (UTF-8), whole or as (async) chunks, read as they come. */
+export type CopySource =
+  | string
+  | Uint8Array
+  | AsyncIterable<string | Uint8Array>
+  | Iterable<string | Uint8Array>;
+
+/** COPY ... TO STDOUT's output: called with chunks of whole lines, in order (awaited). */
+export type CopySink = (chunk: string) => void | Promise<void>;
+
+// biome-ignore lint/suspicious/noExplicitAny: libpg-query's JSON nodes are untyped
+type Node = any;
+
+/** What COPY needs from the session. */
+export interface CopyHost {
+  /** The table a RangeVar names (42P01 when none). */
+  table(rv: Node): RelationDesc;
+  typeContext(): TypeContext;
+  /** Runs a SELECT given as SQL text or a parse node, returning column names, types and rows. */
+  select(
+    query: string | Node,
+  ): Promise<{ names: string[]; typeOids: number[]; rows: readonly (readonly unknown[])[] }>;
+  /** The table's rows the statement's snapshot sees, read a page at a time (the table locked for reading). */
+  scanTable(table: RelationDesc): Promise<Iterable<readonly unknown[]>>;
+  /** A function inserting one row of the given columns (attnums) into the table, defaults for the rest. */
+  inserter(table: RelationDesc, attnums: readonly number[]): (values: unknown[]) => Promise<void>;
+  /**
+   * The bulk path's target (the table locked for the insert, its heap and
+   * the statement's writer), or undefined when rows must go through
+   * INSERT's path (indexes to maintain).
+   */
+  bulkTarget(table: RelationDesc): Promise<BulkTarget | undefined>;
+  /** The data directory (relative COPY FROM paths), if any. */
+  readonly dataDir: string | undefined;
+  readonly superuser: boolean;
+  checkWritable(what: string): void;
+}
+
+export interface BulkTarget {
+  readonly heap: Heap;
+  /** The table's indexes (plain columns, not unique): an entry per row after each batch. */
+  readonly indexes: readonly {
+    readonly columns: readonly number[];
+    insert(key: unknown[], tid: Tid): void;
+  }[];
+  /** The writer (xid, command id) the rows are inserted with. */
+  writer(): HeapWriter;
+  /** After the last batch: the command counter moves on, so later statements see the rows. */
+  finish(): void;
+}
+
+/** Rows per heap multi-insert batch (bounded memory; PostgreSQL's MAX_BUFFERED_TUPLES). */
+const BATCH_ROWS = 1000;
+
+export interface CopyIo {
+  readonly copyIn?: CopySource | undefined;
+  readonly copyOut?: CopySink | undefined;
+}
+
+/** Runs one COPY statement; returns the row count (the tag is `COPY n`). */
+export async function runCopy(body: Node, host: CopyHost, io: CopyIo): Promise<number> {
+  const isFrom = body.is_from === true;
+  if (body.is_program === true) {
+    throw new EngineError('0A000', 'COPY with PROGRAM is not supported yet');
+  }
+  if (body.filename !== undefined && !host.superuser) {
+    throw new EngineError(
+      '42501',
+      isFrom
+        ? 'must be superuser or have privileges of the pg_read_server_files role to COPY from a file'
+        : 'must be superuser or have privileges of the pg_write_server_files role to COPY to a file',
+      {
+        hint: "Anyone can COPY to stdout or from stdin. psql's \\copy command also works for anyone.",
+      },
+    );
+  }
+  if (body.whereClause !== undefined) {
+    throw new EngineError('0A000', 'COPY FROM ... WHERE is not supported yet');
+  }
+  const options = copyOptions(body.options ?? [], isFrom);
+  if (isFrom) return copyFrom(body, host, io, options);
+  return copyTo(body, host, io, options);
+}
+
+/** CopyGetAttnums: the listed columns (or all), 42703 / 42701 as PostgreSQL reports them. */
+function columnsOf(table: RelationDesc, list: readonly Node[] | undefined) {
+  const live = table.columns.filter((c) => !c.dropped);
+  if (list === undefined || list.length === 0) return live;
+  const out: (typeof live)[number][] = [];
+  for (const item of list) {
+    const name = String(item.String?.sval ?? '');
+    const col = live.find((c) => c.name === name);
+    if (col === undefined) {
+      throw new EngineError('42703', `column "${name}" of relation "${table.name}" does not exist`);
+    }
+    if (out.includes(col)) {
+      throw new EngineError('42701', `column "${name}" specified more than once`);
+    }
+    out.push(col);
+  }
+  return out;
+}
+
+/** The force_* lists as flags per copied column (42P10 for a column COPY does not copy). */
+function flags(
+  table: RelationDesc,
+  names: readonly string[],
+  list: '*' | readonly string[],
+  what: string,
+): boolean[] {
+  if (list === '*') return names.map(() => true);
+  const out = names.map(() => false);
+  for (const name of list) {
+    if (!table.columns.some((c) => !c.dropped && c.name === name)) {
+      throw new EngineError('42703', `column "${name}" of relation "${table.name}" does not exist`);
+    }
+    const k = names.indexOf(name);
+    if (k < 0) throw new EngineError('42P10', `${what} column "${name}" not referenced by COPY`);
+    out[k] = true;
+  }
+  return out;
+}
+
+async function* chunksOf(source: CopySource): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  if (typeof source === 'string') {
+    yield source;
+    return;
+  }
+  if (source instanceof Uint8Array) {
+    yield decoder.decode(source);
+    return;
+  }
+  for await (const chunk of source as AsyncIterable<string | Uint8Array>) {
+    yield typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  }
+  const rest = decoder.decode();
+  if (rest !== '') yield rest;
+}
+
+function withContext(err: unknown, context: string): EngineError {
+  const e = toEngineError(err);
+  if ((e as { context?: string }).context !== undefined) return e;
+  return new EngineError(e.code, e.message, {
+    detail: e.detail,
+    hint: e.hint,
+    context,
+    cause: err,
+  });
+}
+
+async function copyFrom(body: Node, host: CopyHost, io: CopyIo, o: CopyOptions): Promise<number> {
+  if (body.relation === undefined) {
+    throw new EngineError('42601', 'COPY FROM requires a table');
+  }
+  const table = host.table(body.relation);
+  if (table.kind === 'i') throw new EngineError('42809', `"${table.name}" is an index`);
+  if (table.kind !== 'r') {
+    throw new EngineError('42809', `cannot copy to ${kindName(table.kind)} "${table.name}"`);
+  }
+  host.checkWritable('COPY FROM');
+  const columns = columnsOf(table, body.attlist);
+  const names = columns.map((c) => c.name);
+  const forceNotNull = flags(table, names, o.forceNotNull, 'FORCE_NOT_NULL');
+  const forceNull = flags(table, names, o.forceNull, 'FORCE_NULL');
+  let source: CopySource;
+  if (body.filename !== undefined) {
+    const name = String(body.filename);
+    const path = isAbsolute(name) ? name : resolve(host.dataDir ?? process.cwd(), name);
+    source = await openForReading(name, path);
+  } else {
+    if (io.copyIn === undefined) {
+      throw new EngineError(
+        '0A000',
+        'COPY FROM STDIN needs the data: pass it as the copyIn query option (or use Session.copyFrom)',
+      );
+    }
+    source = io.copyIn;
+  }
+  const tctx = host.typeContext();
+  const types = columns.map((c) => builtins.mustType(c.typeOid));
+  const live = table.columns.filter((c) => !c.dropped);
+  // the bulk path: no default to compute for a column not listed, no index to maintain
+  const bulk = live.every((c) => columns.includes(c) || !c.hasDefault)
+    ? await host.bulkTarget(table)
+    : undefined;
+  const insert =
+    bulk === undefined
+      ? host.inserter(
+          table,
+          columns.map((c) => c.attnum),
+        )
+      : undefined;
+  const slot = columns.map((c) => c.attnum - 1);
+  const width = table.columns.length;
+  let batch: unknown[][] = [];
+  let batchLines: number[] = [];
+  const flush = () => {
+    if (bulk === undefined || batch.length === 0) return;
+    const rows = batch;
+    const lines = batchLines;
+    batch = [];
+    batchLines = [];
+    try {
+      const tids = heapMultiInsert(bulk.heap, rows, bulk.writer());
+      // ExecInsertIndexTuples for each row of the batch, as CopyMultiInsertBufferFlush does
+      for (const ix of bulk.indexes) {
+        for (let k = 0; k < rows.length; k++) {
+          const row = rows[k]!;
+          ix.insert(
+            ix.columns.map((a) => row[a - 1] ?? null),
+            tids[k]!,
+          );
+        }
+      }
+    } catch (err) {
+      throw withContext(err, `COPY ${relname}, line ${lines[0]}`);
+    }
+  };
+  const reader = new CopyRecordReader(o);
+  const split = o.format === 'csv' ? splitCsv : splitText;
+  const relname = table.name;
+  let count = 0;
+  let headerPending = o.header !== false;
+  const lineContext = (r: CopyRecord) =>
+    `COPY ${relname}, line ${r.line}: "${limitPrintout(r.text)}"`;
+
+  const handle = async (r: CopyRecord): Promise<void> => {
+    let fields: CopyField[];
+    try {
+      fields = split(r.text, o);
+    } catch (err) {
+      throw withContext(err, lineContext(r));
+    }
+    if (headerPending) {
+      headerPending = false;
+      if (o.header === 'match') checkHeader(fields, names, o, lineContext(r));
+      return;
+    }
+    if (fields.length > columns.length) {
+      throw new EngineError('22P04', 'extra data after last expected column', {
+        context: lineContext(r),
+      });
+    }
+    const values: unknown[] = new Array(columns.length);
+    for (let k = 0; k < columns.length; k++) {
+      const f = fields[k];
+      const col = columns[k]!;
+      if (f === undefined) {
+        throw new EngineError('22P04', `missing data for column "${col.name}"`, {
+          context: lineContext(r),
+        });
+      }
+      let text = f.value;
+      if (o.format === 'csv') {
+        if (text === null && forceNotNull[k] === true) text = o.null;
+        else if (text !== null && forceNull[k] === true && text === o.null) text = null;
+      }
+      if (text === null) {
+        values[k] = null;
+        continue;
+      }
+      try {
+        values[k] = types[k]!.input(text, col.typmod, tctx);
+      } catch (err) {
+        throw withContext(
+          err,
+          `COPY ${relname}, line ${r.line}, column ${col.name}: "${limitPrintout(text)}"`,
+        );
+      }
+    }
+    if (bulk !== undefined) {
+      const row: unknown[] = new Array(width).fill(null);
+      for (let k = 0; k < slot.length; k++) row[slot[k]!] = values[k];
+      checkNotNull(table, row, tctx, lineContext(r));
+      batch.push(row);
+      batchLines.push(r.line);
+      if (batch.length >= BATCH_ROWS) flush();
+      count++;
+      return;
+    }
+    try {
+      await insert!(values);
+    } catch (err) {
+      const e = toEngineError(err);
+      // ExecConstraints runs while the line is at hand; index inserts run when the buffer is flushed
+      throw withContext(e, e.code === '23502' ? lineContext(r) : `COPY ${relname}, line ${r.line}`);
+    }
+    count++;
+  };
+
+  const records: CopyRecord[] = [];
+  try {
+    for await (const chunk of chunksOf(source)) {
+      try {
+        reader.push(chunk, records);
+      } catch (err) {
+        throw withContext(err, `COPY ${relname}, line ${reader.line}`);
+      }
+      for (const r of records) await handle(r);
+      records.length = 0;
+      if (reader.done) break;
+    }
+    try {
+      reader.end(records);
+    } catch (err) {
+      throw withContext(err, `COPY ${relname}, line ${reader.line}`);
+    }
+    for (const r of records) await handle(r);
+    flush();
+    bulk?.finish();
+  } finally {
+    const closable = source as unknown as { destroy?: () => void };
+    if (typeof closable.destroy === 'function') closable.destroy();
+  }
+  return count;
+}
+
+/** ExecConstraints' NOT NULL check: 23502 with the failing row (values past 64 bytes cut). */
+function checkNotNull(
+  table: RelationDesc,
+  row: readonly unknown[],
+  tctx: TypeContext,
+  context: string,
+): void {
+  for (const c of table.columns) {
+    if (!c.notNull || c.dropped || (row[c.attnum - 1] ?? null) !== null) continue;
+    const shown = table.columns
+      .filter((col) => !col.dropped)
+      .map((col) => {
+        const v = row[col.attnum - 1] ?? null;
+        return v === null ? 'null' : clip(builtins.mustType(col.typeOid).output(v as never, tctx));
+      });
+    throw new EngineError(
+      '23502',
+      `null value in column "${c.name}" of relation "${table.name}" violates not-null constraint`,
+      { detail: `Failing row contains (${shown.join(', ')}).`, context },
+    );
+  }
+}
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/** ExecBuildSlotValueDescription's maxfieldlen: 64 bytes, cut at a character, then "...". */
+function clip(text: string): string {
+  if (text.length <= 21) return text;
+  const bytes = utf8.encode(text);
+  if (bytes.length <= 64) return text;
+  let end = 64;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return `${utf8Decoder.decode(bytes.subarray(0, end))}...`;
+}
+
+function checkHeader(
+  fields: readonly CopyField[],
+  names: readonly string[],
+  o: CopyOptions,
+  context: string,
+): void {
+  if (fields.length !== names.length) {
+    throw new EngineError(
+      '22P04',
+      `wrong number of fields in header line: got ${fields.length}, expected ${names.length}`,
+      { context },
+    );
+  }
+  for (let k = 0; k < names.length; k++) {
+    const f = fields[k]!;
+    const want = names[k]!;
+    if (f.value === null) {
+      throw new EngineError(
+        '22P04',
+        `column name mismatch in header line field ${k + 1}: got null value ("${o.null}"), expected "${want}"`,
+        { context },
+      );
+    }
+    if (f.value !== want) {
+      throw new EngineError(
+        '22P04',
+        `column name mismatch in header line field ${k + 1}: got "${f.value}", expected "${want}"`,
+        { context },
+      );
+    }
+  }
+}
+
+async function openForReading(name: string, path: string): Promise<AsyncIterable<Uint8Array>> {
+  const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
+  await new Promise<void>((ok, fail) => {
+    stream.once('open', () => ok());
+    stream.once('error', (err: NodeJS.ErrnoException) => {
+      fail(
+        new EngineError(
+          err.code === 'ENOENT' ? '58P01' : err.code === 'EACCES' ? '42501' : '58030',
+          `could not open file "${name}" for reading: ${errnoText(err)}`,
+          err.code === 'ENOENT' || err.code === 'EACCES'
+            ? {
+                hint: "COPY FROM instructs the PostgreSQL server process to read a file. You may want a client-side facility such as psql's \\copy.",
+              }
+            : {},
+        ),
+      );
+    });
+  });
+  return stream;
+}
+
+function errnoText(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ENOENT':
+      return 'No such file or directory';
+    case 'EACCES':
+      return 'Permission denied';
+    case 'EISDIR':
+      return 'Is a directory';
+    default:
+      return err.message;
+  }
+}
+
+function kindName(kind: string): string {
+  switch (kind) {
+    case 'v':
+      return 'view';
+    case 'm':
+      return 'materialized view';
+    case 'S':
+      return 'sequence';
+    case 'i':
+      return 'index';
+    default:
+      return 'non-table relation';
+  }
+}
+
+async function copyTo(body: Node, host: CopyHost, io: CopyIo, o: CopyOptions): Promise<number> {
+  let result: { typeOids: number[]; rows: Iterable<readonly unknown[]> };
+  let names: string[];
+  if (body.query !== undefined) {
+    const r = await host.select(body.query);
+    result = r;
+    names = r.names;
+  } else {
+    const table = host.table(body.relation);
+    if (table.kind === 'i') throw new EngineError('42809', `"${table.name}" is an index`);
+    if (table.kind !== 'r') {
+      const hint = table.kind === 'v' ? { hint: 'Try the COPY (SELECT ...) TO variant.' } : {};
+      throw new EngineError(
+        '42809',
+        `cannot copy from ${kindName(table.kind)} "${table.name}"`,
+        hint,
+      );
+    }
+    const columns = columnsOf(table, body.attlist);
+    names = columns.map((c) => c.name);
+    const scan = await host.scanTable(table);
+    const slots = columns.map((c) => c.attnum - 1);
+    result = {
+      typeOids: columns.map((c) => c.typeOid),
+      rows: (function* () {
+        for (const values of scan) yield slots.map((k) => values[k] ?? null);
+      })(),
+    };
+  }
+  const forced =
+    o.format === 'csv' && body.relation !== undefined
+      ? flags(host.table(body.relation), names, o.forceQuote, 'FORCE_QUOTE')
+      : o.forceQuote === '*'
+        ? names.map(() => true)
+        : names.map(() => false);
+  if (body.query !== undefined && o.forceQuote !== '*' && o.forceQuote.length > 0) {
+    for (const n of o.forceQuote) {
+      const k = names.indexOf(n);
+      if (k < 0) throw new EngineError('42P10', `FORCE_QUOTE column "${n}" not referenced by COPY`);
+      forced[k] = true;
+    }
+  }
+  const tctx = host.typeContext();
+  const outputs = result.typeOids.map((oid) => builtins.mustType(oid));
+  let write: (chunk: string) => void | Promise<void>;
+  let finish = () => {};
+  if (body.filename !== undefined) {
+    const name = String(body.filename);
+    if (!isAbsolute(name)) {
+      throw new EngineError('42602', 'relative path not allowed for COPY to file');
+    }
+    let fd: number;
+    try {
+      fd = openSync(name, 'w', 0o644);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new EngineError(
+        e.code === 'ENOENT' ? '58P01' : e.code === 'EACCES' ? '42501' : '58030',
+        `could not open file "${name}" for writing: ${errnoText(e)}`,
+        e.code === 'ENOENT' || e.code === 'EACCES'
+          ? {
+              hint: "COPY TO instructs the PostgreSQL server process to write a file. You may want a client-side facility such as psql's \\copy.",
+            }
+          : {},
+      );
+    }
+    write = (chunk) => {
+      writeSync(fd, chunk);
+    };
+    finish = () => closeSync(fd);
+  } else {
+    if (io.copyOut === undefined) {
+      throw new EngineError(
+        '0A000',
+        'COPY TO STDOUT needs a receiver: pass the copyOut query option (or use Session.copyTo)',
+      );
+    }
+    write = io.copyOut;
+  }
+  let count = 0;
+  try {
+    let buf = o.header === true ? formatHeader(names, o) : '';
+    const text = new Array<string | null>(names.length);
+    for (const row of result.rows) {
+      count++;
+      for (let k = 0; k < text.length; k++) {
+        const v = row[k];
+        text[k] = v === null || v === undefined ? null : outputs[k]!.output(v as never, tctx);
+      }
+      buf += formatRow(text, o, forced);
+      if (buf.length >= 65536) {
+        await write(buf);
+        buf = '';
+      }
+    }
+    if (buf !== '') await write(buf);
+  } finally {
+    finish();
+  }
+  return count;
+}
+
+export { CopyDataError };

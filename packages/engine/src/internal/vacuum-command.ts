@@ -1,0 +1,431 @@
+/**
+ * VACUUM [ ( option [, ...] ) ] [ table [ (column, ...) ] [, ...] ] and
+ * the legacy VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] form (vacuum.c's
+ * ExecVacuum, vacuum, vacuum_rel), over @pg/vacuum's lazyVacuum.
+ *
+ * Order of checks, as PostgreSQL 15: the options (42601 for an unknown
+ * one or a bad value), a column list without ANALYZE (0A000), inside a
+ * transaction block (25001), FULL's incompatible options (0A000), then the
+ * names (42P01). Per table: ShareUpdateExclusiveLock (SKIP_LOCKED: taken
+ * only if free at once, else a WARNING and the table is skipped), the
+ * removable cutoff from every session's snapshots and running
+ * transactions, lazyVacuum on the table and then on its TOAST table,
+ * pg_class's relpages / reltuples / relallvisible / relfrozenxid, VERBOSE's
+ * INFO messages, and with ANALYZE the ANALYZE of analyze-command.ts.
+ * Truncation takes AccessExclusiveLock only if it is free at once.
+ *
+ * Differences from PostgreSQL 15: VACUUM FULL is not supported yet
+ * (0A000); VACUUM without a table list vacuums the user tables, not the
+ * system catalogs (an explicit system catalog is 0A000); each table's
+ * vacuum runs inside the statement's transaction rather than one
+ * transaction per table; pg_class is updated transactionally, not in
+ * place; datfrozenxid is not advanced; the PARALLEL option is accepted
+ * and ignored (no parallel workers); VERBOSE's WAL record count and
+ * dirtied-buffer count are 0 (not counted) and its CPU times are 0.
+ */
+import type { Catalog, CatalogTxn } from '@pg/catalog';
+import type { Heap } from '@pg/heap';
+import { LockMode, type TransactionId, transactionIdPrecedes } from '@pg/mvcc';
+import { SqlError } from '@pg/types';
+import {
+  type IndexCleanup,
+  lazyVacuum,
+  truncateMessage,
+  type VacuumIndex,
+  type VacuumResult,
+  vacuumVerboseReport,
+} from '@pg/vacuum';
+import { type AnalyzeContext, runVacuumStatement } from './analyze-command.js';
+import { EngineError } from './result.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: libpg-query's JSON parse tree
+type PNode = any;
+
+/** What VACUUM needs from its session beyond ANALYZE's context. */
+export interface VacuumContext extends AnalyzeContext {
+  /** current_database(), for VERBOSE's "db.schema.table". */
+  readonly database: string;
+  /** GetOldestNonRemovableTransactionId: every session's snapshots and running xids. */
+  oldestXmin(): TransactionId;
+  /** ReadNextTransactionId. */
+  nextXid(): TransactionId;
+  /** A lock taken only if free at once (held to the end of the transaction when granted). */
+  tryLock(relOid: number, mode: LockMode): boolean;
+  /** Waits for a lock (held to the end of the transaction). */
+  lockMode(relOid: number, mode: LockMode): Promise<void>;
+  unlock(relOid: number, mode: LockMode): void;
+  /** Buffer pool counters and the WAL insert position, for VERBOSE. */
+  usage(): { hits: number; reads: number; writes: number; walBytes: bigint };
+}
+
+interface VacuumParams {
+  verbose: boolean;
+  analyze: boolean;
+  freeze: boolean;
+  full: boolean;
+  disablePageSkipping: boolean;
+  skipLocked: boolean;
+  indexCleanup: IndexCleanup;
+  truncate: boolean;
+  processToast: boolean;
+}
+
+/** defGetBoolean: absent argument true; true/false/on/off/1/0 (42601 otherwise). */
+function defBool(d: PNode): boolean {
+  const a = d?.arg;
+  if (a === undefined) return true;
+  if (a.Boolean !== undefined) return a.Boolean.boolval === true;
+  if (a.Integer !== undefined) {
+    const v = Number(a.Integer.ival ?? 0);
+    if (v === 0 || v === 1) return v === 1;
+  } else {
+    const s = String(a.String?.sval ?? a.TypeName?.names?.[0]?.String?.sval ?? '').toLowerCase();
+    if (['true', 'on', 'yes', '1', 't', 'y'].includes(s)) return true;
+    if (['false', 'off', 'no', '0', 'f', 'n'].includes(s)) return false;
+  }
+  throw new SqlError('42601', `${String(d.defname)} requires a Boolean value`);
+}
+
+/** A DefElem's 1-based position in the statement (parser_errposition). */
+function position(d: PNode): number | undefined {
+  return typeof d?.location === 'number' && d.location >= 0 ? d.location + 1 : undefined;
+}
+
+/** ExecVacuum's option loop. */
+function parseOptions(body: PNode): VacuumParams {
+  const p: VacuumParams = {
+    verbose: false,
+    analyze: false,
+    freeze: false,
+    full: false,
+    disablePageSkipping: false,
+    skipLocked: false,
+    indexCleanup: 'auto',
+    truncate: true,
+    processToast: true,
+  };
+  for (const o of body.options ?? []) {
+    const d = o.DefElem;
+    const name = String(d?.defname).toLowerCase();
+    switch (name) {
+      case 'verbose':
+        p.verbose = defBool(d);
+        break;
+      case 'analyze':
+        p.analyze = defBool(d);
+        break;
+      case 'freeze':
+        p.freeze = defBool(d);
+        break;
+      case 'full':
+        p.full = defBool(d);
+        break;
+      case 'disable_page_skipping':
+        p.disablePageSkipping = defBool(d);
+        break;
+      case 'skip_locked':
+        p.skipLocked = defBool(d);
+        break;
+      case 'truncate':
+        p.truncate = defBool(d);
+        break;
+      case 'process_toast':
+        p.processToast = defBool(d);
+        break;
+      case 'index_cleanup': {
+        const a = d.arg;
+        const s = a?.String?.sval ?? a?.TypeName?.names?.[0]?.String?.sval;
+        if (a !== undefined && typeof s === 'string' && s.toLowerCase() === 'auto')
+          p.indexCleanup = 'auto';
+        else p.indexCleanup = defBool(d) ? 'on' : 'off';
+        break;
+      }
+      case 'parallel': {
+        const a = d.arg;
+        if (a === undefined)
+          throw new EngineError('42601', 'parallel option requires a value between 0 and 1024', {
+            position: position(d),
+          });
+        const n = Number(a.Integer?.ival ?? (a.Float?.fval !== undefined ? Number.NaN : 0));
+        if (!Number.isInteger(n) || n < 0 || n > 1024)
+          throw new EngineError('42601', 'parallel workers for vacuum must be between 0 and 1024', {
+            position: position(d),
+          });
+        break;
+      }
+      default:
+        throw new EngineError('42601', `unrecognized VACUUM option "${String(d?.defname)}"`, {
+          position: position(d),
+        });
+    }
+  }
+  return p;
+}
+
+/**
+ * Runs a VacuumStmt with is_vacuumcmd (VACUUM, not ANALYZE). Returns the
+ * command tag.
+ */
+export async function runVacuumCommand(body: PNode, ctx: VacuumContext): Promise<string> {
+  const params = parseOptions(body);
+  const rels: PNode[] = body.rels ?? [];
+  if (!params.analyze && rels.some((r) => (r.VacuumRelation?.va_cols ?? []).length > 0))
+    throw new SqlError('0A000', 'ANALYZE option must be specified when a column list is provided');
+  if (ctx.inBlock) throw new SqlError('25001', 'VACUUM cannot run inside a transaction block');
+  if (params.full && params.disablePageSkipping)
+    throw new SqlError('0A000', 'VACUUM option DISABLE_PAGE_SKIPPING cannot be used with FULL');
+  if (params.full && !params.processToast)
+    throw new SqlError('0A000', 'PROCESS_TOAST required with VACUUM FULL');
+  // expand_vacuum_rel: every name resolved first
+  const targets: { oid: number; rel?: PNode }[] = [];
+  if (rels.length === 0) {
+    for (const oid of userTables(ctx)) targets.push({ oid });
+  } else {
+    for (const r of rels) {
+      const rv = r.VacuumRelation.relation;
+      const schema = rv.schemaname === undefined ? undefined : String(rv.schemaname);
+      const name = String(rv.relname);
+      const desc = ctx.catalog.lookupRelation(schema, name, [...ctx.searchPath]);
+      if (desc === undefined)
+        throw new SqlError(
+          '42P01',
+          `relation "${schema === undefined ? name : `${schema}.${name}`}" does not exist`,
+        );
+      targets.push({ oid: desc.oid, rel: r });
+    }
+  }
+  if (params.full) throw new SqlError('0A000', 'VACUUM FULL is not supported yet');
+  for (const t of targets) {
+    const done = await vacuumTable(ctx, t.oid, params);
+    if (done && params.analyze) {
+      const desc = ctx.catalog.relation(t.oid);
+      if (desc === undefined) continue;
+      const vr = t.rel?.VacuumRelation ?? {};
+      await runVacuumStatement(
+        {
+          is_vacuumcmd: false,
+          options: params.verbose ? [{ DefElem: { defname: 'verbose' } }] : [],
+          rels: [
+            {
+              VacuumRelation: {
+                relation: { schemaname: desc.namespaceName, relname: desc.name },
+                ...(vr.va_cols !== undefined ? { va_cols: vr.va_cols } : {}),
+              },
+            },
+          ],
+        },
+        ctx,
+      );
+    }
+  }
+  return 'VACUUM';
+}
+
+const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set([
+  'pg_catalog',
+  'information_schema',
+  'pg_toast',
+]);
+
+/** get_all_vacuum_rels, reduced: plain tables and materialized views outside the system schemas. */
+function userTables(ctx: VacuumContext): number[] {
+  const cls = ctx.catalog.cluster.tables(ctx.catalog.dbOid).get('pg_class');
+  if (cls === undefined) return [];
+  const out: number[] = [];
+  for (const row of cls.scan(ctx.txn)) {
+    const kind = row.values[cls.col('relkind')];
+    if (kind !== 'r' && kind !== 'm') continue;
+    const oid = row.values[cls.col('oid')] as number;
+    const desc = ctx.catalog.relation(oid);
+    if (desc === undefined || desc.computed === true) continue;
+    if (SYSTEM_NAMESPACES.has(desc.namespaceName)) continue;
+    out.push(oid);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** vacuum_rel: one table and its TOAST table. Whether it was vacuumed (ANALYZE follows). */
+async function vacuumTable(
+  ctx: VacuumContext,
+  oid: number,
+  params: VacuumParams,
+): Promise<boolean> {
+  const mode = LockMode.ShareUpdateExclusiveLock;
+  if (params.skipLocked) {
+    if (!ctx.tryLock(oid, mode)) {
+      const name = ctx.catalog.relation(oid)?.name ?? String(oid);
+      ctx.notice({
+        severity: 'WARNING',
+        code: '55P03',
+        message: `skipping vacuum of "${name}" --- lock not available`,
+      });
+      return false;
+    }
+  } else await ctx.lockMode(oid, mode);
+  const desc = ctx.catalog.relation(oid);
+  if (desc === undefined) return false; // dropped meanwhile
+  if ((desc.kind !== 'r' && desc.kind !== 'm' && desc.kind !== 't') || desc.computed === true) {
+    ctx.notice({
+      severity: 'WARNING',
+      code: '01000',
+      message: `skipping "${desc.name}" --- cannot vacuum non-tables or special system tables`,
+    });
+    return false;
+  }
+  if (SYSTEM_NAMESPACES.has(desc.namespaceName) && desc.kind !== 't')
+    throw new SqlError('0A000', 'VACUUM of a system catalog is not supported yet');
+  if (desc.persistence === 't')
+    throw new SqlError('0A000', 'VACUUM of a temporary table is not supported yet');
+  vacuumOne(ctx, oid, params);
+  if (params.processToast && desc.toastRelid !== 0) vacuumOne(ctx, desc.toastRelid, params);
+  return true;
+}
+
+/** heap_vacuum_rel for one relation with storage, then vac_update_relstats. */
+function vacuumOne(ctx: VacuumContext, oid: number, params: VacuumParams): void {
+  const { catalog, txn } = ctx;
+  const desc = catalog.relation(oid);
+  if (desc === undefined) return;
+  const open = catalog.openTable(oid);
+  const heap = open.heap as Heap;
+  const qualified = `${ctx.database}.${desc.namespaceName}.${desc.name}`;
+  if (params.verbose)
+    ctx.notice({ severity: 'INFO', code: '00000', message: `vacuuming "${qualified}"` });
+  const before = relationRow(catalog, txn, oid);
+  const indexes: VacuumIndex[] = open.indexes.map((ix) => ({
+    name: ix.desc.name,
+    bulkDelete: (cb, stats) => ix.index.bulkDelete(cb, stats),
+    vacuumCleanup: (stats) => ix.index.vacuumCleanup(stats),
+  }));
+  const usage0 = ctx.usage();
+  const start = Date.now();
+  const r: VacuumResult = lazyVacuum(
+    {
+      heap,
+      indexes,
+      ...(before ? { relfrozenxid: before.relfrozenxid } : {}),
+      ...(before ? { oldRelPages: before.relpages, oldRelTuples: before.reltuples } : {}),
+    },
+    {
+      ctx: txn.ctx,
+      oldestXmin: ctx.oldestXmin(),
+      nextXid: () => ctx.nextXid(),
+      freeze: params.freeze,
+      freezeMinAge: Number(settingOr(ctx, 'vacuum_freeze_min_age', 50_000_000)),
+      freezeTableAge: Number(settingOr(ctx, 'vacuum_freeze_table_age', 150_000_000)),
+      disablePageSkipping: params.disablePageSkipping,
+      indexCleanup: params.indexCleanup,
+      truncate: params.truncate,
+      maintenanceWorkMemKb: settingKb(settingOr(ctx, 'maintenance_work_mem', 65536)),
+      truncateLock: {
+        tryAcquire: () => ctx.tryLock(oid, LockMode.AccessExclusiveLock),
+        release: () => ctx.unlock(oid, LockMode.AccessExclusiveLock),
+      },
+    },
+  );
+  const elapsedMs = Date.now() - start;
+  const usage1 = ctx.usage();
+  // vac_update_relstats: relfrozenxid only moves forward
+  const oldFrozen = before?.relfrozenxid ?? 0;
+  const newFrozen =
+    r.newRelfrozenxid !== undefined &&
+    (oldFrozen === 0 || transactionIdPrecedes(oldFrozen, r.newRelfrozenxid))
+      ? r.newRelfrozenxid
+      : undefined;
+  updateRelationStats(catalog, txn, oid, {
+    relpages: r.newRelPages,
+    reltuples: r.newLiveTuples,
+    relallvisible: r.relAllVisible,
+    ...(newFrozen !== undefined ? { relfrozenxid: newFrozen } : {}),
+  });
+  if (params.verbose) {
+    if (r.pagesRemoved > 0)
+      ctx.notice({
+        severity: 'INFO',
+        code: '00000',
+        message: truncateMessage(desc.name, r.relPages, r.newRelPages),
+      });
+    ctx.notice({
+      severity: 'INFO',
+      code: '00000',
+      message: vacuumVerboseReport(r, {
+        qualifiedName: qualified,
+        nextXid: ctx.nextXid(),
+        relfrozenxid: oldFrozen,
+        ...(newFrozen !== undefined ? { newRelfrozenxid: newFrozen } : {}),
+        elapsedMs,
+        buffers: {
+          hits: usage1.hits - usage0.hits,
+          misses: usage1.reads - usage0.reads,
+          dirtied: 0,
+        },
+        wal: { records: 0, fpi: 0, bytes: Number(usage1.walBytes - usage0.walBytes) },
+        readPages: usage1.reads - usage0.reads,
+        writtenPages: usage1.writes - usage0.writes,
+      }),
+    });
+  }
+}
+
+/** A setting's value, or PostgreSQL's default when this engine does not have the setting yet. */
+function settingOr(ctx: VacuumContext, name: string, fallback: number): unknown {
+  try {
+    return ctx.setting(name) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** maintenance_work_mem as the session shows it ('64MB', '1024kB', or a number of kB). */
+function settingKb(v: unknown): number {
+  if (typeof v === 'number') return v;
+  const m = /^\s*(\d+)\s*(kB|MB|GB|TB)?\s*$/.exec(String(v ?? ''));
+  if (m === null) return 65536;
+  const n = Number(m[1]);
+  const unit = m[2] ?? 'kB';
+  return n * ({ kB: 1, MB: 1024, GB: 1024 * 1024, TB: 1024 * 1024 * 1024 } as const)[unit as 'kB'];
+}
+
+interface RelationRow {
+  relpages: number;
+  reltuples: number;
+  relfrozenxid: TransactionId;
+}
+
+function pgClass(catalog: Catalog) {
+  const t = catalog.cluster.tables(catalog.dbOid).get('pg_class');
+  if (t === undefined) throw new Error('no catalog pg_class');
+  return t;
+}
+
+function relationRow(catalog: Catalog, txn: CatalogTxn, oid: number): RelationRow | undefined {
+  const t = pgClass(catalog);
+  const row = t.lookupOne('pg_class_oid_index', [oid], txn);
+  if (row === undefined) return undefined;
+  return {
+    relpages: Number(row.values[t.col('relpages')]),
+    reltuples: Number(row.values[t.col('reltuples')]),
+    relfrozenxid: Number(row.values[t.col('relfrozenxid')]),
+  };
+}
+
+/** vac_update_relstats (transactional here). */
+function updateRelationStats(
+  catalog: Catalog,
+  txn: CatalogTxn,
+  oid: number,
+  s: { relpages: number; reltuples: number; relallvisible: number; relfrozenxid?: number },
+): void {
+  const t = pgClass(catalog);
+  const row = t.lookupOne('pg_class_oid_index', [oid], txn);
+  if (row === undefined) return;
+  const values = [...row.values];
+  values[t.col('relpages')] = s.relpages;
+  values[t.col('reltuples')] = Math.fround(s.reltuples);
+  values[t.col('relallvisible')] = s.relallvisible;
+  if (s.relfrozenxid !== undefined) values[t.col('relfrozenxid')] = s.relfrozenxid;
+  if (values.every((v, i) => v === row.values[i])) return;
+  t.update(row.tid, values, txn);
+  catalog.cluster.registerInvalidation(txn.key, catalog, catalog.dbOid, oid);
+  txn.commandCounterIncrement();
+}

@@ -1,0 +1,11 @@
+CREATE TABLE r (x int, y text);
+INSERT INTO r VALUES (1, 'a'), (1, 'b'), (2, 'a'), (2, NULL), (3, 'c'), (NULL, 'z');
+\pset null (null)
+SELECT rank(2) WITHIN GROUP (ORDER BY x), dense_rank(2) WITHIN GROUP (ORDER BY x) FROM r;
+SELECT rank(2) WITHIN GROUP (ORDER BY x DESC), dense_rank(2) WITHIN GROUP (ORDER BY x DESC) FROM r;
+SELECT rank(NULL::int) WITHIN GROUP (ORDER BY x), rank(NULL::int) WITHIN GROUP (ORDER BY x NULLS FIRST) FROM r;
+SELECT rank(2, 'b') WITHIN GROUP (ORDER BY x, y), dense_rank(2, 'b') WITHIN GROUP (ORDER BY x, y) FROM r;
+SELECT rank(2, NULL) WITHIN GROUP (ORDER BY x, y NULLS FIRST) FROM r;
+SELECT rank(1.5) WITHIN GROUP (ORDER BY x), dense_rank(100) WITHIN GROUP (ORDER BY x) FROM r;
+SELECT rank(5) WITHIN GROUP (ORDER BY x) FROM r WHERE false;
+SELECT y IS NULL AS ny, rank(2) WITHIN GROUP (ORDER BY x) FROM r GROUP BY 1 ORDER BY 1;

@@ -1,0 +1,16 @@
+CREATE TABLE t (a int, b text, c numeric);
+INSERT INTO t VALUES (1, 'x', 1.5), (2, 'y', 2.5);
+SELECT rank(1, 2) WITHIN GROUP (ORDER BY a) FROM t;
+SELECT dense_rank() WITHIN GROUP (ORDER BY a) FROM t;
+SELECT cume_dist(1) WITHIN GROUP (ORDER BY a, b) FROM t;
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY b) FROM t;
+SELECT percentile_cont(0.5, 0.2) WITHIN GROUP (ORDER BY a) FROM t;
+SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY a, c) FROM t;
+SELECT percentile_cont('x') WITHIN GROUP (ORDER BY a) FROM t;
+SELECT rank('q') WITHIN GROUP (ORDER BY a) FROM t;
+SELECT rank(1) WITHIN GROUP (ORDER BY b) FROM t;
+SELECT percentile_cont(a) WITHIN GROUP (ORDER BY c) FROM t;
+SELECT b, percentile_cont(a / 10.0) WITHIN GROUP (ORDER BY c) FROM t GROUP BY b;
+SELECT percentile_cont(sum(a)) WITHIN GROUP (ORDER BY c) FROM t;
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY max(c)) FROM t;
+SELECT a FROM t WHERE mode() WITHIN GROUP (ORDER BY a) > 0;

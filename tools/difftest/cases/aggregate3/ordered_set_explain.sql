@@ -1,0 +1,6 @@
+CREATE TABLE e (g int, v numeric, i int);
+INSERT INTO e VALUES (1, 1, 1), (1, 2, 2), (2, 3, 3);
+EXPLAIN (COSTS OFF) SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM e;
+EXPLAIN (COSTS OFF) SELECT g, percentile_disc(0.5) WITHIN GROUP (ORDER BY v) FROM e GROUP BY g;
+EXPLAIN (COSTS OFF) SELECT g, mode() WITHIN GROUP (ORDER BY i), count(*) FROM e GROUP BY g ORDER BY g DESC;
+EXPLAIN (COSTS OFF) SELECT g, percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FILTER (WHERE i > 1) FROM e GROUP BY g HAVING count(*) > 0;

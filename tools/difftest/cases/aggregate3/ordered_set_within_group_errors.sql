@@ -1,0 +1,12 @@
+CREATE TABLE t (a int, b text);
+INSERT INTO t VALUES (1, 'x'), (2, 'y');
+SELECT percentile_cont(0.5, a) FROM t;
+SELECT mode(b) FROM t;
+SELECT rank(1) FROM t;
+SELECT percentile_disc(0.5) FROM t;
+SELECT max(a) WITHIN GROUP (ORDER BY a) FROM t;
+SELECT string_agg(b, ',') WITHIN GROUP (ORDER BY b) FROM t;
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a) OVER () FROM t;
+SELECT rank(1) WITHIN GROUP (ORDER BY a) OVER (ORDER BY a) FROM t;
+SELECT percentile_cont(DISTINCT 0.5) WITHIN GROUP (ORDER BY a) FROM t;
+SELECT mode() WITHIN GROUP (ORDER BY a), rank() OVER (ORDER BY a) FROM t GROUP BY a ORDER BY a;

@@ -1,0 +1,12 @@
+CREATE TABLE o (id int, w int);
+CREATE TABLE i (o_id int, v int);
+INSERT INTO o VALUES (1, 10), (2, 20);
+INSERT INTO i VALUES (1, 1);
+SELECT id, (SELECT sum(o.w)) FROM o;
+SELECT * FROM o WHERE (SELECT sum(o.w) FROM i) > 0;
+SELECT * FROM o JOIN i ON (SELECT count(o.w)) > 0;
+SELECT * FROM o GROUP BY (SELECT max(o.w));
+SELECT sum((SELECT count(o.w) FROM i)) FROM o;
+SELECT (SELECT sum(o.w) FROM i GROUP BY sum(o.w)) FROM o;
+SELECT * FROM i WHERE v IN (SELECT sum(i.v) FROM o);
+SELECT (SELECT count(*) FROM i WHERE sum(o.w) > 0) FROM o;

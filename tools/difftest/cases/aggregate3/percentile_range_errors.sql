@@ -1,0 +1,11 @@
+CREATE TABLE t (x float8);
+INSERT INTO t VALUES (1), (2), (3);
+SELECT percentile_cont(1.5) WITHIN GROUP (ORDER BY x) FROM t;
+SELECT percentile_cont(-0.000001) WITHIN GROUP (ORDER BY x) FROM t;
+SELECT percentile_disc(123456789) WITHIN GROUP (ORDER BY x) FROM t;
+SELECT percentile_cont('NaN') WITHIN GROUP (ORDER BY x) FROM t;
+SELECT percentile_disc(2) WITHIN GROUP (ORDER BY x) FROM t WHERE false;
+SELECT percentile_cont(ARRAY[0.5, 2]) WITHIN GROUP (ORDER BY x) FROM t;
+SELECT percentile_disc(ARRAY[0.5, -1]) WITHIN GROUP (ORDER BY x) FROM t WHERE false;
+SELECT percentile_cont('1e-300') WITHIN GROUP (ORDER BY x), percentile_cont(1 - 1e-15) WITHIN GROUP (ORDER BY x) FROM t;
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM t WHERE x > 5;

@@ -1,0 +1,10 @@
+CREATE TABLE cust (id int PRIMARY KEY, name text, tier text);
+CREATE TABLE ord (id int, cust_id int, total numeric);
+INSERT INTO cust VALUES (1, 'ann', 'gold'), (2, 'bob', 'basic'), (3, 'cy', 'gold');
+INSERT INTO ord VALUES (1, 1, 10), (2, 1, 15.5), (3, 2, 7), (4, 3, 1);
+SELECT c.id, c.name, upper(c.tier), count(*), sum(o.total) FROM cust c JOIN ord o ON o.cust_id = c.id GROUP BY c.id ORDER BY c.id;
+SELECT c.name || '/' || c.tier AS label, max(o.total) FROM cust c JOIN ord o ON o.cust_id = c.id GROUP BY c.id ORDER BY label;
+SELECT c.tier, sum(o.total) FROM cust c JOIN ord o ON o.cust_id = c.id GROUP BY c.id HAVING c.tier = 'gold' ORDER BY 2;
+SELECT c.name, percentile_cont(0.5) WITHIN GROUP (ORDER BY o.total) FROM cust c JOIN ord o ON o.cust_id = c.id GROUP BY c.id ORDER BY c.name;
+SELECT name FROM cust GROUP BY id ORDER BY tier, name;
+SELECT o.cust_id, c.name FROM ord o JOIN cust c ON c.id = o.cust_id GROUP BY o.cust_id;

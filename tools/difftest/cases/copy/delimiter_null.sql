@@ -1,0 +1,9 @@
+CREATE TABLE t (a int, b text, c text);
+COPY t FROM STDIN WITH (DELIMITER '|', NULL 'NULL');
+1|x|NULL
+2|NULL|a\|b
+3||z
+\.
+SELECT a, b, c, b IS NULL AS bnull FROM t ORDER BY a;
+COPY t TO STDOUT WITH (DELIMITER '|', NULL '<null>');
+COPY t TO STDOUT WITH DELIMITER ';' NULL '';

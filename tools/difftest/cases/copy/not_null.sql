@@ -1,0 +1,16 @@
+CREATE TABLE t (a int NOT NULL, b text NOT NULL DEFAULT 'd');
+COPY t FROM STDIN;
+1	x
+2	\N
+\.
+COPY t (b) FROM STDIN;
+y
+\.
+COPY t (a) FROM STDIN;
+5
+\.
+SELECT * FROM t ORDER BY a;
+COPY t FROM STDIN WITH (FORMAT csv);
+6,
+\.
+SELECT count(*) FROM t;

@@ -1,0 +1,26 @@
+CREATE TABLE t (a int);
+BEGIN;
+COPY t FROM STDIN;
+1
+2
+\.
+SELECT count(*) FROM t;
+ROLLBACK;
+SELECT count(*) FROM t;
+BEGIN;
+COPY t FROM STDIN;
+3
+\.
+COPY t FROM STDIN;
+4
+x
+\.
+SELECT count(*) FROM t;
+ROLLBACK;
+SELECT count(*) FROM t;
+COPY t FROM STDIN;
+5
+6
+bad
+\.
+SELECT count(*) FROM t;

@@ -1,0 +1,19 @@
+CREATE TABLE t (a int PRIMARY KEY, b text UNIQUE);
+COPY t FROM STDIN;
+1	x
+2	y
+\.
+COPY t FROM STDIN;
+3	z
+1	w
+\.
+COPY t FROM STDIN;
+4	v
+5	v
+\.
+SELECT * FROM t ORDER BY a;
+COPY t FROM STDIN WITH (FORMAT csv);
+6,u
+7,t
+\.
+SELECT * FROM t ORDER BY a;

@@ -1,0 +1,10 @@
+CREATE TABLE t (id int, v int);
+INSERT INTO t VALUES (1, 1), (2, 2);
+WITH u AS (UPDATE t SET v = v + 10 RETURNING *) SELECT t.id, t.v AS old_v, u.v AS new_v FROM t JOIN u USING (id) ORDER BY id;
+SELECT * FROM t ORDER BY id;
+WITH i AS (INSERT INTO t VALUES (3, 3) RETURNING id) SELECT (SELECT count(*) FROM t) AS visible, (SELECT count(*) FROM i) AS inserted;
+SELECT count(*) FROM t;
+WITH d AS (DELETE FROM t WHERE id = 1 RETURNING id) UPDATE t SET v = 0 WHERE id IN (SELECT id FROM d);
+SELECT * FROM t ORDER BY id;
+WITH a AS (UPDATE t SET v = 100 WHERE id = 2 RETURNING v), b AS (UPDATE t SET v = 200 WHERE id = 2 RETURNING v) SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM b) AS updates;
+SELECT * FROM t ORDER BY id;

@@ -1,0 +1,10 @@
+CREATE TABLE orders (id int PRIMARY KEY, cust int, status text);
+CREATE TABLE custs (id int PRIMARY KEY, banned boolean);
+INSERT INTO orders VALUES (1, 1, 'open'), (2, 2, 'open'), (3, 1, 'paid'), (4, 3, 'open'), (5, 2, 'void');
+INSERT INTO custs VALUES (1, false), (2, true), (3, false);
+DELETE FROM orders o USING custs c WHERE c.id = o.cust AND c.banned;
+SELECT * FROM orders ORDER BY id;
+DELETE FROM orders USING custs WHERE custs.id = orders.cust AND orders.status = 'paid' RETURNING orders.id, custs.banned;
+SELECT * FROM orders ORDER BY id;
+DELETE FROM orders USING (SELECT 4 AS id UNION ALL SELECT 9) x WHERE x.id = orders.id RETURNING *;
+SELECT count(*) FROM orders;

@@ -1,0 +1,15 @@
+CREATE TABLE t (id int, v int);
+CREATE TABLE s (id int, w int);
+INSERT INTO t VALUES (1, 1);
+INSERT INTO s VALUES (1, 5);
+UPDATE t SET nosuch = 1;
+UPDATE t SET v = 1, v = 2;
+UPDATE t SET v = w FROM s WHERE id = 1;
+UPDATE t SET v = s.w FROM s WHERE s.id = t.id AND nosuch = 1;
+UPDATE t SET v = 1 FROM t;
+DELETE FROM t USING t;
+DELETE FROM t USING s WHERE id = 1;
+UPDATE t SET v = q.x FROM s WHERE s.id = t.id;
+UPDATE t SET v = 'abc';
+UPDATE t SET v = (SELECT w FROM s) + s.w;
+SELECT * FROM t;

@@ -1,0 +1,13 @@
+CREATE TABLE t (id int PRIMARY KEY, v int);
+CREATE TABLE s (id int PRIMARY KEY, w int);
+INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
+INSERT INTO s SELECT g, g * 2 FROM generate_series(1, 50) g;
+ANALYZE t;
+ANALYZE s;
+EXPLAIN (COSTS OFF) UPDATE t SET v = s.w FROM s WHERE s.id = t.id;
+EXPLAIN (COSTS OFF) DELETE FROM t USING s WHERE s.id = t.id AND s.w > 90;
+EXPLAIN (COSTS OFF) DELETE FROM t WHERE v > (SELECT avg(w) FROM s);
+EXPLAIN (COSTS OFF) INSERT INTO s SELECT t.id + 100, t.v FROM t JOIN s ON s.id = t.id;
+EXPLAIN (COSTS OFF) UPDATE t SET v = (SELECT w FROM s WHERE s.id = t.id) WHERE t.id = 3;
+UPDATE t SET v = s.w FROM s WHERE s.id = t.id AND s.id <= 3;
+SELECT * FROM t WHERE id <= 4 ORDER BY id;

@@ -1,0 +1,12 @@
+CREATE TABLE emp (id int, dept int, pay int);
+CREATE TABLE dept (id int, name text);
+CREATE TABLE summary (name text, headcount bigint, top_pay int);
+INSERT INTO emp VALUES (1, 1, 10), (2, 1, 30), (3, 2, 20), (4, 3, 5);
+INSERT INTO dept VALUES (1, 'eng'), (2, 'ops'), (3, 'hr');
+INSERT INTO summary SELECT d.name, count(*), max(e.pay) FROM emp e JOIN dept d ON d.id = e.dept GROUP BY d.name;
+SELECT * FROM summary ORDER BY name;
+INSERT INTO summary (name) SELECT name FROM dept WHERE id NOT IN (SELECT dept FROM emp WHERE pay > 10) ORDER BY name LIMIT 1;
+SELECT * FROM summary ORDER BY name, headcount;
+INSERT INTO summary SELECT 'all', (SELECT count(*) FROM emp), (SELECT max(pay) FROM emp) RETURNING *;
+INSERT INTO summary SELECT name, 0, 0 FROM dept UNION ALL SELECT 'x', 1, 1 RETURNING name;
+SELECT count(*) FROM summary;

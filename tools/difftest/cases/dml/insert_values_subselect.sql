@@ -1,0 +1,9 @@
+CREATE TABLE t (id int, v text);
+INSERT INTO t VALUES (1, 'a'), (2, 'b');
+INSERT INTO t VALUES ((SELECT max(id) + 1 FROM t), (SELECT v || v FROM t WHERE id = 1));
+SELECT * FROM t ORDER BY id;
+INSERT INTO t VALUES ((SELECT count(*) FROM t)::int + 10, 'x'), (20, (SELECT min(v) FROM t)) RETURNING *;
+INSERT INTO t (id) VALUES ((SELECT id FROM t WHERE id > 100));
+SELECT * FROM t ORDER BY id NULLS FIRST;
+INSERT INTO t VALUES ((SELECT id FROM t), 'dup');
+INSERT INTO t VALUES (EXISTS (SELECT 1 FROM t WHERE id = 1)::int, 'exists') RETURNING id, v;

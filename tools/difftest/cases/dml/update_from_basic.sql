@@ -1,0 +1,11 @@
+CREATE TABLE acct (id int PRIMARY KEY, owner text, balance int);
+CREATE TABLE deposits (acct_id int, amount int);
+INSERT INTO acct VALUES (1, 'ann', 100), (2, 'ben', 50), (3, 'cy', 0);
+INSERT INTO deposits VALUES (1, 10), (2, 25), (4, 99);
+UPDATE acct SET balance = balance + d.amount FROM deposits d WHERE d.acct_id = acct.id;
+SELECT * FROM acct ORDER BY id;
+UPDATE acct a SET owner = upper(a.owner) FROM deposits d WHERE d.acct_id = a.id AND d.amount > 20;
+SELECT * FROM acct ORDER BY id;
+WITH r AS (UPDATE acct SET balance = 0 FROM deposits WHERE deposits.acct_id = acct.id RETURNING acct.id, deposits.amount, acct.balance) SELECT * FROM r ORDER BY id;
+UPDATE acct SET balance = 1 FROM deposits WHERE false;
+SELECT * FROM acct ORDER BY id;

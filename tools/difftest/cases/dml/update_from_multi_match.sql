@@ -1,0 +1,10 @@
+CREATE TABLE t (id int, v int);
+CREATE TABLE s (id int, w int);
+INSERT INTO t VALUES (1, 0), (2, 0), (3, 0);
+INSERT INTO s VALUES (1, 5), (1, 5), (1, 5), (2, 7), (2, 7);
+UPDATE t SET v = v + s.w FROM s WHERE s.id = t.id;
+SELECT * FROM t ORDER BY id;
+WITH u AS (UPDATE t SET v = v * 10 FROM s WHERE s.id = t.id RETURNING t.id) SELECT count(*) FROM u;
+SELECT * FROM t ORDER BY id;
+WITH d AS (DELETE FROM t USING s WHERE s.id = t.id RETURNING t.id) SELECT count(*), sum(id) FROM d;
+SELECT * FROM t ORDER BY id;

@@ -1,0 +1,10 @@
+CREATE TABLE products (id int PRIMARY KEY, name text, sold int DEFAULT 0);
+CREATE TABLE sales (product_id int, qty int);
+INSERT INTO products (id, name) VALUES (1, 'pen'), (2, 'ink'), (3, 'pad');
+INSERT INTO sales VALUES (1, 2), (1, 3), (2, 4), (1, 1);
+UPDATE products p SET sold = agg.total FROM (SELECT product_id, sum(qty) AS total FROM sales GROUP BY product_id) agg WHERE agg.product_id = p.id;
+SELECT * FROM products ORDER BY id;
+UPDATE products SET sold = sold + x.n FROM (VALUES (2, 10), (3, 1)) AS x(id, n) WHERE x.id = products.id RETURNING products.name, products.sold;
+SELECT * FROM products ORDER BY id;
+UPDATE products SET name = name || '!' FROM sales s JOIN products p2 ON p2.id = s.product_id WHERE p2.id = products.id AND s.qty >= 4;
+SELECT * FROM products ORDER BY id;

@@ -1,0 +1,12 @@
+CREATE TABLE t (id int, a int, b text);
+CREATE TABLE src (id int, x int, y text);
+INSERT INTO t VALUES (1, 0, 'o'), (2, 0, 'o'), (3, 0, 'o');
+INSERT INTO src VALUES (1, 11, 'one'), (2, 22, 'two');
+UPDATE t SET (a, b) = (SELECT x, y FROM src WHERE src.id = t.id);
+SELECT * FROM t ORDER BY id;
+UPDATE t SET (a, b) = (a + 1, b || '+') WHERE id = 1;
+UPDATE t SET (a, b) = ROW(5, 'five') WHERE id = 3;
+SELECT * FROM t ORDER BY id;
+UPDATE t SET (a, b) = (SELECT x FROM src WHERE src.id = t.id);
+UPDATE t SET (a, b) = (1, 'x', 3);
+UPDATE t SET (a, b) = (SELECT x, y FROM src) WHERE id = 1;

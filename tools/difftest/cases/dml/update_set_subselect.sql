@@ -1,0 +1,13 @@
+CREATE TABLE t (id int, v int, note text);
+CREATE TABLE m (id int, val int);
+INSERT INTO t VALUES (1, 0, NULL), (2, 0, NULL), (3, 0, NULL);
+INSERT INTO m VALUES (1, 10), (2, 20), (2, 21);
+UPDATE t SET v = (SELECT max(val) FROM m WHERE m.id = t.id);
+SELECT * FROM t ORDER BY id;
+UPDATE t SET note = (SELECT 'n' || count(*) FROM m WHERE m.id <= t.id);
+SELECT * FROM t ORDER BY id;
+UPDATE t SET v = (SELECT val FROM m WHERE m.id = t.id) WHERE id = 1;
+SELECT * FROM t ORDER BY id;
+UPDATE t SET v = (SELECT val FROM m WHERE m.id = t.id) WHERE id = 2;
+UPDATE t SET v = (SELECT val, id FROM m LIMIT 1);
+UPDATE t SET v = (SELECT sum(val) FROM m) - id RETURNING id, v;

@@ -1,0 +1,18 @@
+CREATE TABLE m (id int PRIMARY KEY, x int, y text);
+CREATE INDEX m_x_idx ON m (x);
+INSERT INTO m SELECT i, CASE WHEN i % 7 = 0 THEN NULL ELSE i % 40 END, 'y' || i FROM generate_series(1, 300) i;
+CREATE TABLE e (id int PRIMARY KEY, x int);
+CREATE INDEX e_x_idx ON e (x);
+ANALYZE m;
+ANALYZE e;
+SELECT min(x), max(x) FROM m;
+SELECT max(id) + 1 AS next_id FROM m;
+SELECT min(x) FROM m WHERE id > 250;
+SELECT max(x) FROM m WHERE y LIKE 'y1%';
+SELECT min(x), max(x), min(id) FROM e;
+SELECT max(x) FROM m WHERE x < 0;
+INSERT INTO e VALUES (1, NULL), (2, NULL);
+SELECT min(x), max(x), max(id) FROM e;
+EXPLAIN (COSTS OFF) SELECT min(y) FROM m;
+EXPLAIN (COSTS OFF) SELECT min(x), count(*) FROM m;
+EXPLAIN (COSTS OFF) SELECT x, max(id) FROM m GROUP BY x ORDER BY x LIMIT 2;

@@ -1,0 +1,12 @@
+CREATE TABLE t (id int PRIMARY KEY, g int, v text);
+INSERT INTO t SELECT i, i % 5, 'v' || i FROM generate_series(1, 200) i;
+CREATE TABLE u (id int, t_id int, w int);
+INSERT INTO u SELECT i, i % 50, i FROM generate_series(1, 100) i;
+CREATE TABLE s (k int, name text);
+INSERT INTO s SELECT i, 'n' || i FROM generate_series(1, 10) i;
+ANALYZE t;
+ANALYZE u;
+ANALYZE s;
+
+EXPLAIN (COSTS OFF) SELECT k FROM s WHERE k IN (SELECT x.t_id FROM (SELECT t_id FROM u WHERE w < 20) x);
+SELECT * FROM (SELECT k FROM s WHERE k IN (SELECT x.t_id FROM (SELECT t_id FROM u WHERE w < 20) x)) r ORDER BY 1;

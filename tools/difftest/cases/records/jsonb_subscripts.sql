@@ -1,0 +1,10 @@
+SELECT ('{"a": [1, {"b": 2}]}'::jsonb)['a'][1]['b'] AS deep, ('[1, 2, 3]'::jsonb)[-1] AS last;
+SELECT ('{"a": 1}'::jsonb)['a']['x'] AS missing, ('[1, 2]'::jsonb)['0'] AS text_index, ('{"1": 5}'::jsonb)[1] AS int_key;
+SELECT ('[1, 2]'::jsonb)[NULL::int] AS null_sub, ('[1, [2]]'::jsonb)['1']['0'] AS nested;
+CREATE TABLE docs (id int, body jsonb);
+INSERT INTO docs VALUES (1, '{"tags": ["a", "b"], "n": 1}'), (2, '{"n": 2}');
+SELECT id, body['tags'][0] AS first_tag, body['n'] AS n FROM docs ORDER BY id;
+SELECT id FROM docs WHERE body['n'] = '2';
+SELECT ('[1]'::jsonb)[1:2];
+SELECT ('[1]'::jsonb)[true];
+SELECT ('[1, 2]'::jsonb)[1::int8];

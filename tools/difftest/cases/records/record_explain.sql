@@ -1,0 +1,6 @@
+CREATE TABLE t (a int, b int[], c text);
+EXPLAIN (COSTS OFF) SELECT ROW(a, c) FROM t;
+EXPLAIN (COSTS OFF) SELECT b[1], b[1:2], b[:2] FROM t;
+EXPLAIN (COSTS OFF) SELECT a FROM t WHERE (a, c) < (1, 'x');
+EXPLAIN (COSTS OFF) SELECT a FROM t WHERE (a, c) = (1, 'x');
+EXPLAIN (COSTS OFF) SELECT count(t.*) FROM t;

@@ -1,0 +1,10 @@
+SELECT (ARRAY[10, 20, 30])[1] AS first, (ARRAY[10, 20, 30])[3] AS last;
+SELECT (ARRAY[10, 20, 30])[0] AS below, (ARRAY[10, 20, 30])[4] AS above, (ARRAY[10, 20, 30])[NULL] AS null_sub;
+SELECT ('{{1,2,3},{4,5,6}}'::int[])[2][3] AS two_d, ('{{1,2,3},{4,5,6}}'::int[])[2] AS one_sub;
+SELECT ('[0:2]={a,b,c}'::text[])[0] AS zero_based;
+CREATE TABLE arr (id int, v int[], t text[]);
+INSERT INTO arr VALUES (1, '{1,2,3}', '{a,b}'), (2, '{}', NULL), (3, NULL, '{x,NULL,z}');
+SELECT id, v[1], v[2] + 1 AS plus, t[2] FROM arr ORDER BY id;
+SELECT id FROM arr WHERE v[3] = 3;
+SELECT v[id] FROM arr ORDER BY id;
+SELECT (ARRAY['x', 'y'])['2'] AS text_sub;

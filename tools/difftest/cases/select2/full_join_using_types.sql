@@ -1,0 +1,17 @@
+CREATE TABLE a (k int, av text);
+CREATE TABLE b (k bigint, bv text);
+CREATE TABLE c (k smallint, cv text);
+CREATE TABLE d (k numeric, dv text);
+INSERT INTO a VALUES (1, 'a1'), (2, 'a2'), (NULL, 'anull');
+INSERT INTO b VALUES (2, 'b2'), (3, 'b3'), (NULL, 'bnull');
+INSERT INTO c VALUES (1, 'c1'), (3, 'c3');
+INSERT INTO d VALUES (1.0, 'd1'), (2.5, 'd25');
+SELECT k, av, bv FROM a FULL JOIN b USING (k) ORDER BY k, av, bv;
+SELECT k, bv, cv FROM b FULL JOIN c USING (k) ORDER BY k;
+SELECT pg_typeof(k), k, cv FROM c FULL JOIN a USING (k) ORDER BY k, cv;
+SELECT k, av, dv FROM a FULL JOIN d USING (k) ORDER BY k, av;
+SELECT pg_typeof(k) FROM a FULL JOIN d USING (k) LIMIT 1;
+SELECT k, av, bv FROM a NATURAL FULL JOIN b ORDER BY k, av, bv;
+SELECT count(*) FROM a FULL JOIN b USING (k) WHERE k IS NULL;
+SELECT x.k, av, bv FROM a FULL JOIN b USING (k) AS x ORDER BY 1, 2, 3;
+SELECT k, av, bv, cv FROM a FULL JOIN b USING (k) FULL JOIN c USING (k) ORDER BY k, av, bv, cv;

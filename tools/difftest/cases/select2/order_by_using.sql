@@ -1,0 +1,13 @@
+CREATE TABLE t (id int, g text, v numeric, d date);
+INSERT INTO t VALUES (1, 'b', 2.5, '2024-01-02'), (2, 'a', NULL, '2024-01-01'), (3, 'c', 1, NULL), (4, NULL, 2.5, '2024-01-03');
+SELECT id FROM t ORDER BY v USING <;
+SELECT id FROM t ORDER BY v USING >;
+SELECT id FROM t ORDER BY v USING > NULLS LAST, id USING >;
+SELECT id FROM t ORDER BY v USING < NULLS FIRST, id;
+SELECT g FROM t ORDER BY g USING ~>~;
+SELECT id, d FROM t ORDER BY d USING >, id;
+SELECT id FROM t ORDER BY g::varchar USING <;
+SELECT DISTINCT v FROM t ORDER BY v USING >;
+SELECT v, count(*) FROM t GROUP BY v ORDER BY v USING >;
+SELECT string_agg(g, ',' ORDER BY g USING >) FROM t;
+SELECT id, rank() OVER (ORDER BY v USING >) FROM t ORDER BY id;

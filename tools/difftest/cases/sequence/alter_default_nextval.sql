@@ -1,0 +1,11 @@
+CREATE SEQUENCE public.t_id_seq;
+CREATE TABLE t (id integer NOT NULL, v text);
+ALTER TABLE t ALTER COLUMN id SET DEFAULT nextval('public.t_id_seq'::regclass);
+ALTER SEQUENCE t_id_seq OWNED BY t.id;
+INSERT INTO t (v) VALUES ('a'), ('b');
+SELECT * FROM t ORDER BY id;
+SELECT column_default FROM information_schema.columns WHERE table_name = 't' AND column_name = 'id';
+SELECT pg_get_serial_sequence('t', 'id');
+DROP SEQUENCE t_id_seq;
+DROP TABLE t;
+SELECT count(*) FROM pg_class WHERE relkind = 'S';

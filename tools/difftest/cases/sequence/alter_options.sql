@@ -1,0 +1,13 @@
+CREATE SEQUENCE s;
+SELECT nextval('s');
+ALTER SEQUENCE s INCREMENT BY 10;
+SELECT nextval('s');
+ALTER SEQUENCE s MAXVALUE 30 CYCLE;
+SELECT nextval('s'), nextval('s');
+SELECT seqincrement, seqmax, seqcycle FROM pg_sequence WHERE seqrelid = 's'::regclass;
+ALTER SEQUENCE s MAXVALUE 0;
+ALTER SEQUENCE s INCREMENT 0;
+ALTER SEQUENCE s AS smallint;
+SELECT seqtypid::regtype, seqmax FROM pg_sequence WHERE seqrelid = 's'::regclass;
+ALTER SEQUENCE s AS bigint NO MAXVALUE;
+SELECT seqtypid::regtype, seqmax FROM pg_sequence WHERE seqrelid = 's'::regclass;

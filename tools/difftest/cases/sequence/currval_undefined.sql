@@ -1,0 +1,10 @@
+CREATE SEQUENCE s;
+SELECT currval('s');
+SELECT nextval('s');
+SELECT currval('s');
+CREATE SEQUENCE t;
+SELECT currval('t');
+SELECT setval('t', 10, false);
+SELECT currval('t');
+SELECT setval('t', 20);
+SELECT currval('t');

@@ -1,0 +1,11 @@
+CREATE SEQUENCE s;
+SELECT nextval('s');
+BEGIN;
+DROP SEQUENCE s;
+ROLLBACK;
+SELECT nextval('s');
+BEGIN;
+CREATE SEQUENCE r;
+SELECT nextval('r');
+ROLLBACK;
+SELECT nextval('r');

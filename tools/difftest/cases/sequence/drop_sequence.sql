@@ -1,0 +1,13 @@
+CREATE SEQUENCE s;
+CREATE TABLE t (a int);
+DROP SEQUENCE t;
+DROP TABLE s;
+DROP SEQUENCE nosuch;
+DROP SEQUENCE IF EXISTS nosuch;
+DROP SEQUENCE IF EXISTS nosuch, s;
+SELECT count(*) FROM pg_class WHERE relkind = 'S';
+SELECT nextval('s');
+CREATE SEQUENCE a;
+CREATE SEQUENCE b;
+DROP SEQUENCE a, b;
+SELECT count(*) FROM pg_sequence;

@@ -1,0 +1,10 @@
+CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY, v text);
+INSERT INTO t (v) VALUES ('a');
+INSERT INTO t (id, v) VALUES (5, 'b');
+INSERT INTO t VALUES (6, 'c');
+INSERT INTO t VALUES (DEFAULT, 'd');
+INSERT INTO t OVERRIDING SYSTEM VALUE VALUES (100, 'e');
+INSERT INTO t OVERRIDING USER VALUE VALUES (200, 'f');
+INSERT INTO t (id, v) VALUES (DEFAULT, 'g'), (7, 'h');
+SELECT * FROM t ORDER BY id;
+SELECT attname, attidentity FROM pg_attribute WHERE attrelid = 't'::regclass AND attnum > 0 ORDER BY attnum;

@@ -1,0 +1,14 @@
+SELECT lastval();
+CREATE SEQUENCE a;
+CREATE SEQUENCE b START 100;
+SELECT lastval();
+SELECT nextval('a');
+SELECT lastval();
+SELECT nextval('b');
+SELECT lastval();
+SELECT setval('a', 50);
+SELECT lastval();
+SELECT nextval('a');
+SELECT lastval();
+DROP SEQUENCE a;
+SELECT lastval();

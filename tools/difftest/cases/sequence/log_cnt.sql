@@ -1,0 +1,13 @@
+CREATE SEQUENCE s;
+SELECT last_value, log_cnt, is_called FROM s;
+SELECT nextval('s');
+SELECT last_value, log_cnt, is_called FROM s;
+SELECT nextval('s');
+SELECT last_value, log_cnt, is_called FROM s;
+SELECT setval('s', 10);
+SELECT last_value, log_cnt, is_called FROM s;
+CREATE SEQUENCE c CACHE 10;
+SELECT nextval('c');
+SELECT last_value, log_cnt, is_called FROM c;
+SELECT nextval('c'), nextval('c');
+SELECT last_value, log_cnt, is_called FROM c;

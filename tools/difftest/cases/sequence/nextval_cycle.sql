@@ -1,0 +1,13 @@
+CREATE SEQUENCE s MINVALUE 1 MAXVALUE 3 CYCLE;
+SELECT nextval('s');
+SELECT nextval('s');
+SELECT nextval('s');
+SELECT nextval('s');
+SELECT nextval('s');
+CREATE SEQUENCE d INCREMENT -1 MINVALUE 1 MAXVALUE 3 CYCLE;
+SELECT nextval('d');
+SELECT nextval('d');
+SELECT nextval('d');
+SELECT nextval('d');
+CREATE SEQUENCE big INCREMENT 5 MINVALUE 1 MAXVALUE 12 CYCLE;
+SELECT nextval('big'), nextval('big'), nextval('big'), nextval('big');

@@ -1,0 +1,16 @@
+CREATE SEQUENCE s;
+BEGIN;
+SELECT nextval('s');
+SELECT nextval('s');
+ROLLBACK;
+SELECT nextval('s');
+BEGIN;
+SELECT setval('s', 100);
+ROLLBACK;
+SELECT nextval('s');
+BEGIN;
+SELECT nextval('s');
+SELECT 1/0;
+ROLLBACK;
+SELECT nextval('s');
+SELECT currval('s');

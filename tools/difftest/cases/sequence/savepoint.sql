@@ -1,0 +1,10 @@
+CREATE SEQUENCE s;
+BEGIN;
+SELECT nextval('s');
+SAVEPOINT a;
+SELECT nextval('s');
+ROLLBACK TO a;
+SELECT nextval('s');
+SELECT currval('s');
+COMMIT;
+SELECT last_value, is_called FROM s;

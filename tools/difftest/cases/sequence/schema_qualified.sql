@@ -1,0 +1,12 @@
+CREATE SCHEMA app;
+CREATE SEQUENCE app.s START 10;
+SELECT nextval('app.s');
+SELECT nextval('s');
+CREATE TABLE app.t (id serial, v text);
+INSERT INTO app.t (v) VALUES ('a');
+SELECT * FROM app.t;
+SELECT pg_get_serial_sequence('app.t', 'id');
+SELECT column_default FROM information_schema.columns WHERE table_schema = 'app' AND table_name = 't' AND column_name = 'id';
+SELECT schemaname, sequencename FROM pg_sequences ORDER BY 1, 2;
+DROP SCHEMA app CASCADE;
+SELECT count(*) FROM pg_sequences;

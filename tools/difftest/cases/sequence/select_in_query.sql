@@ -1,0 +1,11 @@
+CREATE SEQUENCE s;
+CREATE TABLE t (a int);
+INSERT INTO t VALUES (10), (20), (30);
+SELECT a, nextval('s') AS n FROM t ORDER BY a;
+SELECT nextval('s') FROM generate_series(1, 3);
+INSERT INTO t SELECT nextval('s') FROM generate_series(1, 2);
+SELECT * FROM t ORDER BY a;
+SELECT currval('s'), lastval();
+SELECT nextval('s'::regclass);
+SELECT nextval('S');
+SELECT nextval('"s"');

@@ -1,0 +1,11 @@
+CREATE SEQUENCE s MAXVALUE 3;
+SELECT setval('s', 0);
+SELECT setval('s', 4);
+SELECT setval('s', 3);
+SELECT nextval('s');
+CREATE SEQUENCE d INCREMENT -1 MINVALUE -10 MAXVALUE -1;
+SELECT setval('d', 0);
+SELECT setval('d', -11);
+SELECT setval('d', -10, false);
+SELECT nextval('d');
+SELECT setval('s', NULL);

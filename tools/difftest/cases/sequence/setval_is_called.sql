@@ -1,0 +1,10 @@
+CREATE SEQUENCE s;
+SELECT setval('s', 5, false);
+SELECT * FROM s;
+SELECT nextval('s');
+SELECT setval('s', 5);
+SELECT * FROM s;
+SELECT nextval('s');
+SELECT setval('s', 42, true);
+SELECT nextval('s');
+SELECT * FROM s;

@@ -1,0 +1,11 @@
+SELECT nextval('nosuch');
+SELECT currval('nosuch');
+SELECT setval('nosuch', 1);
+SELECT nextval('public.nosuch');
+SELECT nextval('nosuchschema.s');
+CREATE TABLE t (a int);
+SELECT nextval('t');
+SELECT currval('t');
+SELECT setval('t', 1);
+CREATE INDEX t_a ON t (a);
+SELECT nextval('t_a');

@@ -1,0 +1,10 @@
+CREATE TABLE t (g text, v int);
+INSERT INTO t VALUES ('a', 1), ('a', 2), ('b', 5);
+SELECT count(*) AS c, generate_series(1, 2) AS n FROM t;
+SELECT g, sum(v) AS s, generate_series(1, count(*)::int) AS i FROM t GROUP BY g ORDER BY g, i;
+SELECT g, unnest(array_agg(v ORDER BY v)) AS each_v FROM t GROUP BY g ORDER BY g, each_v;
+SELECT max(v), generate_series(1, 3) AS n;
+SELECT generate_series(1, max(v)) AS n FROM t;
+SELECT 1 FROM t GROUP BY generate_series(1, 2);
+SELECT generate_series(1, 2) AS x, count(*) FROM t GROUP BY 1 ORDER BY 1;
+SELECT g, count(*) FROM t GROUP BY g, generate_series(1, 2) ORDER BY g;

@@ -1,0 +1,13 @@
+CREATE TABLE t (a int, b int);
+INSERT INTO t VALUES (1, 2);
+SELECT CASE WHEN a > 0 THEN generate_series(1, 2) ELSE 0 END FROM t;
+SELECT CASE generate_series(1, 2) WHEN 1 THEN 'one' END;
+SELECT coalesce(a, generate_series(1, 2)) FROM t;
+SELECT nullif(generate_series(1, 2), 1);
+SELECT * FROM t WHERE a = generate_series(1, 2);
+SELECT * FROM t HAVING generate_series(1, 2) > 0;
+SELECT avg(generate_series(1, 3)) FROM t;
+SELECT count(*) FILTER (WHERE generate_series(1, 2) > 1) FROM t;
+SELECT sum(a) OVER (ROWS BETWEEN generate_series(1, 2) PRECEDING AND CURRENT ROW) FROM t;
+SELECT * FROM t LIMIT 1 OFFSET generate_series(1, 2);
+SELECT * FROM t t1 JOIN t t2 USING (a) WHERE generate_series(1, 1) = 1;

@@ -1,0 +1,10 @@
+CREATE TABLE c2 (a int DEFAULT generate_series(1, 2));
+CREATE TABLE t (a int, b int);
+INSERT INTO t VALUES (1, 2);
+VALUES (generate_series(1, 2));
+VALUES (1, 2), (3, unnest(ARRAY[4]));
+SELECT * FROM (VALUES (1), (generate_series(1, 2))) v(x);
+UPDATE t SET a = unnest(ARRAY[1]);
+UPDATE t SET a = 5 WHERE b = generate_series(1, 2);
+DELETE FROM t WHERE a = generate_series(1, 2);
+SELECT * FROM t;

@@ -1,0 +1,12 @@
+CREATE TABLE t (id int, n int);
+INSERT INTO t VALUES (1, 2), (2, 3), (3, 1);
+SELECT id FROM t ORDER BY generate_series(1, n), id;
+SELECT DISTINCT ON (g) g, id FROM (SELECT id, generate_series(1, n) AS g FROM t) s ORDER BY g, id DESC;
+SELECT id, generate_series(1, n) AS g FROM t ORDER BY id DESC, g FETCH FIRST 2 ROWS WITH TIES;
+SELECT sum(x) FROM (SELECT generate_series(1, n) AS x FROM t) s;
+SELECT * FROM (SELECT generate_series(1, 3) AS a, generate_series(1, 2) AS b) s WHERE b IS NULL;
+SELECT generate_series(1, 3) AS a UNION ALL SELECT generate_series(7, 8) ORDER BY 1;
+SELECT (SELECT generate_series(1, 1)) AS one, generate_series(1, 2) AS two;
+SELECT id, (SELECT count(*) FROM generate_series(1, t.n)) AS c, generate_series(1, 2) AS g FROM t ORDER BY 1, 3;
+SELECT generate_series(1, 2) AS g FROM t WHERE false;
+SELECT generate_series(1, 3) AS g LIMIT 2;

@@ -1,0 +1,10 @@
+SELECT * FROM string_to_table('a,b,c', ',');
+SELECT * FROM string_to_table('a,b,,c', ',', '') AS t(v);
+SELECT v IS NULL AS isnull, v FROM string_to_table('x|NULL|y', '|', 'NULL') AS t(v);
+SELECT * FROM string_to_table('abc', NULL) AS t(ch);
+SELECT * FROM string_to_table('abc', '') AS t(v);
+SELECT count(*) FROM string_to_table('', ',');
+SELECT count(*) FROM string_to_table(NULL, ',');
+SELECT string_to_table('one two', ' ') AS w, generate_series(1, 3) AS n;
+SELECT * FROM string_to_table('a::b::c', '::') WITH ORDINALITY AS t(part, i);
+SELECT t.id, s FROM (VALUES (1, 'p q'), (2, 'r')) t(id, txt), string_to_table(t.txt, ' ') s ORDER BY 1, 2;

@@ -1,0 +1,22 @@
+-- VACUUM's option and statement errors, in PostgreSQL's order of checks
+CREATE TABLE t (id int PRIMARY KEY, v text);
+VACUUM (foo) t;
+VACUUM (verbose, bogus_option) t;
+VACUUM t (v);
+VACUUM (ANALYZE false) t (v);
+VACUUM (INDEX_CLEANUP maybe) t;
+VACUUM (TRUNCATE 2) t;
+VACUUM (PARALLEL) t;
+VACUUM (PARALLEL -1) t;
+VACUUM (FULL, DISABLE_PAGE_SKIPPING) t;
+VACUUM (FULL, PROCESS_TOAST false) t;
+VACUUM nosuch;
+VACUUM t, nosuch;
+VACUUM (ANALYZE) t (nosuch);
+VACUUM (ANALYZE) t (v, v);
+BEGIN;
+VACUUM t;
+ROLLBACK;
+BEGIN;
+VACUUM (ANALYZE) t;
+ROLLBACK;
