@@ -316,10 +316,10 @@ describe('set-returning functions in a SELECT list with FROM', () => {
     expect(q.sort).toEqual([{ index: 5, descending: false, nullsFirst: false }]);
   });
 
-  it('without FROM the function still becomes the FROM', () => {
+  it('without FROM the function stays in the select list (a ProjectSet over Result, as PostgreSQL plans it)', () => {
     const q = select('SELECT generate_series(1, 3) AS n');
-    expect(q.rtable[0]).toMatchObject({ kind: 'function', alias: 'generate_series' });
-    expect(q.targetList[0]!.expr).toMatchObject({ kind: 'var', rt: 0, attnum: 1 });
+    expect(q.from).toEqual([]);
+    expect(q.targetList[0]!.expr).toMatchObject({ kind: 'func' });
   });
 
   it.each([

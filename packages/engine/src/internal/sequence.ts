@@ -391,6 +391,13 @@ export class SessionSequences {
       elm.cached = last;
       elm.lastValid = true;
       this.#lastUsed = relid;
+      if (!logit && inserter !== undefined && host.pool.page(buf).lsn > inserter.wal.flushedLsn) {
+        // The record covering this value is not flushed yet (a rolled-back
+        // transaction logged it, and an abort does not flush): this
+        // transaction's commit must flush it, or a crash would hand the
+        // value out again.
+        host.assignXid();
+      }
       if (logit && inserter !== undefined) {
         host.assignXid();
         // log the state as it will be after `log` more fetches (S3)

@@ -5,7 +5,8 @@
  */
 import type { ReferencePostgres } from '@pg/pg-reference';
 import pg from 'pg';
-import type { Engine, EngineFactory, Notice, Result } from './engine.js';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import type { Engine, EngineFactory, ExecIo, Notice, Result } from './engine.js';
 import { createDatabaseSql, SESSION_SETTINGS, startupOptions } from './settings.js';
 
 /** The fields of pg's NoticeMessage this adapter reads. */
@@ -35,6 +36,55 @@ function toNotice(m: NoticeMessage): Notice {
   return n;
 }
 
+type ErrorResult = Extract<Result, { kind: 'error' }>;
+
+/** A DatabaseError as the error result psql would print; anything else is rethrown. */
+function toError(e: unknown, notices: readonly Notice[]): ErrorResult {
+  if (!(e instanceof pg.DatabaseError)) throw e;
+  const err: { -readonly [K in keyof ErrorResult]: ErrorResult[K] } = {
+    kind: 'error',
+    severity: e.severity ?? 'ERROR',
+    sqlstate: e.code ?? 'XX000',
+    message: e.message,
+    notices,
+  };
+  if (e.detail !== undefined) err.detail = e.detail;
+  if (e.hint !== undefined) err.hint = e.hint;
+  const pos = optionalNumber(e.position);
+  if (pos !== undefined) err.position = pos;
+  if (e.where !== undefined) err.context = e.where;
+  return err;
+}
+
+/** COPY ... TO STDOUT (psql prints the data it receives). */
+const COPY_TO_STDOUT = /^\s*copy\b[\s\S]*\bto\s+stdout\b/i;
+
+/**
+ * COPY through the protocol's copy sub-protocol, as psql runs it: FROM STDIN
+ * sends the script's data lines, TO STDOUT collects what the server sends.
+ */
+async function runCopy(client: pg.Client, sql: string, io: ExecIo | undefined): Promise<Result> {
+  if (io?.copyIn !== undefined) {
+    const stream = client.query(copyFrom(sql));
+    await new Promise<void>((resolve, reject) => {
+      stream.on('error', reject);
+      stream.on('finish', resolve);
+      stream.end(io.copyIn);
+    });
+    return { kind: 'command', command: `COPY ${stream.rowCount}`, notices: [] };
+  }
+  const stream = client.query(copyTo(sql));
+  let copyOut = '';
+  await new Promise<void>((resolve, reject) => {
+    stream.on('error', reject);
+    stream.on('data', (chunk: Buffer) => {
+      copyOut += chunk.toString('utf8');
+    });
+    stream.on('end', resolve);
+  });
+  return { kind: 'command', command: `COPY ${stream.rowCount}`, notices: [], copyOut };
+}
+
 /** Opens a fresh database per case on `server` and runs statements there. */
 export function pgEngineFactory(server: ReferencePostgres): EngineFactory {
   let counter = 0;
@@ -58,10 +108,14 @@ export function pgEngineFactory(server: ReferencePostgres): EngineFactory {
       sawRowDescription = true;
     });
     const engine: Engine = {
-      async exec(sql) {
+      async exec(sql, io) {
         notices = [];
         sawRowDescription = false;
         try {
+          if (io?.copyIn !== undefined || COPY_TO_STDOUT.test(sql)) {
+            const res = await runCopy(client, sql, io);
+            return [{ ...res, notices }];
+          }
           const res = (await client.query({ text: sql, rowMode: 'array', types: textParsers })) as
             | pg.QueryResult<unknown[]>
             | pg.QueryResult<unknown[]>[];
@@ -85,25 +139,7 @@ export function pgEngineFactory(server: ReferencePostgres): EngineFactory {
           }
           return out;
         } catch (e) {
-          if (!(e instanceof pg.DatabaseError)) throw e;
-          const err: {
-            -readonly [K in keyof Extract<Result, { kind: 'error' }>]: Extract<
-              Result,
-              { kind: 'error' }
-            >[K];
-          } = {
-            kind: 'error',
-            severity: e.severity ?? 'ERROR',
-            sqlstate: e.code ?? 'XX000',
-            message: e.message,
-            notices,
-          };
-          if (e.detail !== undefined) err.detail = e.detail;
-          if (e.hint !== undefined) err.hint = e.hint;
-          const pos = optionalNumber(e.position);
-          if (pos !== undefined) err.position = pos;
-          if (e.where !== undefined) err.context = e.where;
-          return [err];
+          return [toError(e, notices)];
         }
       },
       async close() {

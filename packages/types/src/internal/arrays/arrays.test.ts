@@ -52,7 +52,8 @@ describe('array types in the registry', () => {
         -1,
         false,
         'x',
-        'A',
+        // record[] is a pseudo-type (typcategory P) in PostgreSQL; every other array is A
+        t.oid === 2249 ? 'P' : 'A',
         false,
       ]);
       expect(a.align).toBe(t.align === 'd' ? 'd' : 'i');
