@@ -15,6 +15,9 @@
  *
  * A NEXTOID record is not flushed by itself: anything that makes an OID
  * durable (a catalog row, a commit) is logged after it and flushes it too.
+ * So OIDs that only transactions which aborted before any flush used may
+ * be handed out again after a crash, as in PostgreSQL: no durable row
+ * holds them.
  */
 
 import type { XLogInserter } from '@pg/storage';
