@@ -216,7 +216,7 @@ function strictAccumulator(call: AggregateCall, registry: Registry): () => Acc {
     case 'bit_and':
     case 'bit_or':
     case 'bit_xor':
-      return bitAgg(call.name, argType);
+      return bitAgg(call.name, argType, registry);
     case 'sum':
     case 'avg':
       return sumOrAvg(call.name, argType, registry);
@@ -599,7 +599,22 @@ function regression(name: string): TransFactory {
 
 // ---------------------------------------------------------------- bit_and / bit_or / bit_xor
 
-function bitAgg(name: string, argType: number): () => Acc {
+function bitAgg(name: string, argType: number, registry: Registry): () => Acc {
+  if (argType === T.bit || argType === T.varbit) {
+    // bit_and(bit) and friends: bitand / bitor / bitxor, which reject strings of different lengths
+    const fn = name === 'bit_and' ? 'bitand' : name === 'bit_or' ? 'bitor' : 'bitxor';
+    const bitArgs = [T.bit, T.bit];
+    const impl = findImpl(registry, fn, bitArgs);
+    return () => {
+      let r: unknown = null;
+      return {
+        add: (v, env) => {
+          r = r === null ? v : impl([r, v], env.tctx, bitArgs);
+        },
+        result: () => r,
+      };
+    };
+  }
   if (argType !== T.int2 && argType !== T.int4 && argType !== T.int8) {
     throw new SqlError('0A000', `${name} of type ${argType} is not supported yet`);
   }

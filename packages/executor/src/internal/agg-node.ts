@@ -39,6 +39,7 @@ import { SqlError } from '@pg/types';
 import { type AggFactory, type AggRun, compileAggCall } from './aggregate.js';
 import type { EvalEnv } from './context.js';
 import { compileBound, type ExecNode, exprKey, mapChildren, type NodeContext } from './node.js';
+import { pgHashFunction, simplehashOrder, tupleHash } from './pg-hash-order.js';
 import { valueHasher } from './rowutil.js';
 import { createSpool, type Spool } from './tempfile.js';
 
@@ -314,6 +315,8 @@ export function buildAggNode(node: AggNode, input: ExecNode, cx: NodeContext): E
   function runSets(): () => unknown[] | undefined {
     const tables = sets.map(() => new Map<number, Group[]>());
     const order: Group[][] = sets.map(() => []);
+    // per set, the input row that made its last new group (hash-table growth: pg-hash-order.ts)
+    const lastNew: number[] = sets.map(() => 0);
     let n = 0;
     for (let row = input.next(); row !== undefined; row = input.next()) {
       if ((++n & 1023) === 0) cx.checkInterrupts();
@@ -333,6 +336,7 @@ export function buildAggNode(node: AggNode, input: ExecNode, cx: NodeContext): E
           }
           bucket.push(group);
           order[s]!.push(group);
+          lastNew[s] = n;
         }
         feed(group.states, row);
       }
@@ -341,6 +345,22 @@ export function buildAggNode(node: AggNode, input: ExecNode, cx: NodeContext): E
       // an empty grouping set gives its one row even over no input
       if (sets[s]!.length === 0 && order[s]!.length === 0) {
         order[s]!.push({ key: [], states: newStates() });
+      }
+      if (node.strategy !== 'sorted' && sets[s]!.length > 0) {
+        // a hashed set's groups come out in PostgreSQL's hash table order when it can be reproduced
+        const set = sets[s]!;
+        const est = node.setGroups?.[s];
+        const fns = set.map((i) => pgHashFunction(node.groupExprs[i]!.type));
+        if (est !== undefined && fns.every((f) => f !== undefined)) {
+          const fs = fns as ((v: unknown) => number)[];
+          const groups = order[s]!;
+          order[s] = simplehashOrder(
+            groups,
+            groups.map((g) => tupleHash(g.key, fs)),
+            est,
+            lastNew[s]! < n,
+          );
+        }
       }
       if (node.strategy === 'sorted') {
         const set = sets[s]!;

@@ -27,6 +27,7 @@ import type { Builder, CteStore } from './builder.js';
 import type { EvalEnv, ExecContext } from './context.js';
 import { setSubPlanRunner } from './expr.js';
 import { buildHashJoin, buildMergeJoin, buildNestLoop } from './join-nodes.js';
+import { buildMergeAppend } from './merge-append.js';
 import type { ExecNode, NodeContext } from './node.js';
 import { execParamsOf } from './rowutil.js';
 import {
@@ -48,7 +49,6 @@ import {
   buildLimit,
   buildMaterial,
   buildMemoize,
-  buildMergeAppend,
   buildSort,
   buildUnique,
 } from './sort.js';

@@ -87,6 +87,12 @@ export function buildWindowAggNode(
       : undefined;
   const exclude = makeExcluder(frame.exclude);
   const evals = node.funcs.map((f) => compileWindowFunc(f.call, inputs, registry, env, exclude));
+  // PostgreSQL 15's run condition: once false it stays false for the partition (the function is
+  // monotonic), so the partition's remaining rows are skipped; without PARTITION BY the node stops
+  const runCondition =
+    node.runCondition === undefined
+      ? undefined
+      : compileBound(node.runCondition, node.output, registry);
 
   const same = (
     compares: readonly ((a: unknown, b: unknown) => number)[],
@@ -275,7 +281,18 @@ export function buildWindowAggNode(
       };
     }
     for (;;) {
-      if (outAt < out.length) return out[outAt++];
+      if (outAt < out.length) {
+        const r = out[outAt++]!;
+        if (runCondition === undefined || runCondition(r, env) === true) return r;
+        out = [];
+        outAt = 0;
+        if (partExprs.length === 0) {
+          ended = true;
+          lookahead = undefined;
+          return undefined;
+        }
+        continue;
+      }
       const rows = readPartition();
       if (rows === undefined) return undefined;
       cx.checkInterrupts();

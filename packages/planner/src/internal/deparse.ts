@@ -274,6 +274,8 @@ export function formatType(registry: Registry, oid: number, typmod: number): str
   const t = registry.type(oid);
   if (t === undefined) return oid === UNKNOWN ? 'unknown' : `type ${oid}`;
   if (oid === BPCHAR && typmod < 0) return 'bpchar';
+  // bit without a typmod is quoted: a bare BIT would mean bit(1)
+  if (oid === 1560 && typmod < 0) return '"bit"';
   const mod = typmod >= 0 && t.typmodOut !== undefined ? t.typmodOut(typmod) : '';
   if (mod === '') return t.displayName;
   for (const tail of [' without time zone', ' with time zone']) {

@@ -925,7 +925,8 @@ class Explainer {
       scans.every((s) => {
         const rte = leaf.rtable[s.rt];
         if (rte === undefined) return false;
-        if (s.oid === undefined) return rte.kind !== 'relation';
+        if (s.oid === undefined)
+          return rte.kind !== 'relation' && (s.rteKind === undefined || s.rteKind === rte.kind);
         return rte.kind === 'relation' && rte.relationOid === s.oid;
       }),
     );
@@ -1139,6 +1140,8 @@ class Explainer {
         // (an expression computed there prints in parentheses), a scan's are the expressions
         const wrap = passesRowsThrough(n.input);
         const keys = n.groupExprs.map((e) => {
+          const through = this.#viaSetOp(e, n.input, level, params, upper);
+          if (through !== undefined) return through;
           const text = deparseExpr(e, keyCtx, true);
           return wrap && e.kind !== 'var' ? `(${text})` : text;
         });
@@ -1153,7 +1156,9 @@ class Explainer {
       case 'incrementalsort':
       case 'mergeappend': {
         const input = n.kind === 'mergeappend' ? n.children[0] : n.input;
-        const keys = this.#sortKeys(n.keys, input, ctxFor(upper, undefined, aggsBelow));
+        const keys = this.#sortKeys(n.keys, input, ctxFor(upper, undefined, aggsBelow), (e) =>
+          this.#viaSetOp(e, n.kind === 'mergeappend' ? n : input, level, params, upper),
+        );
         out.propList('Sort Key', keys);
         if (n.kind === 'incrementalsort') out.propList('Presorted Key', keys.slice(0, n.presorted));
         if (n.kind === 'sort' && opts.analyze && inst?.sortMethod !== undefined) {
@@ -1199,10 +1204,13 @@ class Explainer {
           }
         }
         break;
+      case 'windowagg':
+        qual('Run Condition', n.runCondition, ctxFor(upper));
+        break;
       case 'memoize': {
         const ctx = ctxFor(upper);
         out.propText('Cache Key', n.keys.map((k) => deparseExpr(k, ctx, false)).join(', '));
-        out.propText('Cache Mode', 'logical');
+        out.propText('Cache Mode', n.binary === true ? 'binary' : 'logical');
         break;
       }
       default:
@@ -1211,8 +1219,64 @@ class Explainer {
   }
 
   /** show_sort_group_keys: a key the input computes prints in parentheses. */
-  #sortKeys(keys: readonly SortKey[], input: PlanNode | undefined, ctx: DeparseContext): string[] {
+  /**
+   * A Var over an Append's (or a set operation's) output prints as the
+   * first member's column (ruleutils' resolution of OUTER_VAR through an
+   * Append): `u.t_id` when that member is a scan of u, `"*SELECT* 2".g`
+   * when it is that sub-SELECT's Subquery Scan.
+   */
+  #viaSetOp(
+    e: Expr,
+    input: PlanNode | undefined,
+    level: Level,
+    params: ParamMap,
+    prefix: boolean,
+  ): string | undefined {
+    if (e.kind !== 'var' || input === undefined) return undefined;
+    let node: PlanNode = input;
+    let expr: Expr = e;
+    let resolved = false;
+    for (;;) {
+      // a column an Agg, Sort, Unique or Limit passes on is its input's
+      if (
+        (node.kind === 'agg' ||
+          node.kind === 'sort' ||
+          node.kind === 'unique' ||
+          node.kind === 'limit') &&
+        node.output.some((o) => sameExpr(o, expr))
+      ) {
+        node = node.input;
+        continue;
+      }
+      const first =
+        node.kind === 'append' || node.kind === 'mergeappend'
+          ? node.children[0]
+          : node.kind === 'setop'
+            ? node.left
+            : undefined;
+      if (first === undefined) break;
+      const at = node.output.findIndex((o) => sameExpr(o, expr));
+      const fe = at < 0 ? undefined : first.output[at];
+      if (fe === undefined) break;
+      expr = fe;
+      node = first;
+      resolved = true;
+    }
+    if (!resolved) return undefined;
+    const ctx = this.#ctx(this.#leafLevel(node, level), params, { prefix });
+    const text = deparseExpr(expr, ctx, true);
+    return expr.kind === 'var' ? text : `(${text})`;
+  }
+
+  #sortKeys(
+    keys: readonly SortKey[],
+    input: PlanNode | undefined,
+    ctx: DeparseContext,
+    via?: (e: Expr) => string | undefined,
+  ): string[] {
     return keys.map((k) => {
+      const through = via?.(k.expr);
+      if (through !== undefined) return through + sortOrderSuffix(k.descending, k.nullsFirst);
       const inner = deparseExpr(k.expr, { ...ctx, computed: undefined }, true);
       const wrapped =
         k.expr.kind === 'var' || (input !== undefined && isVarOutput(input, k.expr))
@@ -1771,8 +1835,8 @@ function reachesSetOpNode(n: PlanNode): boolean {
 }
 
 /** The scans of a level: rt and relation OID (undefined for non-relation scans). */
-function scansOf(n: PlanNode): { rt: number; oid: number | undefined }[] {
-  const result: { rt: number; oid: number | undefined }[] = [];
+function scansOf(n: PlanNode): { rt: number; oid: number | undefined; rteKind?: string }[] {
+  const result: { rt: number; oid: number | undefined; rteKind?: string }[] = [];
   walkLevel(n, (x) => {
     switch (x.kind) {
       case 'seqscan':
@@ -1782,9 +1846,15 @@ function scansOf(n: PlanNode): { rt: number; oid: number | undefined }[] {
         result.push({ rt: x.rt, oid: x.relationOid });
         break;
       case 'valuesscan':
+        result.push({ rt: x.rt, oid: undefined, rteKind: 'values' });
+        break;
       case 'functionscan':
+        result.push({ rt: x.rt, oid: undefined, rteKind: 'function' });
+        break;
       case 'ctescan':
       case 'worktablescan':
+        result.push({ rt: x.rt, oid: undefined, rteKind: 'cte' });
+        break;
       case 'subqueryscan':
         result.push({ rt: x.rt, oid: undefined });
         break;

@@ -24,8 +24,18 @@ import {
   type QualCost,
   rescanMaterial,
 } from './costs.js';
-import { andOf, exprKey, isSubset, mapChildren, overlaps, relidsOf } from './exprs.js';
+import {
+  andOf,
+  exprKey,
+  isSubset,
+  isVolatile,
+  mapChildren,
+  overlaps,
+  relidsOf,
+  varsOf,
+} from './exprs.js';
 import { clauseImplies, indexExprs, predicateImpliedBy } from './indexpred.js';
+import { costMemoizeFirst, costMemoizeRescan } from './memoize.js';
 import type {
   BitmapIndexScanNode,
   BitmapNode,
@@ -46,7 +56,7 @@ import {
   scalarIneqSel,
   type VarData,
 } from './selectivity.js';
-import { estimateRelSize, typAvgWidth } from './sizes.js';
+import { estimateNumGroups, estimateRelSize, typAvgWidth } from './sizes.js';
 
 export interface Path {
   readonly plan: PlanNode;
@@ -1136,6 +1146,8 @@ export function addJoinPaths(
           rescan: { startup: p.path.plan.startupCost, total: p.path.plan.totalCost },
           params: p.params,
         });
+        const memo = memoizeChoice(env, p, spec.clauses, outer.rows, stopsAtMatch && semiLike);
+        if (memo !== undefined) innerChoices.push(memo);
       }
     }
     for (const op of oPaths) {
@@ -1387,13 +1399,92 @@ function isMaterializable(p: PlanNode): boolean {
   );
 }
 
+/**
+ * get_memoize_path: a Memoize over a parameterized inner path when every
+ * join clause it uses is an operator of two arguments (the cache is a hash
+ * table on the outer side's values), the outer side has at least two rows, and the join
+ * is not a semi/anti join (PostgreSQL 15 caches those only for a unique
+ * inner side).
+ */
+function memoizeChoice(
+  env: PathEnv,
+  p: { path: Path; params: readonly { id: number; value: Expr }[] },
+  clauses: readonly Expr[],
+  calls: number,
+  semiLike: boolean,
+): { path: Path; rescan: Cost; params: { id: number; value: Expr }[] } | undefined {
+  const s = env.level.glob.s;
+  if (!s.enableMemoize || semiLike || calls < 2 || p.params.length === 0) return undefined;
+  const used = new Set(usedJoinClauses(p.path.plan));
+  const mine = clauses.filter((c) => used.has(exprKey(c)));
+  if (mine.length === 0) return undefined;
+  // paraminfo_get_equal_hashops: each an operator of two arguments (any: the cache hashes the
+  // outer side's values with its type's equality, not the clause's operator)
+  for (const c of mine) if (c.kind !== 'op' || c.args.length !== 2) return undefined;
+  // a clause whose operator is not hash-joinable (not `=`) puts the cache in binary mode
+  const binary = mine.some((c) => c.kind !== 'op' || c.op.name !== '=');
+  if (p.params.some((x) => isVolatile(x.value))) return undefined;
+  const values = p.params.map((x) => x.value);
+  // estimate_num_groups over the outer values; without statistics, every call distinct
+  const noStats = values
+    .flatMap((v) => varsOf(v))
+    .some((v) => env.sel.varData(v)?.stats === undefined);
+  const ndistinct = noStats
+    ? calls
+    : estimateNumGroups(values, calls, (rt, a) =>
+        env.sel.varData({ kind: 'var', rt, attnum: a, type: 0, typmod: -1 }),
+      );
+  const inner = p.path.plan;
+  const sub = { startup: inner.startupCost, total: inner.totalCost };
+  const first = costMemoizeFirst(s, sub);
+  const rescan = costMemoizeRescan(s, sub, inner.rows, inner.width, calls, ndistinct);
+  return {
+    path: {
+      plan: {
+        kind: 'memoize',
+        input: inner,
+        keys: p.params.map(
+          (x): Expr => ({
+            kind: 'execparam',
+            id: x.id,
+            type: x.value.type,
+            typmod: x.value.typmod,
+          }),
+        ),
+        ...(binary ? { binary } : {}),
+        output: inner.output,
+        rows: inner.rows,
+        width: inner.width,
+        startupCost: first.startup,
+        totalCost: first.total,
+      },
+      pathkeys: [],
+    },
+    rescan,
+    params: [...p.params],
+  };
+}
+
+/** A parameterized index qual's shown condition (ExecParams) -> the join clause it came from. */
+const joinClauseOf = new WeakMap<Expr, Expr>();
+
+function withJoinClause(shown: Expr, clause: Expr): Expr {
+  joinClauseOf.set(shown, clause);
+  return shown;
+}
+
+/** The key of the join clause an index qual applies (its clause as written before ExecParams). */
+function qualClauseKey(q: { readonly clause: Expr }): string {
+  return exprKey(joinClauseOf.get(q.clause) ?? q.clause);
+}
+
 function usedJoinClauses(p: PlanNode): string[] {
-  if (p.kind === 'indexscan' || p.kind === 'indexonlyscan')
-    return p.indexQuals.map((q) => exprKey(q.clause));
+  if (p.kind === 'memoize') return usedJoinClauses(p.input);
+  if (p.kind === 'indexscan' || p.kind === 'indexonlyscan') return p.indexQuals.map(qualClauseKey);
   if (p.kind === 'bitmapheapscan') {
     const out: string[] = [];
     const visit = (n: BitmapNode) => {
-      if (n.kind === 'bitmapindexscan') out.push(...n.indexQuals.map((q) => exprKey(q.clause)));
+      if (n.kind === 'bitmapindexscan') out.push(...n.indexQuals.map(qualClauseKey));
       else n.children.forEach(visit);
     };
     visit(p.bitmap);
@@ -1472,8 +1563,9 @@ function paramBitmapPaths(
       const id = env.level.glob.param();
       params.push({ id, value: q.value });
       const value = { kind: 'execparam', id, type: q.value.type, typmod: q.value.typmod } as Expr;
-      rechecks.push(replaceExpr(q.clause, exprKey(q.value), value));
-      return { ...q, value };
+      const shown = replaceExpr(q.clause, exprKey(q.value), value);
+      rechecks.push(shown);
+      return { ...q, value, clause: withJoinClause(shown, q.clause) };
     });
     if (params.length === 0) continue;
     const indexRows = clampRows(indexSel * b.tuples);
@@ -1581,10 +1673,10 @@ function paramIndexPaths(
         if (isPseudoConstant(q.value)) return q;
         const id = env.level.glob.param();
         params.push({ id, value: q.value });
-        return {
-          ...q,
-          value: { kind: 'execparam', id, type: q.value.type, typmod: q.value.typmod } as Expr,
-        };
+        const value = { kind: 'execparam', id, type: q.value.type, typmod: q.value.typmod } as Expr;
+        // EXPLAIN's Index Cond shows the ExecParam (the outer Var, qualified), as PostgreSQL does
+        const shown = replaceExpr(q.clause, exprKey(q.value), value);
+        return { ...q, value, clause: withJoinClause(shown, q.clause) };
       });
       if (params.length === 0) continue;
       // conditions the index does not apply stay in its filter only when they are this table's own

@@ -279,6 +279,12 @@ export interface AggNode extends NodeBase {
   readonly groupExprs: readonly Expr[];
   /** Grouping sets as indexes into groupExprs (absent: one set, all of them). */
   readonly groupingSets?: readonly (readonly number[])[];
+  /**
+   * The estimated groups of each grouping set (numGroups of PostgreSQL's
+   * per-set Agg): the size a hashed set's table starts at, which decides
+   * the order its groups come out in.
+   */
+  readonly setGroups?: readonly number[];
   readonly aggregates: readonly AggregateCall[];
   readonly having?: Expr;
 }
@@ -292,6 +298,13 @@ export interface WindowAggNode extends NodeBase {
   readonly input: PlanNode;
   readonly window: WindowClause;
   readonly funcs: readonly { readonly index: number; readonly call: WindowFuncCall }[];
+  /**
+   * PostgreSQL 15's run condition: a condition over the output (a
+   * monotonic window function against a constant) that, once false, stays
+   * false for the rest of the partition: those rows are not returned, and
+   * without PARTITION BY the node stops.
+   */
+  readonly runCondition?: Expr;
 }
 
 /** Drops rows equal to the previous one on the first `columns` output columns (input sorted on them). */
@@ -366,6 +379,12 @@ export interface MemoizeNode extends NodeBase {
   readonly kind: 'memoize';
   readonly input: PlanNode;
   readonly keys: readonly Expr[];
+  /**
+   * EXPLAIN's `Cache Mode: binary`: a join clause's operator is not the
+   * hash equality (PostgreSQL then compares keys by their bytes); absent,
+   * logical.
+   */
+  readonly binary?: boolean;
 }
 
 export type PlanNode =

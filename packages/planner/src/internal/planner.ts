@@ -19,7 +19,7 @@ import type {
   WindowClause,
   WindowFuncCall,
 } from '@pg/sql';
-import { SqlError } from '@pg/types';
+import { SqlError, TypeOid } from '@pg/types';
 import { aggref, Glob, Level, windowFunc } from './context.js';
 import { clampRows, costIncrementalSort, costLimit, costSort, DISABLE_COST } from './costs.js';
 import {
@@ -36,6 +36,7 @@ import {
   walk,
 } from './exprs.js';
 import { buildProblem, type Item, outerJoinRel, planProblem, semiJoinRel } from './joins.js';
+import { mergeAppendPath, type SortedChild } from './mergeappend.js';
 import { rewriteMinMax } from './minmax.js';
 import {
   baseRelInfo,
@@ -56,6 +57,7 @@ import {
 import type { OutputColumn, PlanNode, PlannedSelect, SortKey } from './plan.js';
 import { srfLevels } from './project-set.js';
 import { pullUpSubqueries } from './pullup.js';
+import { pushRunCondition, runConditions } from './runcondition.js';
 import { clauselistSelectivity } from './selectivity.js';
 import type { PlannerContext } from './settings.js';
 import { estimateNumGroups } from './sizes.js';
@@ -151,6 +153,7 @@ function planLevel(level: Level): Path {
   for (const rte of level.rtable)
     if (rte.kind === 'relation') glob.noteRelation(rte.relationOid, rte.lockMode);
   const env = newEnv(level);
+  levelEnvs.set(level, env);
   planCtes(level);
   if (q.setOp !== undefined) return planSetOpQuery(level, env, q.setOp);
 
@@ -245,6 +248,13 @@ function pushDownQuals(level: Level, where: Expr[]): Expr[] {
     const rte = level.rtable[rt];
     if (!inner.has(rt) || rte?.kind !== 'subquery' || rte.lateral) return true;
     const Q = rte.query;
+    if ((Q.windowFuncs?.length ?? 0) > 0) {
+      const withRun = pushRunCondition(Q, rt, c, level.glob.ctx.registry);
+      if (withRun !== undefined) {
+        level.rtable[rt] = { ...rte, query: withRun.query };
+        return withRun.keep;
+      }
+    }
     if (
       Q.setOp !== undefined ||
       Q.limit !== undefined ||
@@ -986,7 +996,169 @@ function planSetOpQuery(level: Level, env: PathEnv, tree: SetOperationTree): Pat
   if (q.limit !== undefined) f.limit = level.fix(q.limit);
   if (q.offset !== undefined) f.offset = level.fix(q.offset);
   const p = planSetOpTree(level, env, tree);
-  return finishSetOp(level, env, p, f);
+  const plain = finishSetOp(level, env, p, f);
+  const merged = mergeAppendOver(level, env, tree, p, f);
+  if (merged === undefined) return plain;
+  const m = finishSetOp(level, env, merged, f);
+  return m.plan.totalCost < plain.plan.totalCost ? m : plain;
+}
+
+/**
+ * generate_orderedappend_paths for a UNION ALL under an ORDER BY: each
+ * child sorted on the ORDER BY's columns — a simple leaf planned again
+ * with that ORDER BY (an index scan where one is cheaper; under a LIMIT,
+ * for the first rows), a leaf whose own ORDER BY matches as it is, any
+ * other child with a Sort — merged by a MergeAppend. Undefined when the
+ * query is not a UNION ALL ordered by output columns.
+ */
+function mergeAppendOver(
+  level: Level,
+  env: PathEnv,
+  tree: SetOperationTree,
+  p: SetOpInput,
+  f: Fixed,
+): Path | undefined {
+  const q = level.query;
+  const glob = level.glob;
+  const s = glob.s;
+  // PostgreSQL 15 was seen to merge only under a LIMIT (without one it sorts the Append)
+  if (q.sort.length === 0 || p.plan.kind !== 'append' || f.limit === undefined) return undefined;
+  if (tree.kind !== 'setop' || tree.op !== 'union' || !tree.all) return undefined;
+  const leaves: SetOperationTree[] = [];
+  const collect = (t: SetOperationTree) => {
+    if (t.kind === 'setop' && t.op === 'union' && t.all) {
+      collect(t.left);
+      collect(t.right);
+    } else leaves.push(t);
+  };
+  collect(tree);
+  const children = p.plan.children;
+  if (leaves.length !== children.length) return undefined;
+  const labelKeys = p.label.map((e) => exprKey(e));
+  const cols: { pos: number; descending: boolean; nullsFirst: boolean }[] = [];
+  for (const sc of q.sort) {
+    const pos = labelKeys.indexOf(exprKey(f.tlist[sc.index]!.expr));
+    if (pos < 0) return undefined;
+    cols.push({ pos, descending: sc.descending, nullsFirst: sc.nullsFirst });
+  }
+  const limit = limitEstimate(f, p.plan.rows).tuples;
+  const keysOver = (out: readonly Expr[]): SortKey[] =>
+    cols.map((c) => ({ expr: out[c.pos]!, descending: c.descending, nullsFirst: c.nullsFirst }));
+  // generate_orderedappend_paths: only an order some child delivers without a Sort
+  let natural = false;
+  const sorted: SortedChild[] = leaves.map((leaf, i) => {
+    const child = children[i]!;
+    const again = leaf.kind === 'leaf' ? sortedLeaf(level, leaf.rt, child, cols, limit) : undefined;
+    if (again !== undefined) {
+      const top = again.plan.kind === 'subqueryscan' ? again.plan.input : again.plan;
+      if (top.kind !== 'sort' && top.kind !== 'incrementalsort') natural = true;
+      return again;
+    }
+    const plan = sortPath(env, { plan: child, pathkeys: [] }, keysOver(child.output), limit).plan;
+    const extra = plan === child ? 0 : plan.totalCost - child.totalCost;
+    return {
+      plan,
+      startupCost: plan.startupCost,
+      totalCost: child.totalCost + extra + s.cpuTupleCost * child.rows,
+    };
+  });
+  if (!natural) return undefined;
+  const pathkeys = q.sort.map((sc) => ({
+    expr: f.tlist[sc.index]!.expr,
+    descending: sc.descending,
+    nullsFirst: sc.nullsFirst,
+  }));
+  // the Sort Key is shown (and evaluated, positionally) over the first child's columns
+  return mergeAppendPath(s, sorted, p.label, keysOver(sorted[0]!.plan.output), pathkeys);
+}
+
+/**
+ * A UNION ALL leaf planned with the ORDER BY on its output columns `cols`
+ * (and, under a LIMIT of `limit` rows, costed for those rows): its sub-SELECT
+ * must have no ORDER BY, LIMIT or sub-SELECTs of its own, else undefined.
+ * A leaf whose own ORDER BY starts with `cols` is its plan as it is.
+ */
+function sortedLeaf(
+  level: Level,
+  rt: number,
+  child: PlanNode,
+  cols: readonly { pos: number; descending: boolean; nullsFirst: boolean }[],
+  limit: number | undefined,
+): SortedChild | undefined {
+  const glob = level.glob;
+  const rte = level.rtable[rt];
+  if (rte?.kind !== 'subquery') return undefined;
+  const q = rte.query;
+  const visible: number[] = [];
+  q.targetList.forEach((te, i) => {
+    if (!te.junk) visible.push(i);
+  });
+  const sort = cols.map((c) => ({
+    index: visible[c.pos]!,
+    descending: c.descending,
+    nullsFirst: c.nullsFirst,
+  }));
+  // the leaf's own ORDER BY already gives the order: its plan (planned by planSetOpTree) stays
+  if (
+    q.setOp === undefined &&
+    q.sort.length >= sort.length &&
+    sort.every((k, i) => {
+      const o = q.sort[i]!;
+      return o.index === k.index && o.descending === k.descending && o.nullsFirst === k.nullsFirst;
+    })
+  ) {
+    const extra = child.kind === 'subqueryscan' ? 0 : level.glob.s.cpuTupleCost * child.rows;
+    return { plan: child, startupCost: child.startupCost, totalCost: child.totalCost + extra };
+  }
+  if (q.setOp !== undefined || q.limit !== undefined || q.offset !== undefined) return undefined;
+  if (q.rowMarks.length > 0 || q.distinct !== undefined || q.sort.length > 0) return undefined;
+  const subplans = glob.subplans.length;
+  const sub = planLevel(
+    new Level(
+      glob,
+      {
+        ...q,
+        sort,
+        ...(limit === undefined
+          ? {}
+          : {
+              limit: {
+                kind: 'const',
+                value: BigInt(Math.ceil(limit)),
+                type: TypeOid.int8,
+                typmod: -1,
+              },
+            }),
+      },
+      level,
+    ),
+  );
+  if (glob.subplans.length !== subplans) {
+    // a sub-SELECT was planned again: drop the copies and keep the plain child
+    glob.subplans.length = subplans;
+    glob.subplanNames.length = subplans;
+    return undefined;
+  }
+  const top = limit !== undefined && sub.plan.kind === 'limit' ? sub.plan.input : sub.plan;
+  const output = level.scanOutput(rt);
+  const startupCost = top.startupCost;
+  const totalCost = top.totalCost + glob.s.cpuTupleCost * top.rows;
+  if (trivialSubqueryScan(top, output)) return { plan: top, startupCost, totalCost };
+  return {
+    plan: {
+      kind: 'subqueryscan',
+      rt,
+      alias: rte.alias,
+      input: top,
+      output,
+      rows: top.rows,
+      width: top.width,
+      startupCost,
+      totalCost,
+    },
+    startupCost,
+    totalCost,
+  };
 }
 
 function finishSetOp(level: Level, env: PathEnv, p0: Path, f: Fixed): Path {
@@ -1017,6 +1189,31 @@ interface SetOpInput extends Path {
   readonly label: readonly Expr[];
   readonly startupCost: number;
   readonly totalCost: number;
+  /** The estimated number of distinct rows (recurse_set_operations' pNumGroups). */
+  readonly groups?: number;
+}
+
+/** Each planned level's path environment, for estimates over a set operation leaf's columns. */
+const levelEnvs = new WeakMap<Level, PathEnv>();
+
+/** A leaf's distinct rows: its row count when grouped, aggregated or DISTINCT, else estimate_num_groups. */
+function leafGroups(child: Level, rows: number): number {
+  const q = child.query;
+  const cenv = levelEnvs.get(child);
+  if (
+    cenv === undefined ||
+    q.setOp !== undefined ||
+    q.group !== undefined ||
+    q.groupingSets !== undefined ||
+    q.distinct !== undefined ||
+    q.having !== undefined ||
+    (q.aggregates?.length ?? 0) > 0
+  )
+    return rows;
+  const exprs = q.targetList.filter((t) => !t.junk).map((t) => t.expr);
+  return estimateNumGroups(exprs, rows, (rt, a) =>
+    cenv.sel.varData({ kind: 'var', rt, attnum: a, type: 0, typmod: -1 }),
+  );
 }
 
 function setOpInput(p: Path): SetOpInput {
@@ -1054,9 +1251,10 @@ function planSetOpTree(
     const output = level.scanOutput(tree.rt);
     const startupCost = sub.plan.startupCost;
     const totalCost = sub.plan.totalCost + s.cpuTupleCost * sub.plan.rows;
+    const groups = leafGroups(child, sub.plan.rows);
     if (dropTrivial && trivialSubqueryScan(sub.plan, output))
-      return { plan: sub.plan, pathkeys: [], label: output, startupCost, totalCost };
-    return setOpInput({
+      return { plan: sub.plan, pathkeys: [], label: output, startupCost, totalCost, groups };
+    const scan = setOpInput({
       plan: {
         kind: 'subqueryscan',
         rt: tree.rt,
@@ -1070,6 +1268,7 @@ function planSetOpTree(
       },
       pathkeys: [],
     });
+    return { ...scan, groups };
   }
   if (tree.op === 'union') {
     // flatten: UNION ALL children of UNION ALL; any UNION children of a UNION
@@ -1107,8 +1306,13 @@ function planSetOpTree(
     if (tree.all) return setOpInput(append);
     return setOpInput(dedupe(env, append, append.plan.output));
   }
-  const left = planSetOpTree(level, env, tree.left).plan;
-  const right = planSetOpTree(level, env, tree.right).plan;
+  const lin = planSetOpTree(level, env, tree.left);
+  const rin = planSetOpTree(level, env, tree.right);
+  // generate_nonunion_paths: INTERSECT puts the input with fewer groups first (the hash table's)
+  const swap =
+    tree.op === 'intersect' && (lin.groups ?? lin.plan.rows) > (rin.groups ?? rin.plan.rows);
+  const left = swap ? rin.plan : lin.plan;
+  const right = swap ? lin.plan : rin.plan;
   const n = left.output.length;
   const rows =
     tree.op === 'intersect'
@@ -1133,7 +1337,8 @@ function planSetOpTree(
       strategy: hashed ? 'hashed' : 'sorted',
       left: l,
       right: r,
-      output: left.output,
+      // the columns keep the leftmost leaf's names (the parent's Vars refer to it)
+      output: lin.plan.output,
       rows: clampRows(rows),
       width: left.width,
       startupCost: hashed
@@ -1251,6 +1456,13 @@ function grouping(level: Level, env: PathEnv, rel: RelOpt, f: Fixed): Path {
   return best!;
 }
 
+/** `e` with each WindowFunc replaced by the WindowAgg output column computing it (its types). */
+function outputWindowFuncs(e: Expr, output: readonly Expr[]): Expr {
+  if (e.kind === 'windowfunc')
+    return output.find((o) => o.kind === 'windowfunc' && o.index === e.index) ?? e;
+  return mapChildren(e, (x) => outputWindowFuncs(x, output));
+}
+
 /** A ProjectSet adding set-returning `calls` (run in lockstep) to `p`'s columns. */
 function projectSetOver(env: PathEnv, p: Path, calls: readonly Expr[]): Path {
   const output = [...p.plan.output, ...calls];
@@ -1324,12 +1536,19 @@ function upper(level: Level, env: PathEnv, input: Path, f: Fixed): Path {
         return windowFunc(x.index, t.type, t.typmod);
       }),
     ];
+    // run conditions pushed down from the outer query (over this window's functions' outputs)
+    const mine = new Set(funcs.map((x) => x.index));
+    const run = (runConditions.get(q) ?? [])
+      .filter((c) => contains(c, (x) => x.kind === 'windowfunc' && mine.has(x.index)))
+      .map((c) => outputWindowFuncs(c, output));
+    const runCondition = andOf(run);
     p = {
       plan: {
         kind: 'windowagg',
         input: p.plan,
         window,
         funcs,
+        ...(runCondition === undefined ? {} : { runCondition }),
         output,
         rows,
         width:
@@ -1697,21 +1916,17 @@ function aggregate(level: Level, env: PathEnv, p: Path, f: Fixed): Path {
       pathkeys: [],
     };
   }
+  const setGroups = sets?.map((set) =>
+    estimateNumGroups(
+      set.map((i) => groupExprs[i]!),
+      inRows,
+      varData,
+    ),
+  );
   const numGroups =
-    sets === undefined
+    setGroups === undefined
       ? estimateNumGroups(groupExprs, inRows, varData)
-      : clampRows(
-          sets.reduce(
-            (a, set) =>
-              a +
-              estimateNumGroups(
-                set.map((i) => groupExprs[i]!),
-                inRows,
-                varData,
-              ),
-            0,
-          ),
-        );
+      : clampRows(setGroups.reduce((a, g) => a + g, 0));
   const nCols = groupExprs.length;
   const keys = groupSortKeys(q, f);
   if (sets !== undefined) {
@@ -1727,6 +1942,7 @@ function aggregate(level: Level, env: PathEnv, p: Path, f: Fixed): Path {
         input: input.plan,
         groupExprs,
         groupingSets: sets,
+        ...(setGroups === undefined ? {} : { setGroups }),
         aggregates: f.aggregates,
         output,
         rows: numGroups,

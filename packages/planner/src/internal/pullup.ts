@@ -193,9 +193,50 @@ function isSimple(q: SelectQuery): boolean {
     q.offset === undefined &&
     q.rowMarks.length === 0 &&
     (q.ctes?.length ?? 0) === 0 &&
-    q.from.length > 0 &&
+    (q.from.length > 0 || valuesResult(q)) &&
     q.targetList.every((t) => !t.junk && !hasSrf(t.expr) && !isVolatileDeep(t.expr))
   );
+}
+
+/** A level whose one-row VALUES became a Result (pullUpSimpleValues): no FROM left. */
+function valuesResult(q: SelectQuery): boolean {
+  return q.from.length === 0 && q.rtable.length === 1 && q.rtable[0]?.kind === 'values';
+}
+
+/** A recursive WITH query's one-row VALUES members made Results (nothing else is pulled up there). */
+function valuesLeaves(q: SelectQuery): SelectQuery {
+  if (q.setOp === undefined) return q;
+  return {
+    ...q,
+    rtable: q.rtable.map(
+      (r): RangeTblEntry =>
+        r.kind === 'subquery' ? { ...r, query: pullUpSimpleValues(r.query) } : r,
+    ),
+  };
+}
+
+/**
+ * pull_up_simple_values: a level whose only FROM item is a one-row VALUES
+ * (without set-returning or volatile functions) computes that row in a
+ * Result; its columns' references become the row's expressions. The
+ * entry stays in the range table, unreferenced.
+ */
+function pullUpSimpleValues(q: SelectQuery): SelectQuery {
+  if (q.setOp !== undefined || q.from.length !== 1 || q.rtable.length !== 1) return q;
+  const rt = q.from[0] as number;
+  const rte = q.rtable[rt];
+  if (rte?.kind !== 'values' || rte.rows.length !== 1) return q;
+  const row = rte.rows[0] as readonly Expr[];
+  if (row.some((e) => hasSrf(e) || isVolatileDeep(e))) return q;
+  const subst: Ops = {
+    v: (v, d) => {
+      if (v.rt !== rt || (v.levelsUp ?? 0) !== d) return v;
+      const e = row[v.attnum - 1];
+      if (e === undefined) throw new Error(`VALUES pull-up: column ${v.attnum}`);
+      return lift(e, d);
+    },
+  };
+  return xQuery({ ...q, from: [] }, 0, subst);
 }
 
 /** Volatile functions anywhere in `e`, inside its sub-SELECTs too (contain_volatile_functions). */
@@ -261,7 +302,7 @@ export type InlineCte = (cte: CommonTableExpr) => boolean;
  */
 export function pullUpSubqueries(q: SelectQuery, inline: InlineCte): SelectQuery {
   // the levels below first: sub-SELECTs in expressions, in FROM, WITH queries
-  let cur = rewriteNested(q, inline);
+  let cur = pullUpSimpleValues(rewriteNested(q, inline));
   if (cur.setOp !== undefined || cur.rowMarks.length > 0) return cur;
   // inlined WITH references of this level become sub-SELECTs
   const ctes = cur.ctes;
@@ -320,7 +361,9 @@ function rewriteNested(q: SelectQuery, inline: InlineCte): SelectQuery {
   if (q.where !== undefined) out.where = ex(q.where);
   if (q.having !== undefined) out.having = ex(q.having);
   if (q.ctes !== undefined)
-    out.ctes = q.ctes.map((c) => (c.recursive ? c : { ...c, query: sub(c.query) }));
+    out.ctes = q.ctes.map((c) =>
+      c.recursive ? { ...c, query: valuesLeaves(c.query) } : { ...c, query: sub(c.query) },
+    );
   return out;
 }
 
@@ -369,6 +412,8 @@ function tryPullUp(
   if (rte?.kind !== 'subquery') return undefined;
   const sub = rte.query;
   if (!isSimple(sub)) return undefined;
+  // a VALUES turned Result leaves nothing to put in the join tree: only at the top of FROM
+  if (sub.from.length === 0 && site.join !== undefined) return undefined;
   if (site.nullable && rte.lateral === true) return undefined;
   const targets = sub.targetList.filter((t) => !t.junk);
   // PlaceHolderVars are not implemented: under an outer join, only outputs that go to NULL

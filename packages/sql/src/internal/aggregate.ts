@@ -59,7 +59,7 @@ const STATISTICAL = [
   one(T.float8, T.float8),
   one(T.numeric, T.numeric),
 ];
-const BITWISE = [one(T.int2, T.int2), one(T.int4, T.int4), one(T.int8, T.int8)];
+const BITWISE = [one(T.int2, T.int2), one(T.int4, T.int4), one(T.int8, T.int8), one(T.bit, T.bit)];
 
 /** The built-in aggregates by name (PostgreSQL 15's pg_aggregate, `\da`). */
 export const AGGREGATE_SIGNATURES: Readonly<Record<string, readonly AggregateSignature[]>> = {

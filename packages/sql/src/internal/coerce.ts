@@ -4,7 +4,7 @@
  * find_coercion_pathway, can_coerce_type (with polymorphic parameters),
  * and select_common_type.
  */
-import { type CastContext, type CastDef, type Registry, TypeOid } from '@pg/types';
+import { type CastContext, type CastDef, type Registry, SqlError, TypeOid } from '@pg/types';
 import { Code, PositionedSqlError } from './errors.js';
 import type { PNode } from './parse.js';
 
@@ -288,7 +288,13 @@ export function resolveTypeName(
         at,
       );
     }
-    typmod = base.typmodIn(values);
+    try {
+      typmod = base.typmodIn(values);
+    } catch (e) {
+      // typmodin's errors point at the type name, as parser_errposition does
+      if (!(e instanceof SqlError) || e instanceof PositionedSqlError) throw e;
+      throw new PositionedSqlError(e.code, e.message, at);
+    }
   } else if (tn.typemod !== undefined && tn.typemod >= 0) {
     typmod = tn.typemod;
   }

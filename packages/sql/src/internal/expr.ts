@@ -275,7 +275,7 @@ export function coerceTo(
           arg: expr,
           cast: path.cast,
           type,
-          typmod: -1,
+          typmod: path.cast.typmodArg === true ? typmod : -1,
           via: 'cast',
           explicit,
         } satisfies CoerceExpr,
@@ -296,8 +296,9 @@ export function coerceTo(
       // numeric(5,2)) stays a coercion that fails when it is evaluated, as
       // PostgreSQL's length-coercion call does: a DEFAULT is stored, and an
       // error elsewhere in the statement is found first.
-      // An untyped literal ('abcdef' into varchar(5)) is read by the input
-      // function with the typmod (stringTypeDatum): its error is the analyzer's.
+      // An untyped literal ('abcdef' into varchar(5)) fails here; stringTypeDatum
+      // reads it without the typmod (interval aside), so the length
+      // coercion's error carries no position.
       const t = ps.registry.mustType(type);
       const constant = out;
       const apply = () =>
@@ -305,7 +306,7 @@ export function coerceTo(
           ? constant.value
           : t.applyTypmod(constant.value, typmod, explicit);
       let folded: { value: unknown } | undefined;
-      if (expr.type === TypeOid.unknown) folded = { value: withPosition(ps, where, apply) };
+      if (expr.type === TypeOid.unknown) folded = { value: withPosition(ps, undefined, apply) };
       else {
         try {
           folded = { value: apply() };
@@ -873,13 +874,13 @@ function transformConst(ps: ParseState, n: PNode): Expr {
   if (n.boolval !== undefined)
     return at(ps, makeConst(TypeOid.bool, -1, n.boolval.boolval === true), loc);
   if (n.sval !== undefined) return at(ps, makeConst(UNKNOWN, -1, n.sval.sval ?? ''), loc);
-  if (n.bsval !== undefined)
-    throw errorAt(
-      ps,
-      Code.FEATURE_NOT_SUPPORTED,
-      'bit string constants are not supported yet',
-      loc,
-    );
+  if (n.bsval !== undefined) {
+    // B'1010' / X'1F': the scanner keeps the b/x prefix, which bit_in reads (make_const's T_BitString)
+    const bits = ps.registry.mustType(TypeOid.bit);
+    const text: string = n.bsval.bsval ?? '';
+    const value = withPosition(ps, loc, () => bits.input(text, -1, ps.typeContext));
+    return at(ps, makeConst(TypeOid.bit, -1, value), loc);
+  }
   throw errorAt(ps, Code.INTERNAL_ERROR, 'unrecognized constant', loc);
 }
 

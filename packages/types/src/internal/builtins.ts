@@ -3,6 +3,7 @@
  * (arrays last: it creates the array type of every element type).
  */
 import { register as registerArrays } from './arrays/index.js';
+import { register as registerBit } from './bit/index.js';
 import { Registry } from './core/registry.js';
 import { register as registerDatetime } from './datetime/index.js';
 import { register as registerJson } from './json/index.js';
@@ -18,6 +19,7 @@ export function createBuiltinRegistry(): Registry {
   registerScalars(r);
   registerNumeric(r);
   registerText(r);
+  registerBit(r);
   registerDatetime(r);
   registerJson(r);
   registerReg(r);

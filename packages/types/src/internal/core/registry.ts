@@ -65,6 +65,12 @@ export interface CastDef {
   readonly method: 'f' | 'b';
   /** Converts; typmod is the target's typmod (-1 for none). */
   readonly fn?: (value: unknown, typmod: number, ctx: TypeContext, isExplicit: boolean) => unknown;
+  /**
+   * The cast function takes the target typmod as its second argument
+   * (pronargs >= 2, as bit(int4, int4)): its result already has that typmod,
+   * so no separate length coercion follows.
+   */
+  readonly typmodArg?: boolean;
 }
 
 const CONTEXT_RANK: Readonly<Record<CastContext, number>> = { i: 0, a: 1, e: 2 };

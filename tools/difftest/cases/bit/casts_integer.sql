@@ -1,0 +1,10 @@
+SELECT 5::bit(8), (-1)::bit(10), 5::bit(70), 300::bit(4), 5::bigint::bit(3);
+SELECT (-1)::bit(40), (-2)::bigint::bit(70), 0::bit, 1::bit, 2::bit;
+SELECT B'1111'::int, B'1'::int, B'11111111111111111111111111111111'::int, B'1'::bigint;
+SELECT B'1111111111111111111111111111111111111111111111111111111111111111'::bigint, X'7FFFFFFF'::int, X'80000000'::int;
+SELECT B'111111111111111111111111111111111'::int;
+SELECT B'11111111111111111111111111111111111111111111111111111111111111111'::bigint;
+SELECT B'101'::varbit::int;
+SELECT 5::bit(8)::int, (-123456789)::bit(32)::int, 123456789012::bigint::bit(64)::bigint;
+SELECT int4(B'101'), int8(B'101'), "bit"(7, 4), "bit"(7::bigint, 4);
+SELECT 5::varbit;

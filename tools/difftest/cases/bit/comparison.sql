@@ -1,0 +1,13 @@
+SELECT B'101' < B'11', B'101' < B'1010', B'0' = B'00', B'001' > B'01', B'1' >= B'1', B'10' <> B'1';
+SELECT B'101'::varbit = B'101', B'0'::varbit < B'00'::varbit, B'11'::varbit >= B'1'::varbit;
+CREATE TABLE cmp (v varbit);
+INSERT INTO cmp VALUES (B'1'), (B'0'), (B'00'), (B''), (B'1010'), (B'011'), (B'10'), (B'0101'), (NULL);
+SELECT v FROM cmp ORDER BY v;
+SELECT v FROM cmp ORDER BY v DESC NULLS LAST;
+SELECT min(v), max(v), count(DISTINCT v) FROM cmp;
+CREATE INDEX cmp_v ON cmp (v);
+SET enable_seqscan = off;
+SELECT v FROM cmp WHERE v > B'01' ORDER BY v;
+RESET enable_seqscan;
+SELECT v, count(*) FROM cmp GROUP BY v ORDER BY v;
+DROP TABLE cmp;

@@ -1,0 +1,11 @@
+SELECT B'1010', X'1F', B'', X'', b'1' || x'a';
+SELECT B'1010' AS b, X'0F' AS x, pg_typeof(B'1'), pg_typeof(X'F');
+SELECT '101'::bit(3), '101'::varbit, 'x1f'::bit(8), 'X1F'::varbit, 'b101'::bit(3);
+SELECT '10101'::bit varying(10), ''::varbit, length(''::varbit);
+SELECT ARRAY[B'1', B'01']::varbit[], '{101,11}'::bit varying[];
+SELECT '102'::bit(3);
+SELECT 'xg'::varbit;
+SELECT ' 101'::varbit;
+SELECT B'12';
+SELECT X'1G';
+SELECT B'1010'::text, X'AB'::text, (B'1'::varbit)::text;

@@ -1,0 +1,13 @@
+SELECT B'101'::bit(3) = B'101'::varbit, B'1'::varbit < B'11'::bit(2);
+SELECT B'101' UNION SELECT B'11'::varbit ORDER BY 1;
+SELECT pg_typeof(x) FROM (SELECT B'101' UNION ALL SELECT B'11'::varbit) AS t(x) LIMIT 1;
+SELECT ARRAY[B'101', B'1'], (ARRAY[B'11', B'0'])[1], array_length(ARRAY[B'1']::bit[], 1);
+SELECT to_json(B'101'), to_jsonb(ARRAY[X'A']), row(B'1', X'2');
+SELECT B'101'::bit(3) & B'110'::varbit;
+SELECT B'1'::varbit(5)::bit(3), B'10101'::bit(5)::varbit(3);
+CREATE TABLE bm (a bit(4) DEFAULT B'1111', b varbit(8) DEFAULT X'F');
+INSERT INTO bm DEFAULT VALUES;
+INSERT INTO bm VALUES (5::bit(4), 255::bit(8));
+SELECT a, b, a::int, b::bit(8)::int FROM bm ORDER BY a;
+SELECT coalesce(sum(get_bit(a, 0)), 0) FROM bm;
+DROP TABLE bm;

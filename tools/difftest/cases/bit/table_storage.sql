@@ -1,0 +1,10 @@
+CREATE TABLE bs (id int PRIMARY KEY, a bit(12), b varbit(100));
+INSERT INTO bs VALUES (1, X'ABC', B'1'), (2, B'000000000001', repeat('10', 50)::varbit), (3, X'000', B'');
+SELECT id, a, b, length(b) FROM bs ORDER BY id;
+UPDATE bs SET a = ~a, b = b || B'0' WHERE id = 1;
+SELECT * FROM bs WHERE a = X'543';
+SELECT id, a::int, a >> 4 FROM bs ORDER BY a;
+SELECT attname, atttypid::regtype, atttypmod FROM pg_attribute WHERE attrelid = 'bs'::regclass AND attnum > 0 ORDER BY attnum;
+SELECT typname, typlen, typcategory, typispreferred FROM pg_type WHERE oid IN (1560, 1562, 1561, 1563) ORDER BY oid;
+SELECT oprname, oprleft::regtype, oprright::regtype, oprresult::regtype FROM pg_operator WHERE oprleft = 'bit'::regtype ORDER BY oid;
+DROP TABLE bs;

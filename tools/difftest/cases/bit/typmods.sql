@@ -1,0 +1,16 @@
+CREATE TABLE tb (a bit(3), b varbit(3), c bit varying, d bit);
+INSERT INTO tb VALUES (B'101', B'1', B'1010101', B'1');
+INSERT INTO tb VALUES (B'10', B'1', NULL, NULL);
+INSERT INTO tb VALUES (B'101', B'1111', NULL, NULL);
+INSERT INTO tb VALUES ('10', '1', NULL, NULL);
+INSERT INTO tb VALUES ('101', '1111', NULL, NULL);
+INSERT INTO tb VALUES (B'011', B'11'::bit(2), NULL, B'0');
+INSERT INTO tb (d) VALUES (B'11');
+SELECT * FROM tb ORDER BY a;
+SELECT '101'::bit(4), '10101'::bit(4), '101'::varbit(2), '1'::bit(3)::varbit;
+SELECT B'101'::bit(3)::bit(5), B'10101'::bit(3), B'10101'::varbit(2), B'1'::bit varying(5);
+SELECT ''::bit(0);
+SELECT B'1'::varbit(0);
+SELECT '1'::bit, B'11'::bit;
+UPDATE tb SET a = B'1' WHERE d = B'0';
+DROP TABLE tb;

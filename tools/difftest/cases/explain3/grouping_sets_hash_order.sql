@@ -1,0 +1,10 @@
+CREATE TABLE g (a int, b bigint, c smallint);
+INSERT INTO g SELECT i % 37, (i % 11) - 5, i % 300 FROM generate_series(1, 1000) i;
+SELECT a, count(*) FROM g GROUP BY ROLLUP (a);
+SELECT b, c, count(*) FROM g GROUP BY GROUPING SETS ((b), (c), ());
+ANALYZE g;
+EXPLAIN (COSTS OFF) SELECT a, count(*) FROM g GROUP BY ROLLUP (a);
+SELECT a, count(*) FROM g GROUP BY ROLLUP (a);
+SELECT b, c, count(*) FROM g GROUP BY GROUPING SETS ((b), (c), ());
+SELECT a, b, count(*) FROM g GROUP BY GROUPING SETS ((a, b), ());
+SELECT count(*) FROM g GROUP BY DISTINCT ROLLUP (b), ROLLUP (b);
