@@ -77,7 +77,7 @@ import {
   sequenceRow,
   sequenceViewRows,
 } from './sequence.js';
-import { pgStatsRows } from './statistics.js';
+import { forgetStatistics, pgStatsRows } from './statistics.js';
 import type { CatalogTable } from './table.js';
 import type { CatalogTxn } from './txn.js';
 import { indexColumnShape, typeByOid } from './types.js';
@@ -645,7 +645,7 @@ export class Catalog implements SessionHook {
       scan: (name) => this.#scanObjects(name),
       currentDatabase: this.databaseName,
       settings: this.#settings,
-      statistics: () => pgStatsRows(this),
+      statistics: () => pgStatsRows(this, this.#x),
       sequences: (view) =>
         sequenceViewRows(
           view,
@@ -1640,6 +1640,8 @@ export class Catalog implements SessionHook {
         `cache lookup failed for attribute ${attnum} of relation ${relid}`,
       );
     this.#updateRow('pg_attribute', row, changes);
+    // ALTER COLUMN TYPE: the column's statistics go (RemoveStatistics)
+    if ('atttypid' in changes) forgetStatistics(this, this.#x, relid, attnum);
   }
 
   // ------------------------------------------------------------ ALTER TABLE
@@ -2098,6 +2100,7 @@ export class Catalog implements SessionHook {
         const ad = this.#table('pg_attrdef');
         for (const r of ad.lookup('pg_attrdef_adrelid_adnum_index', [a.objid], x))
           ad.delete(r.tid, x);
+        forgetStatistics(this, x, a.objid);
         if (kind === 'S') this.#deleteSequenceRow(a.objid);
         if (kind === 'i') {
           const ix = this.#table('pg_index');
@@ -2163,6 +2166,7 @@ export class Catalog implements SessionHook {
     const row = this.#attributeRow(relid, attnum);
     if (!row) return;
     this.#dropDefault(relid, attnum);
+    forgetStatistics(this, this.#x, relid, attnum);
     this.#updateRow('pg_attribute', row, {
       attname: `........pg.dropped.${attnum}........`,
       atttypid: 0,

@@ -7,20 +7,39 @@
  *   (heap_inplace_update), so they survive a rollback there and not here.
  * - pg_attribute.attstattarget (ALTER TABLE ... ALTER COLUMN ... SET
  *   STATISTICS n): a normal catalog update.
- * - the per-column statistics (pg_statistic's contents): kept in memory,
- *   per catalog cluster, keyed by (database, relation, attnum). There is
- *   no pg_statistic catalog yet (its anyarray columns need a home in the
- *   on-disk format), so the statistics do not survive a restart, are not
- *   WAL-logged, and are visible to every session as soon as ANALYZE
- *   stores them (PostgreSQL's pg_statistic rows are transactional).
- *   Entries are checked against the relation cache when read: a dropped
- *   relation, a dropped column, or a column whose type changed (ALTER
- *   COLUMN TYPE) has no statistics — PostgreSQL deletes those
- *   pg_statistic rows at the same moments.
+ * - the per-column statistics: the pg_statistic catalog (PostgreSQL 15's
+ *   OID 2619, columns and unique index pg_statistic_relid_att_inh_index),
+ *   written by ANALYZE with normal transactional catalog inserts and
+ *   updates: WAL-logged, crash-safe, rolled back with the transaction,
+ *   visible to other sessions at commit. Slots as analyze.c fills them:
+ *   stakind 1 (MCV, staop the type's =, stanumbers the frequencies),
+ *   2 (histogram, staop <), 3 (correlation, staop <, stanumbers one
+ *   value); stacoll the column's collation. Rows are deleted
+ *   (RemoveStatistics) with the relation, with the column (DROP COLUMN)
+ *   and when the column's type changes.
+ *
+ *   Difference: stavalues (anyarray) is stored as an array of the
+ *   elements' text forms (the type's output in a fixed context: UTC,
+ *   round-trip float digits; as attmissingval), because an on-disk
+ *   array here does not keep its element OID; reading takes the element
+ *   type from the column's atttypid (what ANALYZE's scalar statistics
+ *   store anyway). A type without an output function in the registry
+ *   raises 0A000 at ANALYZE. pg_statistic has no toast relation
+ *   (PostgreSQL's pg_toast_2619): a row must fit in one page, so for
+ *   columns with wide values the MCV list and histogram are shortened
+ *   until it does (fitInPage). stainherit is always false (no
+ *   inheritance statistics); staop is 0 for a type whose = or < operator
+ *   is neither pg_catalog's (type, type) operator nor (varchar) text's.
  */
-import { builtins, defaultContext, pgArray } from '@pg/types';
+import {
+  builtins,
+  defaultContext,
+  type PgArray,
+  pgArray,
+  SqlError,
+  type TypeContext,
+} from '@pg/types';
 import type { Catalog } from './catalog.js';
-import type { CatalogCluster } from './cluster.js';
 import type { ViewDef } from './pg15-data.js';
 import type { CatalogTable } from './table.js';
 import type { CatalogTxn } from './txn.js';
@@ -47,57 +66,212 @@ export interface RelationSizeStatistics {
   readonly relallvisible: number;
 }
 
-type Store = Map<string, Map<number, StoredColumnStatistics>>;
-const stores = new WeakMap<CatalogCluster, Store>();
-
-function storeOf(cluster: CatalogCluster): Store {
-  let s = stores.get(cluster);
-  if (s === undefined) {
-    s = new Map();
-    stores.set(cluster, s);
-  }
-  return s;
+/** The context stavalues elements are written and read in (timestamps in UTC, floats exact). */
+let fixedContext: TypeContext | undefined;
+function valuesContext(): TypeContext {
+  fixedContext ??= defaultContext({ timeZone: 'UTC', extraFloatDigits: 3 });
+  return fixedContext;
 }
 
-const relKey = (dbOid: number, relOid: number) => `${dbOid}:${relOid}`;
+/** PostgreSQL's stakind numbers (pg_statistic.h). */
+const STATISTIC_KIND_MCV = 1;
+const STATISTIC_KIND_HISTOGRAM = 2;
+const STATISTIC_KIND_CORRELATION = 3;
+const SLOTS = 5;
+
+/** Types whose default btree operator class is another type's (varchar uses text_ops). */
+const OPCLASS_TYPE = new Map([[1043, 25]]);
+
+/** The operator `oprname` (typeOid, typeOid) of the type's btree operator class, or 0. */
+function operatorOid(catalog: Catalog, txn: CatalogTxn, oprname: string, typeOid: number): number {
+  const t = table(catalog, 'pg_operator');
+  const typ = OPCLASS_TYPE.get(typeOid) ?? typeOid;
+  const r = t.lookupOne('pg_operator_oprname_l_r_n_index', [oprname, typ, typ, 11], txn);
+  return r === undefined ? 0 : (r.values[t.col('oid')] as number);
+}
 
 /**
- * update_attstats: replaces the statistics of the given columns of
- * `relOid` (others keep theirs).
+ * The bytes the stanumbers / stavalues arrays may take in a pg_statistic
+ * row: the row must fit in one heap page (MaxHeapTupleSize 8160), as
+ * pg_statistic has no toast relation here.
+ */
+const SLOT_BUDGET = 7000;
+
+const utf8 = new TextEncoder();
+const arrayBytes = (texts: readonly string[]) =>
+  texts.length === 0 ? 0 : 24 + texts.reduce((n, t) => n + 4 + utf8.encode(t).length, 0);
+
+/**
+ * Shrinks the MCV list (keeping the most common) and the histogram
+ * (keeping every other bound, and the last) until they fit SLOT_BUDGET;
+ * a list that cannot fit even with one entry is dropped. Only columns
+ * with wide values are affected (PostgreSQL toasts the row instead).
+ */
+function fitInPage(
+  mcvIn: readonly string[],
+  freqsIn: readonly number[],
+  histIn: readonly string[],
+): { mcv: string[]; freqs: number[]; histogram: string[] } {
+  let mcv = [...mcvIn];
+  let freqs = freqsIn.slice(0, mcv.length);
+  let histogram = [...histIn];
+  const size = () =>
+    arrayBytes(mcv) + (mcv.length > 0 ? 24 + 4 * freqs.length : 0) + arrayBytes(histogram);
+  while (size() > SLOT_BUDGET) {
+    if (arrayBytes(mcv) >= arrayBytes(histogram)) {
+      const n = mcv.length <= 1 ? 0 : Math.ceil(mcv.length / 2);
+      mcv = mcv.slice(0, n);
+      freqs = freqs.slice(0, n);
+    } else if (histogram.length <= 2) histogram = [];
+    else {
+      const last = histogram[histogram.length - 1] as string;
+      const kept = histogram.filter((_, i) => i % 2 === 0);
+      if (kept[kept.length - 1] !== last || kept.length === 1) kept.push(last);
+      histogram = kept.length >= histogram.length ? [] : kept;
+    }
+  }
+  return { mcv, freqs, histogram };
+}
+
+/**
+ * update_attstats: replaces the pg_statistic rows (stainherit false) of
+ * the given columns of `relOid` (others keep theirs), by normal
+ * transactional catalog inserts and updates.
  */
 export function storeColumnStatistics(
   catalog: Catalog,
+  txn: CatalogTxn,
   relOid: number,
   stats: readonly StoredColumnStatistics[],
 ): void {
-  const store = storeOf(catalog.cluster);
-  const key = relKey(catalog.dbOid, relOid);
-  let m = store.get(key);
-  if (m === undefined) {
-    m = new Map();
-    store.set(key, m);
+  const st = table(catalog, 'pg_statistic');
+  const att = table(catalog, 'pg_attribute');
+  for (const s of stats) {
+    const type = builtins.type(s.typeOid);
+    const ar = att.lookupOne('pg_attribute_relid_attnum_index', [relOid, s.attnum], txn);
+    const coll = ar === undefined ? 0 : (ar.values[att.col('attcollation')] as number);
+    const text = (vals: readonly unknown[]): string[] => {
+      if (type === undefined)
+        throw new SqlError('0A000', `statistics of type ${s.typeOid} are not supported yet`);
+      return vals.map((v) => type.output(v, valuesContext()));
+    };
+    const fitted = fitInPage(
+      s.mcvValues === undefined ? [] : text(s.mcvValues),
+      s.mcvFreqs ?? [],
+      s.histogram === undefined ? [] : text(s.histogram),
+    );
+    const slots: { kind: number; op: number; numbers: unknown; values: unknown }[] = [];
+    if (fitted.mcv.length > 0)
+      slots.push({
+        kind: STATISTIC_KIND_MCV,
+        op: operatorOid(catalog, txn, '=', s.typeOid),
+        numbers: pgArray(fitted.freqs.map((f) => Math.fround(f))),
+        values: pgArray(fitted.mcv),
+      });
+    if (fitted.histogram.length > 0)
+      slots.push({
+        kind: STATISTIC_KIND_HISTOGRAM,
+        op: operatorOid(catalog, txn, '<', s.typeOid),
+        numbers: null,
+        values: pgArray(fitted.histogram),
+      });
+    if (s.correlation !== undefined)
+      slots.push({
+        kind: STATISTIC_KIND_CORRELATION,
+        op: operatorOid(catalog, txn, '<', s.typeOid),
+        numbers: pgArray([Math.fround(s.correlation)]),
+        values: null,
+      });
+    const row: Record<string, unknown> = {
+      starelid: relOid,
+      staattnum: s.attnum,
+      stainherit: false,
+      stanullfrac: Math.fround(s.nullFrac),
+      stawidth: s.avgWidth,
+      stadistinct: Math.fround(s.nDistinct),
+    };
+    for (let i = 0; i < SLOTS; i++) {
+      const slot = slots[i];
+      row[`stakind${i + 1}`] = slot?.kind ?? 0;
+      row[`staop${i + 1}`] = slot?.op ?? 0;
+      row[`stacoll${i + 1}`] = slot === undefined ? 0 : coll;
+      row[`stanumbers${i + 1}`] = slot?.numbers ?? null;
+      row[`stavalues${i + 1}`] = slot?.values ?? null;
+    }
+    const values = st.row(row);
+    const old = st.lookupOne('pg_statistic_relid_att_inh_index', [relOid, s.attnum, false], txn);
+    if (old === undefined) st.insert(values, txn);
+    else st.update(old.tid, values, txn);
   }
-  for (const s of stats) m.set(s.attnum, s);
+  txn.commandCounterIncrement();
 }
 
-/** The statistics of column `attnum` of `relOid`, or undefined (never analyzed, dropped, retyped). */
+/**
+ * The statistics of column `attnum` of `relOid` (pg_statistic, as the
+ * transaction's catalog snapshot sees it), or undefined (never analyzed,
+ * dropped, retyped).
+ */
 export function columnStatistics(
   catalog: Catalog,
+  txn: CatalogTxn,
   relOid: number,
   attnum: number,
 ): StoredColumnStatistics | undefined {
-  const m = storeOf(catalog.cluster).get(relKey(catalog.dbOid, relOid));
-  const s = m?.get(attnum);
-  if (s === undefined) return undefined;
+  const st = table(catalog, 'pg_statistic');
+  const r = st.lookupOne('pg_statistic_relid_att_inh_index', [relOid, attnum, false], txn);
+  if (r === undefined) return undefined;
   const desc = catalog.relation(relOid);
   const col = desc?.columns[attnum - 1];
-  if (col === undefined || col.dropped || col.typeOid !== s.typeOid) return undefined;
-  return s;
+  if (col === undefined || col.dropped) return undefined;
+  const type = builtins.type(col.typeOid);
+  if (type === undefined) return undefined;
+  const get = (name: string) => r.values[st.col(name)];
+  const decode = (v: unknown): unknown[] =>
+    ((v as PgArray<string | null>).elements ?? []).map((e) =>
+      e === null ? null : type.input(e, col.typmod, valuesContext()),
+    );
+  const numbers = (v: unknown): number[] =>
+    [...((v as PgArray<number>).elements ?? [])] as number[];
+  let out: {
+    -readonly [K in keyof StoredColumnStatistics]: StoredColumnStatistics[K];
+  } = {
+    attnum,
+    typeOid: col.typeOid,
+    nullFrac: get('stanullfrac') as number,
+    avgWidth: get('stawidth') as number,
+    nDistinct: get('stadistinct') as number,
+  };
+  for (let i = 1; i <= SLOTS; i++) {
+    const kind = get(`stakind${i}`) as number;
+    if (kind === STATISTIC_KIND_MCV)
+      out = {
+        ...out,
+        mcvValues: decode(get(`stavalues${i}`)),
+        mcvFreqs: numbers(get(`stanumbers${i}`)),
+      };
+    else if (kind === STATISTIC_KIND_HISTOGRAM)
+      out = { ...out, histogram: decode(get(`stavalues${i}`)) };
+    else if (kind === STATISTIC_KIND_CORRELATION) {
+      const c = numbers(get(`stanumbers${i}`))[0];
+      if (c !== undefined) out = { ...out, correlation: c };
+    }
+  }
+  return out;
 }
 
-/** Forgets every statistic of `relOid` (DROP TABLE; reading checks anyway). */
-export function forgetStatistics(catalog: Catalog, relOid: number): void {
-  storeOf(catalog.cluster).delete(relKey(catalog.dbOid, relOid));
+/**
+ * RemoveStatistics: deletes the pg_statistic rows of `relOid` (of its
+ * column `attnum` only, when given), transactionally.
+ */
+export function forgetStatistics(
+  catalog: Catalog,
+  txn: CatalogTxn,
+  relOid: number,
+  attnum?: number,
+): void {
+  const st = table(catalog, 'pg_statistic');
+  const keys = attnum === undefined ? [relOid] : [relOid, attnum];
+  for (const r of st.lookup('pg_statistic_relid_att_inh_index', keys, txn)) st.delete(r.tid, txn);
 }
 
 function table(catalog: Catalog, name: string): CatalogTable {
@@ -221,36 +395,36 @@ function arrayText(typeOid: number, values: readonly unknown[]): string | null {
  * PG_STATS_VIEW), ordered by relation and attnum. No privilege filter
  * (every session sees everything, as a superuser does).
  */
-export function pgStatsRows(catalog: Catalog): Record<string, unknown>[] {
+export function pgStatsRows(catalog: Catalog, txn: CatalogTxn): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
-  const prefix = `${catalog.dbOid}:`;
-  const entries = [...storeOf(catalog.cluster)].filter(([k]) => k.startsWith(prefix));
-  entries.sort(([a], [b]) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)));
-  for (const [key, m] of entries) {
-    const relOid = Number(key.slice(prefix.length));
+  const st = table(catalog, 'pg_statistic');
+  const keys = st
+    .scan(txn)
+    .filter((r) => r.values[st.col('stainherit')] === false)
+    .map((r) => [r.values[st.col('starelid')] as number, r.values[st.col('staattnum')] as number])
+    .sort((x, y) => (x[0] as number) - (y[0] as number) || (x[1] as number) - (y[1] as number));
+  for (const [relOid, attnum] of keys as [number, number][]) {
     const desc = catalog.relation(relOid);
     if (desc === undefined) continue;
-    for (const attnum of [...m.keys()].sort((a, b) => a - b)) {
-      const s = columnStatistics(catalog, relOid, attnum);
-      const col = desc.columns[attnum - 1];
-      if (s === undefined || col === undefined) continue;
-      out.push({
-        schemaname: desc.namespaceName,
-        tablename: desc.name,
-        attname: col.name,
-        inherited: false,
-        null_frac: s.nullFrac,
-        avg_width: s.avgWidth,
-        n_distinct: s.nDistinct,
-        most_common_vals: s.mcvValues ? arrayText(s.typeOid, s.mcvValues) : null,
-        most_common_freqs: s.mcvFreqs ? pgArray(s.mcvFreqs) : null,
-        histogram_bounds: s.histogram ? arrayText(s.typeOid, s.histogram) : null,
-        correlation: s.correlation ?? null,
-        most_common_elems: null,
-        most_common_elem_freqs: null,
-        elem_count_histogram: null,
-      });
-    }
+    const s = columnStatistics(catalog, txn, relOid, attnum);
+    const col = desc.columns[attnum - 1];
+    if (s === undefined || col === undefined) continue;
+    out.push({
+      schemaname: desc.namespaceName,
+      tablename: desc.name,
+      attname: col.name,
+      inherited: false,
+      null_frac: s.nullFrac,
+      avg_width: s.avgWidth,
+      n_distinct: s.nDistinct,
+      most_common_vals: s.mcvValues ? arrayText(s.typeOid, s.mcvValues) : null,
+      most_common_freqs: s.mcvFreqs ? pgArray(s.mcvFreqs) : null,
+      histogram_bounds: s.histogram ? arrayText(s.typeOid, s.histogram) : null,
+      correlation: s.correlation ?? null,
+      most_common_elems: null,
+      most_common_elem_freqs: null,
+      elem_count_histogram: null,
+    });
   }
   return out;
 }

@@ -8,7 +8,7 @@
  * serialize; DML goes on), one pass over the live rows the statement's
  * catalog snapshot sees with a reservoir sample of 300 × the largest
  * statistics target (@pg/vacuum's sampleRows), the column statistics
- * (@pg/vacuum's analyzeSample) stored in the catalog cluster's memory
+ * (@pg/vacuum's analyzeSample) written to pg_statistic
  * (@pg/catalog's storeColumnStatistics), and relpages / reltuples /
  * relallvisible written to pg_class.
  *
@@ -208,6 +208,7 @@ async function analyzeRelation(
     const stats = analyzeSample(sample.rows, totalRows, columns);
     storeColumnStatistics(
       catalog,
+      txn,
       oid,
       stats.map((s) => ({
         ...s,
@@ -277,7 +278,7 @@ export function plannerStatistics(catalog: Catalog, txn: CatalogTxn) {
       return { pages, tuples: s?.reltuples ?? -1, allVisible: s?.relallvisible ?? 0 };
     },
     columnStats(oid: number, attnum: number) {
-      const s = columnStatistics(catalog, oid, attnum);
+      const s = columnStatistics(catalog, txn, oid, attnum);
       if (s === undefined) return undefined;
       return {
         nullFrac: s.nullFrac,
