@@ -69,6 +69,17 @@ function columnList(d: Node): string[] | '*' {
   );
 }
 
+/** FORCE_NOT_NULL / FORCE_NULL: a list of column names (`*` is only FORCE_QUOTE's). */
+function namedColumns(d: Node, name: string): string[] {
+  const l = columnList(d);
+  if (l === '*') {
+    throw new EngineError('22023', `argument to option "${name}" must be a list of column names`, {
+      position: position(d),
+    });
+  }
+  return l;
+}
+
 function position(d: Node): number | undefined {
   return typeof d.location === 'number' && d.location >= 0 ? d.location + 1 : undefined;
 }
@@ -150,32 +161,14 @@ export function copyOptions(list: readonly Node[], isFrom: boolean): CopyOptions
         if (forceQuote !== undefined) throw conflict(d);
         forceQuote = columnList(d);
         break;
-      case 'force_not_null': {
+      case 'force_not_null':
         if (forceNotNull !== undefined) throw conflict(d);
-        const l = columnList(d);
-        if (l === '*') {
-          throw new EngineError(
-            '22023',
-            `argument to option "${name}" must be a list of column names`,
-            { position: position(d) },
-          );
-        }
-        forceNotNull = l;
+        forceNotNull = namedColumns(d, name);
         break;
-      }
-      case 'force_null': {
+      case 'force_null':
         if (forceNull !== undefined) throw conflict(d);
-        const l = columnList(d);
-        if (l === '*') {
-          throw new EngineError(
-            '22023',
-            `argument to option "${name}" must be a list of column names`,
-            { position: position(d) },
-          );
-        }
-        forceNull = l;
+        forceNull = namedColumns(d, name);
         break;
-      }
       case 'encoding': {
         if (encoding !== undefined) throw conflict(d);
         const e = (text ?? '').toLowerCase().replace(/[-_]/g, '');
