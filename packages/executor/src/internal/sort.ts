@@ -18,14 +18,13 @@ import type {
   LimitNode,
   MaterialNode,
   MemoizeNode,
-  MergeAppendNode,
   SortNode,
   UniqueNode,
 } from '@pg/planner';
 import { SqlError } from '@pg/types';
 import { type Builder, paramWatcher } from './builder.js';
 import { compileExpr } from './expr.js';
-import { bindToInput, type ExecNode } from './node.js';
+import type { ExecNode } from './node.js';
 import {
   type CompiledSortKey,
   compareKeyValues,
@@ -359,47 +358,6 @@ export function buildAppend(b: Builder, node: AppendNode): ExecNode {
     function* () {
       for (const c of children) {
         for (let r = c.next(); r !== undefined; r = c.next()) yield r;
-      }
-    },
-    {
-      rescan: () => {
-        for (const c of children) c.rescan();
-      },
-      close: () => {
-        for (const c of children) c.close();
-      },
-    },
-  );
-}
-
-export function buildMergeAppend(b: Builder, node: MergeAppendNode): ExecNode {
-  const registry = b.cx.registry;
-  const env = b.cx.env;
-  const children = node.children.map((c) => b.build(c));
-  // keys are written over the MergeAppend's output (positionally each child's); else over each child's own
-  const perChild = node.children.map((c) => {
-    try {
-      for (const k of node.keys) bindToInput(k.expr, node.output);
-      return compileSortKeys(node.keys, node.output, registry);
-    } catch {
-      return compileSortKeys(node.keys, c.output, registry);
-    }
-  });
-  const first = perChild[0] ?? [];
-  return genNode(
-    function* () {
-      const iters = children.map((c) => drain(c));
-      const tagged = iters.map((it, i) =>
-        (function* () {
-          for (const r of it) yield [keyValues(perChild[i]!, r, env), r] as unknown[];
-        })(),
-      );
-      for (const pair of mergeRuns(
-        tagged,
-        (p) => p[0] as unknown[],
-        (x, y) => compareKeyValues(first, x, y),
-      )) {
-        yield pair[1] as unknown[];
       }
     },
     {
