@@ -1099,6 +1099,9 @@ export function similarSubstring(s: string, pattern: string, escapeChar: string)
   const { regex, parts } = similarParts(pattern, escapeChar);
   const m = regexpMatch(s, regex);
   if (m === null || parts.length === 1) return m === null ? null : m[0]!;
+  // Parentheses of the pattern that straddle a separator regroup the
+  // translated regex: then, as in PostgreSQL, its first capture group is the answer.
+  if (!parts.every(balancedParens)) return m[0]!;
   const whole = (part: string) => {
     try {
       return compileRegex(`^(?:${part})$`, parseFlags('')).re;
@@ -1120,6 +1123,21 @@ export function similarSubstring(s: string, pattern: string, escapeChar: string)
     }
   }
   return m[0]!;
+}
+
+/** Whether a translated part opens and closes its own parentheses (escapes and brackets skipped). */
+function balancedParens(part: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < part.length; i++) {
+    const ch = part[i];
+    if (ch === '\\') i++;
+    else if (inClass) inClass = ch !== ']';
+    else if (ch === '[') inClass = true;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
 }
 
 /** The 1-based character position of UTF-16 offset `at`. */

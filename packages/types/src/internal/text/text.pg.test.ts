@@ -807,7 +807,11 @@ describe('text family vs PostgreSQL 15', () => {
           );
         },
       ),
-      { numRuns: RUNS * 2 },
+      {
+        numRuns: RUNS * 2,
+        // parentheses straddling the separator: PostgreSQL answers the first capture group ('')
+        examples: [['a', '#")a(', '#']],
+      },
     );
   });
 
