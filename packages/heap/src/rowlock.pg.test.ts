@@ -70,12 +70,20 @@ async function runOnPostgres(initial: [number, number][], steps: readonly Step[]
     );
     return row!.n !== '0';
   };
+  const busy = async () => {
+    for (const [s, p] of pending)
+      if (p.state() === 'pending' && !(await waiting(clients.get(s)!.pid))) return true;
+    return false;
+  };
+  // Quiet: every statement finished or waits on a lock — seen twice, 30 ms apart, because a
+  // waiter woken by a commit can briefly wait on the next lock of its chain (a tuple lock)
+  // before it goes on; one look on a loaded machine could take that moment for a real wait.
   const quiet = async () => {
     for (let i = 0; i < 400; i++) {
-      let busy = false;
-      for (const [s, p] of pending)
-        if (p.state() === 'pending' && !(await waiting(clients.get(s)!.pid))) busy = true;
-      if (!busy) return;
+      if (!(await busy())) {
+        await sleep(30);
+        if (!(await busy())) return;
+      }
       await sleep(5);
     }
     throw new Error('a statement neither finished nor waited');
