@@ -16,11 +16,12 @@ import {
   errorAt,
   exprLocation,
   forEachChild,
+  mapChildren,
   type ParseState,
   transformExpr,
 } from './expr.js';
 import type { PNode } from './parse.js';
-import type { Aggref, AggregateCall, AggSortKey, Expr, OpExpr } from './query.js';
+import type { Aggref, AggregateCall, AggSortKey, Expr } from './query.js';
 import { type Resolution, resolveAmong } from './resolve.js';
 import { resolveUsing } from './sort-using.js';
 
@@ -616,7 +617,7 @@ function shiftCall(ps: ParseState, call: AggregateCall, by: number): AggregateCa
         exprLocation(ps, e),
       );
     }
-    return mapExprChildren(e, shift);
+    return mapChildren(e, shift);
   };
   return {
     ...call,
@@ -624,56 +625,6 @@ function shiftCall(ps: ParseState, call: AggregateCall, by: number): AggregateCa
     ...(call.filter ? { filter: shift(call.filter) } : {}),
     ...(call.order ? { order: call.order.map((k) => ({ ...k, expr: shift(k.expr) })) } : {}),
   };
-}
-
-/** `e` with each direct sub-expression replaced by `f` of it (the shape fixParams walks). */
-function mapExprChildren(e: Expr, f: (x: Expr) => Expr): Expr {
-  switch (e.kind) {
-    case 'const':
-    case 'param':
-    case 'var':
-    case 'sqlvalue':
-    case 'aggref':
-    case 'windowfunc':
-    case 'sublinkparam':
-    case 'groupingfunc':
-    case 'execparam':
-    case 'subplan':
-    case 'sublink':
-      return e;
-    case 'nulltest':
-    case 'booltest':
-    case 'coerce':
-      return { ...e, arg: f(e.arg) } as Expr;
-    case 'case':
-      return {
-        ...e,
-        // biome-ignore lint/suspicious/noThenProperty: CaseExpr's shape (query.ts) names the result `then`
-        whens: e.whens.map((w) => ({ when: f(w.when), then: f(w.then) })),
-        otherwise: f(e.otherwise),
-      };
-    case 'scalararrayop':
-      return { ...e, scalar: f(e.scalar), array: f(e.array) };
-    case 'array':
-      return { ...e, elements: e.elements.map(f) };
-    case 'nullif':
-      return { ...e, args: [f(e.args[0]), f(e.args[1])], eq: mapExprChildren(e.eq, f) as OpExpr };
-    case 'rowcompare':
-      return { ...e, left: e.left.map(f), right: e.right.map(f) };
-    case 'fieldselect':
-      return { ...e, arg: f(e.arg) };
-    case 'subscript': {
-      const opt = (x: Expr | undefined) => (x === undefined ? undefined : f(x));
-      return {
-        ...e,
-        arg: f(e.arg),
-        upper: e.upper.map(opt),
-        ...(e.lower !== undefined ? { lower: e.lower.map(opt) } : {}),
-      };
-    }
-    default:
-      return { ...e, args: (e.args as readonly Expr[]).map(f) } as Expr;
-  }
 }
 
 /** How PostgreSQL's "... are not allowed in X" messages name the clause an expression is in. */

@@ -1841,13 +1841,19 @@ export function forEachChild(e: Expr, f: (child: Expr) => void): void {
 
 /** Replaces parameters whose type was inferred after they were first seen. */
 export function fixParams(ps: ParseState, e: Expr): Expr {
+  if (e.kind === 'param') {
+    const t = ps.params[e.index - 1] ?? UNKNOWN;
+    return e.type === UNKNOWN && t !== UNKNOWN ? { ...e, type: t } : e;
+  }
   const map = (x: Expr): Expr => fixParams(ps, x);
+  return e.kind === 'sublink' ? fixSubLink(ps, e, map) : mapChildren(e, map);
+}
+
+/** `e` with each direct sub-expression replaced by `f` of it (sub-SELECTs are leaves; forEachChild's mapping twin). */
+export function mapChildren(e: Expr, f: (x: Expr) => Expr): Expr {
   switch (e.kind) {
-    case 'param': {
-      const t = ps.params[e.index - 1] ?? UNKNOWN;
-      return e.type === UNKNOWN && t !== UNKNOWN ? { ...e, type: t } : e;
-    }
     case 'const':
+    case 'param':
     case 'var':
     case 'sqlvalue':
     case 'aggref':
@@ -1856,40 +1862,39 @@ export function fixParams(ps: ParseState, e: Expr): Expr {
     case 'groupingfunc':
     case 'execparam':
     case 'subplan':
-      return e;
     case 'sublink':
-      return fixSubLink(ps, e, map);
+      return e;
     case 'nulltest':
     case 'booltest':
     case 'coerce':
-      return { ...e, arg: map(e.arg) } as Expr;
+      return { ...e, arg: f(e.arg) } as Expr;
     case 'case':
       return {
         ...e,
         // biome-ignore lint/suspicious/noThenProperty: CaseExpr's shape (query.ts) names the result `then`
-        whens: e.whens.map((w) => ({ when: map(w.when), then: map(w.then) })),
-        otherwise: map(e.otherwise),
+        whens: e.whens.map((w) => ({ when: f(w.when), then: f(w.then) })),
+        otherwise: f(e.otherwise),
       };
     case 'scalararrayop':
-      return { ...e, scalar: map(e.scalar), array: map(e.array) };
+      return { ...e, scalar: f(e.scalar), array: f(e.array) };
     case 'array':
-      return { ...e, elements: e.elements.map(map) };
+      return { ...e, elements: e.elements.map(f) };
     case 'nullif':
-      return { ...e, args: [map(e.args[0]), map(e.args[1])], eq: fixParams(ps, e.eq) as OpExpr };
+      return { ...e, args: [f(e.args[0]), f(e.args[1])], eq: mapChildren(e.eq, f) as OpExpr };
     case 'rowcompare':
-      return { ...e, left: e.left.map(map), right: e.right.map(map) };
+      return { ...e, left: e.left.map(f), right: e.right.map(f) };
     case 'fieldselect':
-      return { ...e, arg: map(e.arg) };
+      return { ...e, arg: f(e.arg) };
     case 'subscript': {
-      const opt = (x: Expr | undefined) => (x === undefined ? undefined : map(x));
+      const opt = (x: Expr | undefined) => (x === undefined ? undefined : f(x));
       return {
         ...e,
-        arg: map(e.arg),
+        arg: f(e.arg),
         upper: e.upper.map(opt),
         ...(e.lower !== undefined ? { lower: e.lower.map(opt) } : {}),
       };
     }
     default:
-      return { ...e, args: (e.args as readonly Expr[]).map(map) } as Expr;
+      return { ...e, args: (e.args as readonly Expr[]).map(f) } as Expr;
   }
 }
