@@ -1,0 +1,226 @@
+/**
+ * GIN under crashes: random inserts (enough of one key to grow a posting
+ * tree, enough keys to split entry pages), bulk deletes, checkpoints, WAL
+ * flushes, background writes and crashes that lose every unsynced write and
+ * tear unsynced page and WAL writes. After recovery the index holds exactly
+ * the durable state: every (entry, TID) whose insert record survived and
+ * none whose delete survived (those of a bulk delete cut off in the middle
+ * may be either), and its invariants hold.
+ */
+import type { Tid } from '@pg/access';
+import { arrayOps, Gin, ginRmgr } from '@pg/gin';
+import {
+  ForkNumber,
+  MemoryControlStore,
+  MemorySmgr,
+  type OpenedStorage,
+  openStorage,
+} from '@pg/storage';
+import { builtins, pgArray } from '@pg/types';
+import { MemoryWalStorage } from '@pg/wal';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 300);
+const int4 = builtins.typeByName('int4')!;
+const REL = { spcOid: 1663, dbOid: 5, relNumber: 16601 };
+
+interface Disk {
+  wal: MemoryWalStorage;
+  smgr: MemorySmgr;
+  control: MemoryControlStore;
+}
+
+function start(d: Disk): { s: OpenedStorage; gin: Gin } {
+  const s = openStorage({
+    walStorage: d.wal,
+    smgr: d.smgr,
+    control: d.control,
+    rmgrs: [ginRmgr],
+    sharedBuffers: 32 * 8192,
+    dataChecksums: true,
+    segmentSize: 256 * 1024,
+    walBuffers: 8,
+    systemIdentifier: 13n,
+  });
+  const options = {
+    pool: s.pool,
+    rel: REL,
+    opclasses: [arrayOps('_int4_ops', int4 as never)],
+    inserter: s.inserter,
+  };
+  const exists = d.smgr.exists(REL, ForkNumber.main) && d.smgr.nblocks(REL, ForkNumber.main) > 0;
+  if (exists) return { s, gin: new Gin(options) };
+  const gin = Gin.create(options);
+  s.wal.flushSync();
+  return { s, gin };
+}
+
+type Op =
+  | { kind: 'insert'; key: number | null; n: number; spread: number }
+  | { kind: 'delete'; modulo: number }
+  | { kind: 'checkpoint' }
+  | { kind: 'flush' }
+  | { kind: 'bgwrite' }
+  | { kind: 'crash'; seed: number; odds: number };
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 20,
+    arbitrary: fc.record({
+      kind: fc.constant('insert' as const),
+      key: fc.option(fc.integer({ min: 0, max: 20 }), { freq: 8 }),
+      n: fc.oneof(
+        { weight: 20, arbitrary: fc.integer({ min: 1, max: 120 }) },
+        { weight: 1, arbitrary: fc.constant(4000) },
+      ),
+      spread: fc.constantFrom(0, 0, 1, 500),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('delete' as const),
+      modulo: fc.integer({ min: 2, max: 6 }),
+    }),
+  },
+  { weight: 2, arbitrary: fc.constant({ kind: 'checkpoint' as const }) },
+  { weight: 3, arbitrary: fc.constant({ kind: 'flush' as const }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'bgwrite' as const }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('crash' as const),
+      seed: fc.integer(),
+      odds: fc.constantFrom(0, 0.5, 1),
+    }),
+  },
+);
+
+type Event =
+  | { readonly kind: 'insert'; readonly entry: string; readonly lsn: bigint }
+  | {
+      readonly kind: 'delete';
+      readonly dead: (t: Tid) => boolean;
+      readonly from: bigint;
+      readonly to: bigint;
+    };
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 0x100000000;
+  };
+}
+
+const tidOf = (entry: string): Tid => {
+  const [, b, o] = entry.split('/');
+  return { block: Number(b), offset: Number(o) };
+};
+
+function entries(gin: Gin): string[] {
+  return gin
+    .dump()
+    .flatMap((e) =>
+      e.tids.map(
+        (t) => `${e.category}:${Buffer.from(e.key).toString('hex')}/${t.block}/${t.offset}`,
+      ),
+    );
+}
+
+const seen = { crashes: 0, replayed: 0, lost: 0, trees: 0 };
+
+function run(ops: readonly Op[]): void {
+  const d: Disk = {
+    wal: new MemoryWalStorage(),
+    smgr: new MemorySmgr(),
+    control: new MemoryControlStore(),
+  };
+  let { s, gin } = start(d);
+  let base = new Set<string>();
+  let events: Event[] = [];
+  let nextTid = 0;
+  const crash = (seed: number, odds: number) => {
+    const flushed = s.wal.flushedLsn;
+    const r = rng(seed);
+    seen.trees += gin.stats.postingTrees;
+    d.smgr.crash({ survives: () => r() < odds });
+    d.wal.crash({ tornSectors: (_n, sectors) => Math.floor(r() * (sectors + 1)) });
+    ({ s, gin } = start(d));
+    const end = s.recovery!.endLsn;
+    expect(end).toBeGreaterThanOrEqual(flushed);
+    seen.crashes++;
+    seen.replayed += s.recovery!.records;
+    const certain = new Set(base);
+    const maybe = new Set<string>();
+    for (const ev of events) {
+      if (ev.kind === 'insert') {
+        if (ev.lsn <= end) certain.add(ev.entry);
+        else seen.lost++;
+      } else if (ev.to <= end) {
+        for (const e of certain) if (ev.dead(tidOf(e))) certain.delete(e);
+      } else if (ev.from < end) {
+        for (const e of certain) if (ev.dead(tidOf(e))) maybe.add(e);
+      }
+    }
+    expect(gin.check()).toEqual([]);
+    const actual = new Set(entries(gin));
+    for (const e of certain) if (!maybe.has(e)) expect(actual.has(e), `lost ${e}`).toBe(true);
+    for (const e of actual) expect(certain.has(e), `${e} should not be there`).toBe(true);
+    base = actual;
+    events = [];
+  };
+  for (const o of ops) {
+    switch (o.kind) {
+      case 'insert':
+        for (let i = 0; i < o.n; i++) {
+          const tid = { block: Math.floor(nextTid / 50), offset: (nextTid % 50) + 1 };
+          nextTid++;
+          const key = o.key === null ? null : o.key + o.spread * i;
+          gin.insert([key === null ? pgArray([]) : pgArray([key])], tid);
+          const entry =
+            key === null
+              ? `2:/${tid.block}/${tid.offset}`
+              : `0:${Buffer.from(int4.encode(key as never)).toString('hex')}/${tid.block}/${tid.offset}`;
+          events.push({ kind: 'insert', entry, lsn: s.wal.endLsn });
+        }
+        break;
+      case 'delete': {
+        const dead = (t: Tid) => (t.block * 50 + t.offset) % o.modulo === 0;
+        const from = s.wal.endLsn;
+        gin.bulkDelete(dead);
+        events.push({ kind: 'delete', dead, from, to: s.wal.endLsn });
+        expect(entries(gin).some((e) => dead(tidOf(e)))).toBe(false);
+        break;
+      }
+      case 'checkpoint':
+        s.checkpointer.checkpoint();
+        break;
+      case 'flush':
+        s.wal.flushSync();
+        break;
+      case 'bgwrite':
+        s.pool.backgroundWrite(8);
+        break;
+      case 'crash':
+        crash(o.seed, o.odds);
+        break;
+    }
+  }
+  crash(7, 0.5);
+}
+
+describe('GIN crash recovery', () => {
+  it('recovers the durable state after every crash, with the invariants intact', () => {
+    Object.assign(seen, { crashes: 0, replayed: 0, lost: 0, trees: 0 });
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 30, size: 'max' }), (ops) => run(ops)),
+      { numRuns: Math.max(10, Math.ceil(RUNS / 20)) },
+    );
+    expect(seen.crashes).toBeGreaterThan(RUNS / 20);
+    expect(seen.replayed).toBeGreaterThan(RUNS);
+    expect(seen.lost).toBeGreaterThan(0);
+    expect(seen.trees).toBeGreaterThan(0);
+  });
+});

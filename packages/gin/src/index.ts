@@ -1,0 +1,36 @@
+export { Gin, type GinOptions, type GinQuery } from './internal/gin.js';
+export {
+  BLCKSZ,
+  compressPostingList,
+  decodePostingList,
+  GIN_CAT_EMPTY_ITEM,
+  GIN_CAT_NORM_KEY,
+  GIN_CAT_NULL_ITEM,
+  GIN_CAT_NULL_KEY,
+  GIN_COMPRESSED,
+  GIN_DATA,
+  GIN_DELETED,
+  GIN_LEAF,
+  GIN_LIST,
+  GIN_MAX_ITEM_SIZE,
+  GIN_META,
+  GIN_SEGMENT_MAX_SIZE,
+  type GinCategory,
+  type GinMeta,
+  type GinOpaque,
+  readMeta,
+  readOpaque,
+} from './internal/layout.js';
+export {
+  arrayOps,
+  type ElementType,
+  type ExtractedQuery,
+  GinArrayStrategy,
+  type GinOpClass,
+  JsonbStrategy,
+  jsonbOps,
+  jsonbPathOps,
+  type SearchMode,
+  type Ternary,
+} from './internal/opclass.js';
+export { ginRmgr, RM_GIN_ID } from './internal/wal.js';

@@ -1,0 +1,9 @@
+/** Test-only helpers: the page-format readers, for inspecting pages (ours or PostgreSQL's). */
+export {
+  type EntryTuple,
+  formEntryTuple,
+  type KeyStorage,
+  parseEntryTuple,
+  readDataInternal,
+  readDataLeaf,
+} from './internal/layout.js';

@@ -1,0 +1,2 @@
+/** Test-only helpers: the structural invariant checker. */
+export { checkHash } from './internal/check.js';
