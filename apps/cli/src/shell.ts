@@ -19,13 +19,22 @@ export function formatResult(r: QueryResult<unknown[]>, timeZone = 'UTC'): strin
   const ctx = defaultContext({ timeZone });
   const cells = r.rows.map((row) =>
     row.map((v, i) =>
-      v === null ? '' : builtins.mustType(r.fields[i]?.dataTypeID ?? 25).output(v, ctx),
+      v === null ? null : builtins.mustType(r.fields[i]?.dataTypeID ?? 25).output(v, ctx),
     ),
   );
-  const widths = r.fields.map((f, i) =>
+  return formatTable(r.fields, cells);
+}
+
+/** Rows of text cells (null for NULL) as psql's aligned format prints them. */
+export function formatTable(
+  fields: readonly { readonly name: string; readonly dataTypeID: number }[],
+  rows: readonly (readonly (string | null)[])[],
+): string {
+  const cells = rows.map((row) => row.map((v) => v ?? ''));
+  const widths = fields.map((f, i) =>
     Math.max(f.name.length, ...cells.map((c) => (c[i] ?? '').length)),
   );
-  const header = r.fields
+  const header = fields
     .map((f, i) => {
       const w = widths[i] ?? 0;
       const left = Math.floor((w - f.name.length) / 2);
@@ -37,17 +46,17 @@ export function formatResult(r: QueryResult<unknown[]>, timeZone = 'UTC'): strin
     c
       .map((text, i) => {
         const w = widths[i] ?? 0;
-        const right = NUMERIC.has(r.fields[i]?.dataTypeID ?? 0);
+        const right = NUMERIC.has(fields[i]?.dataTypeID ?? 0);
         return ` ${right ? text.padStart(w) : text.padEnd(w)} `;
       })
       .join('|')
       .trimEnd(),
   );
-  const n = r.rows.length;
+  const n = rows.length;
   return `${[header, rule, ...lines].join('\n')}\n(${n} ${n === 1 ? 'row' : 'rows'})\n\n`;
 }
 
-function formatError(e: EngineError): string {
+export function formatError(e: EngineError): string {
   let text = `ERROR:  ${e.message}\n`;
   if (e.detail) text += `DETAIL:  ${e.detail}\n`;
   if (e.hint) text += `HINT:  ${e.hint}\n`;
@@ -55,7 +64,7 @@ function formatError(e: EngineError): string {
 }
 
 /** Whether `sql` ends a statement: a `;` outside quotes and comments at its end. */
-function complete(sql: string): boolean {
+export function complete(sql: string): boolean {
   let quote: string | undefined;
   let last = '';
   for (let i = 0; i < sql.length; i++) {

@@ -24,6 +24,13 @@ export {
   type CatalogClusterOptions,
   type InvalidationMessage,
 } from './internal/cluster.js';
+export {
+  type AddConstraintOptions,
+  type ConstraintInfo,
+  constraintDefinition,
+  type FkAction,
+  type FkMatch,
+} from './internal/constraint-def.js';
 export * from './internal/consts.js';
 export type {
   ColumnDesc,
@@ -48,6 +55,8 @@ export {
   PG15_VIEWS,
   type ViewDef,
 } from './internal/pg15-data.js';
+export { PGDUMP_CATALOGS } from './internal/pgdump-catalogs.js'; // issue 10 (H9)
+export { PSQL_CATALOGS } from './internal/psql-catalogs.js';
 export {
   buildSequencePage,
   initSequenceFile,

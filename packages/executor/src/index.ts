@@ -5,6 +5,7 @@ export type {
   OpenComputed,
   OpenRelation,
   OpenTable,
+  RowTriggers,
   SessionSequenceFunctions,
   SessionSettings,
 } from './internal/context.js';

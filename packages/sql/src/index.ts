@@ -15,4 +15,5 @@ export {
   type SequenceFunctionName,
   sequenceFunction,
 } from './internal/sequence-functions.js';
+export { addSessionFunction, sessionFunctions } from './internal/session-functions.js';
 export { SETTINGS_FUNCTIONS, settingsFunction } from './internal/settings-functions.js';

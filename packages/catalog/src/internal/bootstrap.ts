@@ -52,6 +52,8 @@ import {
   PG15_PROCS,
   type ViewDef,
 } from './pg15-data.js';
+import { PGDUMP_CATALOGS } from './pgdump-catalogs.js';
+import { PSQL_CATALOGS, psqlCatalogRows } from './psql-catalogs.js';
 import {
   attributeRow,
   baseTypeRow,
@@ -65,13 +67,19 @@ import { CatalogTable, catalogLocator } from './table.js';
 import { catalogColumnType, indexColumnShape, localTypes } from './types.js';
 import { SYSTEM_VIEWS } from './views.js';
 
+/** Every catalog: pg15-data.ts's, and the ones only clients read (psql-catalogs.ts). */
+const ALL_CATALOGS: readonly CatalogDef[] = [
+  ...PG15_CATALOGS,
+  ...PSQL_CATALOGS,
+  ...PGDUMP_CATALOGS,
+];
 /** The catalogs that live in global/ (relisshared). */
-export const SHARED_CATALOGS: readonly CatalogDef[] = PG15_CATALOGS.filter((c) => c.shared);
+export const SHARED_CATALOGS: readonly CatalogDef[] = ALL_CATALOGS.filter((c) => c.shared);
 /** The per-database catalogs. */
-export const LOCAL_CATALOGS: readonly CatalogDef[] = PG15_CATALOGS.filter((c) => !c.shared);
+export const LOCAL_CATALOGS: readonly CatalogDef[] = ALL_CATALOGS.filter((c) => !c.shared);
 
 export function catalogDef(name: string): CatalogDef {
-  const d = PG15_CATALOGS.find((c) => c.name === name);
+  const d = ALL_CATALOGS.find((c) => c.name === name);
   if (!d) throw new Error(`no catalog ${name}`);
   return d;
 }
@@ -287,7 +295,7 @@ function add(rows: Rows, name: string): Record<string, unknown>[] {
 }
 
 function emptyRows(defs: readonly CatalogDef[]): Record<string, Record<string, unknown>[]> {
-  return Object.fromEntries(PG15_CATALOGS.concat(defs).map((d) => [d.name, []]));
+  return Object.fromEntries(ALL_CATALOGS.concat(defs).map((d) => [d.name, []]));
 }
 
 function writeAll(
@@ -458,7 +466,15 @@ export function bootstrapDatabase(options: BootstrapOptions & { readonly dbOid: 
   }
   for (const [oid, amname, amhandler, amtype] of ACCESS_METHODS)
     add(rows, 'pg_am').push({ oid, amname, amhandler, amtype });
-  for (const def of PG15_CATALOGS) describeCatalog(def, rows);
+  for (const def of ALL_CATALOGS) describeCatalog(def, rows);
+  for (const def of PSQL_CATALOGS) add(rows, def.name).push(...psqlCatalogRows(def.name));
+  // issue 10 (H9): initdb's comment on the public schema (pg_dump leaves it out only when it is this)
+  add(rows, 'pg_description').push({
+    objoid: 2200,
+    classoid: 2615,
+    objsubid: 0,
+    description: 'standard public schema',
+  });
   for (const view of SYSTEM_VIEWS) describeView(view, rows);
   writeAll(LOCAL_CATALOGS, rows, options.pool, options.inserter, options.dbOid);
 }

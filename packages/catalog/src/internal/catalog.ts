@@ -28,6 +28,13 @@ import { createFork, ForkNumber, type RelFileLocator } from '@pg/storage';
 import { type AnyPgType, builtins, type Registry, SqlError } from '@pg/types';
 import type { CatalogCluster, SessionHook } from './cluster.js';
 import {
+  type AddConstraintOptions,
+  type ConstraintInfo,
+  constraintDefinition,
+  type FkAction,
+  type FkMatch,
+} from './constraint-def.js'; // H8
+import {
   AttrDefaultRelationId,
   BOOTSTRAP_SUPERUSERID,
   BTREE_AM_OID,
@@ -194,6 +201,8 @@ export interface CatalogOptions {
   readonly onNotice?: (notice: CatalogNotice) => void;
   /** pg_settings' rows (the engine's GUCs), by column name. */
   readonly settings?: () => Iterable<SettingRow>;
+  /** pg_stat_activity's rows (the engine's sessions), by column name. */
+  readonly activity?: () => Record<string, unknown>[];
 }
 
 /** An object address (ObjectAddress): classid, objid, objsubid. */
@@ -213,11 +222,13 @@ export class Catalog implements SessionHook {
   readonly dbOid: number;
   readonly #t: ReadonlyMap<string, CatalogTable>;
   readonly #relcache = new Map<number, { desc: RelationDesc; open?: OpenRelation }>();
+  readonly #statsCache = new Map<number, Map<number, unknown>>();
   #seenSeq: number;
   #txn: CatalogTxn | undefined;
   #searchPath: readonly string[] = ['pg_catalog', 'public'];
   readonly #onNotice: ((n: CatalogNotice) => void) | undefined;
   readonly #settings: () => Iterable<SettingRow>;
+  readonly #activity: (() => Record<string, unknown>[]) | undefined;
 
   constructor(cluster: CatalogCluster, options: CatalogOptions) {
     this.cluster = cluster;
@@ -226,6 +237,7 @@ export class Catalog implements SessionHook {
     this.#seenSeq = cluster.invalidationSeq;
     this.#onNotice = options.onNotice;
     this.#settings = options.settings ?? (() => []);
+    this.#activity = options.activity;
   }
 
   // ------------------------------------------------------------ statements
@@ -240,16 +252,39 @@ export class Catalog implements SessionHook {
     if (options.searchPath) this.#searchPath = options.searchPath;
     if (this.#seenSeq + 1 < this.cluster.oldestInvalidationSeq) {
       this.#relcache.clear(); // fell behind the log: reset everything (a sinval reset)
+      this.#statsCache.clear();
     } else {
       for (const m of this.cluster.invalidationsSince(this.#seenSeq))
-        if (m.dbOid === this.dbOid) this.#relcache.delete(m.relOid);
+        if (m.dbOid === this.dbOid) {
+          this.#relcache.delete(m.relOid);
+          this.#statsCache.delete(m.relOid);
+        }
     }
     this.#seenSeq = this.cluster.invalidationSeq;
   }
 
   /** SessionHook: drops cached entries (own DDL, end of own transaction). */
   invalidateLocal(relOids: Iterable<number>): void {
-    for (const oid of relOids) this.#relcache.delete(oid);
+    for (const oid of relOids) {
+      this.#relcache.delete(oid);
+      this.#statsCache.delete(oid);
+    }
+  }
+
+  /**
+   * The decoded pg_statistic rows of one relation, by attnum (undefined:
+   * never analyzed), kept until the relation's cache entry is invalidated
+   * (ANALYZE, DDL, another session's commit), like PostgreSQL's syscache
+   * of pg_statistic: planning a new statement text need not parse the
+   * histogram's text again.
+   */
+  statisticsCache(relOid: number): Map<number, unknown> {
+    let m = this.#statsCache.get(relOid);
+    if (m === undefined) {
+      m = new Map();
+      this.#statsCache.set(relOid, m);
+    }
+    return m;
   }
 
   /** How many relations are cached (for tests). */
@@ -472,6 +507,45 @@ export class Catalog implements SessionHook {
     this.#cci();
   }
 
+  // ------------------------------------------------------------ roles (shared pg_authid rows), issue 10 (H3)
+  // The engine's role-ddl.ts decides (permissions, password hashing, errors); these only write rows.
+
+  /** pg_authid's row of role `name`, by column name, or undefined. */
+  authid(name: string): Record<string, unknown> | undefined {
+    const t = this.#table('pg_authid');
+    const r = t.lookupOne('pg_authid_rolname_index', [name], this.#x);
+    return r ? Object.fromEntries(t.def.columns.map(([col], i) => [col, r.values[i]])) : undefined;
+  }
+
+  /** CREATE ROLE's catalog part: a new pg_authid row (`values` by column name; the OID is assigned). Returns the OID. */
+  createAuthid(values: Readonly<Record<string, unknown>>): number {
+    const t = this.#table('pg_authid');
+    const oid = this.#newOid('pg_authid', 'pg_authid_oid_index');
+    t.insert(
+      t.def.columns.map(([col]) => (col === 'oid' ? oid : (values[col] ?? null))),
+      this.#x,
+    );
+    this.#cci();
+    return oid;
+  }
+
+  /** ALTER ROLE's catalog part: changes columns of role `oid`'s pg_authid row. */
+  updateAuthid(oid: number, changes: Readonly<Record<string, unknown>>): void {
+    const r = this.#table('pg_authid').lookupOne('pg_authid_oid_index', [oid], this.#x);
+    if (!r) throw new SqlError('XX000', `cache lookup failed for role ${oid}`);
+    this.#updateRow('pg_authid', r, changes);
+    this.#cci();
+  }
+
+  /** DROP ROLE's catalog part: deletes role `oid`'s pg_authid row. */
+  dropAuthid(oid: number): void {
+    const t = this.#table('pg_authid');
+    const r = t.lookupOne('pg_authid_oid_index', [oid], this.#x);
+    if (!r) throw new SqlError('XX000', `cache lookup failed for role ${oid}`);
+    t.delete(r.tid, this.#x);
+    this.#cci();
+  }
+
   // ------------------------------------------------------------ relations: reading
 
   /** The relation's OID in `namespace`, or undefined (get_relname_relid). */
@@ -634,6 +708,27 @@ export class Catalog implements SessionHook {
       .map((r) => Object.fromEntries(t.def.columns.map(([col], i) => [col, r.values[i]])));
   }
 
+  /** Every visible row of system catalog `name`, by column name (psql's catalog functions in @pg/sql read them). */
+  catalogRows(name: string): Record<string, unknown>[] {
+    return this.#scanObjects(name);
+  }
+
+  /** pg_relation_size(oid, fork): the fork's length in bytes (0 without it), undefined for an unknown OID. */
+  relationForkBytes(oid: number, fork: ForkNumber): number | undefined {
+    const cls = this.#classRow(oid);
+    if (!cls) return undefined;
+    const c = (col: string) => this.#get('pg_class', cls.values, col);
+    const relfilenode = c('relfilenode') as number;
+    if (relfilenode === 0) return 0;
+    const rel = this.#locator({
+      shared: c('relisshared') as boolean,
+      tablespace: c('reltablespace') as number,
+      relfilenode,
+    });
+    const smgr = this.cluster.pool.smgr;
+    return smgr.exists(rel, fork) ? smgr.nblocks(rel, fork) * 8192 : 0;
+  }
+
   /** pg_database.datname of this database. */
   get databaseName(): string {
     const r = this.#table('pg_database').lookupOne('pg_database_oid_index', [this.dbOid], this.#x);
@@ -646,6 +741,7 @@ export class Catalog implements SessionHook {
       currentDatabase: this.databaseName,
       settings: this.#settings,
       statistics: () => pgStatsRows(this, this.#x),
+      activity: () => this.#activity?.() ?? [],
       sequences: (view) =>
         sequenceViewRows(
           view,
@@ -826,6 +922,226 @@ export class Catalog implements SessionHook {
         };
     }
     return undefined;
+  }
+
+  // ------------------------------------------------------------ CHECK and FOREIGN KEY constraints (H8)
+
+  #constraintInfo(values: Row): ConstraintInfo {
+    const t = this.#table('pg_constraint');
+    const g = (c: string) => values[t.col(c)];
+    const arr = (c: string): number[] | undefined => {
+      const v = g(c) as { elements?: unknown[] } | null;
+      return v === null || v === undefined ? undefined : (v.elements ?? []).map(Number);
+    };
+    const type = g('contype') as ConstraintInfo['type'];
+    const conbin = g('conbin');
+    return {
+      oid: g('oid') as number,
+      name: g('conname') as string,
+      type,
+      table: g('conrelid') as number,
+      columns: arr('conkey') ?? [],
+      deferrable: g('condeferrable') as boolean,
+      deferred: g('condeferred') as boolean,
+      validated: g('convalidated') as boolean,
+      index: g('conindid') as number,
+      ...(type === 'c' && typeof conbin === 'string' ? { check: conbin } : {}),
+      ...(type === 'f'
+        ? {
+            refTable: g('confrelid') as number,
+            refColumns: arr('confkey') ?? [],
+            onUpdate: g('confupdtype') as FkAction,
+            onDelete: g('confdeltype') as FkAction,
+            match: g('confmatchtype') as FkMatch,
+            ...(arr('confdelsetcols') === undefined
+              ? {}
+              : { deleteSetColumns: arr('confdelsetcols') as number[] }),
+          }
+        : {}),
+    };
+  }
+
+  /** The table's constraints (pg_constraint rows with conrelid = table), by name. */
+  constraintsOf(table: number): ConstraintInfo[] {
+    const t = this.#table('pg_constraint');
+    return t
+      .lookup('pg_constraint_conrelid_contypid_conname_index', [table, 0], this.#x)
+      .map((r) => this.#constraintInfo(r.values))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** The foreign keys that reference `table` (confrelid = table). */
+  referencingConstraints(table: number): ConstraintInfo[] {
+    const t = this.#table('pg_constraint');
+    const col = t.col('confrelid');
+    return t
+      .scan(this.#x)
+      .filter((r) => r.values[col] === table && r.values[t.col('contype')] === 'f')
+      .map((r) => this.#constraintInfo(r.values))
+      .sort((a, b) => a.oid - b.oid);
+  }
+
+  /** A constraint by OID. */
+  constraintByOid(oid: number): ConstraintInfo | undefined {
+    const r = this.#table('pg_constraint').lookupOne('pg_constraint_oid_index', [oid], this.#x);
+    return r === undefined ? undefined : this.#constraintInfo(r.values);
+  }
+
+  /** Whether a constraint of this name exists in the namespace (ChooseConstraintName's test). */
+  constraintNameTaken(name: string, namespace: number): boolean {
+    return (
+      this.#table('pg_constraint').lookup(
+        'pg_constraint_conname_nsp_index',
+        [name, namespace],
+        this.#x,
+      ).length > 0
+    );
+  }
+
+  /** The tables with a constraint of this name in the namespace (SET CONSTRAINTS name). */
+  constraintTables(name: string, namespace: number): number[] {
+    const t = this.#table('pg_constraint');
+    return t
+      .lookup('pg_constraint_conname_nsp_index', [name, namespace], this.#x)
+      .map((r) => r.values[t.col('conrelid')] as number);
+  }
+
+  /** pg_get_constraintdef(oid), as PostgreSQL prints it; undefined for an unknown OID. */
+  constraintDef(oid: number): string | undefined {
+    const c = this.constraintByOid(oid);
+    if (c === undefined) return undefined;
+    return constraintDefinition(
+      c,
+      (table, attnum) => this.relation(table)?.columns[attnum - 1]?.name ?? `${attnum}`,
+      (rel) => {
+        const d = this.relation(rel);
+        if (d === undefined) return `${rel}`;
+        const visible = this.lookupRelation(undefined, d.name)?.oid === rel;
+        return visible
+          ? quoteIdent(d.name)
+          : `${quoteIdent(d.namespaceName)}.${quoteIdent(d.name)}`;
+      },
+    );
+  }
+
+  /**
+   * CreateConstraintEntry for CHECK ('c') and FOREIGN KEY ('f'): the row
+   * and its dependencies (AUTO on the table's columns; a foreign key NORMAL
+   * on the referenced columns and unique index), relchecks for CHECK.
+   */
+  addConstraint(options: AddConstraintOptions): number {
+    const table = this.mustRelation(options.table);
+    const conOid = this.#newOid('pg_constraint', 'pg_constraint_oid_index');
+    const con = this.#table('pg_constraint');
+    const int2s = (list: readonly number[] | undefined) =>
+      list === undefined || list.length === 0
+        ? null
+        : { dims: [list.length], lbounds: [1], elements: [...list] };
+    const fk = options.type === 'f';
+    // the equality operators (conpfeqop...): int4eq-style same-type operators are not recorded here
+    con.insert(
+      con.row({
+        oid: conOid,
+        conname: options.name,
+        connamespace: table.namespaceOid,
+        contype: options.type,
+        condeferrable: options.deferrable ?? false,
+        condeferred: options.deferred ?? false,
+        convalidated: options.validated ?? true,
+        conrelid: table.oid,
+        contypid: 0,
+        conindid: fk ? (options.refIndex ?? 0) : 0,
+        conparentid: 0,
+        confrelid: fk ? (options.refTable ?? 0) : 0,
+        confupdtype: fk ? (options.onUpdate ?? 'a') : ' ',
+        confdeltype: fk ? (options.onDelete ?? 'a') : ' ',
+        confmatchtype: fk ? (options.match ?? 's') : ' ',
+        conislocal: true,
+        coninhcount: 0,
+        connoinherit: false,
+        conkey: int2s(options.columns),
+        confkey: fk ? int2s(options.refColumns) : null,
+        conpfeqop: null,
+        conppeqop: null,
+        conffeqop: null,
+        confdelsetcols: fk ? int2s(options.deleteSetColumns) : null,
+        conexclop: null,
+        conbin: options.check ?? null,
+      }),
+      this.#x,
+    );
+    const conAddr = { classid: ConstraintRelationId, objid: conOid, subid: 0 };
+    const own = options.columns.length === 0 ? [0] : options.columns;
+    for (const n of own)
+      this.#recordDependency(
+        conAddr,
+        { classid: RelationRelationId, objid: table.oid, subid: n },
+        'a',
+      );
+    if (fk && options.refTable !== undefined) {
+      for (const n of options.refColumns ?? [])
+        this.#recordDependency(
+          conAddr,
+          { classid: RelationRelationId, objid: options.refTable, subid: n },
+          'n',
+        );
+      if (options.refIndex !== undefined && options.refIndex !== 0)
+        this.#recordDependency(
+          conAddr,
+          { classid: RelationRelationId, objid: options.refIndex, subid: 0 },
+          'n',
+        );
+      // issue 10 (H9): PostgreSQL's RI triggers set relhastriggers on both tables (pg_dump reads foreign keys only then)
+      for (const rel of new Set([table.oid, options.refTable])) {
+        const row = this.#classRow(rel);
+        if (row && this.#get('pg_class', row.values, 'relhastriggers') !== true)
+          this.#updateRow('pg_class', row, { relhastriggers: true });
+      }
+      this.#invalidate(options.refTable);
+    }
+    if (options.type === 'c') this.#bumpRelchecks(table.oid, 1);
+    this.#invalidate(table.oid);
+    this.#cci();
+    return conOid;
+  }
+
+  #bumpRelchecks(table: number, by: number): void {
+    const row = this.#classRow(table);
+    if (!row) return;
+    const n = this.#get('pg_class', row.values, 'relchecks') as number;
+    this.#updateRow('pg_class', row, { relchecks: Math.max(0, n + by) });
+  }
+
+  /** ALTER TABLE ... VALIDATE CONSTRAINT's catalog part: convalidated = true. */
+  setConstraintValidated(oid: number): void {
+    const t = this.#table('pg_constraint');
+    const r = t.lookupOne('pg_constraint_oid_index', [oid], this.#x);
+    if (!r) return;
+    this.#updateRow('pg_constraint', r, { convalidated: true });
+    this.#invalidate(r.values[t.col('conrelid')] as number);
+    const ref = r.values[t.col('confrelid')] as number;
+    if (ref !== 0) this.#invalidate(ref);
+    this.#cci();
+  }
+
+  /** ALTER TABLE ... RENAME CONSTRAINT of a CHECK or FOREIGN KEY (a key's is its index's rename). */
+  renameConstraint(oid: number, newName: string): void {
+    const t = this.#table('pg_constraint');
+    const r = t.lookupOne('pg_constraint_oid_index', [oid], this.#x);
+    if (!r) return;
+    this.#updateRow('pg_constraint', r, { conname: newName });
+    this.#invalidate(r.values[t.col('conrelid')] as number);
+    const ref = r.values[t.col('confrelid')] as number;
+    if (ref !== 0) this.#invalidate(ref);
+    this.#cci();
+  }
+
+  /** ALTER TABLE ... DROP CONSTRAINT [CASCADE]: any constraint type (a key's index goes with it). */
+  dropConstraint(oid: number, options: DropOptions = {}): void {
+    this.#performDeletion(
+      { classid: ConstraintRelationId, objid: oid, subid: 0 },
+      options.cascade ?? false,
+    );
   }
 
   // ------------------------------------------------------------ OIDs
@@ -2053,8 +2369,15 @@ export class Catalog implements SessionHook {
       if (goesWith((normal[i] as { dep: ObjectAddress }).dep)) normal.splice(i, 1);
     }
     if (normal.length > 0) {
+      // H8: an object that depends on the target itself as well (a foreign key on the
+      // referenced table, also reached through its unique index) is reported against the target
+      const onTarget = (d: ObjectAddress) =>
+        this.#dependsOn(d).some(
+          (x) => x.ref.classid === target.classid && x.ref.objid === target.objid,
+        );
       const lines = normal.map(
-        (n) => `${this.#describe(n.dep)} depends on ${this.#describe(n.ref)}`,
+        (n) =>
+          `${this.#describe(n.dep)} depends on ${this.#describe(onTarget(n.dep) ? target : n.ref)}`,
       );
       if (!cascade) {
         throw new SqlError(
@@ -2132,6 +2455,11 @@ export class Catalog implements SessionHook {
         if (r) {
           t.delete(r.tid, x);
           this.#invalidate(r.values[t.col('conrelid')] as number);
+          // H8: a foreign key's referenced table, a CHECK's relchecks
+          const ref = r.values[t.col('confrelid')] as number;
+          if (ref !== 0) this.#invalidate(ref);
+          if (r.values[t.col('contype')] === 'c')
+            this.#bumpRelchecks(r.values[t.col('conrelid')] as number, -1);
         }
         break;
       }

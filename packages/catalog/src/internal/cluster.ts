@@ -175,6 +175,19 @@ export class CatalogCluster {
     this.#entry(txnKey).levels.push(newLevel());
   }
 
+  /**
+   * Whether `rel`'s file was created by the current subtransaction of
+   * `txnKey` (or by one it released): PostgreSQL's rd_createSubid /
+   * rd_newRelfilenodeSubid equal to GetCurrentSubTransactionId(), which
+   * COPY FREEZE requires (a table created or truncated there).
+   */
+  createdInCurrentSubtransaction(txnKey: number, dbOid: number, relNumber: number): boolean {
+    const level = this.#pending.get(txnKey)?.levels.at(-1);
+    return (
+      level?.deleteOnAbort.some((r) => r.relNumber === relNumber && r.dbOid === dbOid) ?? false
+    );
+  }
+
   /** RELEASE SAVEPOINT: the level's actions become its parent's (AtSubCommit_smgr). */
   atSubCommit(txnKey: number): void {
     const p = this.#pending.get(txnKey);

@@ -203,6 +203,8 @@ export function storeColumnStatistics(
     if (old === undefined) st.insert(values, txn);
     else st.update(old.tid, values, txn);
   }
+  // Other sessions (at commit) and this one (now) drop their decoded copies.
+  catalog.cluster.registerInvalidation(txn.key, catalog, catalog.dbOid, relOid);
   txn.commandCounterIncrement();
 }
 
@@ -212,6 +214,19 @@ export function storeColumnStatistics(
  * dropped, retyped).
  */
 export function columnStatistics(
+  catalog: Catalog,
+  txn: CatalogTxn,
+  relOid: number,
+  attnum: number,
+): StoredColumnStatistics | undefined {
+  const cache = catalog.statisticsCache(relOid);
+  if (cache.has(attnum)) return cache.get(attnum) as StoredColumnStatistics | undefined;
+  const s = readColumnStatistics(catalog, txn, relOid, attnum);
+  cache.set(attnum, s);
+  return s;
+}
+
+function readColumnStatistics(
   catalog: Catalog,
   txn: CatalogTxn,
   relOid: number,
@@ -272,6 +287,7 @@ export function forgetStatistics(
   const st = table(catalog, 'pg_statistic');
   const keys = attnum === undefined ? [relOid] : [relOid, attnum];
   for (const r of st.lookup('pg_statistic_relid_att_inh_index', keys, txn)) st.delete(r.tid, txn);
+  catalog.cluster.registerInvalidation(txn.key, catalog, catalog.dbOid, relOid);
 }
 
 function table(catalog: Catalog, name: string): CatalogTable {

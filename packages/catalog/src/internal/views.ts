@@ -15,7 +15,9 @@
  * computed views.
  */
 import { builtins } from '@pg/types';
+import { PG_STAT_ACTIVITY_VIEW } from './activity-view.js';
 import { PG15_VIEWS, type ViewDef } from './pg15-data.js';
+import { PG_SECLABELS_VIEW } from './pgdump-catalogs.js';
 import { INFORMATION_SCHEMA_SEQUENCES_VIEW, PG_SEQUENCES_VIEW } from './sequence.js';
 import { PG_STATS_VIEW } from './statistics.js';
 
@@ -31,6 +33,8 @@ export interface ViewSource {
   statistics?(): Record<string, unknown>[];
   /** pg_sequences' or information_schema.sequences' rows (sequence.ts). */
   sequences?(view: string): Record<string, unknown>[];
+  /** pg_stat_activity's rows (the engine's sessions), by column name (activity-view.ts). */
+  activity?(): Record<string, unknown>[];
 }
 
 /** The system views computed from the catalogs: PostgreSQL 15's, and pg_stats. */
@@ -39,6 +43,8 @@ export const SYSTEM_VIEWS: readonly ViewDef[] = [
   PG_STATS_VIEW,
   PG_SEQUENCES_VIEW,
   INFORMATION_SCHEMA_SEQUENCES_VIEW,
+  PG_STAT_ACTIVITY_VIEW,
+  PG_SECLABELS_VIEW, // issue 10 (H9): pg_dump reads it
 ];
 
 export const COMPUTED_VIEWS: ReadonlyMap<number, ViewDef> = new Map(
@@ -149,6 +155,11 @@ function computeObjects(def: ViewDef, src: ViewSource): Record<string, unknown>[
       return src.sequences?.(def.name) ?? [];
     case 'pg_settings':
       return [...src.settings()].map((s) => ({ ...s }));
+    case 'pg_stat_activity': {
+      // usesysid: the role's OID in pg_authid (the engine knows roles by name)
+      const oids = new Map(src.scan('pg_authid').map((a) => [a.rolname, a.oid]));
+      return (src.activity?.() ?? []).map((r) => ({ ...r, usesysid: oids.get(r.usename) ?? null }));
+    }
     case 'schemata': {
       const r = roles();
       return src.scan('pg_namespace').map((s) => ({

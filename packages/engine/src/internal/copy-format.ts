@@ -22,6 +22,8 @@ export interface CopyOptions {
   readonly forceQuote: '*' | readonly string[];
   readonly forceNotNull: readonly string[];
   readonly forceNull: readonly string[];
+  /** FREEZE (H7): the table must be created or truncated in the current subtransaction (copy.ts). */
+  readonly freeze: boolean;
 }
 
 /** One DefElem of the option list, as libpg-query hands it over. */
@@ -270,6 +272,7 @@ export function copyOptions(list: readonly Node[], isFrom: boolean): CopyOptions
     forceQuote: forceQuote ?? [],
     forceNotNull: forceNotNull ?? [],
     forceNull: forceNull ?? [],
+    freeze: freeze ?? false,
   };
 }
 

@@ -63,6 +63,10 @@ export interface CopyHost {
   readonly dataDir: string | undefined;
   readonly superuser: boolean;
   checkWritable(what: string): void;
+  /** issue 10 (H6): CHECK_FOR_INTERRUPTS (cancel, terminate, statement_timeout), between chunks of data. */
+  checkInterrupts?(): void;
+  /** H7: whether the table's file was created (CREATE TABLE, TRUNCATE) in the current subtransaction — COPY FREEZE's condition. */
+  newInSubtransaction?(table: RelationDesc): boolean;
 }
 
 export interface BulkTarget {
@@ -81,9 +85,18 @@ export interface BulkTarget {
 /** Rows per heap multi-insert batch (bounded memory; PostgreSQL's MAX_BUFFERED_TUPLES). */
 const BATCH_ROWS = 1000;
 
+/** What the wire protocol's CopyInResponse / CopyOutResponse say (issue 10, @pg/server). */
+export interface CopyStart {
+  readonly direction: 'in' | 'out';
+  readonly columns: number;
+  readonly format: 'text' | 'csv';
+}
+
 export interface CopyIo {
   readonly copyIn?: CopySource | undefined;
   readonly copyOut?: CopySink | undefined;
+  /** Called (and awaited) once a COPY FROM STDIN / TO STDOUT has checked its table and options, before data flows (issue 10: the server sends CopyIn/CopyOutResponse). */
+  readonly onCopyStart?: ((start: CopyStart) => void | Promise<void>) | undefined;
 }
 
 /** Runs one COPY statement; returns the row count (the tag is `COPY n`). */
@@ -205,6 +218,19 @@ async function copyFrom(body: Node, host: CopyHost, io: CopyIo, o: CopyOptions):
       );
     }
     source = io.copyIn;
+    // issue 10: the wire protocol's CopyInResponse goes out before the data is read
+    await io.onCopyStart?.({
+      direction: 'in',
+      columns: columns.length,
+      format: o.format === 'csv' ? 'csv' : 'text',
+    });
+  }
+  // H7: CopyFrom's FREEZE check, after BeginCopyFrom (the CopyInResponse) as in PostgreSQL
+  if (o.freeze && host.newInSubtransaction?.(table) !== true) {
+    throw new EngineError(
+      '55000',
+      'cannot perform COPY FREEZE because the table was not created or truncated in the current subtransaction',
+    );
   }
   const tctx = host.typeContext();
   const types = columns.map((c) => builtins.mustType(c.typeOid));
@@ -321,6 +347,7 @@ async function copyFrom(body: Node, host: CopyHost, io: CopyIo, o: CopyOptions):
   const records: CopyRecord[] = [];
   try {
     for await (const chunk of chunksOf(source)) {
+      host.checkInterrupts?.(); // issue 10 (H6)
       try {
         reader.push(chunk, records);
       } catch (err) {
@@ -541,6 +568,12 @@ async function copyTo(body: Node, host: CopyHost, io: CopyIo, o: CopyOptions): P
       );
     }
     write = io.copyOut;
+    // issue 10: the wire protocol's CopyOutResponse goes out before the first row
+    await io.onCopyStart?.({
+      direction: 'out',
+      columns: names.length,
+      format: o.format === 'csv' ? 'csv' : 'text',
+    });
   }
   let count = 0;
   try {
@@ -556,6 +589,7 @@ async function copyTo(body: Node, host: CopyHost, io: CopyIo, o: CopyOptions): P
       if (buf.length >= 65536) {
         await write(buf);
         buf = '';
+        host.checkInterrupts?.(); // issue 10 (H6)
       }
     }
     if (buf !== '') await write(buf);

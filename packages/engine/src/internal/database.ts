@@ -33,6 +33,7 @@ import {
   MemorySmgr,
 } from '@pg/storage';
 import { FileWalStorage, MemoryWalStorage } from '@pg/wal';
+import { ActivityHub, adminTermination } from './activity.js';
 import {
   checkDataDirectoryVersion,
   createDataDirectory,
@@ -41,7 +42,9 @@ import {
   isDataDirectory,
 } from './datadir.js';
 import { ClusterSettings } from './guc.js';
+import { NotifyHub } from './notify.js';
 import { EngineError } from './result.js';
+import { type RoleAuth, roleAuthOf } from './role-ddl.js'; // issue 10 (H3)
 import { Session } from './session.js';
 
 export interface DatabaseOptions {
@@ -107,6 +110,9 @@ export interface Instance {
   /** The data directory (undefined in memory). */
   readonly dataDir: string | undefined;
   readonly backends: Backends;
+  /** issue 10 (H6): LISTEN/NOTIFY's queue (notify.ts) and the sessions' activity (activity.ts). */
+  readonly notify: NotifyHub;
+  readonly activity: ActivityHub;
 }
 
 /**
@@ -137,6 +143,8 @@ export class Database {
   readonly #lock: DataDirectoryLock | undefined;
   #timer: NodeJS.Timeout | undefined;
   readonly #sessions = new Set<Session>();
+  /** Each open session's role (CONNECTION LIMIT counts them), issue 10 (H3). */
+  readonly #sessionUsers = new Map<number, string>();
   #nextSession = 1;
   #closed = false;
 
@@ -256,6 +264,8 @@ export class Database {
           inMemory: dir === undefined,
           dataDir: dir,
           backends: new Backends(),
+          notify: new NotifyHub(),
+          activity: new ActivityHub(),
         },
         lock,
         background,
@@ -291,8 +301,27 @@ export class Database {
     }
     const dbOid = row.oid;
     const user = options.user ?? this.#instance.superuser;
-    if (user !== this.#instance.superuser) {
+    // issue 10 (H3): InitializeSessionUserId: the role must exist and have LOGIN
+    const role = roleAuthOf(catalog, user);
+    if (role === undefined) {
       throw new EngineError('28000', `role "${user}" does not exist`, { severity: 'FATAL' });
+    }
+    if (!role.canLogin) {
+      throw new EngineError('28000', `role "${user}" is not permitted to log in`, {
+        severity: 'FATAL',
+      });
+    }
+    // CONNECTION LIMIT (InitPostgres): superusers are not limited
+    const authid = catalog.authid(user);
+    const limit = Number(authid?.rolconnlimit ?? -1);
+    if (limit >= 0 && authid?.rolsuper !== true) {
+      let n = 0;
+      for (const u of this.#sessionUsers.values()) if (u === user) n++;
+      if (n + 1 > limit) {
+        throw new EngineError('53300', `too many connections for role "${user}"`, {
+          severity: 'FATAL',
+        });
+      }
     }
     const id = this.#nextSession++;
     const session = new Session(this.#instance, {
@@ -300,15 +329,38 @@ export class Database {
       dbOid,
       database,
       user,
+      superuser: authid?.rolsuper === true, // issue 10 (H3)
       startup: options.options ?? {},
       onClose: (s) => {
         this.#sessions.delete(s);
+        this.#sessionUsers.delete(id);
         this.#instance.backends.remove(id);
       },
     });
     this.#sessions.add(session);
+    this.#sessionUsers.set(id, user);
     this.#instance.backends.add(id, dbOid);
     return session;
+  }
+
+  /**
+   * issue 10 (H3): what authentication needs of role `name` from pg_authid
+   * (committed rows): LOGIN, the stored password (SCRAM secret, md5 hash or
+   * null) and VALID UNTIL; undefined when there is no such role.
+   */
+  roleAuth(name: string): RoleAuth | undefined {
+    const catalog = new Catalog(this.#instance.cluster, { dbOid: POSTGRES_OID });
+    catalog.beginStatement(committedCatalogTxn(this.#instance.t));
+    return roleAuthOf(catalog, name);
+  }
+
+  /**
+   * CancelRequest: cancels the running statement of that backend (57014
+   * "canceling statement due to user request") if the key matches; ignored
+   * otherwise, and when that session is idle.
+   */
+  cancelBackend(processId: number, secretKey: number): void {
+    this.#instance.activity.cancelRequest(processId, secretKey);
   }
 
   /** The sessions connected now. */
@@ -329,7 +381,7 @@ export class Database {
     }
     this.#closed = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
-    for (const session of [...this.#sessions]) session.terminate();
+    for (const session of [...this.#sessions]) session.terminate(adminTermination());
     const { storage } = this.#instance.t;
     if (mode !== 'immediate') {
       storage.shutdown();

@@ -128,6 +128,7 @@ export const GUC_DEFINITIONS: readonly GucDef[] = [
   b('full_page_writes', true, 'sighup', 'Write-Ahead Log / Settings'),
   i('geqo_threshold', 12, 2, INT_MAX, 'user', 'Query Tuning / Genetic Query Optimizer'),
   i('idle_in_transaction_session_timeout', 0, 0, INT_MAX, 'user', CLIENT, 'ms'),
+  i('idle_session_timeout', 0, 0, INT_MAX, 'user', CLIENT, 'ms'), // issue 10 (H6)
   b('integer_datetimes', true, 'internal', PRESET),
   e(
     'IntervalStyle',
@@ -170,8 +171,17 @@ export const GUC_DEFINITIONS: readonly GucDef[] = [
     'Resource Usage / Asynchronous Behavior',
   ),
   i('max_wal_size', 1024, 2, INT_MAX, 'sighup', 'Write-Ahead Log / Checkpoints', 'MB'),
+  e(
+    'password_encryption',
+    'scram-sha-256',
+    ['md5', 'scram-sha-256'],
+    'user',
+    'Connections and Authentication / Authentication',
+    'Chooses the algorithm for encrypting passwords.',
+  ), // issue 10 (H3)
   i('port', 5432, 1, 65535, 'postmaster', 'Connections and Authentication / Connection Settings'),
   r('random_page_cost', 4, 'user', COSTS),
+  b('row_security', true, 'user', CLIENT), // issue 10 (H9): pg_dump sets it off
   s('search_path', '"$user", public', 'user', CLIENT),
   r('seq_page_cost', 1, 'user', COSTS),
   s('server_encoding', 'UTF8', 'internal', PRESET),
@@ -181,6 +191,13 @@ export const GUC_DEFINITIONS: readonly GucDef[] = [
   i('shared_buffers', 16384, 16, INT_MAX / 2, 'postmaster', 'Resource Usage / Memory', '8kB'),
   b('standard_conforming_strings', true, 'user', 'Version and Platform Compatibility'),
   i('statement_timeout', 0, 0, INT_MAX, 'user', CLIENT, 'ms'),
+  // issue 10 (H9): pg_dump sets it off (sequential scans here never synchronize)
+  b(
+    'synchronize_seqscans',
+    true,
+    'user',
+    'Version and Platform Compatibility / Previous PostgreSQL Versions',
+  ),
   e(
     'synchronous_commit',
     'on',

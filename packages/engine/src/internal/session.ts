@@ -44,16 +44,38 @@ import {
   resolveTypeName,
 } from '@pg/sql';
 import { builtins, defaultContext, type RegCatalog, SqlError, type TypeContext } from '@pg/types';
+import { BackendActivity, type ClientInfo } from './activity.js'; // issue 10 (H6)
 import {
   type AnalyzeContext,
   plannerStatistics,
   runVacuumStatement,
   setColumnStatistics,
 } from './analyze-command.js';
-import { type CopySink, type CopySource, runCopy } from './copy.js';
+import {
+  addConstraints,
+  columnConstraints,
+  dropConstraint,
+  isHandledContype,
+  type PendingConstraint,
+  renameConstraint,
+  validateConstraint,
+} from './constraints.js'; // H8
+import { type CopySink, type CopySource, type CopyStart, runCopy } from './copy.js';
 import type { Instance } from './database.js';
+import { type ForeignKeyHost, SessionForeignKeys } from './foreign-keys.js'; // H8
 import { SessionSettings } from './guc.js';
+import { addIndexConstraint, isIndexConstraint } from './index-constraint-ddl.js';
 import { analyzeIndexDefinition } from './index-ddl.js';
+import { type Notification, SessionNotify } from './notify.js'; // issue 10 (H6)
+import {
+  type BindOptions,
+  bindPortal,
+  type Portal,
+  type PreparedHost,
+  type PreparedStatement,
+  prepareStatement,
+  SqlPreparedStatements,
+} from './prepared.js';
 import {
   EngineError,
   type FieldDescription,
@@ -61,6 +83,7 @@ import {
   type QueryResult,
   toEngineError,
 } from './result.js';
+import { alterRole, createRole, dropRole, type RoleDdlContext, renameRole } from './role-ddl.js'; // issue 10 (H3)
 import { type SequenceHost, SessionSequences } from './sequence.js';
 import {
   alterIdentity,
@@ -73,6 +96,11 @@ import {
   serialSequence,
   setDefaultSequence,
 } from './sequence-ddl.js';
+import {
+  bindSessionContext,
+  registerSessionFunctions,
+  type SessionFunctionHost,
+} from './session-functions.js'; // issue 10 (H6)
 import { expressionText } from './source-text.js';
 import { TransactionBlock } from './transaction-statements.js';
 import { runVacuumCommand, type VacuumContext } from './vacuum-command.js';
@@ -82,6 +110,8 @@ export interface SessionOptions {
   readonly dbOid: number;
   readonly database: string;
   readonly user: string;
+  /** issue 10 (H3): the role's rolsuper at connection (default: whether it is the bootstrap superuser). */
+  readonly superuser?: boolean;
   readonly startup: Readonly<Record<string, string>>;
   readonly onClose: (session: Session) => void;
 }
@@ -93,6 +123,17 @@ export interface QueryOptions {
   readonly copyIn?: CopySource;
   /** COPY ... TO STDOUT's receiver: called (and awaited) with chunks of whole lines, in order. */
   readonly copyOut?: CopySink;
+  // issue 10 (@pg/server's simple-query path): the three options below
+  /** Called (and awaited) when a COPY FROM STDIN / TO STDOUT starts, before its data flows. */
+  readonly onCopyStart?: (start: CopyStart) => void | Promise<void>;
+  /** Called (and awaited) with each statement's result as it completes (execute still returns them all). */
+  readonly onResult?: (result: QueryResult<unknown>) => void | Promise<void>;
+  /**
+   * Several statements in one call run as one transaction unless a BEGIN
+   * opens an explicit block (PostgreSQL's implicit transaction block for a
+   * simple Query message): an error rolls back the earlier ones too.
+   */
+  readonly implicitTransaction?: boolean;
 }
 
 /** A statement's outcome before it is shaped into a QueryResult. */
@@ -137,6 +178,9 @@ const DDL_COMMANDS: Readonly<Record<string, string | ((body: PNode) => string)>>
   TruncateStmt: 'TRUNCATE TABLE',
   CreateSeqStmt: 'CREATE SEQUENCE',
   AlterSeqStmt: 'ALTER SEQUENCE',
+  CreateRoleStmt: 'CREATE ROLE', // issue 10 (H3)
+  AlterRoleStmt: 'ALTER ROLE',
+  DropRoleStmt: 'DROP ROLE',
 };
 const PLAN_CACHE_LIMIT = 256;
 /**
@@ -176,6 +220,8 @@ function isolationOf(text: string): IsolationLevel {
   return 'read committed';
 }
 
+registerSessionFunctions(); // issue 10 (H6): pg_notify, pg_backend_pid, ...
+
 export class Session {
   readonly #i: Instance;
   readonly #o: SessionOptions;
@@ -202,19 +248,28 @@ export class Session {
     this.#catalog = new Catalog(instance.cluster, {
       dbOid: options.dbOid,
       settings: () => this.#settings.settingRows(),
+      activity: () => instance.activity.rows(this.#role()), // issue 10 (H6)
       onNotice: (n) => this.#notices.push({ ...n, severity: 'NOTICE', code: '00000' } as Notice),
     });
     this.#block = new TransactionBlock(instance.t.manager, options.id, this.#settings, {
-      atSubBegin: (session) => instance.cluster.atSubBegin(session),
-      atSubCommit: (session) => instance.cluster.atSubCommit(session),
+      atSubBegin: (session) => {
+        instance.cluster.atSubBegin(session);
+        this.#notify.subBegin(); // issue 10 (H6)
+      },
+      atSubCommit: (session) => {
+        instance.cluster.atSubCommit(session);
+        this.#notify.subCommit(); // issue 10 (H6)
+      },
       atSubAbort: (session) => {
         instance.cluster.atSubAbort(session);
+        this.#notify.subAbort(); // issue 10 (H6)
         // plans made while the rolled-back DDL was visible name what no longer exists
         if (this.#txnDdl) this.#ddlCount++;
       },
       atEnd: (session, committed) => {
         if (committed) instance.cluster.atCommit(session);
         else instance.cluster.atAbort(session);
+        this.#notify.atEnd(committed); // issue 10 (H6): NOTIFY at commit, LISTEN/UNLISTEN applied
         const after = this.#afterCommit;
         this.#afterCommit = [];
         if (committed) for (const f of after) f();
@@ -229,7 +284,132 @@ export class Session {
         }
       },
     });
+    // issue 10 (H6): LISTEN/NOTIFY (notify.ts), pg_stat_activity and interrupts (activity.ts)
+    this.#notify = new SessionNotify(
+      instance.notify,
+      options.id,
+      options.dbOid,
+      () => this.#running === 0 && this.#block.status === 'I',
+    );
+    this.#activity = new BackendActivity(
+      {
+        processId: options.id,
+        dbOid: options.dbOid,
+        database: options.database,
+        user: options.user,
+        superuser: this.#role().superuser,
+      },
+      {
+        transactionStatus: () => this.#block.status,
+        applicationName: () => this.#settings.show('application_name'),
+        xid: () => instance.t.manager.topXidIfAny(options.id),
+        waitingFor: () => {
+          const w = instance.locks.waitingFor(options.id);
+          return w === undefined ? undefined : String(w.tag.type ?? 'relation');
+        },
+        cancelWait: (err) => {
+          instance.locks.cancelWait(options.id, err);
+        },
+        terminate: (err) => this.terminate(err),
+        timeoutMs: (name) => Number(this.#settings.get(name)),
+      },
+    );
+    instance.activity.add(this.#activity);
+    this.#functionHost = {
+      processId: options.id,
+      notify: (channel, payload) => this.#notify.notify(channel, payload),
+      listeningChannels: () => this.#notify.channels(),
+      signal: (pid, what) =>
+        instance.activity.signal(this.#role(), pid, what, (message) =>
+          this.#notices.push({ severity: 'WARNING', code: '01000', message }),
+        ),
+    };
+    this.#activity.started();
   }
+
+  // ------------------------------------------------------------ notifications, activity, interrupts (issue 10, H6)
+
+  readonly #notify: SessionNotify;
+  readonly #activity: BackendActivity;
+  readonly #functionHost: SessionFunctionHost;
+  readonly #terminateListeners: ((err: EngineError) => void)[] = [];
+  /** Client requests running now (the session is idle at 0). */
+  #running = 0;
+
+  /** The session's role as pg_signal_backend and pg_stat_activity check it. */
+  #role(): { readonly user: string; readonly superuser: boolean } {
+    return { user: this.#o.user, superuser: this.#isSuperuser() };
+  }
+
+  /** superuser() for the session's role: rolsuper when it connected (issue 10, H3). */
+  #isSuperuser(): boolean {
+    return this.#o.superuser ?? this.#o.user === this.#i.superuser;
+  }
+
+  /** BackendKeyData's secret key (a random 32-bit integer; Database.cancelBackend checks it). */
+  get secretKey(): number {
+    return this.#activity.secretKey;
+  }
+
+  /**
+   * NOTIFY delivery: called after the notifying transaction commits (also
+   * for the session's own notifications), when this session is between
+   * transactions: at once (on the event loop) when idle, else when its
+   * request or transaction block ends.
+   */
+  onNotification(listener: (n: Notification) => void): void {
+    this.#notify.onNotification(listener);
+  }
+
+  /**
+   * FATAL ends forced from outside (pg_terminate_backend 57P01,
+   * idle_in_transaction_session_timeout 25P03, idle_session_timeout 57P05,
+   * a fast shutdown): called once, after the session has ended and rolled
+   * back. When the session was running a request, that request rejects
+   * with the same EngineError object.
+   */
+  onTerminate(listener: (err: EngineError) => void): void {
+    this.#terminateListeners.push(listener);
+  }
+
+  /** Client address etc. for pg_stat_activity (set by the server after startup). */
+  setClientInfo(info: ClientInfo): void {
+    this.#activity.setClientInfo(info);
+    if (info.applicationName !== undefined) {
+      this.#settings.set('application_name', info.applicationName, false);
+    }
+  }
+
+  /**
+   * One client request (a Query message, or an extended-query Execute):
+   * pg_stat_activity shows `sql` as active while it runs; afterwards a
+   * pending termination ends the session, notifications are delivered if
+   * the session is between transactions, and the idle timeouts are armed.
+   */
+  async #activityRun<T>(sql: string, work: () => Promise<T>): Promise<T> {
+    if (this.#closed) return work();
+    this.#activity.begin(sql);
+    this.#running++;
+    let result: T;
+    try {
+      result = await work();
+    } catch (err) {
+      this.#running--;
+      this.#afterActivity();
+      throw err;
+    }
+    this.#running--;
+    this.#afterActivity();
+    return result;
+  }
+
+  #afterActivity(): void {
+    if (this.#running > 0 || this.#closed) return;
+    this.#activity.end();
+    this.#notify.deliver();
+  }
+
+  // ------------------------------------------------------------ end of the H6 hunk
 
   /** The session's id (its backend pid, as pg_backend_pid() would show). */
   get processId(): number {
@@ -270,7 +450,9 @@ export class Session {
     params: readonly unknown[] = [],
     options: QueryOptions = {},
   ): Promise<QueryResult<R>[]> {
-    const run = this.#queue.then(() => this.#execute<R>(sql, params, options));
+    const run = this.#queue.then(() =>
+      this.#activityRun(sql, () => this.#execute<R>(sql, params, options)),
+    );
     this.#queue = run.catch(() => {});
     return run;
   }
@@ -307,16 +489,261 @@ export class Session {
     this.terminate();
   }
 
-  /** Ends the session now (shutdown): rolls back whatever is open. */
-  terminate(): void {
+  /**
+   * Ends the session now (shutdown): rolls back whatever is open. With
+   * `err` (a FATAL: shutdown, pg_terminate_backend, an idle timeout) the
+   * onTerminate listeners are told.
+   */
+  terminate(err?: EngineError): void {
     if (this.#closed) return;
     this.#closed = true;
     try {
       this.#block.abandon();
     } finally {
+      // issue 10 (H6)
+      this.#activity.close();
+      this.#i.activity.remove(this.#activity);
+      this.#notify.close();
       this.#o.onClose(this);
+      if (err !== undefined) {
+        for (const l of this.#terminateListeners) {
+          // called from timers too: a listener's failure must not reach the event loop
+          try {
+            l(err);
+          } catch {}
+        }
+      }
     }
   }
+
+  // issue 10 (H1, @pg/server): the extended protocol's implicit transaction
+  /**
+   * The extended protocol's implicit transaction: from the first message of
+   * a batch to Sync, the statements run in one transaction (open = true);
+   * Sync ends it (open = false: commits, unless an error already rolled it
+   * back or a BEGIN made it an explicit block), as PostgreSQL does.
+   */
+  extendedBatch(open: boolean): Promise<void> {
+    const run = this.#queue.then(async () => {
+      this.#block.implicit = open;
+      if (!open) await this.#block.endImplicit(false);
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  // ------------------------------------------------------------ extended query (issue 10, H2: prepared.ts)
+
+  /** The settings values are read and printed with (TimeZone, extra_float_digits, bytea_output, ...): the wire protocol's text format. */
+  typeContext(): TypeContext {
+    const version = this.#settings.version;
+    if (this.#outputContext?.version !== version) {
+      const context = this.#typeContext();
+      const hook = context.catalog;
+      this.#outputContext = {
+        version,
+        // reg* values print names read from the catalog: between statements, in a short read-only transaction
+        context: hook === undefined ? context : { ...context, catalog: this.#readingCatalog(hook) },
+      };
+    }
+    return this.#outputContext.context;
+  }
+
+  /** `hook` whose look-ups run in the open transaction, or, between transactions, in one of their own (rolled back). */
+  #readingCatalog(hook: RegCatalog): RegCatalog {
+    const read = <T>(f: () => T): T => {
+      const manager = this.#i.t.manager;
+      const id = this.#o.id;
+      if (manager.state(id) !== 'idle') return f();
+      manager.begin(id);
+      try {
+        this.#catalog.beginStatement(this.#txnState().catalogTxn, {
+          searchPath: this.#searchPath(),
+        });
+        return f();
+      } finally {
+        manager.rollback(id);
+        this.#i.cluster.atAbort(id);
+        this.#i.locks.releaseAll(id);
+        this.#txn = undefined;
+      }
+    };
+    const wrapped: Record<string, unknown> = {
+      get databaseName() {
+        return read(() => hook.databaseName);
+      },
+    };
+    for (const name of Object.keys(hook)) {
+      if (name === 'databaseName') continue;
+      const value = (hook as unknown as Record<string, unknown>)[name];
+      if (typeof value === 'function') {
+        wrapped[name] = (...args: unknown[]) => read(() => value.apply(hook, args));
+      }
+    }
+    return wrapped as unknown as RegCatalog;
+  }
+
+  #outputContext: { readonly version: number; readonly context: TypeContext } | undefined;
+  /** PREPARE / EXECUTE / DEALLOCATE's statements. */
+  readonly #sqlPrepared = new SqlPreparedStatements();
+  /** While a portal runs: its parameters are already values of their types (no text conversion). */
+  #boundParams = false;
+
+  /**
+   * Parse: analyzes (and plans) one statement without running it.
+   * paramTypes: 0 = infer. Zero statements give an empty statement; two or
+   * more are refused (42601). See prepared.ts.
+   */
+  prepare(sql: string, paramTypes: readonly number[] = []): Promise<PreparedStatement> {
+    return prepareStatement(this.#preparedHost, sql, paramTypes);
+  }
+
+  /** Bind: a portal that runs `statement` with `params` (JavaScript values, or text) at its first fetch. */
+  bind(
+    statement: PreparedStatement,
+    params: readonly unknown[],
+    options: BindOptions = {},
+  ): Promise<Portal> {
+    return bindPortal(this.#preparedHost, statement, params, options);
+  }
+
+  /**
+   * The session's named prepared statements, one namespace for SQL-level
+   * PREPARE and the protocol's named Parse (as PostgreSQL's): `store`
+   * (42P05 for a name in use), `get`, `delete`. The unnamed statement is
+   * the caller's own.
+   */
+  get preparedStatements(): {
+    store(name: string, statement: PreparedStatement): void;
+    get(name: string): PreparedStatement | undefined;
+    delete(name: string): boolean;
+  } {
+    return this.#sqlPrepared;
+  }
+
+  readonly #preparedHost: PreparedHost = {
+    enqueue: (work, sql = '') => {
+      // issue 10 (H6): pg_stat_activity's state, interrupts, notifications after (sql: what it shows)
+      const run = this.#queue.then(() => this.#activityRun(sql, work));
+      this.#queue = run.catch(() => {});
+      return run;
+    },
+    checkOpen: () => {
+      if (this.#closed) throw new EngineError('08003', 'connection is closed');
+    },
+    parse: (sql) => {
+      try {
+        return parse(sql);
+      } catch (err) {
+        throw toEngineError(err);
+      }
+    },
+    failBlock: async () => {
+      if (this.#block.inBlock && !this.#block.failed) await this.#block.finishStatement(true);
+    },
+    blockFailed: () => this.#block.failed,
+    inStatement: async (work) => {
+      this.#block.startStatement();
+      this.#inStatement = true;
+      try {
+        this.#catalog.beginStatement(this.#txnState().catalogTxn, {
+          searchPath: this.#searchPath(),
+        });
+        const result = work();
+        await this.#block.finishStatement(false);
+        return result;
+      } catch (err) {
+        await this.#block.finishStatement(true);
+        throw toEngineError(err);
+      } finally {
+        this.#inStatement = false;
+      }
+    },
+    analyze: (stmt, paramTypes, fixedParams) =>
+      analyze(stmt, this.#view(), {
+        paramTypes,
+        fixedParams,
+        typeContext: this.#typeContext(),
+      }),
+    plan: (query) =>
+      planQuery(query, this.#relations, {
+        settings: this.#plannerSettings(),
+        statistics: plannerStatistics(this.#catalog, this.#txnState().catalogTxn),
+      }),
+    typeContext: () => this.#typeContext(),
+    planStamp: () =>
+      `${this.#i.cluster.invalidationSeq}/${this.#ddlCount}/${String(this.#settings.get('search_path'))}/${this.#plannerKey()}`,
+    cachedPlan: (sql) => this.#cachedPlan(sql),
+    remember: (sql, plan) => this.#remember(sql, plan),
+    showFields: (name) => this.#show(name).fields,
+    field: (c) => field(c),
+    runPlan: async (plan, params, options) => {
+      if (this.#closed) throw new EngineError('08003', 'connection is closed');
+      this.#copyIo = options;
+      this.#notices = [];
+      this.#boundParams = true;
+      let outcome: Outcome;
+      try {
+        outcome = await this.#runPlan(plan, params);
+      } finally {
+        this.#boundParams = false;
+      }
+      const notices = this.#notices;
+      this.#notices = [];
+      return { ...outcome, notices };
+    },
+    runPlanInStatement: async (plan, params) => {
+      this.#boundParams = true;
+      try {
+        return { ...(await this.#runPlan(plan, params)), notices: [] };
+      } finally {
+        this.#boundParams = false;
+      }
+    },
+    dispatchInStatement: async (stmt, params) => {
+      const tag = Object.keys(stmt.node)[0] ?? '';
+      return {
+        ...(await this.#dispatch(tag, stmt.node[tag], stmt, params, undefined)),
+        notices: [],
+      };
+    },
+    resolveType: (typeName) => resolveTypeName(typeName, builtins).oid,
+    evaluateParam: (expr, typeOid, source) => {
+      const analyzed = analyzeExpression(expr, this.#view(), {
+        column: {
+          attnum: 1,
+          name: '',
+          typeOid,
+          typmod: -1,
+          notNull: false,
+          hasDefault: false,
+          dropped: false,
+          storage: 'p',
+        },
+        typeContext: this.#typeContext(),
+        source,
+      });
+      const value = compileExpr(analyzed, builtins)([], {
+        params: [],
+        tctx: this.#typeContext(),
+        user: this.#o.user,
+        database: this.#o.database,
+        settings: this.#settingsBridge,
+      });
+      return value === undefined ? null : value;
+    },
+    runStatement: async (stmt, params, options) => {
+      if (this.#closed) throw new EngineError('08003', 'connection is closed');
+      this.#copyIo = options;
+      this.#notices = [];
+      const outcome = await this.#statement(stmt, params, undefined);
+      const notices = this.#notices;
+      this.#notices = [];
+      return { ...outcome, notices };
+    },
+  };
+
+  // ------------------------------------------------------------ end of the extended-query hunk
 
   async #execute<R>(
     sql: string,
@@ -328,7 +755,9 @@ export class Session {
     const cached = params.length > 0 || this.#plans.has(sql) ? this.#cachedPlan(sql) : undefined;
     if (cached !== undefined) {
       this.#notices = [];
-      return [this.#shape<R>(await this.#runPlan(cached, params), options)];
+      const result = this.#shape<R>(await this.#runPlan(cached, params), options);
+      await options.onResult?.(result as QueryResult<unknown>); // issue 10
+      return [result];
     }
     let statements: RawStatement[];
     try {
@@ -338,14 +767,27 @@ export class Session {
       throw toEngineError(err);
     }
     const out: QueryResult<R>[] = [];
-    for (const stmt of statements) {
-      this.#notices = [];
-      const outcome = await this.#statement(
-        stmt,
-        params,
-        statements.length === 1 && sql.length <= PLAN_CACHE_MAX_TEXT ? sql : undefined,
-      );
-      out.push(this.#shape<R>(outcome, options));
+    // issue 10: PostgreSQL's implicit transaction block for a multi-statement Query message
+    const implicit = options.implicitTransaction === true && statements.length > 1;
+    if (implicit) this.#block.implicit = true;
+    try {
+      for (const stmt of statements) {
+        this.#notices = [];
+        const outcome = await this.#statement(
+          stmt,
+          params,
+          statements.length === 1 && sql.length <= PLAN_CACHE_MAX_TEXT ? sql : undefined,
+        );
+        const result = this.#shape<R>(outcome, options);
+        out.push(result);
+        await options.onResult?.(result as QueryResult<unknown>);
+      }
+      if (implicit) await this.#block.endImplicit(false);
+    } catch (err) {
+      if (implicit) await this.#block.endImplicit(true);
+      throw err;
+    } finally {
+      if (implicit) this.#block.implicit = false;
     }
     return out;
   }
@@ -420,12 +862,20 @@ export class Session {
     const searchPath = this.#searchPath();
     const key = searchPath.join('\0');
     if (this.#reg?.key !== key) {
-      this.#reg = { key, hook: regCatalog(this.#catalog, { searchPath, registry: builtins }) };
+      this.#reg = {
+        key,
+        hook: regCatalog(this.#catalog, { searchPath, registry: builtins, user: this.#o.user }),
+      };
     }
     return this.#reg.hook;
   }
 
   #typeContext(): TypeContext {
+    // issue 10 (H6): pg_notify & co. find this session through the context
+    return bindSessionContext(this.#typeContextOf(), this.#functionHost);
+  }
+
+  #typeContextOf(): TypeContext {
     return defaultContext({
       timeZone: String(this.#settings.get('TimeZone')),
       extraFloatDigits: Number(this.#settings.get('extra_float_digits')),
@@ -439,7 +889,8 @@ export class Session {
     for (const n of list) {
       this.#notices.push({
         severity: n.severity,
-        code: '25P01',
+        // issue 10 (found over the wire): BEGIN inside a block is ERRCODE_ACTIVE_SQL_TRANSACTION
+        code: n.message === 'there is already a transaction in progress' ? '25001' : '25P01',
         message: n.message,
         ...(n.hint !== undefined ? { hint: n.hint } : {}),
       });
@@ -467,6 +918,16 @@ export class Session {
           return done(body.kind === 'TRANS_STMT_BEGIN' ? 'BEGIN' : 'START TRANSACTION');
         }
         case 'TRANS_STMT_COMMIT':
+          // H8: deferred foreign-key checks; a violation rolls the transaction back
+          if (this.#block.inBlock && !this.#block.failed) {
+            this.#fks.enter(this.#txnState());
+            try {
+              await this.#riRunStatement(() => this.#fks.beforeCommit());
+            } catch (err) {
+              this.#block.rollback(notices);
+              throw err;
+            }
+          }
           return done(await this.#block.commit(notices));
         case 'TRANS_STMT_ROLLBACK':
           this.#block.rollback(notices);
@@ -546,13 +1007,15 @@ export class Session {
         return this.#drop(body);
       case 'TruncateStmt':
         return this.#truncate(body);
+      case 'ConstraintsSetStmt':
+        return this.#setConstraints(body); // H8
       case 'AlterTableStmt':
         return this.#alterTable(body, stmt);
       case 'RenameStmt':
         return this.#rename(body);
       case 'CheckPointStmt':
         // RequestCheckpoint(CHECKPOINT_IMMEDIATE | CHECKPOINT_FORCE | CHECKPOINT_WAIT)
-        if (this.#o.user !== this.#i.superuser) {
+        if (!this.#isSuperuser()) {
           throw new EngineError(
             '42501',
             'must be superuser or have privileges of pg_checkpoint to do CHECKPOINT',
@@ -560,6 +1023,21 @@ export class Session {
         }
         this.#i.t.storage.checkpointer.checkpoint();
         return command('CHECKPOINT');
+      // issue 10 (H3): roles (role-ddl.ts)
+      case 'CreateRoleStmt':
+        this.#ddl();
+        await this.#lockRoles();
+        return command(createRole(this.#roleDdl(), body));
+      case 'AlterRoleStmt':
+        this.#ddl();
+        await this.#lockRoles();
+        return command(alterRole(this.#roleDdl(), body));
+      case 'DropRoleStmt':
+        this.#ddl();
+        await this.#lockRoles();
+        return command(dropRole(this.#roleDdl(), body));
+      case 'AlterRoleSetStmt':
+        throw new EngineError('0A000', 'ALTER ROLE ... SET is not supported yet');
       case 'CreatedbStmt':
         return this.#createDatabase(body);
       case 'DropdbStmt':
@@ -573,6 +1051,57 @@ export class Session {
         return command(await runVacuumStatement(body, this.#analyzeContext()));
       case 'CopyStmt':
         return this.#copy(body, stmt);
+      // issue 10 (H2): SQL-level prepared statements (prepared.ts)
+      case 'PrepareStmt':
+        this.#sqlPrepared.prepare(this.#preparedHost, body, stmt);
+        return command('PREPARE');
+      case 'ExecuteStmt': {
+        const { notices: _n, ...outcome } = await this.#sqlPrepared.execute(
+          this.#preparedHost,
+          body,
+          stmt,
+        );
+        return outcome;
+      }
+      case 'DeallocateStmt':
+        return command(this.#sqlPrepared.deallocate(body));
+      // issue 10 (H6): LISTEN / UNLISTEN / NOTIFY take effect at commit (notify.ts)
+      case 'ListenStmt':
+        this.#notify.listen(String(body.conditionname));
+        return command('LISTEN');
+      case 'UnlistenStmt':
+        this.#notify.unlisten(
+          body.conditionname === undefined ? undefined : String(body.conditionname),
+        );
+        return command('UNLISTEN');
+      case 'LockStmt': {
+        // issue 10 (H9): LOCK TABLE (pg_dump locks every table it dumps)
+        if (!this.#block.inBlock)
+          throw new EngineError('25P01', 'LOCK TABLE can only be used in transaction blocks');
+        const mode = Number(body.mode ?? LockMode.AccessExclusiveLock) as LockMode;
+        for (const rel of (body.relations ?? []) as PNode[]) {
+          const rv = rel.RangeVar ?? rel;
+          const oid = this.#resolveRange(rv)!;
+          const kind = this.#catalog.relation(oid)?.kind;
+          if (kind === 'S' || kind === 'i') {
+            throw new EngineError('42809', `cannot lock relation "${String(rv.relname)}"`, {
+              detail: `This operation is not supported for ${kind === 'S' ? 'sequences' : 'indexes'}.`,
+            });
+          }
+          await this.#i.locks.acquire(this.#o.id, relationLockTag(this.#o.dbOid, oid), mode, {
+            timeoutMs: Number(this.#settings.get('lock_timeout')),
+            nowait: body.nowait === true,
+            relationName: String(rv.relname),
+          });
+        }
+        return command('LOCK TABLE');
+      }
+      case 'NotifyStmt':
+        this.#notify.notify(
+          String(body.conditionname ?? ''),
+          body.payload === undefined ? null : String(body.payload),
+        );
+        return command('NOTIFY');
       default:
         throw new EngineError(
           '0A000',
@@ -652,15 +1181,12 @@ export class Session {
     return {
       workMemKb: Number(this.#settings.get('work_mem')),
       ...(dataDir === undefined ? {} : { tempDir: join(dataDir, 'base', 'pgsql_tmp') }),
-      ...(timeout > 0
-        ? {
-            checkInterrupts: () => {
-              if (performance.now() - started > timeout) {
-                throw new EngineError('57014', 'canceling statement due to statement timeout');
-              }
-            },
-          }
-        : {}),
+      checkInterrupts: () => {
+        this.#activity.checkInterrupts(); // issue 10 (H6): cancel, terminate
+        if (timeout > 0 && performance.now() - started > timeout) {
+          throw new EngineError('57014', 'canceling statement due to statement timeout');
+        }
+      },
       ...(instrument ? { instrument } : {}),
     };
   }
@@ -716,12 +1242,16 @@ export class Session {
       this.#catalog.beginStatement(this.#txnState().catalogTxn, { searchPath: this.#searchPath() });
     }
     try {
+      this.#fks.enter(this.#txnState()); // H8
       if (plan.query.command !== 'select') this.#checkWritable(plan.query.command.toUpperCase());
       // a data-modifying WITH query writes too (PostgreSQL names the statement's command)
       else if (plan.query.ctes?.some((c) => c.modify !== undefined)) this.#checkWritable('SELECT');
       const { t, locks } = this.#i;
       const typeContext = this.#typeContext();
-      const values = convertParams(plan.query.paramTypes, params, typeContext);
+      // issue 10 (H2): a bound portal's parameters are values of their types already (prepared.ts)
+      const values = this.#boundParams
+        ? [...params]
+        : convertParams(plan.query.paramTypes, params, typeContext);
       if (fromCache) this.#inStatement = true;
       const result = await executePlan(
         plan,
@@ -739,9 +1269,12 @@ export class Session {
           user: this.#o.user,
           database: this.#o.database,
           settings: this.#settingsBridge,
+          rowTriggers: this.#fks.triggers, // H8
         },
         this.#runOptions(instrument),
       );
+      if (plan.query.command !== 'select' || this.#fks.pending)
+        await this.#endStatementConstraints(); // H8
       const fields = plan.columns.map((c) => field(c));
       const command =
         result.command === 'INSERT'
@@ -758,6 +1291,7 @@ export class Session {
           : { instrumentation: result.instrumentation }),
       };
     } catch (err) {
+      if (this.#riDepth === 0) this.#fks.discardStatement(); // H8: the failed statement's events
       if (fromCache) await this.#block.finishStatement(true);
       throw toEngineError(err);
     } finally {
@@ -1042,6 +1576,7 @@ export class Session {
           unique = true;
           break;
         default:
+          if (isHandledContype(con?.contype)) break; // H8: CHECK / REFERENCES (constraints.ts)
           throw new EngineError(
             '0A000',
             `${String(con?.contype).replace('CONSTR_', '')} constraints are not supported yet`,
@@ -1089,6 +1624,7 @@ export class Session {
     );
     const columns: ColumnDef[] = [];
     const keys: { names: string[]; primary: boolean; name?: string }[] = [];
+    const pending: PendingConstraint[] = []; // H8: CHECK and FOREIGN KEY
     const conname = (c: PNode | undefined) =>
       c?.conname === undefined ? {} : { name: String(c.conname) };
     // serial and identity columns: their sequences first (sequence-ddl.ts)
@@ -1119,10 +1655,15 @@ export class Session {
             (elt.ColumnDef.constraints ?? []).find((c: PNode) => c.Constraint?.contype === contype)
               ?.Constraint,
           );
+        pending.push(...columnConstraints(column.name, elt.ColumnDef.constraints ?? [])); // H8
         if (primary) keys.push({ names: [column.name], primary: true, ...named('CONSTR_PRIMARY') });
         if (unique) keys.push({ names: [column.name], primary: false, ...named('CONSTR_UNIQUE') });
       } else if (elt.Constraint !== undefined) {
         const con = elt.Constraint;
+        if (con.contype === 'CONSTR_CHECK' || con.contype === 'CONSTR_FOREIGN') {
+          pending.push({ node: con }); // H8
+          continue;
+        }
         if (con.contype !== 'CONSTR_PRIMARY' && con.contype !== 'CONSTR_UNIQUE') {
           throw new EngineError(
             '0A000',
@@ -1183,8 +1724,150 @@ export class Session {
         ...(k.name === undefined ? {} : { name: k.name }),
       });
     }
+    // H8: CHECK, then FOREIGN KEY constraints (a new table has no rows to validate)
+    if (pending.length > 0) {
+      await addConstraints(this.#constraintHost, oid, pending, stmt.source, false);
+    }
     return command('CREATE TABLE');
   }
+
+  // ------------------------------------------------------------ H8: constraints (constraints.ts, foreign-keys.ts)
+
+  /** What CHECK and FOREIGN KEY constraints need from the session. */
+  get #constraintHost(): ForeignKeyHost {
+    return {
+      catalog: this.#catalog,
+      view: () => this.#view(),
+      typeContext: () => this.#typeContext(),
+      env: () => ({
+        params: [],
+        tctx: this.#typeContext(),
+        user: this.#o.user,
+        database: this.#o.database,
+        settings: this.#settingsBridge,
+      }),
+      rows: (table) => {
+        const { heap } = this.#catalog.openTable(table);
+        const txn = this.#txnState().catalogTxn;
+        return (function* () {
+          for (const row of heap.scan(txn.snapshot(), txn.ctx)) yield row.values;
+        })();
+      },
+      run: (sql, params) => this.#riRun(sql, params),
+      lockRelation: (oid) => this.#lockRelation(oid, LockMode.ShareRowExclusiveLock),
+      searchPath: () => this.#searchPath(),
+      rowLive: (table, tid) => {
+        // by its page (a HOT version cannot be fetched by its own TID)
+        const { t } = this.#i;
+        const { heap } = this.#catalog.openTable(table);
+        const snapshot = t.manager.statementSnapshot(this.#o.id);
+        const ctx = sessionUpdateContext(t, this.#o.id, this.#txnState().comboCids);
+        return heap.scanPage(tid.block, snapshot, ctx).some((r) => r.tid.offset === tid.offset);
+      },
+      repeatableRead: () => this.#i.t.manager.isolation(this.#o.id) !== 'read committed',
+      latestMatches: (table, attnums, key) => {
+        const { t } = this.#i;
+        const { heap } = this.#catalog.openTable(table);
+        const ctx = sessionUpdateContext(t, this.#o.id, this.#txnState().comboCids);
+        const xact = t.manager.statementSnapshot(this.#o.id);
+        const latest = t.procArray.getSnapshotData(this.#o.id, xact.curcid);
+        const same = (a: unknown, b: unknown) =>
+          a !== null && b !== null && a !== undefined && (a === b || String(a) === String(b));
+        const match = (values: readonly unknown[]) =>
+          attnums.every((a, i) => same(values[a - 1], key[i]));
+        const seen = new Set<string>();
+        for (const row of heap.scan(xact, ctx))
+          if (match(row.values)) seen.add(`${row.tid.block}:${row.tid.offset}`);
+        const out: { inTransactionSnapshot: boolean }[] = [];
+        for (const row of heap.scan(latest, ctx)) {
+          if (!match(row.values)) continue;
+          out.push({ inTransactionSnapshot: seen.has(`${row.tid.block}:${row.tid.offset}`) });
+        }
+        return out;
+      },
+    };
+  }
+
+  /** The session's foreign-key events and SET CONSTRAINTS state. */
+  #fksMade: SessionForeignKeys | undefined;
+  get #fks(): SessionForeignKeys {
+    this.#fksMade ??= new SessionForeignKeys(this.#constraintHost);
+    return this.#fksMade;
+  }
+  /** Nesting of RI queries (their events are the enclosing statement's to fire). */
+  #riDepth = 0;
+
+  /** Runs an RI query inside the current statement. */
+  async #riRun(sql: string, params: readonly unknown[]): Promise<unknown[][]> {
+    // planned once per text (the plan cache drops it after DDL)
+    const key = `\0ri:${sql}`;
+    let plan = this.#cachedPlan(key);
+    if (plan === undefined) {
+      const [stmt] = parse(sql);
+      if (stmt === undefined) return [];
+      plan = this.#plan(stmt, params);
+      this.#remember(key, plan);
+    }
+    const inStatement = this.#inStatement;
+    this.#inStatement = true;
+    this.#riDepth++;
+    try {
+      const out = await this.#runPlan(plan, params);
+      return out.rows as unknown[][];
+    } finally {
+      this.#riDepth--;
+      this.#inStatement = inStatement;
+    }
+  }
+
+  /** After a top-level INSERT/UPDATE/DELETE/COPY: its foreign-key events; an implicit transaction's deferred ones too. */
+  async #endStatementConstraints(): Promise<void> {
+    if (this.#riDepth > 0) return;
+    try {
+      await this.#fks.endStatement();
+      if (!this.#block.inBlock) await this.#fks.beforeCommit();
+    } catch (err) {
+      this.#fks.discardStatement();
+      throw err;
+    }
+  }
+
+  /** SET CONSTRAINTS {ALL | name, ...} {DEFERRED | IMMEDIATE}. */
+  async #setConstraints(body: PNode): Promise<Outcome> {
+    if (!this.#block.inBlock) {
+      this.#notices.push({
+        severity: 'WARNING',
+        code: '25P01',
+        message: 'SET CONSTRAINTS can only be used in transaction blocks',
+      });
+      return command('SET CONSTRAINTS');
+    }
+    this.#fks.enter(this.#txnState());
+    const names =
+      body.constraints === undefined
+        ? undefined
+        : (body.constraints as PNode[]).map((c) => ({
+            ...(c.RangeVar.schemaname === undefined
+              ? {}
+              : { schema: String(c.RangeVar.schemaname) }),
+            name: String(c.RangeVar.relname),
+          }));
+    await this.#riRunStatement(() => this.#fks.setConstraints(names, body.deferred === true));
+    return command('SET CONSTRAINTS');
+  }
+
+  /** Work that may run RI queries, outside a plan (SET CONSTRAINTS, COMMIT). */
+  async #riRunStatement(work: () => Promise<void>): Promise<void> {
+    const inStatement = this.#inStatement;
+    this.#inStatement = true;
+    try {
+      this.#catalog.beginStatement(this.#txnState().catalogTxn, { searchPath: this.#searchPath() });
+      await work();
+    } finally {
+      this.#inStatement = inStatement;
+    }
+  }
+  // end H8
 
   async #createIndex(body: PNode, source: string): Promise<Outcome> {
     this.#ddl();
@@ -1272,6 +1955,41 @@ export class Session {
         });
       }
       await this.#lockRelation(desc.oid, LockMode.AccessExclusiveLock);
+      if (what === 'table' && (body.objects ?? []).length > 1) {
+        // H8: the listed tables go together (performMultipleDeletions): the foreign
+        // keys of another listed table referencing this one go with them silently,
+        // those of other tables refuse the whole list (without CASCADE)
+        const listed = (body.objects as PNode[]).map((x) => {
+          const n: string[] = (x.List?.items ?? []).map(stringValue);
+          const s = n.length > 1 ? n.at(-2) : undefined;
+          return this.#catalog.lookupRelation(s, n.at(-1) ?? '', this.#searchPath())?.oid;
+        });
+        if (!cascade) {
+          const lines: string[] = [];
+          for (const t of [...listed].reverse()) {
+            if (t === undefined) continue;
+            for (const fk of this.#catalog.referencingConstraints(t)) {
+              if (listed.includes(fk.table)) continue;
+              const child = this.#catalog.mustRelation(fk.table).name;
+              const parent = this.#catalog.mustRelation(t).name;
+              lines.push(`constraint ${fk.name} on table ${child} depends on table ${parent}`);
+            }
+          }
+          if (lines.length > 0) {
+            throw new EngineError(
+              '2BP01',
+              'cannot drop desired object(s) because other objects depend on them',
+              {
+                detail: lines.join('\n'),
+                hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+              },
+            );
+          }
+        }
+        for (const fk of this.#catalog.referencingConstraints(desc.oid))
+          if (fk.table !== desc.oid && listed.includes(fk.table))
+            this.#catalog.dropConstraint(fk.oid);
+      }
       this.#catalog.dropRelation(desc.oid, { cascade });
     }
     return command(`DROP ${what.toUpperCase()}`);
@@ -1279,8 +1997,32 @@ export class Session {
 
   async #truncate(body: PNode): Promise<Outcome> {
     this.#ddl();
-    for (const r of body.relations ?? []) {
-      const oid = this.#resolveRange(r.RangeVar) as number;
+    const oids = (body.relations ?? []).map((r: PNode) => this.#resolveRange(r.RangeVar) as number);
+    // H8: a table referenced by a foreign key goes only with its referencing tables (or CASCADE)
+    for (let i = 0; i < oids.length; i++) {
+      for (const fk of this.#catalog.referencingConstraints(oids[i] as number)) {
+        if (oids.includes(fk.table)) continue;
+        if (body.behavior === 'DROP_CASCADE') {
+          oids.push(fk.table);
+          this.#notices.push({
+            severity: 'NOTICE',
+            code: '00000',
+            message: `truncate cascades to table "${this.#catalog.mustRelation(fk.table).name}"`,
+          });
+          continue;
+        }
+        const child = this.#catalog.mustRelation(fk.table).name;
+        throw new EngineError(
+          '0A000',
+          'cannot truncate a table referenced in a foreign key constraint',
+          {
+            detail: `Table "${child}" references "${this.#catalog.mustRelation(oids[i] as number).name}".`,
+            hint: `Truncate table "${child}" at the same time, or use TRUNCATE ... CASCADE.`,
+          },
+        );
+      }
+    }
+    for (const oid of oids) {
       await this.#lockRelation(oid, LockMode.AccessExclusiveLock);
       this.#catalog.truncate(oid);
     }
@@ -1352,6 +2094,12 @@ export class Session {
               constraint: true,
             });
           }
+          {
+            // H8: the column's CHECK and REFERENCES constraints
+            const more = columnConstraints(column.name, cmd.def.ColumnDef.constraints ?? []);
+            if (more.length > 0)
+              await addConstraints(this.#constraintHost, oid, more, stmt.source, true);
+          }
           break;
         }
         case 'AT_DropColumn': {
@@ -1415,6 +2163,50 @@ export class Session {
             Number(cmd.def?.Integer?.ival ?? 0),
           );
           break;
+        // H8: CHECK and FOREIGN KEY (constraints.ts)
+        case 'AT_ValidateConstraint':
+          await validateConstraint(this.#constraintHost, oid, String(cmd.name));
+          break;
+        case 'AT_DropConstraint': {
+          const dropped = dropConstraint(this.#constraintHost, oid, String(cmd.name), {
+            missingOk: cmd.missing_ok === true,
+            cascade: cmd.behavior === 'DROP_CASCADE',
+          });
+          if (!dropped) {
+            this.#notices.push({
+              severity: 'NOTICE',
+              code: '00000',
+              message: `constraint "${String(cmd.name)}" of relation "${this.#catalog.mustRelation(oid).name}" does not exist, skipping`,
+            });
+          }
+          break;
+        }
+        // end H8
+        // H7 (pgbench): ADD PRIMARY KEY / UNIQUE over existing rows (index-constraint-ddl.ts)
+        case 'AT_AddConstraint':
+          if (
+            cmd.def?.Constraint?.contype === 'CONSTR_CHECK' ||
+            cmd.def?.Constraint?.contype === 'CONSTR_FOREIGN'
+          ) {
+            // H8
+            await addConstraints(
+              this.#constraintHost,
+              oid,
+              [{ node: cmd.def.Constraint }],
+              stmt.source,
+              true,
+            );
+            break;
+          }
+          if (isIndexConstraint(cmd.def?.Constraint)) {
+            addIndexConstraint({ catalog: this.#catalog }, oid, cmd.def.Constraint);
+            break;
+          }
+          throw new EngineError(
+            '0A000',
+            `${String(cmd.def?.Constraint?.contype ?? 'this').replace('CONSTR_', '')} constraints are not supported yet`,
+          );
+        // end H7
         default:
           throw new EngineError(
             '0A000',
@@ -1470,7 +2262,7 @@ export class Session {
       catalog: this.#catalog,
       txn: this.#txnState().catalogTxn,
       searchPath: this.#searchPath(),
-      inBlock: this.#block.inBlock,
+      inBlock: this.#block.inBlock || this.#block.implicitOpen, // issue 10: IsTransactionBlock
       notice: (n) => this.#notices.push(n),
       setting: (name) => this.#settings.get(name),
       lock: (oid) => this.#lockRelation(oid, LockMode.ShareUpdateExclusiveLock),
@@ -1500,6 +2292,7 @@ export class Session {
 
   /** COPY (copy.ts), with this session's tables, types, queries and inserts. */
   async #copy(body: PNode, stmt: RawStatement): Promise<Outcome> {
+    const interrupts = this.#runOptions().checkInterrupts; // issue 10 (H6)
     const n = await runCopy(
       body,
       {
@@ -1533,6 +2326,9 @@ export class Session {
         },
         inserter: (table, attnums) => this.#copyInserter(table, attnums),
         bulkTarget: async (table) => {
+          // H8: CHECK and FOREIGN KEY constraints take INSERT's path
+          if (this.#catalog.constraintsOf(table.oid).some((c) => c.type === 'c' || c.type === 'f'))
+            return undefined;
           const rel = this.#catalog.openTable(table.oid);
           // unique, expression and partial indexes take INSERT's path (unique checks, computed keys)
           const plain = rel.indexes.every(
@@ -1557,11 +2353,20 @@ export class Session {
           };
         },
         dataDir: this.#i.dataDir,
-        superuser: this.#o.user === this.#i.superuser,
+        superuser: this.#isSuperuser(),
         checkWritable: (what) => this.#checkWritable(what),
+        checkInterrupts: () => interrupts?.(), // issue 10 (H6)
+        // H7: COPY FREEZE's condition (rd_newRelfilenodeSubid)
+        newInSubtransaction: (table) =>
+          this.#i.cluster.createdInCurrentSubtransaction(
+            this.#o.id,
+            this.#o.dbOid,
+            table.relfilenode,
+          ),
       },
       this.#copyIo,
     );
+    await this.#endStatementConstraints(); // H8: the copied rows' foreign-key checks
     return { command: `COPY ${n}`, rowCount: n, fields: [], rows: [] };
   }
 
@@ -1602,6 +2407,7 @@ export class Session {
       user: this.#o.user,
       database: this.#o.database,
       settings: this.#settingsBridge,
+      rowTriggers: this.#fks.triggers, // H8
     };
     const run = this.#runOptions();
     return async (values) => {
@@ -1609,11 +2415,39 @@ export class Session {
     };
   }
 
+  // ------------------------------------------------------------ roles (role-ddl.ts), issue 10 (H3)
+
+  /**
+   * Role DDL is serialized across the cluster until the transaction ends:
+   * the catalogs' unique indexes are not enforced, so two concurrent CREATE
+   * ROLE x would otherwise both insert. The second waits, then sees the
+   * first's row ("already exists"). The tag is pg_authid's (shared, dbOid 0).
+   */
+  #lockRoles(): Promise<void> {
+    const timeout = Number(this.#settings.get('lock_timeout'));
+    return this.#i.locks.acquire(
+      this.#o.id,
+      relationLockTag(0, 1260),
+      LockMode.ShareRowExclusiveLock,
+      { timeoutMs: timeout },
+    );
+  }
+
+  #roleDdl(): RoleDdlContext {
+    return {
+      catalog: this.#catalog,
+      user: this.#o.user,
+      passwordEncryption: String(this.#settings.get('password_encryption')),
+      timestamptz: (text) => builtins.mustType(1184).input(text, -1, this.#typeContext()),
+      notice: (n) => this.#notices.push(n),
+    };
+  }
+
   // ------------------------------------------------------------ databases
 
   /** PreventInTransactionBlock. */
   #notInBlock(what: string): void {
-    if (this.#block.inBlock) {
+    if (this.#block.inBlock || this.#block.implicitOpen /* issue 10 */) {
       throw new EngineError('25001', `${what} cannot run inside a transaction block`);
     }
   }
@@ -1691,6 +2525,11 @@ export class Session {
 
   async #rename(body: PNode): Promise<Outcome> {
     this.#ddl();
+    if (body.renameType === 'OBJECT_ROLE') {
+      // issue 10 (H3)
+      await this.#lockRoles();
+      return command(renameRole(this.#roleDdl(), body));
+    }
     const type = String(body.renameType);
     if (type === 'OBJECT_DATABASE') {
       const from = String(body.subname);
@@ -1711,6 +2550,11 @@ export class Session {
     await this.#lockRelation(oid, LockMode.AccessExclusiveLock);
     if (type === 'OBJECT_COLUMN') {
       this.#catalog.renameColumn(oid, String(body.subname), String(body.newname));
+      return command('ALTER TABLE');
+    }
+    if (type === 'OBJECT_TABCONSTRAINT') {
+      // H8 (constraints.ts)
+      renameConstraint(this.#constraintHost, oid, String(body.subname), String(body.newname));
       return command('ALTER TABLE');
     }
     if (type === 'OBJECT_TABLE' || type === 'OBJECT_INDEX' || type === 'OBJECT_SEQUENCE') {

@@ -43,6 +43,14 @@ export class TransactionBlock {
   #explicit = false;
   /** Statements run in the block so far (SET TRANSACTION must come first). */
   #statements = 0;
+  /**
+   * issue 10: a multi-statement Query message runs in one implicit
+   * transaction (xact.c's TBLOCK_IMPLICIT_INPROGRESS): statements outside
+   * an explicit block do not commit one by one; the caller ends it with
+   * endImplicit. BEGIN turns it into an explicit block; COMMIT / ROLLBACK
+   * end it with a warning.
+   */
+  implicit = false;
 
   constructor(
     manager: TransactionManager,
@@ -99,7 +107,24 @@ export class TransactionBlock {
       this.#rollbackNow();
       return;
     }
-    if (!this.#explicit) await this.#commitNow();
+    if (!this.#explicit && !this.implicit) await this.#commitNow();
+  }
+
+  /** issue 10: the end of a multi-statement message's implicit transaction (commits, or rolls back after an error). */
+  async endImplicit(error: boolean): Promise<void> {
+    if (this.#explicit || this.#manager.state(this.#session) === 'idle') return;
+    if (error) this.#rollbackNow();
+    else await this.#commitNow();
+  }
+
+  /** issue 10: PreventInTransactionBlock refuses inside an implicit block too (IsTransactionBlock). */
+  get implicitOpen(): boolean {
+    return this.#inImplicit;
+  }
+
+  /** issue 10: an implicit transaction of a multi-statement message is open. */
+  get #inImplicit(): boolean {
+    return this.implicit && !this.#explicit && this.#manager.state(this.#session) !== 'idle';
   }
 
   /** BEGIN / START TRANSACTION [ISOLATION LEVEL ...]. */
@@ -109,6 +134,15 @@ export class TransactionBlock {
     readOnly: boolean | undefined = undefined,
   ): void {
     const state = this.#manager.state(this.#session);
+    if (this.#inImplicit) {
+      // issue 10: BEGIN inside a multi-statement message: the statements before it join the block
+      const ro = readOnly ?? this.#settings.get('default_transaction_read_only') === true;
+      this.#settings.set('transaction_read_only', ro ? 'on' : 'off', true);
+      this.#explicit = true;
+      this.#savepoints = [];
+      this.#statements = 0;
+      return;
+    }
     if (state !== 'idle' && this.#explicit) {
       if (state === 'failed') {
         throw new EngineError(
@@ -156,6 +190,12 @@ export class TransactionBlock {
 
   /** COMMIT / END: the tag is ROLLBACK when the block had failed. */
   async commit(notices: MvccNotice[]): Promise<'COMMIT' | 'ROLLBACK'> {
+    if (this.#inImplicit) {
+      // issue 10: COMMIT ends a multi-statement message's implicit transaction, with a warning
+      notices.push({ severity: 'WARNING', message: 'there is no transaction in progress' });
+      await this.#commitNow();
+      return 'COMMIT';
+    }
     if (!this.inBlock) {
       notices.push({ severity: 'WARNING', message: 'there is no transaction in progress' });
       return 'COMMIT';
@@ -171,6 +211,12 @@ export class TransactionBlock {
 
   /** ROLLBACK / ABORT. */
   rollback(notices: MvccNotice[]): void {
+    if (this.#inImplicit) {
+      // issue 10: ROLLBACK undoes a multi-statement message's implicit transaction, with a warning
+      notices.push({ severity: 'WARNING', message: 'there is no transaction in progress' });
+      this.#rollbackNow();
+      return;
+    }
     if (!this.inBlock) {
       notices.push({ severity: 'WARNING', message: 'there is no transaction in progress' });
       return;

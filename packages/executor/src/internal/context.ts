@@ -3,7 +3,8 @@
  * catalog, or built by hand in tests) and, per execution, the session's
  * transaction services, parameters and settings.
  */
-import type { OpenComputed, OpenTable } from '@pg/catalog';
+import type { Tid } from '@pg/access';
+import type { OpenComputed, OpenTable, RelationDesc } from '@pg/catalog';
 import type { ComboCids, LockManager, ProcArray, TransactionManager, Transam } from '@pg/mvcc';
 import type { Registry, TypeContext } from '@pg/types';
 
@@ -90,6 +91,28 @@ export interface ExecContext {
    * them every name is unknown (42704, or NULL with missing_ok).
    */
   readonly settings?: SessionSettings;
+  /** CHECK and FOREIGN KEY constraints (H8, @pg/engine's constraints.ts): absent, none are enforced. */
+  readonly rowTriggers?: RowTriggers;
+}
+
+/**
+ * What INSERT/UPDATE/DELETE tell the session about each row: `check` runs
+ * the table's CHECK constraints on a new row before it is written
+ * (ExecConstraints, 23514); the others queue the row's foreign-key events
+ * (PostgreSQL's RI triggers), which the session fires at the end of the
+ * statement or, when deferred, at commit.
+ */
+export interface RowTriggers {
+  check(rel: RelationDesc, values: readonly unknown[]): void;
+  inserted(rel: RelationDesc, values: readonly unknown[], tid: Tid): void;
+  updated(
+    rel: RelationDesc,
+    oldValues: readonly unknown[],
+    newValues: readonly unknown[],
+    newTid: Tid,
+    oldTid: Tid,
+  ): void;
+  deleted(rel: RelationDesc, oldValues: readonly unknown[], oldTid: Tid): void;
 }
 
 /** What compiled expressions read at run time. */

@@ -488,9 +488,11 @@ async function insert(
         : await valuesRow(mp, i, ctx, options);
     const values = planned ?? exprs.map((e) => e(input, env));
     checkNotNull(rel.desc, values, env.tctx, ctx.registry ?? builtins);
+    ctx.rowTriggers?.check(rel.desc, values); // H8: CHECK constraints
     const w = sessionWriter(ctx, ctx.session, ctx.comboCids);
     const tid = rel.heap.insert(values, w.xid, w.cid);
     await insertIndexEntries(rel, values, tid, ctx, env);
+    ctx.rowTriggers?.inserted(rel.desc, values, tid); // H8: foreign-key events
     count++;
     if (returning) {
       rows.push(

@@ -754,6 +754,7 @@ function compileSqlValue(expr: SqlValueFunction): Compiled {
     case 'current_role':
       return (_row, env) => env.user;
     case 'current_catalog':
+    case 'current_database': // issue 10 (H9): pg_dump's subquery on pg_database
       return (_row, env) => env.database;
     case 'current_schema':
       return () => 'public';

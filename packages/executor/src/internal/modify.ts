@@ -483,6 +483,7 @@ export async function runUpdateDelete(
                 env !== undefined && c !== undefined ? c(NO_ROW, env) : setValues[i];
             });
             checkNotNull(rel.desc, next, ctx.typeContext, registry);
+            ctx.rowTriggers?.check(rel.desc, next); // H8: CHECK constraints
             return next;
           };
     const res = await modifyRow({
@@ -504,6 +505,10 @@ export async function runUpdateDelete(
     if (res.newValues !== undefined && res.newTid !== undefined && res.indexesNeedUpdate === true) {
       await insertIndexEntries(rel, res.newValues, res.newTid, ctx, envOf(ctx, userParams));
     }
+    // H8: foreign-key events of the changed row
+    if (res.newValues !== undefined && res.newTid !== undefined)
+      ctx.rowTriggers?.updated(rel.desc, res.oldValues, res.newValues, res.newTid, res.tid);
+    else if (command === 'delete') ctx.rowTriggers?.deleted(rel.desc, res.oldValues, res.tid);
     if (mp.returning !== undefined) {
       rows.push(
         await evaluate(

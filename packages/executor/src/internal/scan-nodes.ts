@@ -171,9 +171,12 @@ function finishSource(
   return {
     next() {
       if (src === undefined) src = open();
+      let n = 0;
       for (;;) {
         const row = src.next();
         if (row === undefined) return undefined;
+        // issue 10 (H6): a long scan that filters out every row still checks for interrupts
+        if ((++n & 4095) === 0) b.cx.checkInterrupts();
         if (filter !== undefined && !filter(row, env)) {
           if (instr !== undefined) instr.removedByFilter = (instr.removedByFilter ?? 0) + 1;
           continue;

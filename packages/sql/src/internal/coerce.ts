@@ -94,6 +94,9 @@ export function findCoercionPathway(
   context: CastContext,
 ): Pathway {
   if (source === target) return { kind: 'same' };
+  // issue 10 (H9): regproc (24, a catalog-only type here) is an oid, binary-coercible both ways
+  if ((source === 24 && target === 26) || (source === 26 && target === 24))
+    return { kind: 'cast', cast: { source, target, context: 'i', method: 'b' } };
   const cast = registry.cast(source, target);
   if (cast) return RANK[cast.context] <= RANK[context] ? { kind: 'cast', cast } : { kind: 'none' };
   // Arrays: when the element types have a pathway, the array converts element by element.
@@ -265,6 +268,8 @@ export function resolveTypeName(
   // The grammar already turns int, integer, float, ... into pg_catalog.int4 and so on, so a
   // quoted "int" is looked up as it is (and does not exist), as in PostgreSQL.
   let base = registry.typeByName(raw);
+  // issue 10 (H9): no regproc type in the registry; pg_dump's `x::regproc` reads the OID
+  if (!base && raw === 'regproc') base = registry.typeByName('oid');
   if (schema !== undefined && schema !== 'pg_catalog') base = undefined;
   if (!base) {
     throw new PositionedSqlError(Code.UNDEFINED_OBJECT, `type "${display}" does not exist`, at);

@@ -35,6 +35,7 @@ import { sqlValueFunctionName } from './colname.js';
 import { Code, PositionedSqlError, type PositionMap } from './errors.js';
 import { type SelectLevel, transformGroupingFunc } from './grouping.js';
 import type { PNode } from './parse.js';
+import { PSQL_FUNCTION_NAMES, PSQL_FUNCTIONS } from './psql-functions.js';
 import type {
   AggregateCall,
   ArrayExpr,
@@ -69,6 +70,7 @@ import {
   resolveOperator,
 } from './resolve.js';
 import { SEQUENCE_FUNCTION_NAMES, SEQUENCE_FUNCTIONS } from './sequence-functions.js';
+import { sessionFunctions } from './session-functions.js';
 import { SETTINGS_FUNCTIONS } from './settings-functions.js';
 import { fixSubLink, transformSubLink } from './sublink.js';
 import {
@@ -217,7 +219,10 @@ export function coerceTo(
     out = expr;
   } else if (expr.type === UNKNOWN) {
     if (expr.kind === 'const') {
-      const t = ps.registry.type(type);
+      // issue 10 (H9): catalog-only types (aclitem[] reads as text[]; a NULL needs no input function)
+      const t = ps.registry.type(type) ?? (type === 1034 ? ps.registry.type(1009) : undefined);
+      if (!t && expr.value === null)
+        return at(ps, makeConst(type, -1, null), exprLocation(ps, expr));
       if (!t) return undefined;
       const inMod = type === TypeOid.interval ? typmod : -1;
       const value =
@@ -423,6 +428,19 @@ export function makeOp(
   loc: number | undefined,
 ): OpExpr {
   const lt = left ? left.type : 0;
+  if (left && lt === 1034 && right.type === 1034) {
+    // issue 10 (H9): aclitem[] (catalog-only, values as text[]) compared as text[] (pg_dump)
+    const asText = (e: Expr): Expr => ({
+      kind: 'coerce',
+      arg: e,
+      cast: { source: 1034, target: 1009, context: 'i', method: 'b' },
+      via: 'cast',
+      explicit: false,
+      type: 1009,
+      typmod: -1,
+    });
+    return makeOp(ps, name, asText(left), asText(right), loc);
+  }
   const res = resolveOperator(ps.registry, name, lt, right.type);
   if (res.kind !== 'found') {
     // a whole-row reference to a table shows the table's row type name, as in PostgreSQL
@@ -675,6 +693,22 @@ export function makeFunc(
       if (r.kind === 'found') res = r;
     }
   }
+  if (res.kind !== 'found') {
+    // pg_notify & co.: functions of the engine's sessions (session-functions.ts)
+    const own = sessionFunctions(name, types.length).map((def) => ({ def, args: def.args }));
+    if (own.length > 0) {
+      const r = resolveAmong(ps.registry, own, types);
+      if (r.kind === 'found') res = r;
+    }
+  }
+  if (res.kind !== 'found' && PSQL_FUNCTION_NAMES.has(name)) {
+    // pg_get_userbyid & co.: catalog functions psql calls (psql-functions.ts)
+    const own = PSQL_FUNCTIONS.filter((f) => f.name === name && f.args.length === types.length).map(
+      (def) => ({ def, args: def.args }),
+    );
+    const r = resolveAmong(ps.registry, own, types);
+    if (r.kind === 'found') res = r;
+  }
   if (res.kind !== 'found' && !srfAllowed(ps)) {
     const srf = resolveFunction(ps.registry, name, types, true);
     if (srf.kind === 'found' && srf.def.retset === true) throw srfMisplaced(ps, loc);
@@ -807,7 +841,9 @@ export function transformExpr(ps: ParseState, node: PNode): Expr {
       return transformSqlValueFunction(ps, n);
     case 'CollateClause': {
       const coll = strings(n.collname).join('.');
-      if (!['C', 'POSIX', 'default'].includes(coll)) {
+      // pg_catalog.default & co. (psql's patterns say COLLATE pg_catalog.default)
+      const bare = coll.startsWith('pg_catalog.') ? coll.slice('pg_catalog.'.length) : coll;
+      if (!['C', 'POSIX', 'default'].includes(bare)) {
         throw errorAt(
           ps,
           Code.UNDEFINED_OBJECT,
@@ -965,6 +1001,18 @@ function transformColumnRef(ps: ParseState, n: PNode): Expr {
       checkLateralRef(ps, entry, loc);
     }
     if (found) return found;
+  }
+  if (col === 'tableoid') {
+    // issue 10 (H9): an unqualified system column (scanRTEForColumn)
+    up = 0;
+    for (let level: ParseState | undefined = ps; level; level = level.parent, up++) {
+      const rels = level.scope.filter(
+        (s) => s.colsVisible !== false && s.rte.kind === 'relation' && s.relVisible !== false,
+      );
+      if (rels.length > 1)
+        throw errorAt(ps, Code.AMBIGUOUS_COLUMN, `column reference "${col}" is ambiguous`, loc);
+      if (rels.length === 1) return columnOf(ps, rels[0]!, col, loc, col, up);
+    }
   }
   up = 0;
   for (let level: ParseState | undefined = ps; level; level = level.parent, up++) {
@@ -1179,6 +1227,10 @@ function columnOf(
   if (i >= 0 && entry.rte.kind === 'join')
     return at(ps, { ...raiseLevels(entry.rte.columns[i]!, levelsUp) }, loc);
   const column = i >= 0 ? entry.relation.columns[i] : undefined;
+  // issue 10 (H9, pg_dump): the system column tableoid of a plain relation
+  // (no inheritance here, so it is that relation's OID for every row)
+  if (i < 0 && col === 'tableoid' && entry.rte.kind === 'relation')
+    return at(ps, makeConst(26, -1, entry.rte.relationOid), loc);
   if (!column || column.dropped) {
     const dot = shown.lastIndexOf('.');
     throw missingColumn(ps, dot >= 0 ? shown.slice(0, dot) : undefined, col, loc);
@@ -1474,9 +1526,32 @@ function makeScalarArrayOp(
   name: string,
   useOr: boolean,
   scalar: Expr,
-  array: Expr,
+  arrayIn: Expr,
   loc: number,
 ): Expr {
+  let array = arrayIn;
+  if (array.type === 30 || array.type === 22) {
+    // issue 10 (H9): oidvector / int2vector (catalog-only, JavaScript arrays) as oid[] / int2[] (pg_dump's = ANY(partclass))
+    const target = array.type === 30 ? 1028 : 1005;
+    array = {
+      kind: 'coerce',
+      arg: array,
+      cast: {
+        source: array.type,
+        target,
+        context: 'i',
+        method: 'f',
+        fn: (v) => {
+          const elements = [...(v as readonly number[])];
+          return { dims: elements.length > 0 ? [elements.length] : [], lbounds: [0], elements };
+        },
+      },
+      via: 'cast',
+      explicit: false,
+      type: target,
+      typmod: -1,
+    };
+  }
   let elem = elementType(ps.registry, array.type);
   if (array.type === UNKNOWN) elem = UNKNOWN;
   if (elem === 0) {

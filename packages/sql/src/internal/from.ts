@@ -486,6 +486,14 @@ export const RECORD_COLUMNS: ReadonlyMap<string, readonly (readonly [string, num
       ['value', TypeOid.text],
     ],
   ],
+  // issue 10 (H9): pgdump-functions.ts
+  [
+    'pg_options_to_table',
+    [
+      ['option_name', TypeOid.text],
+      ['option_value', TypeOid.text],
+    ],
+  ],
 ]);
 
 /** `jsonb_each(x) AS kv(k, v)`: one column per OUT parameter. */

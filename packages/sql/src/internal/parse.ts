@@ -41,6 +41,10 @@ export function loadParser(): Promise<void> {
 const PARSER_HINTS: ReadonlyMap<string, string> = new Map([
   ['subquery in FROM must have an alias', 'For example, FROM (SELECT ...) [AS] foo.'],
   ['LIMIT #,# syntax is not supported', 'Use separate LIMIT and OFFSET clauses.'],
+  [
+    'UNENCRYPTED PASSWORD is no longer supported',
+    'Remove UNENCRYPTED to store the password in encrypted form instead.',
+  ], // issue 10 (H3)
 ]);
 
 /** gram.y's errors that carry no position (the library reports cursor 0), with their SQLSTATEs. */

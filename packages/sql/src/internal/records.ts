@@ -376,6 +376,24 @@ function subscript(ps: ParseState, node: PNode): Expr {
   return out;
 }
 
+/**
+ * name[i]: the "char" of byte i (0-based) of the 64-byte NAMEDATALEN
+ * buffer, '' (a zero byte) past the end of the name, NULL outside it.
+ */
+const NAME_BYTE: FunctionDef = {
+  name: 'name_subscript',
+  args: [TypeOid.name, TypeOid.int4],
+  result: 18,
+  volatility: 'i',
+  strict: true,
+  impl: ([v, i]) => {
+    const at = Number(i);
+    if (at < 0 || at >= 64) return null;
+    const bytes = Buffer.from(String(v), 'utf8');
+    return at < bytes.length ? String.fromCharCode(bytes[at]!) : '';
+  },
+};
+
 /** arr[...][...]: an element fetch, or a slice when any subscript has a colon. */
 function makeSubscript(
   ps: ParseState,
@@ -386,6 +404,19 @@ function makeSubscript(
   const elem = elementType(ps.registry, arg.type);
   if (elem === 0) {
     if (arg.type === TypeOid.jsonb) return jsonbSubscript(ps, arg, indices, loc);
+    // issue 10 (H9): name[i] (raw_array_subscript_handler), pg_dump's typname[0] = '_'
+    if (arg.type === TypeOid.name && indices.length === 1 && indices[0]!.is_slice !== true)
+      return located(
+        ps,
+        {
+          kind: 'func',
+          fn: NAME_BYTE,
+          args: [arg, subscript(ps, indices[0]!.uidx)],
+          type: 18,
+          typmod: -1,
+        } satisfies FuncExpr,
+        loc,
+      );
     throw errorAt(
       ps,
       Code.DATATYPE_MISMATCH,

@@ -7,6 +7,7 @@ import { type RegCatalog, type Registry, SqlError } from '@pg/types';
 import { resolveTypeName } from './coerce.js';
 import { PositionedSqlError } from './errors.js';
 import { type PNode, parse } from './parse.js';
+import { attachPsqlSource } from './psql-functions.js';
 
 /** What `regCatalog` reads; @pg/catalog's Catalog has all of it. */
 export interface RegCatalogSource {
@@ -22,6 +23,12 @@ export interface RegCatalogSource {
   namespaceName(oid: number): string | undefined;
   /** current_database(). */
   readonly databaseName: string;
+  /** Every visible row of a system catalog, by column name (psql-functions.ts reads them). */
+  catalogRows?(name: string): Record<string, unknown>[];
+  /** The search path's existing schema OIDs, pg_catalog first unless listed. */
+  effectiveSearchPath?(searchPath: readonly string[], user?: string): number[];
+  /** The length in bytes of fork `fork` of relation `oid` (pg_relation_size). */
+  relationForkBytes?(oid: number, fork: number): number | undefined;
   /** Roles, when the source knows them (regrole reads numbers only without). */
   roleOid?(name: string): number | undefined;
   roleName?(oid: number): string | undefined;
@@ -32,6 +39,8 @@ export interface RegCatalogOptions {
   readonly searchPath: readonly string[];
   /** The types regtype can name. */
   readonly registry: Registry;
+  /** The session's user, for "$user" in current_schemas() (without it "$user" names no schema). */
+  readonly user?: string;
 }
 
 /** A plain SqlError (no position: the caller positions it at the literal). */
@@ -101,6 +110,17 @@ export function regCatalog(source: RegCatalogSource, options: RegCatalogOptions)
     },
     namespaceOid: (name) => source.namespaceOid(name),
     namespaceName: (oid) => source.namespaceName(oid),
+    // fetch_search_path: the existing schemas, duplicates dropped, implicit pg_catalog first
+    currentSchemas(includeImplicit) {
+      const out: string[] = [];
+      for (const s of searchPath) {
+        const name = s === '$user' ? (options.user ?? '') : s;
+        if (name === '' || name === 'pg_temp' || out.includes(name)) continue;
+        if (source.namespaceOid(name) !== undefined) out.push(name);
+      }
+      if (includeImplicit && !out.includes('pg_catalog')) out.unshift('pg_catalog');
+      return out;
+    },
     typeOid(text) {
       const node = typeNameNode(text);
       const names: string[] = (node.names ?? []).map((n: PNode) => n.String?.sval ?? '');
@@ -132,6 +152,16 @@ export function regCatalog(source: RegCatalogSource, options: RegCatalogOptions)
       }
     },
   };
+  if (source.catalogRows !== undefined) {
+    const rows = source.catalogRows.bind(source);
+    const path = source.effectiveSearchPath?.bind(source);
+    const forks = source.relationForkBytes?.bind(source);
+    attachPsqlSource(hook, {
+      rows,
+      searchPath: () => path?.(searchPath, options.user) ?? [],
+      ...(forks !== undefined ? { forkBytes: forks } : {}),
+    });
+  }
   if (source.roleOid !== undefined) {
     const roleOid = source.roleOid.bind(source);
     (hook as { roleOid?: (name: string) => number | undefined }).roleOid = roleOid;

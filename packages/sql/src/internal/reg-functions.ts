@@ -6,6 +6,7 @@
  */
 import { type FunctionDef, type Registry, RegOid, regFunctions } from '@pg/types';
 import type { Expr, FuncExpr } from './query.js';
+import { SCHEMA_FUNCTIONS } from './schema-functions.js';
 
 const cache = new WeakMap<Registry, readonly FunctionDef[]>();
 
@@ -13,7 +14,7 @@ const cache = new WeakMap<Registry, readonly FunctionDef[]>();
 export function regFunctionsOf(registry: Registry): readonly FunctionDef[] {
   let fns = cache.get(registry);
   if (fns === undefined) {
-    fns = regFunctions(registry);
+    fns = [...regFunctions(registry), ...SCHEMA_FUNCTIONS]; // current_schemas: schema-functions.ts
     cache.set(registry, fns);
   }
   return fns;

@@ -88,8 +88,19 @@ function runInitdb(
   dataDir: string,
   dataChecksums: boolean,
   processOptions: ProcessOptions,
+  locale = 'C',
 ): Promise<void> {
-  const args = ['-D', dataDir, '-U', USER, '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'];
+  const args = [
+    '-D',
+    dataDir,
+    '-U',
+    USER,
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    `--locale=${locale}`,
+    '--no-sync',
+  ];
   if (dataChecksums) args.push('--data-checksums');
   return new Promise((resolvePromise, reject) => {
     execFile(
@@ -443,7 +454,7 @@ export async function startReferencePostgres(
       await assertReachable(tempDir, runAs);
       await chownRecursive(tempDir, runAs.uid, runAs.gid);
     }
-    await runInitdb(binDir, dataDir, options.dataChecksums ?? true, processOptions);
+    await runInitdb(binDir, dataDir, options.dataChecksums ?? true, processOptions, options.locale);
     postmaster = await startPostmaster(binDir, dataDir, settings, tempDir, processOptions);
   } catch (err) {
     await rm(tempDir, { recursive: true, force: true, maxRetries: 3 });

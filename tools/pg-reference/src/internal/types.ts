@@ -5,6 +5,8 @@ export interface ReferencePostgresOptions {
   dataChecksums?: boolean;
   /** extensions to CREATE in the default database after start (default ['pageinspect']). */
   extensions?: string[];
+  /** initdb --locale (default 'C'). */
+  locale?: string;
   /** extra server settings passed as -c name=value. */
   settings?: Record<string, string>;
 }

@@ -64,6 +64,12 @@ export interface RegCatalog {
   roleOid?(name: string): number | undefined;
   /** pg_authid: the name of role `oid`, or undefined. */
   roleName?(oid: number): string | undefined;
+  /**
+   * current_schemas(include_implicit): the schemas of search_path that
+   * exist, in order ("$user" resolved), with pg_catalog first when
+   * `includeImplicit` and it is not listed. Optional (0A000 without it).
+   */
+  currentSchemas?(includeImplicit: boolean): readonly string[];
 }
 
 /** Microseconds between 1970-01-01 and 2000-01-01. */

@@ -1,0 +1,3 @@
+import { packageBuild } from '../../tools/tsup.shared.js';
+
+export default packageBuild(['src/index.ts']);

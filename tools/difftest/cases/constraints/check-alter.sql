@@ -1,0 +1,27 @@
+-- ALTER TABLE ADD/DROP/VALIDATE CONSTRAINT for CHECK, NOT VALID
+CREATE TABLE t (a int, b text);
+INSERT INTO t VALUES (1, 'one'), (-2, 'minus two'), (3, NULL);
+ALTER TABLE t ADD CONSTRAINT pos CHECK (a > 0);
+ALTER TABLE t ADD CONSTRAINT pos CHECK (a > 0) NOT VALID;
+SELECT conname, convalidated FROM pg_constraint WHERE conrelid = 't'::regclass;
+INSERT INTO t VALUES (-5, 'x');
+INSERT INTO t VALUES (5, 'x');
+ALTER TABLE t VALIDATE CONSTRAINT pos;
+DELETE FROM t WHERE a < 0;
+ALTER TABLE t VALIDATE CONSTRAINT pos;
+SELECT conname, convalidated FROM pg_constraint WHERE conrelid = 't'::regclass;
+ALTER TABLE t VALIDATE CONSTRAINT nope;
+ALTER TABLE t ADD CHECK (length(b) < 5);
+ALTER TABLE t ADD CHECK (length(b) < 10);
+SELECT conname FROM pg_constraint WHERE conrelid = 't'::regclass ORDER BY conname;
+ALTER TABLE t DROP CONSTRAINT pos;
+INSERT INTO t VALUES (-7, 'ok');
+ALTER TABLE t DROP CONSTRAINT pos;
+ALTER TABLE t DROP CONSTRAINT IF EXISTS pos;
+ALTER TABLE t DROP CONSTRAINT t_b_check;
+ALTER TABLE t ADD COLUMN c int CHECK (c <> 0);
+INSERT INTO t VALUES (1, 'a', 0);
+ALTER TABLE t ADD COLUMN d int DEFAULT 0 CHECK (d > 0);
+ALTER TABLE t DROP COLUMN c;
+SELECT conname FROM pg_constraint WHERE conrelid = 't'::regclass ORDER BY conname;
+SELECT * FROM t ORDER BY a;

@@ -1,0 +1,25 @@
+-- foreign key definition errors; DROP and TRUNCATE of a referenced table
+CREATE TABLE p (id int PRIMARY KEY, u int UNIQUE, x int, t text);
+CREATE TABLE nopk (a int);
+CREATE TABLE c1 (a int REFERENCES nopk);
+CREATE TABLE c1 (a int REFERENCES p (x));
+CREATE TABLE c1 (a int REFERENCES p (nope));
+CREATE TABLE c1 (a int, FOREIGN KEY (zz) REFERENCES p);
+CREATE TABLE c1 (a int, b int, FOREIGN KEY (a, b) REFERENCES p);
+CREATE TABLE c1 (a text REFERENCES p);
+CREATE TABLE c1 (a numeric REFERENCES p);
+CREATE TABLE c1 (a bigint REFERENCES p, b smallint REFERENCES p (u));
+CREATE TABLE c2 (a int REFERENCES missing);
+CREATE TABLE c2 (a int CONSTRAINT my_fk REFERENCES p (u) ON DELETE CASCADE);
+INSERT INTO p VALUES (1, 10, 0, 'x');
+INSERT INTO c1 VALUES (1, 10);
+INSERT INTO c2 VALUES (10);
+DROP TABLE p;
+TRUNCATE p;
+TRUNCATE p, c1;
+TRUNCATE p CASCADE;
+SELECT count(*) FROM c2;
+DROP TABLE p CASCADE;
+SELECT conname FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace;
+INSERT INTO c1 VALUES (99, 99);
+DROP TABLE c1, c2, nopk;

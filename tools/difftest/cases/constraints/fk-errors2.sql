@@ -1,0 +1,22 @@
+-- more foreign key errors: what may be referenced, duplicate names, ALTER on missing tables
+CREATE TABLE p (id int PRIMARY KEY, a int, b int, UNIQUE (a, b));
+CREATE SEQUENCE sq;
+CREATE TABLE c1 (x int REFERENCES sq);
+CREATE UNLOGGED TABLE ul (id int PRIMARY KEY);
+CREATE TABLE c2 (x int REFERENCES ul);
+CREATE UNLOGGED TABLE c3 (x int REFERENCES p);
+CREATE TABLE c4 (x int, y int, FOREIGN KEY (x, y) REFERENCES p (b, a));
+CREATE TABLE c5 (x int, y int, FOREIGN KEY (x, y) REFERENCES p (a, a));
+CREATE TABLE c6 (x int, CONSTRAINT dup FOREIGN KEY (x) REFERENCES p, CONSTRAINT dup2 CHECK (x > 0));
+ALTER TABLE c6 ADD CONSTRAINT dup FOREIGN KEY (x) REFERENCES p;
+ALTER TABLE c6 ADD CONSTRAINT dup2 CHECK (x < 10);
+ALTER TABLE nosuch ADD CONSTRAINT k CHECK (true);
+ALTER TABLE IF EXISTS nosuch ADD CONSTRAINT k CHECK (true);
+INSERT INTO p VALUES (1, 10, 20);
+INSERT INTO c4 VALUES (20, 10);
+INSERT INTO c4 VALUES (10, 20);
+DELETE FROM p;
+UPDATE p SET a = 11;
+UPDATE p SET id = 2;
+SELECT * FROM p;
+SELECT conname, contype FROM pg_constraint WHERE conrelid = 'c6'::regclass ORDER BY conname;

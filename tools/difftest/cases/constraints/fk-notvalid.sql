@@ -1,0 +1,23 @@
+-- ALTER TABLE ADD FOREIGN KEY over existing rows, NOT VALID, VALIDATE CONSTRAINT, DROP CONSTRAINT
+CREATE TABLE p (id int PRIMARY KEY);
+CREATE TABLE c (id int, pid int);
+INSERT INTO p VALUES (1), (2);
+INSERT INTO c VALUES (1, 1), (2, 3), (3, NULL);
+ALTER TABLE c ADD FOREIGN KEY (pid) REFERENCES p;
+ALTER TABLE c ADD CONSTRAINT c_fk FOREIGN KEY (pid) REFERENCES p NOT VALID;
+SELECT conname, convalidated FROM pg_constraint WHERE conrelid = 'c'::regclass;
+INSERT INTO c VALUES (4, 9);
+ALTER TABLE c VALIDATE CONSTRAINT c_fk;
+UPDATE c SET pid = 2 WHERE pid = 3;
+ALTER TABLE c VALIDATE CONSTRAINT c_fk;
+SELECT conname, convalidated FROM pg_constraint WHERE conrelid = 'c'::regclass;
+ALTER TABLE c ADD CONSTRAINT c_fk FOREIGN KEY (pid) REFERENCES p;
+ALTER TABLE c DROP CONSTRAINT c_fk;
+INSERT INTO c VALUES (5, 42);
+ALTER TABLE c ADD COLUMN qid int REFERENCES p;
+INSERT INTO c VALUES (6, 1, 7);
+SELECT conname FROM pg_constraint WHERE conrelid = 'c'::regclass ORDER BY conname;
+ALTER TABLE p DROP CONSTRAINT p_pkey;
+ALTER TABLE p DROP CONSTRAINT p_pkey CASCADE;
+SELECT conname FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY conname;
+SELECT * FROM c ORDER BY id;

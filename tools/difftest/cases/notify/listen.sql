@@ -1,0 +1,28 @@
+-- LISTEN / UNLISTEN and pg_listening_channels(): committed channels only
+SELECT pg_listening_channels();
+LISTEN alpha;
+LISTEN "Beta Channel";
+LISTEN alpha;
+SELECT c FROM pg_listening_channels() AS c ORDER BY c;
+UNLISTEN alpha;
+SELECT pg_listening_channels();
+UNLISTEN nothing_here;
+BEGIN;
+LISTEN gamma;
+SELECT pg_listening_channels() AS during_transaction ORDER BY 1;
+COMMIT;
+SELECT c FROM pg_listening_channels() AS c ORDER BY c;
+BEGIN;
+LISTEN delta;
+UNLISTEN gamma;
+ROLLBACK;
+SELECT c FROM pg_listening_channels() AS c ORDER BY c;
+BEGIN;
+SAVEPOINT s1;
+LISTEN epsilon;
+ROLLBACK TO s1;
+LISTEN zeta;
+COMMIT;
+SELECT c FROM pg_listening_channels() AS c ORDER BY c;
+UNLISTEN *;
+SELECT count(*) FROM pg_listening_channels();

@@ -1,0 +1,23 @@
+-- what pgbench 15 sends when a run starts (before its clients connect), on a tiny initialized set
+create table pgbench_history(tid int,bid int,aid    int,delta int,mtime timestamp,filler char(22));
+create table pgbench_branches(bid int not null,bbalance int,filler char(88)) with (fillfactor=100);
+create table pgbench_accounts(aid    int not null,bid int,abalance int,filler char(84)) with (fillfactor=100);
+insert into pgbench_branches(bid,bbalance) values(1,0);
+insert into pgbench_history values (1, 1, 1, 5, '2024-01-01 00:00:00', null);
+alter table pgbench_branches add primary key (bid);
+select count(*) from pgbench_branches;
+select o.n, p.partstrat, pg_catalog.count(i.inhparent) from pg_catalog.pg_class as c join pg_catalog.pg_namespace as n on (n.oid = c.relnamespace) cross join lateral (select pg_catalog.array_position(pg_catalog.current_schemas(true), n.nspname)) as o(n) left join pg_catalog.pg_partitioned_table as p on (p.partrelid = c.oid) left join pg_catalog.pg_inherits as i on (c.oid = i.inhparent) where c.relname = 'pgbench_accounts' and o.n is not null group by 1, 2 order by 1 asc limit 1;
+select o.n, p.partstrat, pg_catalog.count(i.inhparent) from pg_catalog.pg_class as c join pg_catalog.pg_namespace as n on (n.oid = c.relnamespace) cross join lateral (select pg_catalog.array_position(pg_catalog.current_schemas(true), n.nspname)) as o(n) left join pg_catalog.pg_partitioned_table as p on (p.partrelid = c.oid) left join pg_catalog.pg_inherits as i on (c.oid = i.inhparent) where c.relname = 'no_such_table' and o.n is not null group by 1, 2 order by 1 asc limit 1;
+vacuum pgbench_branches;
+vacuum pgbench_tellers;
+truncate pgbench_history;
+select count(*) from pgbench_history;
+select current_schemas(true), current_schemas(false);
+create schema s2;
+set search_path = s2, "$user", public, s2, nosuch;
+select current_schemas(true), current_schemas(false);
+set search_path = public, pg_catalog;
+select current_schemas(true), current_schemas(false), current_schemas(null);
+reset search_path;
+select array_position(current_schemas(true), 'public'), array_position(current_schemas(false), 'pg_catalog');
+drop schema s2;

@@ -1,0 +1,37 @@
+-- one transaction of each built-in pgbench script (tpcb-like, simple-update, select-only) as
+-- pgbench 15 sends them in simple-query mode, then the consistency check
+create table pgbench_history(tid int,bid int,aid    int,delta int,mtime timestamp,filler char(22));
+create table pgbench_tellers(tid int not null,bid int,tbalance int,filler char(84)) with (fillfactor=100);
+create table pgbench_accounts(aid    int not null,bid int,abalance int,filler char(84)) with (fillfactor=100);
+create table pgbench_branches(bid int not null,bbalance int,filler char(88)) with (fillfactor=100);
+insert into pgbench_branches(bid,bbalance) values(1,0);
+insert into pgbench_tellers(tid,bid,tbalance) select t, 1, 0 from generate_series(1, 10) t;
+insert into pgbench_accounts(aid,bid,abalance,filler) select a, 1, 0, '' from generate_series(1, 1000) a;
+alter table pgbench_branches add primary key (bid);
+alter table pgbench_tellers add primary key (tid);
+alter table pgbench_accounts add primary key (aid);
+BEGIN;
+UPDATE pgbench_accounts SET abalance = abalance + 426 WHERE aid = 143;
+SELECT abalance FROM pgbench_accounts WHERE aid = 143;
+UPDATE pgbench_tellers SET tbalance = tbalance + 426 WHERE tid = 1;
+UPDATE pgbench_branches SET bbalance = bbalance + 426 WHERE bid = 1;
+INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (1, 1, 143, 426, CURRENT_TIMESTAMP);
+END;
+BEGIN;
+UPDATE pgbench_accounts SET abalance = abalance + -4753 WHERE aid = 801;
+SELECT abalance FROM pgbench_accounts WHERE aid = 801;
+UPDATE pgbench_tellers SET tbalance = tbalance + -4753 WHERE tid = 10;
+UPDATE pgbench_branches SET bbalance = bbalance + -4753 WHERE bid = 1;
+INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (10, 1, 801, -4753, CURRENT_TIMESTAMP);
+END;
+BEGIN;
+UPDATE pgbench_accounts SET abalance = abalance + 3770 WHERE aid = 143;
+SELECT abalance FROM pgbench_accounts WHERE aid = 143;
+INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (4, 1, 143, 3770, CURRENT_TIMESTAMP);
+END;
+SELECT abalance FROM pgbench_accounts WHERE aid = 999;
+SELECT abalance FROM pgbench_accounts WHERE aid = 143;
+select (select sum(abalance) from pgbench_accounts) as accounts, (select sum(delta) from pgbench_history) as history;
+select (select sum(tbalance) from pgbench_tellers) as tellers, (select sum(bbalance) from pgbench_branches) as branches, (select sum(delta) from pgbench_history where tid in (1, 10)) as history;
+select tid, bid, aid, delta, mtime is not null and mtime <= localtimestamp as "mtime ok", filler from pgbench_history order by delta;
+select tid, tbalance from pgbench_tellers where tbalance <> 0 order by tid;

@@ -1,0 +1,31 @@
+-- pgbench -i -I dtGvpf (server-side generate, then foreign keys) at a tiny scale, then a second
+-- pgbench -i, whose first statement drops the four tables that reference each other
+drop table if exists pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers;
+create table pgbench_history(tid int,bid int,aid    int,delta int,mtime timestamp,filler char(22));
+create table pgbench_tellers(tid int not null,bid int,tbalance int,filler char(84)) with (fillfactor=100);
+create table pgbench_accounts(aid    int not null,bid int,abalance int,filler char(84)) with (fillfactor=100);
+create table pgbench_branches(bid int not null,bbalance int,filler char(88)) with (fillfactor=100);
+begin;
+truncate table pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers;
+insert into pgbench_branches(bid,bbalance) select bid, 0 from generate_series(1, 2) as bid;
+insert into pgbench_tellers(tid,bid,tbalance) select tid, (tid - 1) / 10 + 1, 0 from generate_series(1, 20) as tid;
+insert into pgbench_accounts(aid,bid,abalance,filler) select aid, (aid - 1) / 100 + 1, 0, '' from generate_series(1, 200) as aid;
+commit;
+vacuum analyze pgbench_branches;
+vacuum analyze pgbench_tellers;
+vacuum analyze pgbench_accounts;
+vacuum analyze pgbench_history;
+alter table pgbench_branches add primary key (bid);
+alter table pgbench_tellers add primary key (tid);
+alter table pgbench_accounts add primary key (aid);
+alter table pgbench_tellers add constraint pgbench_tellers_bid_fkey foreign key (bid) references pgbench_branches;
+alter table pgbench_accounts add constraint pgbench_accounts_bid_fkey foreign key (bid) references pgbench_branches;
+alter table pgbench_history add constraint pgbench_history_bid_fkey foreign key (bid) references pgbench_branches;
+alter table pgbench_history add constraint pgbench_history_tid_fkey foreign key (tid) references pgbench_tellers;
+alter table pgbench_history add constraint pgbench_history_aid_fkey foreign key (aid) references pgbench_accounts;
+select bid, count(*), sum(abalance) from pgbench_accounts group by bid order by bid;
+select conname, contype from pg_constraint where conname like 'pgbench%' order by 1;
+INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (3, 1, 150, 5, CURRENT_TIMESTAMP);
+INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (3, 1, 250, 5, CURRENT_TIMESTAMP);
+drop table if exists pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers;
+select count(*) from pg_class where relname like 'pgbench%';

@@ -1,0 +1,25 @@
+-- SQL-level PREPARE / EXECUTE / DEALLOCATE (prepare.c)
+CREATE TABLE pq (a int, b text);
+PREPARE ins(int, text) AS INSERT INTO pq VALUES ($1, $2) RETURNING *;
+EXECUTE ins(1, 'one');
+EXECUTE ins(2 + 3, 7);
+EXECUTE ins('4', 'four');
+PREPARE ins AS SELECT 1;
+EXECUTE nope;
+EXECUTE ins(1);
+PREPARE sel AS SELECT * FROM pq WHERE a > $1 ORDER BY a;
+EXECUTE sel(1);
+PREPARE cnt(int) AS SELECT count(*) FROM pq WHERE a >= $1;
+EXECUTE cnt(0);
+ALTER TABLE pq ADD COLUMN c int;
+EXECUTE sel(0);
+EXECUTE cnt(0);
+DEALLOCATE sel;
+DEALLOCATE sel;
+PREPARE anyp AS SELECT $1 AS v;
+EXECUTE anyp('text');
+PREPARE upd(int) AS UPDATE pq SET b = b || '!' WHERE a = $1;
+EXECUTE upd(5);
+SELECT * FROM pq ORDER BY a;
+DEALLOCATE ALL;
+EXECUTE anyp('x');

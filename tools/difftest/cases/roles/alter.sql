@@ -1,0 +1,26 @@
+-- ALTER ROLE / ALTER USER attributes, renames and errors
+CREATE ROLE h3_a1;
+ALTER ROLE h3_a1 LOGIN CREATEDB CONNECTION LIMIT 3 VALID UNTIL 'infinity';
+SELECT rolname, rolcanlogin, rolsuper, rolcreatedb, rolconnlimit, rolvaliduntil FROM pg_roles WHERE rolname LIKE 'h3\_%' ORDER BY 1;
+ALTER USER h3_a1 WITH NOLOGIN NOCREATEDB SUPERUSER NOINHERIT;
+SELECT rolname, rolcanlogin, rolsuper, rolcreatedb, rolinherit FROM pg_roles WHERE rolname LIKE 'h3\_%' ORDER BY 1;
+ALTER ROLE h3_nosuch LOGIN;
+ALTER ROLE h3_a1 LOGIN NOLOGIN;
+ALTER ROLE h3_a1 CONNECTION LIMIT -5;
+ALTER ROLE h3_a1 RENAME TO h3_a2;
+SELECT rolname FROM pg_roles WHERE rolname LIKE 'h3\_%' ORDER BY 1;
+SET password_encryption = 'md5';
+ALTER ROLE h3_a2 PASSWORD 'pw';
+SELECT rolname, rolpassword FROM pg_authid WHERE rolname LIKE 'h3\_%' ORDER BY 1;
+ALTER ROLE h3_a2 RENAME TO h3_a3;
+SELECT rolname, rolpassword IS NULL AS cleared FROM pg_authid WHERE rolname LIKE 'h3\_%' ORDER BY 1;
+CREATE ROLE h3_a4;
+ALTER ROLE h3_a3 RENAME TO h3_a4;
+ALTER ROLE h3_nosuch RENAME TO h3_a5;
+ALTER ROLE h3_a3 RENAME TO pg_h3;
+ALTER ROLE CURRENT_USER RENAME TO h3_x;
+BEGIN;
+CREATE ROLE h3_tx;
+ROLLBACK;
+SELECT count(*) FROM pg_roles WHERE rolname = 'h3_tx';
+DROP ROLE h3_a3, h3_a4;

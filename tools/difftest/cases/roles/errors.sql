@@ -1,0 +1,24 @@
+-- role statements that fail, and why
+DROP ROLE pg_monitor;
+DROP ROLE postgres;
+DROP ROLE CURRENT_USER;
+CREATE ROLE "none";
+CREATE ROLE public;
+CREATE ROLE h3_e1 SYSID 42;
+SELECT rolname FROM pg_roles WHERE rolname = 'h3_e1';
+CREATE ROLE h3_e2 PASSWORD 'x' PASSWORD 'y';
+CREATE ROLE h3_e2 VALID UNTIL 'garbage';
+CREATE ROLE h3_e2 UNENCRYPTED PASSWORD 'x';
+ALTER ROLE h3_e1 RENAME TO h3_e1;
+ALTER ROLE postgres RENAME TO h3_e3;
+BEGIN READ ONLY;
+CREATE ROLE h3_e4;
+ROLLBACK;
+BEGIN;
+CREATE ROLE h3_e5 LOGIN;
+SAVEPOINT s;
+DROP ROLE h3_e5;
+ROLLBACK TO s;
+SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'h3\_%' ORDER BY 1;
+COMMIT;
+DROP ROLE h3_e1, h3_e5;

@@ -1,0 +1,21 @@
+-- passwords as pg_authid stores them (SCRAM secrets are salted: compare their shape)
+SHOW password_encryption;
+CREATE ROLE h3_p1 LOGIN PASSWORD 'secret';
+SELECT rolname, rolpassword LIKE 'SCRAM-SHA-256$4096:%' AS scram, length(rolpassword) FROM pg_authid WHERE rolname = 'h3_p1';
+SET password_encryption = 'md5';
+CREATE ROLE h3_p2 LOGIN ENCRYPTED PASSWORD 'secret';
+SELECT rolname, rolpassword FROM pg_authid WHERE rolname = 'h3_p2';
+ALTER ROLE h3_p1 PASSWORD 'other';
+SELECT rolname, rolpassword FROM pg_authid WHERE rolname = 'h3_p1';
+SET password_encryption = 'scram-sha-256';
+ALTER USER h3_p2 WITH PASSWORD 'md5a3556571e93b0d20722ba62be61e8c2d';
+SELECT rolname, rolpassword FROM pg_authid WHERE rolname = 'h3_p2';
+ALTER ROLE h3_p2 PASSWORD 'SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d8oPm3OtcPnkdi4Uo7BkeZkBFzpcXkuLmtbsT4qY=:wfPLwcE6nTWhTAmQ7tl2KeoiWGPlZqQxSrmfPwDl2dU=';
+SELECT rolname, rolpassword FROM pg_authid WHERE rolname = 'h3_p2';
+ALTER ROLE h3_p2 PASSWORD NULL;
+SELECT rolname, rolpassword IS NULL AS no_password FROM pg_authid WHERE rolname = 'h3_p2';
+ALTER ROLE h3_p2 PASSWORD '';
+SELECT rolname, rolpassword IS NULL AS no_password FROM pg_authid WHERE rolname = 'h3_p2';
+SET password_encryption = 'plain';
+SET password_encryption = 'on';
+DROP ROLE h3_p1, h3_p2;
