@@ -214,7 +214,7 @@ describe('GIN against a model', () => {
     it(`answers like the model: ${config.name}`, () => {
       fc.assert(
         fc.property(steps(config.columns), (plan) => run(config.columns, plan)),
-        { numRuns: Math.max(10, Math.ceil(RUNS / 6)) },
+        { numRuns: Math.max(10, Math.ceil(RUNS / 15)) },
       );
     });
   }

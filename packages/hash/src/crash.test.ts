@@ -277,7 +277,7 @@ describe('hash index crash recovery', () => {
           }
         },
       ),
-      { numRuns: Math.max(10, Math.ceil(RUNS / 15)) },
+      { numRuns: Math.max(5, Math.ceil(RUNS / 30)) },
     );
   });
 
