@@ -27,7 +27,12 @@ export {
   varlena4,
 } from './internal/core/datum.js';
 export { compareNullable } from './internal/core/define.js';
-export { SqlError, SqlState, type SqlStateCode } from './internal/core/errors.js';
+export {
+  type ErrorObjectNames,
+  SqlError,
+  SqlState,
+  type SqlStateCode,
+} from './internal/core/errors.js';
 export { TypeOid, type TypeOidName } from './internal/core/oids.js';
 export {
   type CastContext,

@@ -99,7 +99,12 @@ export function checkRow(host: ConstraintHost, desc: RelationDesc, values: reado
     throw new EngineError(
       '23514',
       `new row for relation "${desc.name}" violates check constraint "${c.name}"`,
-      { detail: `Failing row contains (${failingRow(desc, values, env.tctx)}).` },
+      {
+        detail: `Failing row contains (${failingRow(desc, values, env.tctx)}).`,
+        schema: desc.namespaceName,
+        table: desc.name,
+        constraint: c.name,
+      },
     );
   }
 }
@@ -658,13 +663,17 @@ export function fkViolation(
   const desc = host.catalog.mustRelation(fk.table);
   const ref = host.catalog.mustRelation(fk.refTable as number);
   const message = `insert or update on table "${desc.name}" violates foreign key constraint "${fk.name}"`;
+  // errtableconstraint(fk_rel, ...): the referencing table names the error
+  const names = { schema: desc.namespaceName, table: desc.name, constraint: fk.name };
   if (fk.match === 'f' && key.some((v) => v === null) && key.some((v) => v !== null)) {
     return new EngineError('23503', message, {
       detail: 'MATCH FULL does not allow mixing of null and nonnull key values.',
+      ...names,
     });
   }
   return new EngineError('23503', message, {
     detail: `Key (${keyText(desc, fk.columns, key, host.typeContext())}) is not present in table "${ref.name}".`,
+    ...names,
   });
 }
 

@@ -390,7 +390,13 @@ function checkNotNull(
     throw new EngineError(
       '23502',
       `null value in column "${c.name}" of relation "${table.name}" violates not-null constraint`,
-      { detail: `Failing row contains (${shown.join(', ')}).`, context },
+      {
+        detail: `Failing row contains (${shown.join(', ')}).`,
+        context,
+        schema: table.namespaceName,
+        table: table.name,
+        column: c.name,
+      },
     );
   }
 }

@@ -318,6 +318,9 @@ export class SessionForeignKeys {
             `update or delete on table "${ref.name}" violates foreign key constraint "${fk.name}" on table "${desc.name}"`,
             {
               detail: `Key (${keyText(ref, refCols, oldKey, this.#host.typeContext())}) is still referenced from table "${desc.name}".`,
+              schema: desc.namespaceName,
+              table: desc.name,
+              constraint: fk.name,
             },
           );
         }

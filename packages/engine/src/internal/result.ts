@@ -53,6 +53,12 @@ export class EngineError extends Error {
   readonly position: number | undefined;
   /** The CONTEXT field (where the error happened, e.g. COPY's line and column). */
   readonly context: string | undefined;
+  /** The object the error is about (ErrorResponse's s, t, c, d, n fields), when PostgreSQL names it. */
+  readonly schema: string | undefined;
+  readonly table: string | undefined;
+  readonly column: string | undefined;
+  readonly dataType: string | undefined;
+  readonly constraint: string | undefined;
 
   constructor(
     code: string,
@@ -64,6 +70,11 @@ export class EngineError extends Error {
       severity?: 'ERROR' | 'FATAL' | 'PANIC';
       context?: string | undefined;
       cause?: unknown;
+      schema?: string | undefined;
+      table?: string | undefined;
+      column?: string | undefined;
+      dataType?: string | undefined;
+      constraint?: string | undefined;
     } = {},
   ) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
@@ -73,6 +84,11 @@ export class EngineError extends Error {
     this.hint = extra.hint;
     this.position = extra.position;
     this.context = extra.context;
+    this.schema = extra.schema;
+    this.table = extra.table;
+    this.column = extra.column;
+    this.dataType = extra.dataType;
+    this.constraint = extra.constraint;
   }
 }
 
@@ -85,6 +101,11 @@ export function toEngineError(err: unknown): EngineError {
       detail?: string;
       hint?: string;
       position?: number;
+      schema?: string;
+      table?: string;
+      column?: string;
+      dataType?: string;
+      constraint?: string;
     };
     if (/^[0-9A-Z]{5}$/.test(e.code)) {
       return new EngineError(e.code, e.message, {
@@ -92,6 +113,11 @@ export function toEngineError(err: unknown): EngineError {
         hint: e.hint,
         position: e.position,
         cause: err,
+        schema: e.schema,
+        table: e.table,
+        column: e.column,
+        dataType: e.dataType,
+        constraint: e.constraint,
       });
     }
   }

@@ -591,6 +591,9 @@ function uniqueViolation(
   const vals = cols.map((c, i) => valueText(c, key[i] ?? null, tctx, registry)).join(', ');
   return new SqlError('23505', `duplicate key value violates unique constraint "${index.name}"`, {
     detail: `Key (${names})=(${vals}) already exists.`,
+    schema: rel.namespaceName,
+    table: rel.name,
+    constraint: index.name,
   });
 }
 
@@ -620,7 +623,12 @@ export function checkNotNull(
     throw new SqlError(
       '23502',
       `null value in column "${c.name}" of relation "${rel.name}" violates not-null constraint`,
-      { detail: `Failing row contains (${shown.join(', ')}).` },
+      {
+        detail: `Failing row contains (${shown.join(', ')}).`,
+        schema: rel.namespaceName,
+        table: rel.name,
+        column: c.name,
+      },
     );
   }
 }

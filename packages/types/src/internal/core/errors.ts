@@ -47,6 +47,15 @@ export const SqlState = {
 export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState];
 
 /** An error with PostgreSQL's SQLSTATE, message, and optional detail and hint. */
+/** The names PostgreSQL attaches to an error (errtable, errtablecol, errtableconstraint, errdatatype). */
+export interface ErrorObjectNames {
+  readonly schema?: string | undefined;
+  readonly table?: string | undefined;
+  readonly column?: string | undefined;
+  readonly dataType?: string | undefined;
+  readonly constraint?: string | undefined;
+}
+
 export class SqlError extends Error {
   override readonly name = 'SqlError';
   readonly code: string;
@@ -55,16 +64,28 @@ export class SqlError extends Error {
   /** PostgreSQL's CONTEXT line(s), e.g. `JSON data, line 1: {"a":...`. */
   readonly context: string | undefined;
 
+  /** The object the error is about (ErrorResponse's s, t, c, d, n fields), when PostgreSQL names it. */
+  readonly schema: string | undefined;
+  readonly table: string | undefined;
+  readonly column: string | undefined;
+  readonly dataType: string | undefined;
+  readonly constraint: string | undefined;
+
   constructor(
     code: string,
     message: string,
-    extra: { detail?: string; hint?: string; context?: string } = {},
+    extra: { detail?: string; hint?: string; context?: string } & ErrorObjectNames = {},
   ) {
     super(message);
     this.code = code;
     this.detail = extra.detail;
     this.hint = extra.hint;
     this.context = extra.context;
+    this.schema = extra.schema;
+    this.table = extra.table;
+    this.column = extra.column;
+    this.dataType = extra.dataType;
+    this.constraint = extra.constraint;
   }
 }
 
