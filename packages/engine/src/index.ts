@@ -16,7 +16,8 @@ export {
   type Notice,
   type QueryResult,
 } from './internal/result.js';
-export type { RoleAuth } from './internal/role-ddl.js'; // issue 10 (H3)
+/** SASLprep (RFC 4013) as passwords are prepared before SCRAM hashing; @pg/server's exchange shares it. */
+export { type RoleAuth, saslprep } from './internal/role-ddl.js';
 export { type QueryOptions, Session } from './internal/session.js';
 export {
   type ControlData,

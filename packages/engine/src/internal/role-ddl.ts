@@ -124,8 +124,8 @@ const RAND_AL =
 
 /**
  * pg_saslprep (RFC 4013) as applied to a password before hashing; undefined
- * when SASLprep refuses it (the raw password is used then). The same rules
- * as @pg/server's auth/scram.ts, which must agree with this copy.
+ * when SASLprep refuses it (the raw password is used then). @pg/server's
+ * SCRAM exchange uses this one too, so stored and offered passwords agree.
  */
 export function saslprep(password: string): string | undefined {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check

@@ -28,6 +28,7 @@
  * refuses it when it has not advertised it.
  */
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { saslprep } from '@pg/engine';
 
 /** PostgreSQL 15's iteration count (scram_iterations became a GUC only in 16). */
 export const SCRAM_ITERATIONS = 4096;
@@ -54,90 +55,8 @@ const hmac = (key: Uint8Array, data: string | Uint8Array): Buffer =>
   createHmac('sha256', key).update(data).digest();
 const sha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest();
 
-// ---------------------------------------------------------------------------
-// SASLprep (RFC 4013), as src/common/saslprep.c applies it to passwords
-
-/** Code point ranges, inclusive. */
-type Ranges = readonly (readonly [number, number])[];
-const inRanges = (cp: number, ranges: Ranges): boolean =>
-  ranges.some(([lo, hi]) => cp >= lo && cp <= hi);
-/** RFC 3454 C.1.2: non-ASCII space characters, mapped to U+0020. */
-const NON_ASCII_SPACE: Ranges = [
-  [0xa0, 0xa0],
-  [0x1680, 0x1680],
-  [0x2000, 0x200b],
-  [0x202f, 0x202f],
-  [0x205f, 0x205f],
-  [0x3000, 0x3000],
-];
-/** RFC 3454 B.1: commonly mapped to nothing. */
-const MAPPED_TO_NOTHING: Ranges = [
-  [0xad, 0xad],
-  [0x34f, 0x34f],
-  [0x1806, 0x1806],
-  [0x180b, 0x180d],
-  [0x200b, 0x200d],
-  [0x2060, 0x2060],
-  [0xfe00, 0xfe0f],
-  [0xfeff, 0xfeff],
-];
-/** RFC 3454 C.1.2 and C.2-C.9 prohibited output (spaces, controls, private use, non-characters, ...). */
-const PROHIBITED: Ranges = [
-  ...NON_ASCII_SPACE,
-  [0x0, 0x1f],
-  [0x7f, 0x9f],
-  [0x340, 0x341],
-  [0x6dd, 0x6dd],
-  [0x70f, 0x70f],
-  [0x180e, 0x180e],
-  [0x200c, 0x200f],
-  [0x2028, 0x202e],
-  [0x2060, 0x2063],
-  [0x206a, 0x206f],
-  [0xd800, 0xdfff],
-  [0xe000, 0xf8ff],
-  [0xfdd0, 0xfdef],
-  [0xfeff, 0xfeff],
-  [0xfff9, 0xffff],
-  [0x1d173, 0x1d17a],
-  [0x1fffe, 0x1ffff],
-  [0x2fffe, 0x2ffff],
-  [0xe0001, 0xe0001],
-  [0xe0020, 0xe007f],
-  [0xf0000, 0x10ffff],
-];
-/** RandALCat (RFC 3454 D.1): right-to-left letters. */
-const RAND_AL =
-  /[\u05BE\u05C0\u05C3\u05D0-\u05EA\u05F0-\u05F4\u061B\u061F\u0621-\u064A\u066D-\u06D5\u06E5\u06E6\u06FA-\u06FE\u0700-\u070D\u0710-\u072C\u0780-\u07A5\u200F\uFB1D-\uFDFD\uFE70-\uFEFC]/;
-/** LCat (approximation of RFC 3454 D.2): letters of left-to-right scripts. */
-const L_CAT = /\p{L}/u;
-
-/**
- * pg_saslprep: the prepared password, or undefined when SASLprep refuses it
- * (then PostgreSQL, and so this server, uses the raw bytes). Pure ASCII is
- * returned unchanged, as saslprep.c does. Unassigned code points (RFC 3454
- * A.1) are not checked: Node's Unicode tables are newer than 3.2.
- */
-export function saslprep(password: string): string | undefined {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
-  if (/^[\u0000-\u007F]*$/.test(password)) return password;
-  let mapped = '';
-  for (const ch of password) {
-    const cp = ch.codePointAt(0) as number;
-    if (inRanges(cp, NON_ASCII_SPACE)) mapped += ' ';
-    else if (!inRanges(cp, MAPPED_TO_NOTHING)) mapped += ch;
-  }
-  mapped = mapped.normalize('NFKC');
-  if (mapped.length === 0) return undefined;
-  for (const ch of mapped) if (inRanges(ch.codePointAt(0) as number, PROHIBITED)) return undefined;
-  if (RAND_AL.test(mapped)) {
-    const chars = [...mapped];
-    if (chars.some((c) => L_CAT.test(c) && !RAND_AL.test(c))) return undefined;
-    if (!RAND_AL.test(chars[0] as string) || !RAND_AL.test(chars[chars.length - 1] as string))
-      return undefined;
-  }
-  return mapped;
-}
+// SASLprep (RFC 4013): the engine's, the one CREATE ROLE ... PASSWORD hashed with.
+export { saslprep };
 
 function passwordBytes(password: string): Buffer {
   return Buffer.from(saslprep(password) ?? password, 'utf8');
