@@ -58,8 +58,14 @@ export function jsonExtractPath(
   const INT_MIN = -2147483648;
   const indexes = names.map((t) => (t === '' ? INT_MIN : (strtoint(t) ?? INT_MIN)));
   const root = parseJson(src, true);
-  // get_path_all: no path extracts nothing; json #> hands back the whole text, whitespace included
-  if (npath === 0) return asText ? result(src, root, asText) : src;
+  // No path extracts nothing: as get_worker, an array or object comes back as
+  // its own span, a scalar from the very start of the text (leading
+  // whitespace kept) to the end of its token; #>> still de-escapes a string.
+  if (npath === 0) {
+    if (root.kind === 'array' || root.kind === 'object') return src.slice(root.start, root.end);
+    if (asText && (root.kind === 'string' || root.kind === 'null')) return result(src, root, true);
+    return src.slice(0, root.end);
+  }
   let found: JsonNode | null = null;
   const visit = (node: JsonNode, depth: number, onPath: boolean): void => {
     if (onPath && depth === npath) found = node;

@@ -492,7 +492,14 @@ describe('json family against PostgreSQL', () => {
           );
         }
       }),
-      { numRuns: RUNS },
+      {
+        numRuns: RUNS,
+        // an empty path on padded documents: a container comes back as its own
+        // span, a scalar with its leading whitespace (once a CI failure)
+        examples: ['\t[]', ' 1 ', ' "a" ', ' null ', ' {"a":1} '].map(
+          (doc) => [doc, 'a', 0, []] as [string, string, number, string[]],
+        ),
+      },
     );
   });
 
