@@ -99,6 +99,54 @@ const IN_MEMORY_SETTINGS: Readonly<Record<string, string>> = {
   max_wal_size: '64MB',
 };
 
+/** The stores of a cluster in memory (no crash can be outlived: no durable copies kept). */
+interface MemoryStores {
+  readonly control: MemoryControlStore;
+  readonly wal: MemoryWalStorage;
+  readonly smgr: MemorySmgr;
+  readonly clog: MemorySlruStore;
+  readonly multixactOffsets: MemorySlruStore;
+  readonly multixactMembers: MemorySlruStore;
+  /** Copied from a bootstrapped cluster: start up from its checkpoint instead of bootstrapping. */
+  readonly fromImage: boolean;
+}
+
+/**
+ * Bootstrapped in-memory clusters by bootstrap superuser and settings, as
+ * their stores stood right after the bootstrap's checkpoint. Bootstrapping
+ * writes three databases' catalogs (most of Database.open()'s time), so the
+ * next in-memory cluster of the process starts from a copy, as initdb's
+ * output would be copied: the copies share pages and WAL segments until
+ * either side writes them.
+ */
+const MEMORY_IMAGES = new Map<string, MemoryStores>();
+
+function cloneStores(m: MemoryStores): MemoryStores {
+  return {
+    control: m.control.clone(),
+    wal: m.wal.clone(),
+    smgr: m.smgr.clone(),
+    clog: m.clog.clone(),
+    multixactOffsets: m.multixactOffsets.clone(),
+    multixactMembers: m.multixactMembers.clone(),
+    fromImage: true,
+  };
+}
+
+function memoryStores(imageKey: string): MemoryStores {
+  const image = MEMORY_IMAGES.get(imageKey);
+  if (image !== undefined) return cloneStores(image);
+  return {
+    control: new MemoryControlStore(),
+    wal: new MemoryWalStorage({ volatile: true }),
+    smgr: new MemorySmgr({ volatile: true }),
+    clog: new MemorySlruStore(),
+    multixactOffsets: new MemorySlruStore(),
+    multixactMembers: new MemorySlruStore(),
+    fromImage: false,
+  };
+}
+
 /** The internals sessions share (not exported from the package). */
 export interface Instance {
   readonly t: OpenedTransactions;
@@ -193,10 +241,12 @@ export class Database {
     }
     try {
       for (const [name, value] of Object.entries(o.settings ?? {})) settings.set(name, value);
+      // in memory: a copy of a cluster bootstrapped earlier in this process, when there is one
+      const imageKey = JSON.stringify([o.superuser ?? 'postgres', o.settings ?? {}]);
+      const memory = dir === undefined ? memoryStores(imageKey) : undefined;
+      if (memory?.fromImage === true) fresh = false;
       const controlStore =
-        dir === undefined
-          ? new MemoryControlStore()
-          : new FileControlStore(join(dir, 'global', 'pg_control'));
+        memory?.control ?? new FileControlStore(join(dir as string, 'global', 'pg_control'));
       const checkpointNextOid = controlStore.read()?.checkPointCopy.nextOid ?? 16384;
       const oidRmgr = catalogRmgr();
       let oids: OidCounter | undefined;
@@ -205,23 +255,16 @@ export class Database {
       });
       if (!fresh) progress('starting up: replaying the write-ahead log from the last checkpoint');
       const t = openTransactions({
-        walStorage:
-          // in memory, no crash can be outlived: no durable copies kept (volatile)
-          dir === undefined
-            ? new MemoryWalStorage({ volatile: true })
-            : new FileWalStorage(join(dir, 'pg_wal')),
-        smgr: dir === undefined ? new MemorySmgr({ volatile: true }) : new FileSmgr(dir),
+        walStorage: memory?.wal ?? new FileWalStorage(join(dir as string, 'pg_wal')),
+        smgr: memory?.smgr ?? new FileSmgr(dir as string),
         control: controlStore,
-        clogStore:
-          dir === undefined ? new MemorySlruStore() : new FileSlruStore(join(dir, 'pg_xact')),
+        clogStore: memory?.clog ?? new FileSlruStore(join(dir as string, 'pg_xact')),
         multixactOffsetsStore:
-          dir === undefined
-            ? new MemorySlruStore()
-            : new FileSlruStore(join(dir, 'pg_multixact', 'offsets')),
+          memory?.multixactOffsets ??
+          new FileSlruStore(join(dir as string, 'pg_multixact', 'offsets')),
         multixactMembersStore:
-          dir === undefined
-            ? new MemorySlruStore()
-            : new FileSlruStore(join(dir, 'pg_multixact', 'members')),
+          memory?.multixactMembers ??
+          new FileSlruStore(join(dir as string, 'pg_multixact', 'members')),
         rmgrs: [heapRmgr, btreeRmgr, oidRmgr],
         locks,
         sharedBuffers: Number(settings.get('shared_buffers')) * 8192,
@@ -247,6 +290,7 @@ export class Database {
         bootstrapCatalog({ pool: storage.pool, inserter: storage.inserter, superuser });
         storage.wal.flushSync();
         storage.checkpointer.checkpoint();
+        if (memory !== undefined) MEMORY_IMAGES.set(imageKey, cloneStores(memory));
         if (dir !== undefined) finishDataDirectory(dir);
         progress('syncing data to disk ... ok');
       }

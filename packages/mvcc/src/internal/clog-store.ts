@@ -88,6 +88,15 @@ export class MemorySlruStore implements SlruStore {
     this.#files.set(name, { current: bytes.slice(), durable: bytes.slice() });
   }
 
+  /** An independent copy of every file, current and durable bytes alike. */
+  clone(): MemorySlruStore {
+    const copy = new MemorySlruStore();
+    for (const [name, file] of this.#files) {
+      copy.#files.set(name, { current: file.current.slice(), durable: file.durable?.slice() });
+    }
+    return copy;
+  }
+
   /** lose every unsynced write, as a crash would */
   crash(): void {
     for (const [name, file] of this.#files) {

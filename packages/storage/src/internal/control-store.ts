@@ -39,4 +39,10 @@ export class MemoryControlStore implements ControlFileStore {
   write(control: ControlFile): void {
     this.bytes = encodeControlFile(control);
   }
+  /** An independent copy (the bytes are replaced on write, never changed, so they are shared). */
+  clone(): MemoryControlStore {
+    const copy = new MemoryControlStore();
+    copy.bytes = this.bytes;
+    return copy;
+  }
 }

@@ -602,10 +602,11 @@ export class MemorySmgr implements Smgr {
   /**
    * An independent copy with the same current and durable state and the
    * same unsynced writes (stats start at zero): crash one copy, keep going
-   * with the other.
+   * with the other. Pages are shared, since a stored page is never changed
+   * in place (a write stores a fresh copy); a volatile store stays volatile.
    */
   clone(): MemorySmgr {
-    const c = new MemorySmgr({ segmentBlocks: this.segmentBlocks });
+    const c = new MemorySmgr({ segmentBlocks: this.segmentBlocks, volatile: this.volatile });
     const map = new Map<MemoryFork, MemoryFork>();
     for (const [key, f] of this.forkMap) {
       const g: MemoryFork = {

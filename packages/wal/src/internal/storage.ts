@@ -188,6 +188,13 @@ export interface MemoryWalStorageOptions {
 const EMPTY = new Uint8Array(0);
 
 /**
+ * Segment images two MemoryWalStorage copies share after clone(): whichever
+ * writes first copies the image (copy on write), so a clone costs nothing
+ * until a segment changes.
+ */
+const SHARED = new WeakSet<Uint8Array>();
+
+/**
  * Segments in memory, for tests. `crash()` loses everything written since
  * each segment's last fdatasync, except that the last unsynced write may
  * survive as a prefix of whole 512-byte sectors (a torn write).
@@ -224,6 +231,7 @@ export class MemoryWalStorage implements WalStorage {
     if (offset < 0 || offset + bytes.length > s.current.length) {
       throw new Error(`write beyond the end of segment ${name}`);
     }
+    if (SHARED.has(s.current)) s.current = s.current.slice();
     s.current.set(bytes, offset);
     if (!this.volatile) s.unsynced.push({ offset, bytes: bytes.slice() });
   }
@@ -239,6 +247,7 @@ export class MemoryWalStorage implements WalStorage {
     if (this.volatile) return;
     // Only the written ranges differ from the durable image: replaying them
     // in order costs what was written, not the segment's 16 MB.
+    if (s.unsynced.length > 0 && SHARED.has(s.durable)) s.durable = s.durable.slice();
     for (const w of s.unsynced) s.durable.set(w.bytes, w.offset);
     s.unsynced = [];
   }
@@ -259,6 +268,24 @@ export class MemoryWalStorage implements WalStorage {
     this.segments.delete(from);
     // Volatile: a recycled segment's bytes are garbage anyway; the writer creates it afresh when it gets there.
     if (!this.volatile) this.segments.set(to, s);
+  }
+
+  /**
+   * An independent copy of every segment, current and durable bytes and
+   * unsynced writes alike; the images are shared until either side writes.
+   */
+  clone(): MemoryWalStorage {
+    const copy = new MemoryWalStorage({ volatile: this.volatile });
+    for (const [name, s] of this.segments) {
+      SHARED.add(s.current);
+      if (s.durable !== EMPTY) SHARED.add(s.durable);
+      copy.segments.set(name, {
+        current: s.current,
+        durable: s.durable,
+        unsynced: [...s.unsynced],
+      });
+    }
+    return copy;
   }
 
   /** Simulates a power loss: unsynced writes vanish, the last one possibly torn. */
