@@ -41,6 +41,25 @@ export interface HarnessSession {
   readonly txn: CatalogTxn | undefined;
 }
 
+/**
+ * The bootstrapped catalogs, written once per process (most of a harness's
+ * set-up time); each harness starts from a copy, as clusters start from
+ * initdb's output.
+ */
+let bootstrapped: MemorySmgr | undefined;
+
+function bootstrappedCopy(): MemorySmgr {
+  if (bootstrapped === undefined) {
+    const smgr = new MemorySmgr();
+    const pool = new BufferPool({ smgr, sharedBuffers: 512 * 8192 });
+    bootstrapCatalog({ pool });
+    pool.flushAll();
+    smgr.syncAll();
+    bootstrapped = smgr;
+  }
+  return bootstrapped.clone();
+}
+
 export function catalogHarness(
   options: { sharedBuffers?: number; settings?: () => Iterable<SettingRow> } = {},
 ) {
@@ -51,9 +70,8 @@ export function catalogHarness(
   const procArray = new ProcArray({ latestCompletedXid: 2 });
   const locks = new LockManager({ clock: new ManualClock(), deadlockTimeoutMs: 1000 });
   const manager = new TransactionManager({ xids, transam, procArray, locks });
-  const smgr = new MemorySmgr();
+  const smgr = bootstrappedCopy();
   const pool = new BufferPool({ smgr, sharedBuffers: (options.sharedBuffers ?? 512) * 8192 });
-  bootstrapCatalog({ pool });
   const cluster = new CatalogCluster({ pool });
   const parts: MvccParts = { manager, procArray, transam };
   let nextSession = 1;
