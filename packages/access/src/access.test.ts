@@ -15,7 +15,7 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 300);
+const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 100);
 const tid = fc.record({
   block: fc.integer({ min: 0, max: 0xffffffff }),
   offset: fc.integer({ min: 0, max: 0xffff }),

@@ -304,7 +304,7 @@ const settingsArb = fc.record({
   enableMaterial: fc.boolean(),
 }) as fc.Arbitrary<Partial<PlannerSettings>>;
 
-const runs = Number(process.env.PG_PROPERTY_RUNS ?? 300);
+const runs = Number(process.env.PG_PROPERTY_RUNS ?? 150);
 
 it('every plan of a random query satisfies R1–R4', () => {
   fc.assert(
