@@ -61,6 +61,7 @@ import {
   validateConstraint,
 } from './constraints.js'; // H8
 import { type CopySink, type CopySource, type CopyStart, runCopy } from './copy.js';
+import { SessionCursors } from './cursors.js';
 import type { Instance } from './database.js';
 import { type ForeignKeyHost, SessionForeignKeys } from './foreign-keys.js'; // H8
 import { SessionSettings } from './guc.js';
@@ -255,14 +256,17 @@ export class Session {
       atSubBegin: (session) => {
         instance.cluster.atSubBegin(session);
         this.#notify.subBegin(); // issue 10 (H6)
+        this.#cursors.subBegin(); // cursors.ts
       },
       atSubCommit: (session) => {
         instance.cluster.atSubCommit(session);
         this.#notify.subCommit(); // issue 10 (H6)
+        this.#cursors.subCommit(); // cursors.ts
       },
       atSubAbort: (session) => {
         instance.cluster.atSubAbort(session);
         this.#notify.subAbort(); // issue 10 (H6)
+        this.#cursors.subAbort(); // cursors.ts
         // plans made while the rolled-back DDL was visible name what no longer exists
         if (this.#txnDdl) this.#ddlCount++;
       },
@@ -270,6 +274,7 @@ export class Session {
         if (committed) instance.cluster.atCommit(session);
         else instance.cluster.atAbort(session);
         this.#notify.atEnd(committed); // issue 10 (H6): NOTIFY at commit, LISTEN/UNLISTEN applied
+        this.#cursors.atEnd(committed); // cursors.ts: WITH HOLD cursors outlive a commit
         const after = this.#afterCommit;
         this.#afterCommit = [];
         if (committed) for (const f of after) f();
@@ -586,6 +591,7 @@ export class Session {
   #outputContext: { readonly version: number; readonly context: TypeContext } | undefined;
   /** PREPARE / EXECUTE / DEALLOCATE's statements. */
   readonly #sqlPrepared = new SqlPreparedStatements();
+  readonly #cursors = new SessionCursors(); // DECLARE / FETCH / MOVE / CLOSE (cursors.ts)
   /** While a portal runs: its parameters are already values of their types (no text conversion). */
   #boundParams = false;
 
@@ -1065,6 +1071,18 @@ export class Session {
       }
       case 'DeallocateStmt':
         return command(this.#sqlPrepared.deallocate(body));
+      // cursors.ts: the query runs at DECLARE, FETCH and MOVE read its rows
+      case 'DeclareCursorStmt': {
+        this.#cursors.checkDeclare(body, this.#block.inBlock);
+        const plan = this.#plan({ ...stmt, node: body.query }, params);
+        this.#cursors.declare(body, stmt.text.trim(), await this.#runPlan(plan, params));
+        return command('DECLARE CURSOR');
+      }
+      case 'FetchStmt':
+        return this.#cursors.fetch(body);
+      case 'ClosePortalStmt':
+        this.#cursors.close(body);
+        return command(body.portalname === undefined ? 'CLOSE CURSOR ALL' : 'CLOSE CURSOR');
       // issue 10 (H6): LISTEN / UNLISTEN / NOTIFY take effect at commit (notify.ts)
       case 'ListenStmt':
         this.#notify.listen(String(body.conditionname));
