@@ -158,7 +158,7 @@ beforeAll(async () => {
   server = await Server.start({ database: db, port: 0, listenAddresses: ['127.0.0.1'] });
   const ours = await psql(server.port, 'postgres', SCHEMA);
   expect(ours.stderr).toBe('');
-  for (const name of ['direct', 'from_schema', 'from_full', 'from_custom'])
+  for (const name of ['direct', 'from_schema', 'from_full', 'from_custom', 'from_inserts'])
     await ref.query(`CREATE DATABASE ${name} TEMPLATE template0`);
   const direct = await psql(ref.port, 'direct', SCHEMA);
   expect(direct.stderr).toBe('');
@@ -222,6 +222,21 @@ describe('real pg_dump 15 against the server', () => {
       const a = await tool('psql', ['-X', '-A', '-c', q, ...conn(server.port, 'postgres')]);
       const b = await tool('psql', ['-X', '-A', '-c', q, ...conn(ref.port, 'from_full')]);
       expect(a.stderr, q).toBe('');
+      expect(a.stdout, q).toBe(b.stdout);
+    }
+  }, 120_000);
+
+  it('a dump with --inserts (read through a cursor, FETCH 100 at a time) loads into PostgreSQL', async () => {
+    const ours = await dump(server.port, 'postgres', ['--inserts']);
+    expect(ours.stderr).toBe('');
+    expect(ours.code).toBe(0);
+    expect(ours.stdout).toContain('INSERT INTO public.users VALUES');
+    const load = await psql(ref.port, 'from_inserts', ours.stdout);
+    expect(load.stderr).toBe('');
+    expect(load.code).toBe(0);
+    for (const q of CHECKS) {
+      const a = await tool('psql', ['-X', '-A', '-c', q, ...conn(server.port, 'postgres')]);
+      const b = await tool('psql', ['-X', '-A', '-c', q, ...conn(ref.port, 'from_inserts')]);
       expect(a.stdout, q).toBe(b.stdout);
     }
   }, 120_000);
