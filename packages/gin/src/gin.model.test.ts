@@ -10,7 +10,7 @@ import { arrayOps, Gin, type GinOpClass, JsonbStrategy, jsonbOps, jsonbPathOps }
 import { BufferPool, MemorySmgr } from '@pg/storage';
 import { builtins, defaultContext, type JsonbValue, pgArray } from '@pg/types';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 300);
 const REL = { spcOid: 1663, dbOid: 5, relNumber: 16500 };
@@ -119,6 +119,8 @@ const CONFIGS: readonly { name: string; columns: readonly Column[] }[] = [
 type Step =
   | { kind: 'insert'; rows: unknown[][]; repeat: number }
   | { kind: 'delete'; modulo: number; rest: number }
+  | { kind: 'flush' }
+  | { kind: 'cleanup' }
   | { kind: 'scan'; queries: { attno: number; strategy: number; query: unknown }[] };
 
 function steps(columns: readonly Column[]): fc.Arbitrary<Step[]> {
@@ -131,7 +133,7 @@ function steps(columns: readonly Column[]): fc.Arbitrary<Step[]> {
         arbitrary: fc.record({
           kind: fc.constant('insert' as const),
           rows: fc.array(row, { minLength: 1, maxLength: 20 }),
-          repeat: fc.constantFrom(1, 1, 1, 40),
+          repeat: fc.constantFrom(1, 1, 1, 1, 40, 100),
         }),
       },
       {
@@ -142,6 +144,8 @@ function steps(columns: readonly Column[]): fc.Arbitrary<Step[]> {
           rest: fc.integer({ min: 0, max: 4 }),
         }),
       },
+      { weight: 1, arbitrary: fc.constant({ kind: 'flush' as const }) },
+      { weight: 1, arbitrary: fc.constant({ kind: 'cleanup' as const }) },
       {
         weight: 4,
         arbitrary: fc.record({
@@ -154,13 +158,31 @@ function steps(columns: readonly Column[]): fc.Arbitrary<Step[]> {
   );
 }
 
-function run(columns: readonly Column[], plan: readonly Step[]): void {
+/** How the index is configured: fastupdate off, or on with a small or the default pending-list limit. */
+type Mode = { fastupdate: false } | { fastupdate: true; pendingListLimit: number };
+const mode: fc.Arbitrary<Mode> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant({ fastupdate: false as const }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      fastupdate: fc.constant(true as const),
+      pendingListLimit: fc.constantFrom(64, 64, 4096),
+    }),
+  },
+);
+
+/** What the runs met: flushes at the limit, scans that found pending rows. */
+const seen = { limitFlushes: 0, pendingScans: 0 };
+
+function run(columns: readonly Column[], plan: readonly Step[], m: Mode): void {
   const pool = new BufferPool({ smgr: new MemorySmgr(), sharedBuffers: 64 * 8192 });
-  const gin = Gin.create({ pool, rel: REL, opclasses: columns.map((c) => c.opclass) });
+  const gin = Gin.create({ pool, rel: REL, opclasses: columns.map((c) => c.opclass), ...m });
   const model = new Map<number, { tid: Tid; row: unknown[] }>();
   let next = 0;
   const scan = (queries: { attno: number; strategy: number; query: unknown }[]) => {
     const got = gin.search(queries);
+    const pending = new Set(gin.pendingRows().map((r) => tidKey(r.tid)));
+    if (got.some((r) => pending.has(tidKey(r.tid)))) seen.pendingScans++;
     const expected = [...model.values()]
       .filter((e) =>
         queries.every((q) => columns[q.attno - 1]!.truth(q.strategy, e.row[q.attno - 1], q.query)),
@@ -188,6 +210,7 @@ function run(columns: readonly Column[], plan: readonly Step[]): void {
   };
   for (const s of plan) {
     if (s.kind === 'insert') {
+      const flushes = gin.stats.flushes;
       for (let n = 0; n < s.repeat; n++) {
         for (const row of s.rows) {
           const tid = { block: Math.floor(next / 37), offset: (next % 37) + 1 };
@@ -196,26 +219,43 @@ function run(columns: readonly Column[], plan: readonly Step[]): void {
           model.set(tidKey(tid), { tid, row });
         }
       }
+      if (gin.stats.flushes > flushes) seen.limitFlushes++;
     } else if (s.kind === 'delete') {
       const dead = (t: Tid) => tidKey(t) % s.modulo === s.rest % s.modulo;
       const result = gin.bulkDelete(dead);
       for (const [k, e] of model) if (dead(e.tid)) model.delete(k);
       expect(result.numIndexTuples).toBeGreaterThanOrEqual(0);
+      expect(gin.pendingRows()).toEqual([]);
+    } else if (s.kind === 'flush') {
+      const pending = gin.pendingRows().length;
+      const pages = gin.cleanPendingList();
+      expect(pages > 0).toBe(pending > 0);
+      expect(gin.pendingRows()).toEqual([]);
+    } else if (s.kind === 'cleanup') {
+      gin.vacuumCleanup();
+      expect(gin.check()).toEqual([]);
     } else {
       scan(s.queries);
     }
   }
   expect(gin.check()).toEqual([]);
   for (const e of gin.dump()) expect(e.tids.every((t) => model.has(tidKey(t)))).toBe(true);
+  for (const r of gin.pendingRows()) expect(model.has(tidKey(r.tid))).toBe(true);
+  if (!m.fastupdate) expect(gin.pendingRows()).toEqual([]);
 }
 
 describe('GIN against a model', () => {
   for (const config of CONFIGS) {
     it(`answers like the model: ${config.name}`, () => {
       fc.assert(
-        fc.property(steps(config.columns), (plan) => run(config.columns, plan)),
-        { numRuns: Math.max(10, Math.ceil(RUNS / 15)) },
+        fc.property(steps(config.columns), mode, (plan, m) => run(config.columns, plan, m)),
+        { numRuns: Math.max(8, Math.ceil(RUNS / 30)) },
       );
     });
   }
+  afterAll(() => {
+    expect(seen.pendingScans, 'scans met pending rows').toBeGreaterThan(0);
+    // Flushes at the limit are rarer (a run must pass 8 pages): required only in longer runs.
+    if (RUNS >= 1000) expect(seen.limitFlushes, 'inserts flushed a full list').toBeGreaterThan(0);
+  });
 });

@@ -190,6 +190,7 @@ describe('GIN pages against PostgreSQL 15', () => {
         pool,
         rel: { spcOid: 1663, dbOid: 5, relNumber: 17000 },
         opclasses: [c.opclass],
+        fastupdate: false,
       });
       const values = await buildOurs(c.table, c.column, gin, c.type as typeof int4Array);
       const theirs = readLeaves(await theirPages(`${c.table}_gin`), [c.opclass.storage]);
@@ -274,7 +275,12 @@ describe('GIN pages against PostgreSQL 15', () => {
     const text = builtins.typeByName('text')!;
     const opclasses = [arrayOps('_int4_ops', int4 as never), arrayOps('_text_ops', text as never)];
     const pool = new BufferPool({ smgr: new MemorySmgr(), sharedBuffers: 256 * 8192 });
-    const gin = Gin.create({ pool, rel: { spcOid: 1663, dbOid: 5, relNumber: 17001 }, opclasses });
+    const gin = Gin.create({
+      pool,
+      rel: { spcOid: 1663, dbOid: 5, relNumber: 17001 },
+      opclasses,
+      fastupdate: false,
+    });
     const rows = await pg.query<{ ctid: string; a: string | null; b: string | null }>(
       'SELECT ctid::text AS ctid, a::text AS a, b::text AS b FROM tm ORDER BY ctid',
     );
@@ -301,6 +307,140 @@ describe('GIN pages against PostgreSQL 15', () => {
       }
     }
     expect(sameBytes).toBe(theirs.size);
+    expect(gin.check()).toEqual([]);
+  }, 300_000);
+
+  it('fastupdate: the same pending list (metapage fields, list pages byte for byte), scans and flush', async () => {
+    // Built from 300 rows, then 2500 inserted after the build: they wait in the pending list.
+    const rowsSql = (from: number, to: number) =>
+      `SELECT g, CASE WHEN g % 97 = 0 THEN NULL WHEN g % 89 = 0 THEN '{}'::int[]
+                 WHEN g = 1500 THEN (SELECT array_agg(x) FROM generate_series(1, 1500) x)
+                 ELSE ARRAY[g % 41, g % 7, g] END FROM generate_series(${from}, ${to}) g ORDER BY g`;
+    await pg.query('CREATE TABLE tp (id int, a int[]) WITH (autovacuum_enabled = off)');
+    await pg.query(`INSERT INTO tp ${rowsSql(1, 300)}`);
+    await pg.query('CREATE INDEX tp_gin ON tp USING gin (a) WITH (fastupdate = on)');
+    await pg.query(`INSERT INTO tp ${rowsSql(301, 2800)}`);
+    await pg.query('CHECKPOINT');
+    const rows = await pg.query<{ ctid: string; id: number; a: string | null }>(
+      'SELECT ctid::text AS ctid, id, a::text AS a FROM tp ORDER BY ctid',
+    );
+    const values = new Map<string, unknown>();
+    const opclass = arrayOps('_int4_ops', int4 as never);
+    const pool = new BufferPool({ smgr: new MemorySmgr(), sharedBuffers: 256 * 8192 });
+    const gin = Gin.create({
+      pool,
+      rel: { spcOid: 1663, dbOid: 5, relNumber: 17002 },
+      opclasses: [opclass],
+    });
+    const tuple = (r: (typeof rows)[number]) => {
+      const v = r.a === null ? null : int4Array.input(r.a, -1, defaultContext as never);
+      values.set(r.ctid, v);
+      return { tid: parseTid(r.ctid), values: [v] };
+    };
+    gin.build(rows.filter((r) => r.id <= 300).map(tuple));
+    // In insertion order (the pending list's order), which is not quite ctid order.
+    for (const r of rows.filter((r) => r.id > 300).sort((a, b) => a.id - b.id)) {
+      const t = tuple(r);
+      gin.insert(t.values, t.tid);
+    }
+    expect(gin.check()).toEqual([]);
+
+    // The metapage's pending-list fields.
+    const [their] = await pg.query<Record<string, string>>(
+      "SELECT pending_head::text, pending_tail::text, tail_free_size::text, n_pending_pages::text, n_pending_tuples::text FROM gin_metapage_info(get_raw_page('tp_gin', 0))",
+    );
+    const mine = readMeta(gin.readCopy(0));
+    expect(Number(their!.n_pending_pages)).toBeGreaterThan(3);
+    expect(mine.nPendingPages).toBe(Number(their!.n_pending_pages));
+    expect(mine.nPendingHeapTuples).toBe(BigInt(their!.n_pending_tuples!));
+    const tailFree = Number(their!.tail_free_size);
+    const ours = await pg.query<Record<string, string>>(
+      "SELECT n_pending_pages::text, n_pending_tuples::text, tail_free_size::text FROM gin_metapage_info(decode($1, 'hex'))",
+      [hex(gin.readCopy(0))],
+    );
+    expect(ours[0]).toEqual({
+      n_pending_pages: their!.n_pending_pages,
+      n_pending_tuples: their!.n_pending_tuples,
+      tail_free_size: String(mine.tailFreeSize),
+    });
+
+    // The list pages, head to tail: flags, maxoff and every tuple's bytes.
+    const theirPagesAll = await theirPages('tp_gin');
+    const chain = (read: (b: number) => Uint8Array, head: number) => {
+      const out: { flags: number; maxoff: number; items: string[] }[] = [];
+      for (let b = head; b !== INVALID_BLOCK; b = readOpaque(read(b)).rightlink) {
+        const p = read(b);
+        const page = Page.wrap(p);
+        const items: string[] = [];
+        for (let i = 1; i <= page.maxOffsetNumber; i++) items.push(hex(page.mustItem(i)));
+        out.push({ flags: readOpaque(p).flags, maxoff: readOpaque(p).maxoff, items });
+      }
+      return out;
+    };
+    const theirChain = chain((b) => theirPagesAll[b]!, Number(their!.pending_head));
+    const myChain = chain((b) => gin.readCopy(b), mine.head);
+    const summary = (c: typeof myChain) =>
+      c.map((p) => `${p.flags}/${p.maxoff}/${p.items.length}`).join(' ');
+    expect(summary(myChain)).toBe(summary(theirChain));
+    expect(myChain.length).toBe(theirChain.length);
+    expect(theirChain.some((p) => p.maxoff === 0)).toBe(true); // the 1500-element row spans pages
+    expect(myChain).toEqual(theirChain);
+    expect(mine.tailFreeSize).toBe(tailFree);
+    // pageinspect reads our list pages' opaque as PostgreSQL's.
+    for (const b of [mine.head, mine.tail]) {
+      const [info] = await pg.query<{ maxoff: number; flags: string[] }>(
+        "SELECT maxoff, flags FROM gin_page_opaque_info(decode($1, 'hex'))",
+        [hex(gin.readCopy(b))],
+      );
+      expect(info!.flags).toContain('list');
+      expect(info!.maxoff).toBe(readOpaque(gin.readCopy(b)).maxoff);
+    }
+
+    // Scans see the pending rows as PostgreSQL's do.
+    await pg.query('SET enable_seqscan = off');
+    for (const [op, strategy, text] of [
+      ['@>', 2, '{7}'],
+      ['@>', 2, '{1,1499}'],
+      ['&&', 1, '{3,2777}'],
+      ['<@', 3, '{0,1,2,3,4,5,6,7,8,9,10}'],
+      ['=', 4, '{}'],
+    ] as const) {
+      const expected = await pg.query<{ ctid: string }>(
+        `SELECT ctid::text AS ctid FROM tp WHERE a ${op} '${text}'::int[] ORDER BY ctid`,
+      );
+      const query = int4Array.input(text, -1, defaultContext as never);
+      const found = gin.search([{ attno: 1, strategy, query }]).filter((r) => {
+        const v = values.get(`(${r.tid.block},${r.tid.offset})`);
+        return (
+          !r.recheck ||
+          (v !== null &&
+            builtins.operate(
+              op,
+              int4Array.oid,
+              int4Array.oid,
+              [v, query],
+              defaultContext as never,
+            ) === true)
+        );
+      });
+      expect(
+        found.map((r) => `(${r.tid.block},${r.tid.offset})`),
+        `${op} ${text}`,
+      ).toEqual(expected.map((r) => r.ctid).sort((a, b) => compareTids(parseTid(a), parseTid(b))));
+    }
+    await pg.query('RESET enable_seqscan');
+
+    // gin_clean_pending_list(): the same page count, then the same entries and TIDs.
+    const [cleaned] = await pg.query<{ n: string }>(
+      "SELECT gin_clean_pending_list('tp_gin')::text AS n",
+    );
+    expect(gin.cleanPendingList()).toBe(Number(cleaned!.n));
+    await pg.query('CHECKPOINT');
+    const theirLeaves = readLeaves(await theirPages('tp_gin'), [opclass.storage]);
+    const myLeaves = readLeaves(ourPages(gin), [opclass.storage]);
+    expect([...myLeaves.keys()].sort()).toEqual([...theirLeaves.keys()].sort());
+    for (const [k, t] of theirLeaves) expect(myLeaves.get(k)!.tids, k).toEqual(t.tids);
+    expect(readMeta(gin.readCopy(0)).head).toBe(INVALID_BLOCK);
     expect(gin.check()).toEqual([]);
   }, 300_000);
 });

@@ -2,7 +2,7 @@
  * Unit tests: the posting-list codec, entry-tree splits, posting trees,
  * vacuum and the search modes.
  */
-import { compareTids, type Tid, tidKey } from '@pg/access';
+import { compareTids, INVALID_BLOCK, type Tid, tidKey } from '@pg/access';
 import {
   arrayOps,
   compressPostingList,
@@ -10,23 +10,32 @@ import {
   GIN_COMPRESSED,
   GIN_DATA,
   GIN_LEAF,
+  GIN_LIST,
+  GIN_LIST_FULLROW,
   Gin,
   GinArrayStrategy,
   JsonbStrategy,
   jsonbOps,
+  readMeta,
   readOpaque,
 } from '@pg/gin';
 import { BufferPool, MemorySmgr } from '@pg/storage';
 import { builtins, type JsonbValue, pgArray } from '@pg/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ginLimits, readDataInternal } from './testing.js';
 
 const int4 = builtins.typeByName('int4')!;
 const REL = { spcOid: 1663, dbOid: 5, relNumber: 16501 };
 
-function newGin(): Gin {
+function newGin(fastupdate = false): Gin {
   const pool = new BufferPool({ smgr: new MemorySmgr(), sharedBuffers: 64 * 8192 });
-  return Gin.create({ pool, rel: REL, opclasses: [arrayOps('_int4_ops', int4 as never)] });
+  return Gin.create({
+    pool,
+    rel: REL,
+    opclasses: [arrayOps('_int4_ops', int4 as never)],
+    fastupdate,
+  });
 }
 
 const tid = (n: number): Tid => ({ block: Math.floor(n / 100), offset: (n % 100) + 1 });
@@ -76,11 +85,11 @@ describe('posting lists', () => {
 describe('the entry tree and posting trees', () => {
   it('splits entry pages as keys accumulate and finds every key', () => {
     const gin = newGin();
-    for (let i = 0; i < 4000; i++) gin.insert([pgArray([i, i + 100000])], tid(i));
+    for (let i = 0; i < 2000; i++) gin.insert([pgArray([i, i + 100000])], tid(i));
     expect(gin.stats.entrySplits).toBeGreaterThan(2);
     expect(readOpaque(gin.readCopy(1)).flags & GIN_LEAF).toBe(0);
     expect(gin.check()).toEqual([]);
-    for (const i of [0, 1, 999, 2500, 3999]) {
+    for (const i of [0, 1, 999, 1500, 1999]) {
       const r = gin.search([
         { attno: 1, strategy: GinArrayStrategy.contains, query: pgArray([i]) },
       ]);
@@ -90,8 +99,9 @@ describe('the entry tree and posting trees', () => {
 
   it('moves a long posting list to a posting tree, splits it, and vacuums it', () => {
     const gin = newGin();
-    const n = 12000;
-    for (let i = 0; i < n; i++) gin.insert([pgArray([7])], tid(i * 3));
+    const n = 5000;
+    // TIDs 10 blocks apart (3-byte deltas): a data leaf holds about 2700.
+    for (let i = 0; i < n; i++) gin.insert([pgArray([7])], tid(i * 1000));
     expect(gin.stats.postingTrees).toBe(1);
     expect(gin.stats.postingSplits).toBeGreaterThan(0);
     const found = gin.search([
@@ -106,12 +116,14 @@ describe('the entry tree and posting trees', () => {
     expect(leafFlags & (GIN_DATA | GIN_LEAF | GIN_COMPRESSED)).toBe(
       GIN_DATA | GIN_LEAF | GIN_COMPRESSED,
     );
-    const stats = gin.bulkDelete((t) => tidKey(t) % 2 === 0);
+    const dead = (t: Tid) => (t.block / 10) % 2 === 0;
+    const stats = gin.bulkDelete(dead);
     const left = gin.search([
       { attno: 1, strategy: GinArrayStrategy.overlap, query: pgArray([7]) },
     ]);
-    expect(left.every((r) => tidKey(r.tid) % 2 === 1)).toBe(true);
-    expect(stats.tuplesRemoved + left.length).toBe(n);
+    expect(left.some((r) => dead(r.tid))).toBe(false);
+    expect(left.length).toBe(n / 2);
+    expect(stats.tuplesRemoved).toBe(n / 2);
     expect(gin.check()).toEqual([]);
   });
 
@@ -137,8 +149,10 @@ describe('the entry tree and posting trees', () => {
       pool: new BufferPool({ smgr: new MemorySmgr(), sharedBuffers: 16 * 8192 }),
       rel: REL,
       opclasses: [arrayOps('_text_ops', builtins.typeByName('text')! as never)],
+      fastupdate: false,
     });
-    for (let i = 0; i < 3000; i++) gin.insert([pgArray(['y'.repeat(1000)])], tid(i));
+    // 3-byte deltas: the posting list outgrows the entry tuple after about 900 TIDs.
+    for (let i = 0; i < 1200; i++) gin.insert([pgArray(['y'.repeat(1000)])], tid(i * 1000));
     const pages = gin.nblocks();
     const before = gin.dump().length;
     expect(() => gin.insert([pgArray(['x'.repeat(3000)])], tid(5000))).toThrow(
@@ -178,6 +192,7 @@ describe('the entry tree and posting trees', () => {
       pool: new BufferPool({ smgr: new MemorySmgr(), sharedBuffers: 16 * 8192 }),
       rel: REL,
       opclasses: [jsonbOps],
+      fastupdate: false,
     });
     const doc: JsonbValue = {
       kind: 'object',
@@ -194,5 +209,138 @@ describe('the entry tree and posting trees', () => {
     expect(gin.search([{ attno: 1, strategy: JsonbStrategy.exists, query: 'x' }])).toEqual([
       { tid: tid(1), recheck: true },
     ]);
+  });
+});
+
+describe('the pending list (fastupdate)', () => {
+  it('appends rows to list pages, scans them, and flushes them into the entry tree', () => {
+    const gin = newGin(true);
+    for (let i = 0; i < 1500; i++) gin.insert([pgArray([i % 50, 1000 + i])], tid(i));
+    const meta = readMeta(gin.readCopy(0));
+    expect(meta.nPendingHeapTuples).toBe(1500n);
+    expect(meta.nPendingPages).toBeGreaterThan(5);
+    expect(readOpaque(gin.readCopy(meta.head)).flags & GIN_LIST).toBe(GIN_LIST);
+    expect(readOpaque(gin.readCopy(meta.tail)).flags).toBe(GIN_LIST | GIN_LIST_FULLROW);
+    expect(gin.dump()).toEqual([]);
+    expect(gin.check()).toEqual([]);
+    const q = (strategy: number, elements: number[]) =>
+      gin.search([{ attno: 1, strategy, query: pgArray(elements) }]).map((r) => tidKey(r.tid));
+    const seven = [...Array(30).keys()].map((n) => tidKey(tid(n * 50 + 7)));
+    expect(q(GinArrayStrategy.overlap, [7])).toEqual(seven);
+    expect(q(GinArrayStrategy.contains, [7, 1007])).toEqual([tidKey(tid(7))]);
+    const pages = gin.cleanPendingList();
+    expect(pages).toBe(meta.nPendingPages);
+    expect(readMeta(gin.readCopy(0)).head).toBe(INVALID_BLOCK);
+    expect(gin.dump().length).toBe(50 + 1500);
+    expect(q(GinArrayStrategy.overlap, [7])).toEqual(seven);
+    expect(gin.check()).toEqual([]);
+    expect(gin.cleanPendingList()).toBe(0);
+  });
+
+  it('spreads a row too large for one page over a sublist and finds it', () => {
+    const gin = newGin(true);
+    gin.insert([pgArray([1])], tid(0));
+    const big = [...Array(1500).keys()];
+    gin.insert([pgArray(big)], tid(1));
+    gin.insert([pgArray([2])], tid(2));
+    const meta = readMeta(gin.readCopy(0));
+    expect(meta.nPendingHeapTuples).toBe(3n);
+    expect(meta.nPendingPages).toBeGreaterThanOrEqual(4);
+    expect(gin.check()).toEqual([]);
+    const r = gin.search([
+      { attno: 1, strategy: GinArrayStrategy.contains, query: pgArray([1, 1499]) },
+    ]);
+    expect(r.map((x) => tidKey(x.tid))).toEqual([tidKey(tid(1))]);
+    gin.cleanPendingList();
+    expect(gin.check()).toEqual([]);
+    expect(
+      gin.search([{ attno: 1, strategy: GinArrayStrategy.contains, query: pgArray([1, 1499]) }]),
+    ).toEqual(r);
+  });
+
+  it('flushes when the list outgrows gin_pending_list_limit, and VACUUM flushes first', () => {
+    const pool = new BufferPool({ smgr: new MemorySmgr(), sharedBuffers: 64 * 8192 });
+    const gin = Gin.create({
+      pool,
+      rel: REL,
+      opclasses: [arrayOps('_int4_ops', int4 as never)],
+      pendingListLimit: 64,
+    });
+    let flushedAt = -1;
+    for (let i = 0; i < 5000 && flushedAt < 0; i++) {
+      gin.insert([pgArray([i])], tid(i));
+      if (gin.stats.flushes > 0) flushedAt = i;
+    }
+    // 64kB: the list is flushed once it holds more than 8 pages (9 * 8160 > 65536).
+    expect(flushedAt).toBeGreaterThan(0);
+    expect(readMeta(gin.readCopy(0)).nPendingPages).toBe(0);
+    for (let i = 5000; i < 5100; i++) gin.insert([pgArray([i])], tid(i));
+    expect(readMeta(gin.readCopy(0)).nPendingHeapTuples).toBe(100n);
+    const stats = gin.bulkDelete((t) => tidKey(t) % 2 === 0);
+    expect(readMeta(gin.readCopy(0)).nPendingHeapTuples).toBe(0n);
+    const inserted = [
+      ...Array(flushedAt + 1).keys(),
+      ...Array.from({ length: 100 }, (_, i) => 5000 + i),
+    ];
+    expect(stats.tuplesRemoved).toBe(inserted.filter((i) => tidKey(tid(i)) % 2 === 0).length);
+    // The deleted list pages are reused by the next list.
+    const blocks = gin.nblocks();
+    for (let i = 6000; i < 6100; i++) gin.insert([pgArray([i])], tid(i));
+    expect(gin.nblocks()).toBe(blocks);
+    expect(gin.stats.pagesReused).toBeGreaterThan(0);
+    expect(gin.check()).toEqual([]);
+  });
+
+  it('rejects a pending list limit below 64kB (22023)', () => {
+    const pool = new BufferPool({ smgr: new MemorySmgr(), sharedBuffers: 16 * 8192 });
+    expect(() =>
+      Gin.create({ pool, rel: REL, opclasses: [jsonbOps], pendingListLimit: 10 }),
+    ).toThrow(/out of bounds/);
+  });
+});
+
+describe('deep posting trees and page recycling', () => {
+  it('grows a posting tree past two levels, vacuums it, deletes and recycles its empty leaves', () => {
+    ginLimits.maxPostingItems = 3;
+    ginLimits.maxLeafDataSize = 1000;
+    try {
+      const gin = newGin();
+      const n = 4000;
+      // TIDs 10 blocks apart: 3-byte deltas, about 170 TIDs a leaf after even splits.
+      for (let i = 0; i < n; i++) gin.insert([pgArray([7])], tid(i * 1000));
+      const root = gin.dump()[0]!;
+      expect(root.tids.length).toBe(n);
+      // A third level: the root's children are internal pages.
+      const rootBlock = [...Array(gin.nblocks()).keys()].find(
+        (b) => readOpaque(gin.readCopy(b)).flags & GIN_DATA,
+      )!;
+      const child = readDataInternal(gin.readCopy(rootBlock))[0]!.child;
+      expect(readOpaque(gin.readCopy(child)).flags & GIN_LEAF).toBe(0);
+      expect(gin.check()).toEqual([]);
+      // Kill everything but the first and last 500: the middle leaves empty out.
+      const dead = new Set<number>();
+      for (let i = 500; i < n - 500; i++) dead.add(tidKey(tid(i * 1000)));
+      const stats = gin.bulkDelete((t) => dead.has(tidKey(t)));
+      expect(stats.pagesNewlyDeleted).toBeGreaterThan(0);
+      expect(gin.check()).toEqual([]);
+      const left = gin.search([
+        { attno: 1, strategy: GinArrayStrategy.overlap, query: pgArray([7]) },
+      ]);
+      expect(left.length).toBe(1000);
+      const cleanup = gin.vacuumCleanup(stats);
+      expect(cleanup.pagesFree).toBeGreaterThanOrEqual(stats.pagesNewlyDeleted);
+      const blocks = gin.nblocks();
+      for (let i = 0; i < 1500; i++) gin.insert([pgArray([8])], tid(i * 1000));
+      // The new posting tree lives on recycled pages; only the entry root's split extends the index.
+      expect(gin.stats.pagesReused).toBeGreaterThan(5);
+      expect(gin.nblocks()).toBeLessThanOrEqual(blocks + 2);
+      expect(gin.check()).toEqual([]);
+      expect(
+        gin.search([{ attno: 1, strategy: GinArrayStrategy.overlap, query: pgArray([8]) }]).length,
+      ).toBe(1500);
+    } finally {
+      ginLimits.maxPostingItems = 815;
+      ginLimits.maxLeafDataSize = 8152;
+    }
   });
 });

@@ -1,4 +1,10 @@
-export { Gin, type GinOptions, type GinQuery } from './internal/gin.js';
+export {
+  Gin,
+  type GinOptions,
+  type GinQuery,
+  type GinXidHorizon,
+  type PendingRow,
+} from './internal/gin.js';
 export {
   BLCKSZ,
   compressPostingList,
@@ -12,11 +18,13 @@ export {
   GIN_DELETED,
   GIN_LEAF,
   GIN_LIST,
+  GIN_LIST_FULLROW,
   GIN_MAX_ITEM_SIZE,
   GIN_META,
   GIN_SEGMENT_MAX_SIZE,
   type GinCategory,
   type GinMeta,
+  type GinMetaPage,
   type GinOpaque,
   readMeta,
   readOpaque,

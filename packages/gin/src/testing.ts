@@ -2,6 +2,7 @@
 export {
   type EntryTuple,
   formEntryTuple,
+  ginLimits,
   type KeyStorage,
   parseEntryTuple,
   readDataInternal,

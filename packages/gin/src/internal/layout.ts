@@ -79,22 +79,37 @@ export function initGinPage(page: Uint8Array, flags: number): void {
   writeOpaque(page, { rightlink: INVALID_BLOCK, maxoff: 0, flags });
 }
 
-/** GinMetaPageData (pending-list fields stay empty: fastupdate is not implemented). */
+/**
+ * GinMetaPageData, byte for byte: the pending list (head, tail,
+ * tailFreeSize, nPendingPages, nPendingHeapTuples), then the statistics
+ * (nTotalPages, nEntryPages, nDataPages, nEntries) and ginVersion. The
+ * pending-list fields are optional when writing (absent: an empty list).
+ */
 export interface GinMeta {
   nTotalPages: number;
   nEntryPages: number;
   nDataPages: number;
   nEntries: bigint;
+  /** First pending-list page, or INVALID_BLOCK. */
+  head?: number;
+  /** Last pending-list page, or INVALID_BLOCK. */
+  tail?: number;
+  /** PageGetExactFreeSpace of the tail page. */
+  tailFreeSize?: number;
+  nPendingPages?: number;
+  nPendingHeapTuples?: bigint;
 }
+
+export type GinMetaPage = Required<GinMeta> & { version: number };
 
 export function writeMeta(page: Uint8Array, m: GinMeta): void {
   const v = new DataView(page.buffer, page.byteOffset);
   const at = 24;
-  v.setUint32(at, INVALID_BLOCK, true); // head
-  v.setUint32(at + 4, INVALID_BLOCK, true); // tail
-  v.setUint32(at + 8, 0, true); // tailFreeSize
-  v.setUint32(at + 12, 0, true); // nPendingPages
-  v.setBigInt64(at + 16, 0n, true); // nPendingHeapTuples
+  v.setUint32(at, m.head ?? INVALID_BLOCK, true);
+  v.setUint32(at + 4, m.tail ?? INVALID_BLOCK, true);
+  v.setUint32(at + 8, m.tailFreeSize ?? 0, true);
+  v.setUint32(at + 12, m.nPendingPages ?? 0, true);
+  v.setBigInt64(at + 16, m.nPendingHeapTuples ?? 0n, true);
   v.setUint32(at + 24, m.nTotalPages, true);
   v.setUint32(at + 28, m.nEntryPages, true);
   v.setUint32(at + 32, m.nDataPages, true);
@@ -104,17 +119,35 @@ export function writeMeta(page: Uint8Array, m: GinMeta): void {
   v.setUint16(12, at + 56, true);
 }
 
-export function readMeta(page: Uint8Array): GinMeta & { version: number; head: number } {
+export function readMeta(page: Uint8Array): GinMetaPage {
   const v = new DataView(page.buffer, page.byteOffset);
   const at = 24;
   return {
     head: v.getUint32(at, true),
+    tail: v.getUint32(at + 4, true),
+    tailFreeSize: v.getUint32(at + 8, true),
+    nPendingPages: v.getUint32(at + 12, true),
+    nPendingHeapTuples: v.getBigInt64(at + 16, true),
     nTotalPages: v.getUint32(at + 24, true),
     nEntryPages: v.getUint32(at + 28, true),
     nDataPages: v.getUint32(at + 32, true),
     nEntries: v.getBigInt64(at + 40, true),
     version: v.getInt32(at + 48, true),
   };
+}
+
+/** GinListPageSize: bytes for items on a pending-list page (and GIN_PAGE_FREESIZE). */
+export const GIN_LIST_PAGE_SIZE = BLCKSZ - 24 - SIZE_OF_GIN_OPAQUE;
+
+/** GinPageGetDeleteXid / GinPageSetDeleteXid: a deleted page's xid lives in pd_prune_xid. */
+export function readDeleteXid(page: Uint8Array): number {
+  return (page[20]! | (page[21]! << 8) | (page[22]! << 16) | (page[23]! << 24)) >>> 0;
+}
+export function writeDeleteXid(page: Uint8Array, xid: number): void {
+  page[20] = xid & 0xff;
+  page[21] = (xid >>> 8) & 0xff;
+  page[22] = (xid >>> 16) & 0xff;
+  page[23] = xid >>> 24;
 }
 
 // ------------------------------------------------------------ posting lists
@@ -207,7 +240,7 @@ export function decodePostingList(bytes: Uint8Array): Tid[] {
   return out;
 }
 
-function writeItemPointer(out: Uint8Array, at: number, t: Tid): void {
+export function writeItemPointer(out: Uint8Array, at: number, t: Tid): void {
   out[at] = (t.block >>> 16) & 0xff;
   out[at + 1] = t.block >>> 24;
   out[at + 2] = t.block & 0xff;
@@ -216,7 +249,7 @@ function writeItemPointer(out: Uint8Array, at: number, t: Tid): void {
   out[at + 5] = t.offset >>> 8;
 }
 
-function readItemPointer(b: Uint8Array, at: number): Tid {
+export function readItemPointer(b: Uint8Array, at: number): Tid {
   const hi = b[at]! | (b[at + 1]! << 8);
   const lo = b[at + 2]! | (b[at + 3]! << 8);
   return { block: hi * 0x10000 + lo, offset: b[at + 4]! | (b[at + 5]! << 8) };
@@ -394,6 +427,16 @@ export function parseEntryTuple(
 
 // ------------------------------------------------------------ data pages
 
+/**
+ * Page capacities of posting trees, which tests may lower to reach deep
+ * trees with few TIDs: PostingItems per internal data page and segment
+ * bytes per data leaf (PostgreSQL's values by default).
+ */
+export const ginLimits = {
+  maxPostingItems: Math.floor(GIN_DATA_PAGE_MAX_DATA_SIZE / SIZE_OF_POSTING_ITEM),
+  maxLeafDataSize: GIN_DATA_PAGE_MAX_DATA_SIZE,
+};
+
 /** Reads a compressed data leaf page's TIDs. */
 export function readDataLeaf(page: Uint8Array): Tid[] {
   const lower = page[12]! | (page[13]! << 8);
@@ -409,7 +452,7 @@ export function writeDataLeaf(
 ): boolean {
   const segs = compressPostingList(tids, GIN_SEGMENT_MAX_SIZE);
   const total = segs.reduce((n, s) => n + s.bytes.length, 0);
-  if (total > GIN_DATA_PAGE_MAX_DATA_SIZE) return false;
+  if (total > ginLimits.maxLeafDataSize) return false;
   initGinPage(page, GIN_DATA | GIN_LEAF | GIN_COMPRESSED);
   writeItemPointer(page, 24, rightBound);
   let at = GIN_DATA_OFFSET;
@@ -440,14 +483,20 @@ export function readDataInternal(page: Uint8Array): { child: number; key: Tid }[
   return out;
 }
 
+/** GinDataPageGetRightBound: the largest TID the page may hold ({0,0} on the rightmost page: none). */
+export function readRightBound(page: Uint8Array): Tid {
+  return readItemPointer(page, 24);
+}
+
 export function writeDataInternal(
   page: Uint8Array,
   items: readonly { child: number; key: Tid }[],
+  rightlink: number = INVALID_BLOCK,
+  rightBound: Tid = { block: 0, offset: 0 },
 ): boolean {
-  if (GIN_DATA_OFFSET + items.length * SIZE_OF_POSTING_ITEM > BLCKSZ - SIZE_OF_GIN_OPAQUE)
-    return false;
+  if (items.length > ginLimits.maxPostingItems) return false;
   initGinPage(page, GIN_DATA);
-  writeItemPointer(page, 24, { block: 0, offset: 0 });
+  writeItemPointer(page, 24, rightBound);
   items.forEach((it, i) => {
     const at = GIN_DATA_OFFSET + i * SIZE_OF_POSTING_ITEM;
     page[at] = (it.child >>> 16) & 0xff;
@@ -459,6 +508,6 @@ export function writeDataInternal(
   const lower = GIN_DATA_OFFSET + items.length * SIZE_OF_POSTING_ITEM;
   page[12] = lower & 0xff;
   page[13] = lower >>> 8;
-  writeOpaque(page, { rightlink: INVALID_BLOCK, maxoff: items.length, flags: GIN_DATA });
+  writeOpaque(page, { rightlink, maxoff: items.length, flags: GIN_DATA });
   return true;
 }
