@@ -61,6 +61,8 @@ export const USAGE = `usage: pnpm bench [--quick] [--json] [--page] [--wal] [--s
            @pg/engine, PGlite and PostgreSQL 15, and @pg/engine's INSERT in batches of 1000,
            each with its peak memory (not part of a run without flags)
   --memory only the peak-memory comparison of the embedded engines
+  --vacuum VACUUM throughput after updating every row, maintenance_work_mem small and large,
+           @pg/engine vs PostgreSQL 15 (vacuum-workload.ts; its options: --vacuum --help)
   --no-memory  with --engine: the timed workloads only
   --help   this text
 

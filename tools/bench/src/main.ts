@@ -1,6 +1,12 @@
 import { run } from './cli.js';
 import { PGBENCH_FLAG, runPgbench } from './pgbench-workload.js';
+import { runVacuum, VACUUM_FLAG } from './vacuum-workload.js';
 
 const argv = process.argv.slice(2);
 // --pgbench: real pgbench 15 against our server and PostgreSQL 15 (pgbench-workload.ts)
-process.exitCode = argv.includes(PGBENCH_FLAG) ? await runPgbench(argv) : await run(argv);
+// --vacuum (issue 11): VACUUM throughput, @pg/engine and PostgreSQL 15 (vacuum-workload.ts)
+process.exitCode = argv.includes(PGBENCH_FLAG)
+  ? await runPgbench(argv)
+  : argv.includes(VACUUM_FLAG)
+    ? await runVacuum(argv)
+    : await run(argv);
