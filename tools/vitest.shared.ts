@@ -5,7 +5,7 @@
  */
 export const sharedTestOptions = {
   include: ['src/**/*.test.ts'],
-  testTimeout: 60_000,
+  testTimeout: 120_000,
   hookTimeout: 120_000,
   reporters: ['default', 'json'],
   outputFile: { json: '.test-results.json' },

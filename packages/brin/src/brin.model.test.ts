@@ -183,10 +183,17 @@ function checkExact(index: Brin, heap: ModelHeap, block: number): void {
   });
 }
 
-function run(ops: readonly Op[], ppr: number, build: boolean): void {
+function run(ops: readonly Op[], ppr: number, build: boolean, autosummarize = false): void {
   const pool = new BufferPool({ smgr: new MemorySmgr(), sharedBuffers: 64 * 8192 });
   const heap = new ModelHeap();
-  const index = Brin.create({ pool, rel: REL, descriptor: DESCRIPTOR, heap, pagesPerRange: ppr });
+  const index = Brin.create({
+    pool,
+    rel: REL,
+    descriptor: DESCRIPTOR,
+    heap,
+    pagesPerRange: ppr,
+    autosummarize,
+  });
   if (build) {
     for (let i = 0; i < 20; i++) heap.add((i * 7) % 23, [i * 3, `v${i}`]);
     index.build(heap.rows);
@@ -242,10 +249,45 @@ describe('BRIN against a model heap', () => {
         fc.array(op, { minLength: 1, maxLength: 80 }),
         fc.constantFrom(1, 2, 4, 16),
         fc.boolean(),
-        (ops, ppr, build) => run(ops, ppr, build),
+        fc.boolean(),
+        (ops, ppr, build, autosummarize) => run(ops, ppr, build, autosummarize),
       ),
       { numRuns: Math.max(20, Math.ceil(RUNS / 3)) },
     );
+  });
+
+  it('autosummarize: the first row on the first page of a range summarises the range before it', () => {
+    for (const autosummarize of [false, true]) {
+      const pool = new BufferPool({ smgr: new MemorySmgr(), sharedBuffers: 64 * 8192 });
+      const heap = new ModelHeap();
+      const index = Brin.create({
+        pool,
+        rel: REL,
+        descriptor: DESCRIPTOR,
+        heap,
+        pagesPerRange: 4,
+        autosummarize,
+      });
+      index.build([]);
+      for (let b = 0; b < 4; b++) {
+        const row = heap.add(b, [b, null]);
+        index.insert(row.values, row.tid);
+      }
+      // range 0 was summarised (empty) by the build and widened since; range 4 has none
+      const row = heap.add(5, [50, null]);
+      index.insert(row.values, row.tid);
+      expect(index.summaryOf(4)).toBeNull();
+      // the first row of block 8 (offset 1): range 4..7 gets summarised when autosummarize is on
+      const first = heap.add(8, [80, null]);
+      index.insert(first.values, first.tid);
+      expect(index.summaryOf(4) !== null).toBe(autosummarize);
+      // a second row on block 8 asks nothing more
+      const second = heap.add(8, [81, null]);
+      index.insert(second.values, second.tid);
+      expect(index.summaryOf(8)).toBeNull();
+      if (autosummarize) checkExact(index, heap, 4);
+      expect(checkIndex(index)).toEqual([]);
+    }
   });
 
   it('summarised ranges exclude pages that cannot match', () => {

@@ -41,6 +41,18 @@ export type {
   RelPersistence,
 } from './internal/desc.js';
 export type { CatalogNotice } from './internal/errors.js';
+// issue 12 (index AMs)
+export {
+  type FamilyOperator,
+  familyOperators,
+  familyStrategies,
+  INDEX_AM_OIDS,
+  INDEX_AM_OPCLASSES,
+  type IndexAmName,
+  indexDefParts,
+  type OpclassDef,
+  opclassByOid,
+} from './internal/index-am.js';
 export {
   catalogRmgr,
   OidCounter,
@@ -58,6 +70,19 @@ export {
 export { PGDUMP_CATALOGS } from './internal/pgdump-catalogs.js'; // issue 10 (H9)
 export { PSQL_CATALOGS } from './internal/psql-catalogs.js';
 export {
+  type BuildHorizon,
+  type BuildIndexOptions,
+  clusteredIndex,
+  clusteredTables,
+  type EntryFunction,
+  markClustered,
+  type RewriteOptions,
+  type RewriteStats,
+  reindexIndex,
+  reindexRelation,
+  rewriteTable,
+} from './internal/rewrite.js'; // issue 11: VACUUM FULL, CLUSTER, REINDEX
+export {
   buildSequencePage,
   initSequenceFile,
   readSequence,
@@ -67,6 +92,12 @@ export {
   type SequenceParams,
   writeSequencePage,
 } from './internal/sequence.js';
+export type {
+  DatabaseStatCounters,
+  RelationStatCounters,
+  StatViewSource,
+  VacuumProgressRow,
+} from './internal/stat-views.js'; // issue 11 (pgstat)
 export {
   columnStatistics,
   forgetStatistics,
@@ -80,6 +111,9 @@ export {
   storeColumnStatistics,
   updateRelationSizeStatistics,
 } from './internal/statistics.js';
+export type { CatalogIndex, CatalogTable } from './internal/table.js'; // freeze (issue 11): VACUUM of the catalogs
 export type { CatalogTxn } from './internal/txn.js';
 export { type MvccParts, mvccCatalogTxn } from './internal/txn-mvcc.js';
+// issue 9 (G): views
+export { decodeViewAction, type ViewAction, type ViewReference } from './internal/view-def.js';
 export { quoteIdent, type SettingRow, SYSTEM_VIEWS } from './internal/views.js';

@@ -10,3 +10,6 @@ export async function failure(p: Promise<unknown>): Promise<EngineError> {
   }
   throw new Error('expected an error');
 }
+
+// issue 11: crash tests of VACUUM FULL / CLUSTER / REINDEX stop at each step of the rewrite
+export { setRewriteStepHook } from './internal/rewrite-command.js';

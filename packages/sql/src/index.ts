@@ -10,6 +10,8 @@ export {
   type RegCatalogSource,
   regCatalog,
 } from './internal/reg-catalog.js';
+// issue 9 (G): views printed back as pg_get_viewdef does
+export { type DeparseQueryOptions, deparseQuery } from './internal/ruleutils.js';
 export {
   SEQUENCE_FUNCTIONS,
   type SequenceFunctionName,

@@ -89,6 +89,11 @@ export {
   XLOG_SMGR_TRUNCATE,
 } from './internal/storage-rmgr.js';
 export {
+  createInitFork,
+  mainForkPages,
+  resetUnloggedRelation,
+} from './internal/unlogged.js'; // issue 9 (H): unlogged relations
+export {
   HEAPBLOCKS_PER_PAGE,
   VISIBILITYMAP_ALL_FROZEN,
   VISIBILITYMAP_ALL_VISIBLE,

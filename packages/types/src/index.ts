@@ -13,6 +13,7 @@ export {
   POSTGRES_EPOCH_OFFSET_MICROS,
   type RegCatalog,
   type TypeContext,
+  type XactContext,
 } from './internal/core/context.js';
 export {
   alignOffset,

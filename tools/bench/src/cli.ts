@@ -63,6 +63,8 @@ export const USAGE = `usage: pnpm bench [--quick] [--json] [--page] [--wal] [--s
   --memory only the peak-memory comparison of the embedded engines
   --vacuum VACUUM throughput after updating every row, maintenance_work_mem small and large,
            @pg/engine vs PostgreSQL 15 (vacuum-workload.ts; its options: --vacuum --help)
+  --indexam  GIN on a jsonb product catalog (vs a sequential scan) and BRIN vs B-tree on a time
+           series, @pg/engine vs PostgreSQL 15 (am-workload.ts; its options: --indexam --help)
   --no-memory  with --engine: the timed workloads only
   --help   this text
 

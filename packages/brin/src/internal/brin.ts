@@ -92,6 +92,13 @@ export interface BrinOptions {
   readonly inserter?: XLogInserter;
   /** pages_per_range (default 128); only used by {@link Brin.create}. */
   readonly pagesPerRange?: number;
+  /**
+   * autosummarize: the first row put on the first page of a range has the
+   * range before it summarised, if it has no summary yet. PostgreSQL asks
+   * autovacuum to do that later (AutoVacuumRequestWork); here it happens
+   * at once, within the insert.
+   */
+  readonly autosummarize?: boolean;
 }
 
 const CAPABILITIES: IndexAmCapabilities = {
@@ -181,6 +188,7 @@ export class Brin implements IndexAccessMethod {
   readonly rel: RelFileLocator;
   readonly descriptor: IndexDescriptor;
   readonly heap: BrinHeap;
+  readonly autosummarize: boolean;
   readonly inserter: XLogInserter | undefined;
   readonly types: readonly AnyPgType[];
   /** Counters for tests. */
@@ -191,6 +199,7 @@ export class Brin implements IndexAccessMethod {
     this.rel = options.rel;
     this.descriptor = options.descriptor;
     this.heap = options.heap;
+    this.autosummarize = options.autosummarize ?? false;
     this.inserter = options.inserter;
     if ((options.descriptor.include?.length ?? 0) > 0)
       throw notSupported('INCLUDE on a brin index');
@@ -576,8 +585,12 @@ export class Brin implements IndexAccessMethod {
     return { heapTuples, indexTuples };
   }
 
-  /** brininsert: widens the summary of the row's range, if it has one (autosummarize is off). */
+  /** brininsert: widens the summary of the row's range, if it has one; autosummarize as the option says. */
   insert(values: readonly unknown[], tid: Tid): { readonly kind: 'inserted' } {
+    if (this.autosummarize && tid.offset === 1 && tid.block > 0) {
+      const ppr = this.meta().pagesPerRange;
+      if (tid.block % ppr === 0) this.summarizeRangeOf(tid.block - 1);
+    }
     const found = this.summaryOf(tid.block);
     if (found && this.addValues(found.summary, values)) {
       const s = found.summary;

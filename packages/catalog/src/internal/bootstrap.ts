@@ -45,6 +45,7 @@ import {
   TEMPLATE0_OID,
   TEMPLATE1_OID,
 } from './consts.js';
+import { indexAmCatalogRows } from './index-am.js'; // issue 12
 import {
   type CatalogDef,
   PG15_CATALOGS,
@@ -468,6 +469,9 @@ export function bootstrapDatabase(options: BootstrapOptions & { readonly dbOid: 
     add(rows, 'pg_am').push({ oid, amname, amhandler, amtype });
   for (const def of ALL_CATALOGS) describeCatalog(def, rows);
   for (const def of PSQL_CATALOGS) add(rows, def.name).push(...psqlCatalogRows(def.name));
+  // issue 12 (index AMs): the gin, brin and hash operator classes, families and operators
+  for (const name of ['pg_opclass', 'pg_opfamily', 'pg_amop'])
+    add(rows, name).push(...indexAmCatalogRows(name));
   // issue 10 (H9): initdb's comment on the public schema (pg_dump leaves it out only when it is this)
   add(rows, 'pg_description').push({
     objoid: 2200,

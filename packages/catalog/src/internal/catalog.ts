@@ -10,7 +10,7 @@
  * step sees it.
  */
 
-import { compareTids, type Tid } from '@pg/access';
+import { compareTids, type IndexAccessMethod, type Tid } from '@pg/access';
 import { BTree } from '@pg/btree';
 import {
   HEAP_HOT_UPDATED,
@@ -24,9 +24,21 @@ import {
   tupleInfomask2,
 } from '@pg/heap';
 import { LP_NORMAL, LP_REDIRECT, Page } from '@pg/page';
-import { createFork, ForkNumber, type RelFileLocator } from '@pg/storage';
+import {
+  createFork,
+  createInitFork,
+  ForkNumber,
+  mainForkPages,
+  type RelFileLocator,
+} from '@pg/storage';
 import { type AnyPgType, builtins, type Registry, SqlError } from '@pg/types';
 import type { CatalogCluster, SessionHook } from './cluster.js';
+import {
+  deleteComments,
+  deleteSharedComments,
+  writeComment,
+  writeSharedComment,
+} from './comments.js'; // issue 9 (H): COMMENT ON
 import {
   type AddConstraintOptions,
   type ConstraintInfo,
@@ -36,9 +48,11 @@ import {
 } from './constraint-def.js'; // H8
 import {
   AttrDefaultRelationId,
+  AuthIdRelationId,
   BOOTSTRAP_SUPERUSERID,
   BTREE_AM_OID,
   ConstraintRelationId,
+  DatabaseRelationId,
   DEFAULTTABLESPACE_OID,
   FIRST_NORMAL_OBJECT_ID,
   GLOBALTABLESPACE_OID,
@@ -48,6 +62,7 @@ import {
   PG_PUBLIC_NAMESPACE,
   PG_TOAST_NAMESPACE,
   RelationRelationId,
+  RewriteRelationId,
   TypeRelationId,
 } from './consts.js';
 import type {
@@ -66,7 +81,18 @@ import {
   undefinedColumn,
   undefinedSchema,
 } from './errors.js';
+import {
+  amNameOfOid,
+  buildIndexAm,
+  INDEX_AM_OIDS,
+  type IndexAmName,
+  openIndexAm,
+  reloption,
+  resolveOpclass,
+  validateReloptions,
+} from './index-am.js'; // issue 12 (index AMs)
 import { decodeMissing, encodeMissing } from './missing.js';
+import { type BuildIndexOptions, horizonEntries } from './rewrite.js'; // issue 11: REINDEX, VACUUM FULL, CLUSTER
 import {
   arrayTypeRow,
   attributeRow,
@@ -84,10 +110,18 @@ import {
   sequenceRow,
   sequenceViewRows,
 } from './sequence.js';
+import type { StatViewSource } from './stat-views.js'; // issue 11 (pgstat)
 import { forgetStatistics, pgStatsRows } from './statistics.js';
 import type { CatalogTable } from './table.js';
 import type { CatalogTxn } from './txn.js';
 import { indexColumnShape, typeByOid } from './types.js';
+import {
+  decodeViewAction,
+  rewriteRow,
+  sortedReferences,
+  type ViewAction,
+  type ViewReference,
+} from './view-def.js'; // issue 9 (G): views
 import {
   COMPUTED_VIEWS,
   computeView,
@@ -107,7 +141,8 @@ export type OpenRelation = OpenTable | OpenComputed;
 export interface OpenTable {
   readonly desc: RelationDesc;
   readonly heap: Heap;
-  readonly indexes: readonly { readonly desc: IndexDesc; readonly index: BTree }[];
+  /** issue 12: any index AM (a BTree for btree indexes; Gin, Brin, HashIndex for the others). */
+  readonly indexes: readonly { readonly desc: IndexDesc; readonly index: IndexAccessMethod }[];
   readonly rows?: undefined;
 }
 
@@ -136,6 +171,8 @@ export interface ColumnDef {
   readonly notNull: boolean;
   /** The default as SQL text, stored in pg_attrdef.adbin (we store text, not a node tree). */
   readonly defaultExpr?: string;
+  /** issue 9 (H): GENERATED ALWAYS AS (defaultExpr) STORED (attgenerated 's'). */
+  readonly generated?: 's';
 }
 
 export interface CreateTableOptions {
@@ -145,6 +182,10 @@ export interface CreateTableOptions {
   readonly columns: readonly ColumnDef[];
   readonly persistence?: RelPersistence;
   readonly ifNotExists?: boolean;
+  /** issue 9 (G): 'v' a view (no storage; add its rule with setViewRule), 'm' a materialized view; default 'r'. */
+  readonly kind?: 'r' | 'v' | 'm';
+  /** issue 9 (G): a materialized view's relispopulated (default true). */
+  readonly populated?: boolean;
 }
 
 export interface CreateIndexOptions {
@@ -180,6 +221,12 @@ export interface CreateIndexOptions {
   readonly entryOf?: (values: readonly unknown[]) => unknown[] | undefined;
   /** The table columns the expressions and predicate read (pg_depend: DROP COLUMN drops the index). */
   readonly referencedColumns?: readonly number[];
+  /** issue 12 (index AMs): USING btree (default), hash, gin or brin. */
+  readonly am?: IndexAmName;
+  /** issue 12: the operator class named for each key column (undefined: the type's default). */
+  readonly opclassNames?: readonly (string | undefined)[];
+  /** issue 12: WITH (name = value, ...); a bare name has no value. */
+  readonly withOptions?: readonly { readonly name: string; readonly value: string | undefined }[];
 }
 
 /** CREATE SEQUENCE's catalog part (the caller has checked the parameters). */
@@ -203,6 +250,8 @@ export interface CatalogOptions {
   readonly settings?: () => Iterable<SettingRow>;
   /** pg_stat_activity's rows (the engine's sessions), by column name. */
   readonly activity?: () => Record<string, unknown>[];
+  /** issue 11: the cumulative statistics the pg_stat_* views read (stat-views.ts). */
+  readonly pgstat?: StatViewSource;
 }
 
 /** An object address (ObjectAddress): classid, objid, objsubid. */
@@ -229,6 +278,7 @@ export class Catalog implements SessionHook {
   readonly #onNotice: ((n: CatalogNotice) => void) | undefined;
   readonly #settings: () => Iterable<SettingRow>;
   readonly #activity: (() => Record<string, unknown>[]) | undefined;
+  readonly #pgstat: StatViewSource | undefined; // issue 11
 
   constructor(cluster: CatalogCluster, options: CatalogOptions) {
     this.cluster = cluster;
@@ -238,6 +288,7 @@ export class Catalog implements SessionHook {
     this.#onNotice = options.onNotice;
     this.#settings = options.settings ?? (() => []);
     this.#activity = options.activity;
+    this.#pgstat = options.pgstat; // issue 11
   }
 
   // ------------------------------------------------------------ statements
@@ -320,6 +371,12 @@ export class Catalog implements SessionHook {
 
   /** The OID of schema `name`, or undefined. */
   namespaceOid(name: string): number | undefined {
+    if (name === 'pg_temp') {
+      // issue 9 (H): the alias of this session's temporary schema (first in its search path)
+      const mine = this.#searchPath.find((n) => n.startsWith('pg_temp_'));
+      if (mine === undefined) return undefined;
+      name = mine;
+    }
     const r = this.#table('pg_namespace').lookupOne('pg_namespace_nspname_index', [name], this.#x);
     return r ? (r.values[0] as number) : undefined;
   }
@@ -346,7 +403,12 @@ export class Catalog implements SessionHook {
   /** CREATE SCHEMA. */
   createNamespace(
     name: string,
-    options: { readonly ifNotExists?: boolean; readonly owner?: number } = {},
+    options: {
+      readonly ifNotExists?: boolean;
+      readonly owner?: number;
+      /** issue 9 (H): a session's pg_temp_N (the "pg_" prefix is then allowed). */
+      readonly temp?: boolean;
+    } = {},
   ): number | undefined {
     if (this.namespaceOid(name) !== undefined) {
       if (options.ifNotExists) {
@@ -355,7 +417,7 @@ export class Catalog implements SessionHook {
       }
       throw duplicateSchema(name);
     }
-    if (name.startsWith('pg_'))
+    if (name.startsWith('pg_') && options.temp !== true)
       throw new SqlError('42939', `unacceptable schema name "${name}"`, {
         detail: 'The prefix "pg_" is reserved for system schemas.',
       });
@@ -490,6 +552,7 @@ export class Catalog implements SessionHook {
         relNumber: f.relNumber,
       });
     t.delete(r.tid, this.#x);
+    deleteSharedComments(this.#table('pg_shdescription'), this.#x, oid, DatabaseRelationId); // issue 9 (H)
     this.#cci();
     return oid;
   }
@@ -504,6 +567,37 @@ export class Catalog implements SessionHook {
     if (r.values[0] === this.dbOid)
       throw new SqlError('0A000', 'current database cannot be renamed');
     this.#updateRow('pg_database', r, { datname: newName });
+    this.#cci();
+  }
+
+  // ------------------------------------------------------------ extensions (pg_extension rows), issue 11 (pgstat)
+  // The engine's extension DDL decides which extensions exist; these only write rows.
+
+  /** pg_extension's row of extension `name`, by column name, or undefined. */
+  extension(name: string): Record<string, unknown> | undefined {
+    const t = this.#table('pg_extension');
+    const r = t.lookupOne('pg_extension_name_index', [name], this.#x);
+    return r ? Object.fromEntries(t.def.columns.map(([col], i) => [col, r.values[i]])) : undefined;
+  }
+
+  /** CREATE EXTENSION's catalog part: a new pg_extension row (`values` by column name). Returns the OID. */
+  createExtension(values: Readonly<Record<string, unknown>>): number {
+    const t = this.#table('pg_extension');
+    const oid = this.#newOid('pg_extension', 'pg_extension_oid_index');
+    t.insert(
+      t.def.columns.map(([col]) => (col === 'oid' ? oid : (values[col] ?? null))),
+      this.#x,
+    );
+    this.#cci();
+    return oid;
+  }
+
+  /** DROP EXTENSION's catalog part: deletes extension `name`'s pg_extension row. */
+  dropExtension(name: string): void {
+    const t = this.#table('pg_extension');
+    const r = t.lookupOne('pg_extension_name_index', [name], this.#x);
+    if (!r) throw new SqlError('42704', `extension "${name}" does not exist`);
+    t.delete(r.tid, this.#x);
     this.#cci();
   }
 
@@ -543,6 +637,21 @@ export class Catalog implements SessionHook {
     const r = t.lookupOne('pg_authid_oid_index', [oid], this.#x);
     if (!r) throw new SqlError('XX000', `cache lookup failed for role ${oid}`);
     t.delete(r.tid, this.#x);
+    deleteSharedComments(this.#table('pg_shdescription'), this.#x, oid, AuthIdRelationId); // issue 9 (H)
+    this.#cci();
+  }
+
+  // ------------------------------------------------------------ COMMENT ON, issue 9 (H) (comments.ts)
+
+  /** COMMENT ON's catalog part: sets (null or '' removes) the comment of (objoid, classoid, subid). */
+  setComment(objoid: number, classoid: number, subid: number, text: string | null): void {
+    writeComment(this.#table('pg_description'), this.#x, objoid, classoid, subid, text);
+    this.#cci();
+  }
+
+  /** COMMENT ON ROLE / DATABASE: the shared comment of (objoid, classoid). */
+  setSharedComment(objoid: number, classoid: number, text: string | null): void {
+    writeSharedComment(this.#table('pg_shdescription'), this.#x, objoid, classoid, text);
     this.#cci();
   }
 
@@ -628,12 +737,15 @@ export class Catalog implements SessionHook {
     });
     const indexes = desc.indexes.map((ix) => ({
       desc: ix,
-      index: new BTree({
-        pool: this.cluster.pool,
-        rel: this.#locator({ ...desc, relfilenode: ix.relfilenode }),
-        descriptor: indexDescriptor(desc, ix),
-        ...(inserter ? { inserter } : {}),
-      }),
+      index:
+        ix.am === 'btree'
+          ? new BTree({
+              pool: this.cluster.pool,
+              rel: this.#locator({ ...desc, relfilenode: ix.relfilenode }),
+              descriptor: indexDescriptor(desc, ix),
+              ...(inserter ? { inserter } : {}),
+            })
+          : this.#indexAmOptions(desc, ix, heap, openIndexAm),
     }));
     entry.open = { desc, heap, indexes };
     return entry.open;
@@ -742,6 +854,7 @@ export class Catalog implements SessionHook {
       settings: this.#settings,
       statistics: () => pgStatsRows(this, this.#x),
       activity: () => this.#activity?.() ?? [],
+      pgstat: this.#pgstat, // issue 11
       sequences: (view) =>
         sequenceViewRows(
           view,
@@ -818,6 +931,7 @@ export class Catalog implements SessionHook {
             ? droppedShape(r[a.col('attlen')] as number, r[a.col('attalign')] as string)
             : {}),
           ...this.#identityDefault(oid, attnum, r[a.col('attidentity')]),
+          ...(r[a.col('attgenerated')] === 's' ? { generated: 's' as const } : {}), // issue 9 (H)
         };
       });
     const indexes: IndexDesc[] = [];
@@ -847,6 +961,7 @@ export class Catalog implements SessionHook {
       toastRelid: c('reltoastrelid') as number,
       fillfactor: ff ? Number(ff.slice('fillfactor='.length)) : 100,
       ...(COMPUTED_VIEWS.has(oid) ? { computed: true } : {}),
+      ...this.#viewFields(oid, kind, c('relispopulated') as boolean), // issue 9 (G)
     };
   }
 
@@ -880,12 +995,21 @@ export class Catalog implements SessionHook {
         });
       });
     }
+    // issue 12 (index AMs): relam, indclass and reloptions of a gin, brin or hash index
+    const am = amNameOfOid(this.#get('pg_class', cls.values, 'relam') as number);
+    const relopts = (
+      this.#get('pg_class', cls.values, 'reloptions') as { elements: (string | null)[] } | null
+    )?.elements;
     return {
       oid,
       name: this.#get('pg_class', cls.values, 'relname') as string,
       relfilenode: this.#get('pg_class', cls.values, 'relfilenode') as number,
       tableOid: table,
-      am: 'btree',
+      am,
+      ...(am !== 'btree' ? { opclasses: [...(g('indclass') as number[])] } : {}),
+      ...(relopts && relopts.length > 0
+        ? { reloptions: relopts.filter((o): o is string => o !== null) }
+        : {}),
       columns: keys,
       nkeys,
       unique: g('indisunique') as boolean,
@@ -1190,6 +1314,19 @@ export class Catalog implements SessionHook {
     if (inserter) createFork(inserter, rel, ForkNumber.main);
     else this.cluster.pool.smgr.create(rel, ForkNumber.main);
     this.cluster.deleteOnAbort(this.#x.key, rel);
+    this.#initFork(rel, persistence); // issue 9 (H)
+  }
+
+  /**
+   * issue 9 (H): an unlogged relation's init fork (heap_create_init_fork,
+   * ambuildempty): a copy of its main fork just after creation — empty for
+   * a table, the empty index's pages for an index — WAL-logged, so crash
+   * recovery can reset the relation from it (storage's unlogged.ts).
+   */
+  #initFork(rel: RelFileLocator, persistence: RelPersistence): void {
+    const inserter = this.cluster.inserter;
+    if (persistence !== 'u' || inserter === undefined) return; // no WAL at all: nothing to recover
+    createInitFork(inserter, rel, mainForkPages(this.cluster.pool, rel));
   }
 
   #invalidate(relOid: number): void {
@@ -1244,37 +1381,39 @@ export class Catalog implements SessionHook {
     const relid = this.#newRelOid();
     const arrayOid = this.#newTypeOid();
     const rowtype = this.#newTypeOid();
+    const kind = options.kind ?? 'r'; // issue 9 (G): views and materialized views
     const rel = { spcOid: DEFAULTTABLESPACE_OID, dbOid: this.dbOid, relNumber: relid };
-    this.#createStorage(rel, persistence);
+    if (kind !== 'v') this.#createStorage(rel, persistence);
     const w = this.#x.writer();
     const cls = this.#table('pg_class');
     cls.insert(
-      cls.row(
-        classRow({
+      cls.row({
+        ...classRow({
           oid: relid,
           name: options.name,
           namespace: nsp,
           rowtype,
-          am: HEAP_TABLE_AM_OID,
-          relfilenode: relid,
+          am: kind === 'v' ? 0 : HEAP_TABLE_AM_OID,
+          relfilenode: kind === 'v' ? 0 : relid,
           tablespace: 0,
           hasIndex: false,
           shared: false,
           persistence,
-          kind: 'r',
+          kind,
           natts: options.columns.length,
-          frozenxid: w.xid,
-          minmxid: 1,
+          frozenxid: kind === 'v' ? 0 : w.xid,
+          minmxid: kind === 'v' ? 0 : 1,
         }),
-      ),
+        ...(kind === 'm' ? { relreplident: 'd', relispopulated: options.populated ?? true } : {}),
+      }),
       this.#x,
     );
     const att = this.#table('pg_attribute');
     options.columns.forEach((c, i) => {
       const type = typeByOid(c.typeOid) as AnyPgType;
       att.insert(
-        att.row(
-          attributeRow({
+        att.row({
+          ...attributeRow({
             relid,
             name: c.name,
             type,
@@ -1284,11 +1423,12 @@ export class Catalog implements SessionHook {
             hasDefault: c.defaultExpr !== undefined,
             ndims: type.category === 'A' ? 1 : 0,
           }),
-        ),
+          ...(c.generated === 's' ? { attgenerated: 's' } : {}), // issue 9 (H)
+        }),
         this.#x,
       );
     });
-    for (const r of systemAttributeRows(relid)) att.insert(att.row(r), this.#x);
+    if (kind !== 'v') for (const r of systemAttributeRows(relid)) att.insert(att.row(r), this.#x);
     const type = this.#table('pg_type');
     type.insert(type.row(compositeTypeRow(rowtype, options.name, nsp, relid, arrayOid)), this.#x);
     type.insert(type.row(arrayTypeRow(arrayOid, `_${options.name}`, nsp, rowtype)), this.#x);
@@ -1305,6 +1445,7 @@ export class Catalog implements SessionHook {
     });
     // NewRelationCreateToastTable, after DefineRelation (so after the defaults' OIDs)
     if (
+      kind !== 'v' &&
       needsToastTable(
         options.columns.map((c) => ({ ...c, dropped: false })),
         this.#encoding(),
@@ -1353,6 +1494,7 @@ export class Catalog implements SessionHook {
       ...(inserter ? { inserter } : {}),
     });
     this.cluster.deleteOnAbort(this.#x.key, indexRel);
+    this.#initFork(indexRel, persistence); // issue 9 (H)
     const w = this.#x.writer();
     const cls = this.#table('pg_class');
     const base = {
@@ -1682,6 +1824,84 @@ export class Catalog implements SessionHook {
 
   // ------------------------------------------------------------ CREATE INDEX
 
+  /**
+   * issue 12 (index AMs): the opened index `oid` with its descriptor (for
+   * brin_summarize_new_values & co.); undefined when `oid` is not an index.
+   */
+  openIndex(
+    oid: number,
+  ): { readonly desc: IndexDesc; readonly index: IndexAccessMethod } | undefined {
+    const rel = this.relation(oid);
+    if (rel === undefined || rel.kind !== 'i') return undefined;
+    const row = this.#table('pg_index').lookupOne('pg_index_indexrelid_index', [oid], this.#x);
+    if (row === undefined) return undefined;
+    const table = this.#get('pg_index', row.values, 'indrelid') as number;
+    return this.openTable(table).indexes.find((i) => i.desc.oid === oid);
+  }
+
+  /**
+   * issue 12 (index AMs): ambuildempty + ambuild of the gin, brin or hash
+   * index `ix` of `table` at `rel` (its file created, removed if the
+   * transaction aborts) from `entries` (a heap's build entries, as
+   * buildEntries gives them). CREATE INDEX calls it; REINDEX and the
+   * table rewrites call it for an index whose `am` is not btree.
+   */
+  buildIndexAm(
+    table: RelationDesc,
+    ix: IndexDesc,
+    rel: RelFileLocator,
+    heap: Heap,
+    entries: readonly { readonly tid: Tid; readonly values: readonly unknown[] }[],
+    entryOf?: (values: readonly unknown[]) => unknown[] | undefined,
+  ): { heapTuples: number; indexTuples: number } {
+    this.cluster.deleteOnAbort(this.#x.key, rel);
+    this.#indexAmOptions(table, ix, heap, (o) => buildIndexAm(o, entries), entryOf, rel);
+    return { heapTuples: entries.length, indexTuples: entries.length };
+  }
+
+  /**
+   * issue 12 (index AMs): opens (or, with `make` = buildIndexAm, builds) the
+   * gin, brin or hash object of index `ix` of `table`.
+   */
+  #indexAmOptions(
+    table: RelationDesc,
+    ix: IndexDesc,
+    heap: Heap,
+    make: (o: Parameters<typeof openIndexAm>[0]) => IndexAccessMethod,
+    entryOf?: (values: readonly unknown[]) => unknown[] | undefined,
+    rel?: RelFileLocator,
+  ): IndexAccessMethod {
+    const am = ix.am as Exclude<IndexAmName, 'btree'>;
+    const inserter = table.persistence === 'p' ? this.cluster.inserter : undefined;
+    const reloptions = ix.reloptions ?? [];
+    const ff = reloption(reloptions, 'fillfactor');
+    const cols = ix.columns;
+    return make({
+      am,
+      pool: this.cluster.pool,
+      rel: rel ?? this.#locator({ ...table, relfilenode: ix.relfilenode }),
+      descriptor: {
+        ...indexDescriptor(table, ix),
+        // varchar hashes and compares as text (its opclass is text_ops)
+        ...(am === 'hash'
+          ? {
+              keys: indexDescriptor(table, ix).keys.map((k) =>
+                k.type.oid === 1043
+                  ? { ...k, type: columnType({ typeOid: 25, dropped: false }) }
+                  : k,
+              ),
+            }
+          : {}),
+        ...(ff ? { fillfactor: Number(ff) } : {}),
+      },
+      opclasses: ix.opclasses ?? [],
+      reloptions,
+      heap,
+      entryOf: entryOf ?? ((values) => cols.map((n) => values[n - 1] ?? null)),
+      ...(inserter ? { inserter } : {}),
+    });
+  }
+
   /** ChooseRelationName: `t_a_b_idx`, `t_a_key`, `t_pkey`, then a number appended until free. */
   #chooseIndexName(
     table: RelationDesc,
@@ -1748,6 +1968,22 @@ export class Catalog implements SessionHook {
         '42P16',
         `multiple primary keys for table "${table.name}" are not allowed`,
       );
+    // issue 12 (index AMs): the AM's capabilities, its reloptions and each key's operator class
+    const am = options.am ?? 'btree';
+    let reloptions: string[] = [];
+    let opclasses: number[] | undefined;
+    if (am !== 'btree') {
+      if (unique)
+        throw new SqlError('0A000', `access method "${am}" does not support unique indexes`);
+      if (nkeys < options.columns.length)
+        throw new SqlError('0A000', `access method "${am}" does not support included columns`);
+      if (am === 'hash' && nkeys > 1)
+        throw new SqlError('0A000', `access method "${am}" does not support multicolumn indexes`);
+      reloptions = validateReloptions(am, options.withOptions ?? []);
+      opclasses = shapes
+        .slice(0, nkeys)
+        .map((sh, i) => resolveOpclass(am, sh.typeOid, options.opclassNames?.[i]).oid);
+    }
     const indexOid = this.#newRelOid();
     const rel = { spcOid: DEFAULTTABLESPACE_OID, dbOid: this.dbOid, relNumber: indexOid };
     const ixDesc: IndexDesc = {
@@ -1755,7 +1991,9 @@ export class Catalog implements SessionHook {
       name,
       relfilenode: indexOid,
       tableOid: table.oid,
-      am: 'btree',
+      am,
+      ...(opclasses !== undefined ? { opclasses } : {}),
+      ...(reloptions.length > 0 ? { reloptions } : {}),
       columns: [...options.columns],
       nkeys,
       unique,
@@ -1771,15 +2009,26 @@ export class Catalog implements SessionHook {
     };
     // the file (btbuildempty through BTree.create logs its CREATE) and the build
     const inserter = table.persistence === 'p' ? this.cluster.inserter : undefined;
-    const tree = BTree.create({
-      pool: this.cluster.pool,
-      rel,
-      descriptor: indexDescriptor(table, ixDesc),
-      ...(inserter ? { inserter } : {}),
-    });
-    this.cluster.deleteOnAbort(this.#x.key, rel);
     const heap = this.openTable(table.oid).heap;
     const entries = buildEntries(heap, this.#x, options.columns, options.entryOf);
+    // issue 9 (H): no init fork for them yet
+    if (am !== 'btree' && table.persistence === 'u')
+      throw new SqlError('0A000', `${am} indexes on unlogged tables are not supported yet`);
+    if (am !== 'btree') {
+      // issue 12 (index AMs): ambuildempty + ambuild of a gin, brin or hash index
+      this.buildIndexAm(table, ixDesc, rel, heap, entries, options.entryOf);
+    }
+    const tree =
+      am === 'btree'
+        ? BTree.create({
+            pool: this.cluster.pool,
+            rel,
+            descriptor: indexDescriptor(table, ixDesc),
+            ...(inserter ? { inserter } : {}),
+          })
+        : undefined;
+    if (tree) this.cluster.deleteOnAbort(this.#x.key, rel);
+    if (tree) this.#initFork(rel, table.persistence); // issue 9 (H)
     if (primary) {
       for (const e of entries) {
         const i = e.values.findIndex((v) => v === null || v === undefined);
@@ -1793,7 +2042,7 @@ export class Catalog implements SessionHook {
       }
     }
     try {
-      tree.build(entries);
+      tree?.build(entries);
     } catch (e) {
       if (e instanceof SqlError && e.code === '23505')
         throw new SqlError('23505', `could not create unique index "${name}"`, {
@@ -1804,13 +2053,13 @@ export class Catalog implements SessionHook {
     // catalog rows
     const cls = this.#table('pg_class');
     cls.insert(
-      cls.row(
-        classRow({
+      cls.row({
+        ...classRow({
           oid: indexOid,
           name,
           namespace: table.namespaceOid,
           rowtype: 0,
-          am: BTREE_AM_OID,
+          am: am === 'btree' ? BTREE_AM_OID : INDEX_AM_OIDS[am],
           relfilenode: indexOid,
           tablespace: 0,
           hasIndex: false,
@@ -1821,7 +2070,11 @@ export class Catalog implements SessionHook {
           frozenxid: 0,
           minmxid: 0,
         }),
-      ),
+        // issue 12: WITH (...) as pg_class.reloptions
+        ...(reloptions.length > 0
+          ? { reloptions: { dims: [reloptions.length], lbounds: [1], elements: reloptions } }
+          : {}),
+      }),
       this.#x,
     );
     const att = this.#table('pg_attribute');
@@ -1844,8 +2097,8 @@ export class Catalog implements SessionHook {
     });
     const ix = this.#table('pg_index');
     ix.insert(
-      ix.row(
-        btreeIndexRow({
+      ix.row({
+        ...btreeIndexRow({
           indexrelid: indexOid,
           indrelid: table.oid,
           attnums: options.columns,
@@ -1860,7 +2113,8 @@ export class Catalog implements SessionHook {
             (_, i) => (ixDesc.descending[i] ? 1 : 0) | (ixDesc.nullsFirst[i] ? 2 : 0),
           ),
         }),
-      ),
+        ...(opclasses !== undefined ? { indclass: opclasses } : {}), // issue 12
+      }),
       this.#x,
     );
     const indexAddr = { classid: RelationRelationId, objid: indexOid, subid: 0 };
@@ -2095,6 +2349,14 @@ export class Catalog implements SessionHook {
   }
 
   /** ALTER COLUMN SET DEFAULT (SQL text) / DROP DEFAULT (undefined). */
+  /** issue 9 (H): ALTER COLUMN ... DROP EXPRESSION — a generated column becomes a plain one. */
+  dropExpression(tableOid: number, attnum: number): void {
+    this.#dropDefault(tableOid, attnum);
+    this.#setAttribute(tableOid, attnum, { attgenerated: '', atthasdef: false });
+    this.#invalidate(tableOid);
+    this.#cci();
+  }
+
   setDefault(tableOid: number, name: string, expr: string | undefined): void {
     const table = this.mustRelation(tableOid);
     const col = this.#mustColumn(table, name);
@@ -2151,6 +2413,7 @@ export class Catalog implements SessionHook {
           ...(inserter ? { inserter } : {}),
         });
         this.cluster.deleteOnAbort(this.#x.key, rel);
+        this.#initFork(rel, table.persistence); // issue 9 (H)
       } else this.#createStorage(rel, table.persistence);
       this.cluster.deleteOnCommit(this.#x.key, { ...rel, relNumber: old });
       this.#updateClass(oid, {
@@ -2178,6 +2441,7 @@ export class Catalog implements SessionHook {
           ...(inserter ? { inserter } : {}),
         });
         this.cluster.deleteOnAbort(this.#x.key, rel);
+        this.#initFork(rel, table.persistence); // issue 9 (H)
         this.cluster.deleteOnCommit(this.#x.key, { ...rel, relNumber: ix.relfilenode });
         this.#updateClass(ix.oid, {
           relfilenode: node,
@@ -2191,6 +2455,61 @@ export class Catalog implements SessionHook {
     }
     this.#invalidate(tableOid);
     this.#cci();
+  }
+
+  // ------------------------------------------------------------ issue 11: index build for REINDEX / VACUUM FULL / CLUSTER (rewrite.ts)
+
+  /**
+   * index_build: creates the index's empty file at `rel` (its CREATE
+   * logged; removed if the transaction aborts) and fills it from the
+   * table's heap (`options.heap`, default the table's current one). Without
+   * `horizon` the entries are the tuples the transaction's catalog snapshot
+   * sees (CREATE INDEX); with it, every tuple not dead to all
+   * (horizonEntries in rewrite.ts: REINDEX and the rewrites). The one
+   * function that builds an index from a heap: every caller goes through it.
+   */
+  buildIndex(
+    table: RelationDesc,
+    ix: IndexDesc,
+    rel: RelFileLocator,
+    options: BuildIndexOptions = {},
+  ): { heapTuples: number; indexTuples: number } {
+    const heap = options.heap ?? this.openTable(table.oid).heap;
+    const entries =
+      options.horizon === undefined
+        ? buildEntries(heap, this.#x, ix.columns, options.entryOf)
+        : horizonEntries(heap, options.horizon, ix, options.entryOf, options.missing);
+    options.checkEntries?.(entries);
+    // gin, brin, hash: issue 12's build (every entry here is one to load)
+    if (ix.am !== 'btree') return this.buildIndexAm(table, ix, rel, heap, entries, options.entryOf);
+    const inserter = table.persistence === 'p' ? this.cluster.inserter : undefined;
+    const tree = BTree.create({
+      pool: this.cluster.pool,
+      rel,
+      descriptor: indexDescriptor(table, ix),
+      ...(inserter ? { inserter } : {}),
+    });
+    this.cluster.deleteOnAbort(this.#x.key, rel);
+    this.#initFork(rel, table.persistence); // issue 9 (H)
+    try {
+      return tree.build(entries);
+    } catch (e) {
+      if (e instanceof SqlError && e.code === '23505')
+        throw new SqlError('23505', `could not create unique index "${ix.name}"`, {
+          detail: (e.detail ?? '').replace(/ already exists\.$/, ' is duplicated.'),
+        });
+      throw e;
+    }
+  }
+
+  /** GetNewRelFileNumber for a relation's new files (REINDEX, VACUUM FULL, CLUSTER: rewrite.ts). */
+  newRelfilenode(): number {
+    return this.#newRelfilenode();
+  }
+
+  /** An unlogged relation's init fork for its new, empty main fork (VACUUM FULL, CLUSTER: rewrite.ts). */
+  initForkOf(rel: RelFileLocator, persistence: RelPersistence): void {
+    this.#initFork(rel, persistence);
   }
 
   /** DROP TABLE / DROP INDEX [CASCADE]. */
@@ -2218,6 +2537,132 @@ export class Catalog implements SessionHook {
       { classid: RelationRelationId, objid: oid, subid: 0 },
       options.cascade ?? false,
     );
+  }
+
+  // ------------------------------------------------------------ issue 9 (G): views
+
+  /** The descriptor fields of a view or materialized view (view-def.ts). */
+  #viewFields(oid: number, kind: RelKind, populated: boolean): Partial<RelationDesc> {
+    if ((kind !== 'v' && kind !== 'm') || COMPUTED_VIEWS.has(oid)) return {};
+    const action = this.viewAction(oid);
+    return {
+      ...(action !== undefined ? { viewQuery: action } : {}),
+      ...(kind === 'm' && !populated ? { unpopulated: true as const } : {}),
+    };
+  }
+
+  /** pg_rewrite's _RETURN rule of view `relid`, decoded (undefined when it has none). */
+  viewAction(relid: number): ViewAction | undefined {
+    const t = this.#table('pg_rewrite');
+    const r = t.lookupOne('pg_rewrite_rel_rulename_index', [relid, '_RETURN'], this.#x);
+    if (!r) return undefined;
+    return decodeViewAction(String(r.values[t.col('ev_action')]));
+  }
+
+  /**
+   * DefineViewRules / StoreViewQuery: the _RETURN rule of view `relid`
+   * (inserted, or its action replaced for CREATE OR REPLACE) and its
+   * dependencies on what `action` reads (`refs`, each column it uses).
+   */
+  setViewRule(relid: number, action: ViewAction, refs: readonly ViewReference[]): void {
+    const t = this.#table('pg_rewrite');
+    const old = t.lookupOne('pg_rewrite_rel_rulename_index', [relid, '_RETURN'], this.#x);
+    let ruleOid: number;
+    if (old) {
+      ruleOid = old.values[t.col('oid')] as number;
+      this.#updateRow('pg_rewrite', old, {
+        ev_action: rewriteRow(ruleOid, relid, action).ev_action,
+      });
+      this.#deleteDependsOf({ classid: RewriteRelationId, objid: ruleOid, subid: 0 });
+    } else {
+      ruleOid = this.#newOid('pg_rewrite', 'pg_rewrite_oid_index');
+      t.insert(t.row(rewriteRow(ruleOid, relid, action)), this.#x);
+      this.#updateClass(relid, { relhasrules: true });
+    }
+    const rule = { classid: RewriteRelationId, objid: ruleOid, subid: 0 };
+    for (const ref of sortedReferences([...refs, { relid, attnum: 0 }])) {
+      this.#recordDependency(
+        rule,
+        { classid: RelationRelationId, objid: ref.relid, subid: ref.attnum },
+        'n',
+      );
+    }
+    this.#recordDependency(rule, { classid: RelationRelationId, objid: relid, subid: 0 }, 'i');
+    this.#invalidate(relid);
+    this.#cci();
+  }
+
+  /** CREATE OR REPLACE VIEW's new trailing columns (ALTER TABLE ADD COLUMN on the view). */
+  addViewColumns(
+    relid: number,
+    columns: readonly {
+      readonly name: string;
+      readonly typeOid: number;
+      readonly typmod: number;
+    }[],
+  ): void {
+    const desc = this.mustRelation(relid);
+    const att = this.#table('pg_attribute');
+    columns.forEach((c, i) => {
+      const type = typeByOid(c.typeOid) as AnyPgType;
+      att.insert(
+        att.row(
+          attributeRow({
+            relid,
+            name: c.name,
+            type,
+            attnum: desc.columns.length + i + 1,
+            typmod: c.typmod,
+            notNull: false,
+            hasDefault: false,
+            ndims: type.category === 'A' ? 1 : 0,
+          }),
+        ),
+        this.#x,
+      );
+    });
+    this.#updateClass(relid, { relnatts: desc.columns.length + columns.length });
+    this.#invalidate(relid);
+    this.#cci();
+  }
+
+  /** A materialized view's relispopulated (REFRESH ... WITH [NO] DATA). */
+  setPopulated(relid: number, populated: boolean): void {
+    this.#updateClass(relid, { relispopulated: populated });
+    this.#invalidate(relid);
+    this.#cci();
+  }
+
+  /** Views (and materialized views) whose rule reads `relid` (or its column `attnum`). */
+  dependentViews(relid: number, attnum = 0): number[] {
+    const out: number[] = [];
+    for (const d of this.#dependents({
+      classid: RelationRelationId,
+      objid: relid,
+      subid: attnum,
+    })) {
+      if (d.dep.classid !== RewriteRelationId || d.deptype !== 'n') continue;
+      const owner = this.#dependsOn(d.dep).find((x) => x.deptype === 'i')?.ref;
+      if (owner !== undefined && owner.objid !== relid && !out.includes(owner.objid))
+        out.push(owner.objid);
+    }
+    return out;
+  }
+
+  /**
+   * A dependent found while deleting `obj`: a view's rule is reported and
+   * deleted as its view (unless `obj` is that view); undefined when the
+   * view is already being visited through another path.
+   */
+  #ruleOwner(
+    d: { dep: ObjectAddress; deptype: string },
+    obj: ObjectAddress,
+  ): { dep: ObjectAddress; deptype: string } | undefined {
+    if (d.dep.classid !== RewriteRelationId) return d;
+    const owner = this.#dependsOn(d.dep).find((x) => x.deptype === 'i')?.ref;
+    if (owner === undefined || (owner.classid === obj.classid && owner.objid === obj.objid))
+      return d;
+    return { dep: owner, deptype: d.deptype };
   }
 
   // ------------------------------------------------------------ dependencies
@@ -2315,6 +2760,17 @@ export class Catalog implements SessionHook {
         if (!r) return `constraint ${a.objid}`;
         return `constraint ${r.values[t.col('conname')] as string} on table ${relName(r.values[t.col('conrelid')] as number)}`;
       }
+      case RewriteRelationId: {
+        // issue 9 (G)
+        const r = this.#table('pg_rewrite').lookupOne('pg_rewrite_oid_index', [a.objid], this.#x);
+        if (!r) return `rule ${a.objid}`;
+        const rel = this.#describe({
+          classid: RelationRelationId,
+          objid: this.#get('pg_rewrite', r.values, 'ev_class') as number,
+          subid: 0,
+        });
+        return `rule ${this.#get('pg_rewrite', r.values, 'rulename') as string} on ${rel}`;
+      }
       case AttrDefaultRelationId: {
         const t = this.#table('pg_attrdef');
         const r = t.lookupOne('pg_attrdef_oid_index', [a.objid], this.#x);
@@ -2342,7 +2798,11 @@ export class Catalog implements SessionHook {
     const seen = new Set<string>([addrKey(target)]);
     const normal: { dep: ObjectAddress; ref: ObjectAddress }[] = [];
     const visit = (obj: ObjectAddress, isTarget: boolean) => {
-      for (const d of this.#dependents(obj)) {
+      for (const found of this.#dependents(obj)) {
+        // issue 9 (G): a view's rule stands for its view (findDependentObjects: an
+        // object with an INTERNAL dependency is deleted through its owner)
+        const d = this.#ruleOwner(found, obj);
+        if (d === undefined) continue;
         // a whole-object reference covers column references: dropping the table drops them
         const k = addrKey(d.dep);
         if (seen.has(k)) continue;
@@ -2463,6 +2923,16 @@ export class Catalog implements SessionHook {
         }
         break;
       }
+      case RewriteRelationId: {
+        // issue 9 (G): a view's _RETURN rule
+        const t = this.#table('pg_rewrite');
+        const r = t.lookupOne('pg_rewrite_oid_index', [a.objid], x);
+        if (r) {
+          t.delete(r.tid, x);
+          this.#invalidate(r.values[t.col('ev_class')] as number);
+        }
+        break;
+      }
       case AttrDefaultRelationId: {
         const t = this.#table('pg_attrdef');
         const r = t.lookupOne('pg_attrdef_oid_index', [a.objid], x);
@@ -2484,6 +2954,7 @@ export class Catalog implements SessionHook {
       default:
         throw new Error(`cannot delete object of class ${a.classid}`);
     }
+    deleteComments(this.#table('pg_description'), x, a.objid, a.classid, a.subid); // issue 9 (H)
     this.#deleteDependsOf(a);
     // PostgreSQL runs CommandCounterIncrement between deletions, so later ones see earlier ones
     this.#cci();

@@ -19,6 +19,8 @@ export const C_COLLATION_OID = 950;
 
 /** Catalog OIDs, used as pg_depend.classid and the like. */
 export const RelationRelationId = 1259;
+/** pg_rewrite (issue 9, G: views' _RETURN rules). */
+export const RewriteRelationId = 2618;
 export const AttributeRelationId = 1249;
 export const TypeRelationId = 1247;
 export const ProcedureRelationId = 1255;

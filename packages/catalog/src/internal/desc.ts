@@ -47,6 +47,12 @@ export interface ColumnDesc {
    * sequence (what INSERT applies; pg_attrdef has no row for it).
    */
   readonly identity?: 'a' | 'd';
+  /**
+   * issue 9 (H): attgenerated 's' — GENERATED ALWAYS AS (...) STORED; its
+   * `defaultExpr` is the generation expression (pg_attrdef), computed on
+   * every INSERT and UPDATE, never applied as a default.
+   */
+  readonly generated?: 's';
 }
 
 /** One index of a table (pg_index joined with its pg_class row). */
@@ -56,7 +62,7 @@ export interface IndexDesc {
   readonly relfilenode: number;
   /** The table it indexes (indrelid). */
   readonly tableOid: number;
-  /** pg_am.amname ('btree'). */
+  /** pg_am.amname: 'btree', 'hash', 'gin' or 'brin'. */
   readonly am: string;
   /**
    * indkey: the table's attnums, key columns first then INCLUDE columns;
@@ -84,6 +90,10 @@ export interface IndexDesc {
   readonly valid: boolean;
   /** indnullsnotdistinct (PostgreSQL 15). */
   readonly nullsNotDistinct: boolean;
+  /** issue 12 (index AMs): indclass, one operator class OID per key column (absent for B-trees). */
+  readonly opclasses?: readonly number[];
+  /** issue 12 (index AMs): the index's pg_class.reloptions as `name=value` strings, when it has any. */
+  readonly reloptions?: readonly string[];
 }
 
 /** One expression column of an index (pg_index.indexprs + the index's pg_attribute row). */
@@ -125,4 +135,17 @@ export interface RelationDesc {
    * with OpenRelation.rows() instead of scanning a heap. Absent for others.
    */
   readonly computed?: boolean;
+  /**
+   * issue 9 (G): a view's or materialized view's query (its pg_rewrite
+   * _RETURN rule, view-def.ts): `sql` (relations schema-qualified) is
+   * what the analyzer expands a view into, as a subquery; `display` and
+   * `pretty` are pg_get_viewdef's answers.
+   */
+  readonly viewQuery?: {
+    readonly sql: string;
+    readonly display: string;
+    readonly pretty: string;
+  };
+  /** issue 9 (G): a materialized view that is not populated (relispopulated false). */
+  readonly unpopulated?: true;
 }

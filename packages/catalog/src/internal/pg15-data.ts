@@ -16,6 +16,25 @@ export const PG15_CATALOGS: readonly CatalogDef[] = [{"name":"pg_tablespace","oi
 
 /** "name(argoid,...)" → [oid, prokind, prosrc, proparallel, procost, prorows] */
 export const PG15_PROCS: Readonly<Record<string, readonly [number, string, string, string, number, number]>> = {
+  // freeze (issue 11): xid, xid8 and the transaction-id functions (from PostgreSQL 15's pg_proc)
+  "xideq(28,28)": [68,"f","xideq","s",1,0],
+  "age(28)": [1181,"f","xid_age","r",1,0],
+  "xideqint4(28,23)": [1319,"f","xideq","s",1,0],
+  "txid_current()": [2943,"f","pg_current_xact_id","u",1,0],
+  "xidneq(28,28)": [3308,"f","xidneq","s",1,0],
+  "xidneqint4(28,23)": [3309,"f","xidneq","s",1,0],
+  "txid_current_if_assigned()": [3348,"f","pg_current_xact_id_if_assigned","u",1,0],
+  "mxid_age(28)": [3939,"f","mxid_age","s",1,0],
+  "xid8lt(5069,5069)": [5034,"f","xid8lt","s",1,0],
+  "xid8gt(5069,5069)": [5035,"f","xid8gt","s",1,0],
+  "xid8le(5069,5069)": [5036,"f","xid8le","s",1,0],
+  "xid8ge(5069,5069)": [5037,"f","xid8ge","s",1,0],
+  "pg_current_xact_id()": [5059,"f","pg_current_xact_id","u",1,0],
+  "pg_current_xact_id_if_assigned()": [5060,"f","pg_current_xact_id_if_assigned","u",1,0],
+  "xid(5069)": [5071,"f","xid8toxid","s",1,0],
+  "xid8eq(5069,5069)": [5084,"f","xid8eq","s",1,0],
+  "xid8ne(5069,5069)": [5085,"f","xid8ne","s",1,0],
+  "xid8cmp(5069,5069)": [5096,"f","xid8cmp","s",1,0],
   "booleq(16,16)": [60,"f","booleq","s",1,0],
   // the record family (records/index.ts in @pg/types)
   "record_eq(2249,2249)": [2981,"f","record_eq","s",1,0],
@@ -943,6 +962,17 @@ export const PG15_PROCS: Readonly<Record<string, readonly [number, string, strin
 
 /** [oid, oprname, oprkind, oprcanmerge, oprcanhash, oprleft, oprright, oprresult, oprcom, oprnegate, oprcode, oprrest, oprjoin] */
 export const PG15_OPERATORS: readonly (readonly [number, string, string, boolean, boolean, number, number, number, number, number, number, number, number])[] = [
+  // freeze (issue 11): xid and xid8 operators
+  [352,"=","b",false,true,28,28,16,352,3315,68,101,105],
+  [353,"=","b",false,false,28,23,16,0,3316,1319,101,105],
+  [3315,"<>","b",false,false,28,28,16,3315,352,3308,102,106],
+  [3316,"<>","b",false,false,28,23,16,0,353,3309,102,106],
+  [5068,"=","b",true,true,5069,5069,16,5068,5072,5084,101,105],
+  [5072,"<>","b",false,false,5069,5069,16,5072,5068,5085,102,106],
+  [5073,"<","b",false,false,5069,5069,16,5074,5076,5034,103,107],
+  [5074,">","b",false,false,5069,5069,16,5073,5075,5035,104,108],
+  [5075,"<=","b",false,false,5069,5069,16,5076,5074,5036,336,386],
+  [5076,">=","b",false,false,5069,5069,16,5075,5073,5037,337,398],
   [91,"=","b",true,true,16,16,16,91,85,60,101,105],
   [85,"<>","b",false,false,16,16,16,85,91,84,102,106],
   [58,"<","b",false,false,16,16,16,59,1695,56,103,107],
@@ -1393,6 +1423,9 @@ export const PG15_OPERATORS: readonly (readonly [number, string, string, boolean
 
 /** [oid, typname, typlen, typbyval, typtype, typcategory, typispreferred, typdelim, typsubscript, typelem, typarray, typinput, typoutput, typreceive, typsend, typmodin, typmodout, typanalyze, typalign, typstorage, typcollation] */
 export const PG15_TYPES: readonly (readonly [number, string, number, boolean, string, string, boolean, string, number, number, number, number, number, number, number, number, number, number, string, string, number])[] = [
+  // freeze (issue 11): xid8 and its array
+  [5069,"xid8",8,true,"b","U",false,",",0,0,271,5070,5081,5082,5083,0,0,0,"d","p",0],
+  [271,"_xid8",-1,false,"b","A",false,",",6179,5069,0,750,751,2400,2401,0,0,3816,"d","x",0],
   [16,"bool",1,true,"b","B",true,",",0,0,1000,1242,1243,2436,2437,0,0,0,"c","p",0],
   [17,"bytea",-1,false,"b","U",false,",",0,0,1001,1244,31,2412,2413,0,0,0,"i","x",0],
   [1560,"bit",-1,false,"b","V",false,",",0,0,1561,1564,1565,2456,2457,2919,2920,0,"i","x",0],

@@ -6,9 +6,15 @@
  */
 import { Strategy, scanKey, type Tid, tidKey } from '@pg/access';
 import { BTree } from '@pg/btree';
-import { Heap, type HeapRow } from '@pg/heap';
+import { attributeSpans, HEAP_HASNULL, HEAP_NATTS_MASK, Heap, type HeapRow } from '@pg/heap';
 import { TM_Result } from '@pg/mvcc';
-import type { BufferPool, RelFileLocator, XLogInserter } from '@pg/storage';
+import {
+  type BufferPool,
+  ForkNumber,
+  logNewPages,
+  type RelFileLocator,
+  type XLogInserter,
+} from '@pg/storage';
 import { SqlError } from '@pg/types';
 import type { CatalogDef, CatalogIndexDef } from './pg15-data.js';
 import type { CatalogTxn } from './txn.js';
@@ -115,6 +121,46 @@ export class CatalogTable {
         idx.tree.insert(this.#keys(idx, values), newTid, { unique: 'no' });
     }
     return newTid;
+  }
+
+  /**
+   * heap_inplace_update (freeze, issue 11): overwrites fixed-width, non-null
+   * columns of the tuple at `tid` in place -- no new row version, no xid --
+   * and logs the page as a full-page image. VACUUM's pg_class statistics and
+   * relfrozenxid, and pg_database.datfrozenxid, are written this way, as
+   * PostgreSQL does, so VACUUM works past the xid stop limit; like there,
+   * the change is not undone by a rollback. The caller invalidates caches.
+   */
+  inplaceUpdate(tid: Tid, changes: Readonly<Record<string, unknown>>): void {
+    const { pool, rel, inserter, types } = this.heap;
+    const buf = pool.readBuffer(rel, ForkNumber.main, tid.block);
+    pool.lock(buf, 'exclusive');
+    try {
+      const item = pool.page(buf).mustItem(tid.offset);
+      const natts = ((item[18] ?? 0) | ((item[19] ?? 0) << 8)) & HEAP_NATTS_MASK;
+      const infomask = (item[20] ?? 0) | ((item[21] ?? 0) << 8);
+      const hoff = item[22] ?? 0;
+      const bitmap = (infomask & HEAP_HASNULL) !== 0 ? item.subarray(23, hoff) : undefined;
+      const data = item.subarray(hoff);
+      const spans = attributeSpans(types, data, bitmap, natts);
+      for (const [name, value] of Object.entries(changes)) {
+        const i = this.col(name);
+        const span = spans[i];
+        const bytes = types[i]?.encode(value);
+        if (
+          span == null ||
+          bytes === undefined ||
+          span.varlena !== undefined ||
+          bytes.length !== span.size
+        )
+          throw new Error(`${this.def.name}.${name} cannot be updated in place`);
+        data.set(bytes, span.offset);
+      }
+      if (inserter) logNewPages(inserter, [buf]);
+      else pool.markDirty(buf);
+    } finally {
+      pool.unlockRelease(buf);
+    }
   }
 
   /** CatalogTupleDelete. */

@@ -7,7 +7,6 @@
  * | ------------ | ---- | ----------------------------------------------------------- |
  * | int2vector   | 22   | a 1-D int2 array with lower bound 0 (typstorage 'p')        |
  * | regproc      | 24   | a 4-byte oid (shown as the number, not the function's name) |
- * | xid          | 28   | a 4-byte unsigned transaction id                            |
  * | oidvector    | 30   | a 1-D oid array with lower bound 0 (typstorage 'p')         |
  * | pg_node_tree | 194  | text; we store the SQL text of the expression, not a node tree |
  * | aclitem[]    | 1034 | always NULL (no privileges yet)                             |
@@ -69,14 +68,7 @@ const LOCAL: readonly AnyPgType[] = [
     arrayOid: 1008,
     preferred: false,
   }),
-  derive(oid, {
-    name: 'xid',
-    displayName: 'xid',
-    oid: 28,
-    arrayOid: 1011,
-    category: 'U',
-    preferred: false,
-  }),
+  // xid (28) comes from @pg/types' registry since issue 11 (freeze)
   vectorType(must('_oid'), {
     name: 'oidvector',
     displayName: 'oidvector',

@@ -16,10 +16,13 @@
  */
 import { builtins } from '@pg/types';
 import { PG_STAT_ACTIVITY_VIEW } from './activity-view.js';
+import { indexDefParts } from './index-am.js'; // issue 12
 import { PG15_VIEWS, type ViewDef } from './pg15-data.js';
 import { PG_SECLABELS_VIEW } from './pgdump-catalogs.js';
 import { INFORMATION_SCHEMA_SEQUENCES_VIEW, PG_SEQUENCES_VIEW } from './sequence.js';
+import { computeStatView, STAT_VIEW_NAMES, STAT_VIEWS, type StatViewSource } from './stat-views.js'; // issue 11 (pgstat)
 import { PG_STATS_VIEW } from './statistics.js';
+import { decodeViewAction } from './view-def.js';
 
 /** One pg_settings row, by column name (name, setting, unit, category, ...); missing columns are NULL. */
 export type SettingRow = Readonly<Record<string, unknown>>;
@@ -35,6 +38,8 @@ export interface ViewSource {
   sequences?(view: string): Record<string, unknown>[];
   /** pg_stat_activity's rows (the engine's sessions), by column name (activity-view.ts). */
   activity?(): Record<string, unknown>[];
+  /** issue 11: the cumulative statistics the pg_stat_* views read (stat-views.ts). */
+  readonly pgstat?: StatViewSource | undefined;
 }
 
 /** The system views computed from the catalogs: PostgreSQL 15's, and pg_stats. */
@@ -45,11 +50,23 @@ export const SYSTEM_VIEWS: readonly ViewDef[] = [
   INFORMATION_SCHEMA_SEQUENCES_VIEW,
   PG_STAT_ACTIVITY_VIEW,
   PG_SECLABELS_VIEW, // issue 10 (H9): pg_dump reads it
+  ...STAT_VIEWS, // issue 11 (pgstat)
 ];
 
 export const COMPUTED_VIEWS: ReadonlyMap<number, ViewDef> = new Map(
   SYSTEM_VIEWS.map((v) => [v.oid, v]),
 );
+
+/** issue 9 (G): pg_get_viewdef(oid) of every view with a _RETURN rule (view-def.ts). */
+function viewDefinitions(src: ViewSource): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const r of src.scan('pg_rewrite')) {
+    if (r.rulename !== '_RETURN') continue;
+    const a = decodeViewAction(String(r.ev_action));
+    if (a !== undefined) out.set(r.ev_class as number, `${a.display};`);
+  }
+  return out;
+}
 
 /** quote_ident: bare when it is a lower-case identifier (keywords are not checked), else double-quoted. */
 export function quoteIdent(name: string): string {
@@ -74,6 +91,8 @@ function computeObjects(def: ViewDef, src: ViewSource): Record<string, unknown>[
     m.get(oid as number)?.rolname ?? null;
   const spc = (m: Map<number, Record<string, unknown>>, oid: unknown) =>
     oid === 0 ? null : (m.get(oid as number)?.spcname ?? null);
+  // issue 11 (pgstat): pg_stat_*_tables, pg_stat_database, ... (stat-views.ts)
+  if (STAT_VIEW_NAMES.has(def.name)) return computeStatView(def.name, src, src.pgstat);
   switch (def.name) {
     case 'pg_tables': {
       const n = nsp();
@@ -111,8 +130,19 @@ function computeObjects(def: ViewDef, src: ViewSource): Record<string, unknown>[
             tablename: t.relname,
             indexname: i.relname,
             tablespace: spc(s, i.reltablespace),
-            indexdef: indexDef(ix, i.relname as string, schema, t.relname as string, (n2) =>
-              attName(t.oid as number, n2),
+            indexdef: indexDef(
+              ix,
+              i.relname as string,
+              schema,
+              t.relname as string,
+              (n2) => attName(t.oid as number, n2),
+              // issue 12 (index AMs): relam, opclasses and reloptions
+              indexDefParts(
+                i.relam as number,
+                ix.indclass as number[],
+                (i.reloptions as { elements: (string | null)[] } | null)?.elements,
+              ),
+              (k) => atts.find((a) => a.attrelid === i.oid && a.attnum === k)?.atttypid as number,
             ),
           },
         ];
@@ -121,6 +151,7 @@ function computeObjects(def: ViewDef, src: ViewSource): Record<string, unknown>[
     case 'pg_views': {
       const n = nsp();
       const r = roles();
+      const defs = viewDefinitions(src); // issue 9 (G)
       return src
         .scan('pg_class')
         .filter((c) => c.relkind === 'v')
@@ -128,7 +159,7 @@ function computeObjects(def: ViewDef, src: ViewSource): Record<string, unknown>[
           schemaname: n.get(c.relnamespace as number)?.nspname,
           viewname: c.relname,
           viewowner: owner(r, c.relowner),
-          definition: null,
+          definition: defs.get(c.oid as number) ?? null,
         }));
     }
     case 'pg_roles':
@@ -214,7 +245,8 @@ function computeObjects(def: ViewDef, src: ViewSource): Record<string, unknown>[
             table_name: c.relname,
             column_name: a.attname,
             ordinal_position: a.attnum,
-            column_default: defaults.get(`${a.attrelid}:${a.attnum}`) ?? null,
+            column_default:
+              a.attgenerated === 's' ? null : (defaults.get(`${a.attrelid}:${a.attnum}`) ?? null), // issue 9 (H)
             is_nullable: a.attnotnull ? 'NO' : 'YES',
             ...typeFacts(a.atttypid as number, a.atttypmod as number),
             udt_catalog: src.currentDatabase,
@@ -224,7 +256,9 @@ function computeObjects(def: ViewDef, src: ViewSource): Record<string, unknown>[
             is_self_referencing: 'NO',
             is_identity: 'NO',
             identity_cycle: 'NO',
-            is_generated: 'NEVER',
+            is_generated: a.attgenerated === 's' ? 'ALWAYS' : 'NEVER', // issue 9 (H)
+            generation_expression:
+              a.attgenerated === 's' ? (defaults.get(`${a.attrelid}:${a.attnum}`) ?? null) : null,
             is_updatable: c.relkind === 'v' ? 'NO' : 'YES',
           };
         });
@@ -277,6 +311,8 @@ function indexDef(
   schema: string,
   table: string,
   attName: (attnum: number) => string,
+  am: ReturnType<typeof indexDefParts>,
+  indexAttType: (attnum: number) => number,
 ): string {
   const keys = ix.indkey as number[];
   const nkeys = ix.indnkeyatts as number;
@@ -293,16 +329,17 @@ function indexDef(
     const o = options[i] ?? 0;
     const desc = (o & 1) !== 0;
     const nullsFirst = (o & 2) !== 0;
-    let s = column(k);
+    let s = column(k) + am.opclass(i, indexAttType(i + 1));
     if (desc) s += nullsFirst ? ' DESC' : ' DESC NULLS LAST';
     else if (nullsFirst) s += ' NULLS FIRST';
     return s;
   });
   const include = keys.slice(nkeys).map(column);
   return (
-    `CREATE ${ix.indisunique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(indexName)} ON ${quoteIdent(schema)}.${quoteIdent(table)} USING btree (${cols.join(', ')})` +
+    `CREATE ${ix.indisunique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(indexName)} ON ${quoteIdent(schema)}.${quoteIdent(table)} USING ${am.am} (${cols.join(', ')})` +
     (include.length ? ` INCLUDE (${include.join(', ')})` : '') +
     (ix.indnullsnotdistinct ? ' NULLS NOT DISTINCT' : '') +
+    am.withClause +
     (ix.indpred === null || ix.indpred === undefined ? '' : ` WHERE ${ix.indpred as string}`)
   );
 }

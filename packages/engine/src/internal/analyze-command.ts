@@ -15,7 +15,7 @@
  * Differences from PostgreSQL 15: every page is read (PostgreSQL reads at
  * most targrows pages and extrapolates reltuples from them; here
  * reltuples is the exact live count and VERBOSE says "scanned N of N
- * pages"); dead rows are not counted (always 0); ANALYZE without a table list
+ * pages"); ANALYZE without a table list
  * analyzes the user tables only, not the system catalogs; index
  * expression statistics, inheritance trees and extended statistics are
  * not computed; array columns get no most_common_elems.
@@ -30,8 +30,14 @@ import {
   storeColumnStatistics,
   updateRelationSizeStatistics,
 } from '@pg/catalog';
+import { type Heap, satisfiesVacuum, updateXidOf } from '@pg/heap';
+import type { UpdateContext } from '@pg/mvcc';
+import { LP_DEAD, LP_NORMAL } from '@pg/page';
+import { ForkNumber } from '@pg/storage';
 import { builtins, SqlError } from '@pg/types';
 import { type AnalyzeColumn, analyzeSample, sampleRows, sampleSize } from '@pg/vacuum';
+import { autovacuumWorker } from './autovacuum.js'; // autovacuum
+import type { SessionStats } from './pgstat.js';
 import type { Notice } from './result.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: libpg-query's JSON parse tree
@@ -49,6 +55,46 @@ export interface AnalyzeContext {
   setting(name: string): unknown;
   /** Waits for ShareUpdateExclusiveLock on the relation (held to the end of the transaction). */
   lock(relOid: number): Promise<void>;
+  /** issue 11: the session's statistics (pgstat_report_analyze, pg_stat_progress_vacuum). */
+  readonly stats?: SessionStats;
+  /** The session's process id (pg_stat_progress_vacuum.pid). */
+  readonly pid?: number;
+}
+
+/**
+ * issue 11: acquire_sample_rows' dead-row count over every page: line
+ * pointers marked dead, and tuples HeapTupleSatisfiesVacuum calls DEAD or
+ * RECENTLY_DEAD, and tuples this transaction deleted.
+ */
+function countDeadRows(heap: Heap, ctx: UpdateContext): number {
+  let dead = 0;
+  const nblocks = heap.nblocks();
+  for (let block = 0; block < nblocks; block++) {
+    const buffer = heap.pool.readBuffer(heap.rel, ForkNumber.main, block);
+    heap.pool.lock(buffer, 'share');
+    try {
+      const page = heap.pool.page(buffer);
+      if (page.isNew()) continue;
+      for (let off = 1; off <= page.maxOffsetNumber; off++) {
+        const flags = page.itemId(off).flags;
+        if (flags === LP_DEAD) dead++;
+        if (flags !== LP_NORMAL) continue;
+        // both DEAD and RECENTLY_DEAD count, so the cutoff does not matter
+        const item = page.mustItem(off);
+        const status = satisfiesVacuum(item, 3, ctx);
+        if (status === 'DEAD' || status === 'RECENTLY_DEAD') dead++;
+        // deleted by this very transaction: dead to ANALYZE
+        else if (
+          status === 'DELETE_IN_PROGRESS' &&
+          ctx.isCurrentTransactionId(updateXidOf(item, ctx))
+        )
+          dead++;
+      }
+    } finally {
+      heap.pool.unlockRelease(buffer);
+    }
+  }
+  return dead;
 }
 
 /** The namespaces ANALYZE without a list leaves alone. */
@@ -221,12 +267,20 @@ async function analyzeRelation(
     reltuples: totalRows,
     relallvisible: Math.min(heap.vm.count(heap.rel).allVisible, nblocks),
   });
+  // issue 11 (pgstat): pgstat_report_analyze, less what this transaction will report itself
+  const deadRows = countDeadRows(heap as Heap, txn.ctx as UpdateContext);
+  if (ctx.stats !== undefined) {
+    const c = ctx.stats.analyzeCounts(oid, totalRows, deadRows);
+    ctx.stats.hub.reportAnalyze(catalog.dbOid, oid, c.live, c.dead, {
+      auto: autovacuumWorker(ctx.stats.hub, ctx.pid), // autovacuum: a worker's ANALYZE
+    });
+  }
   if (verbose) {
     ctx.notice({
       severity: 'INFO',
       code: '00000',
       message:
-        `"${desc.name}": scanned ${nblocks} of ${nblocks} pages, containing ${totalRows} live rows and 0 dead rows; ` +
+        `"${desc.name}": scanned ${nblocks} of ${nblocks} pages, containing ${totalRows} live rows and ${deadRows} dead rows; ` +
         `${sample.rows.length} rows in sample, ${totalRows} estimated total rows`,
     });
   }

@@ -80,6 +80,8 @@ export interface BulkTarget {
   writer(): HeapWriter;
   /** After the last batch: the command counter moves on, so later statements see the rows. */
   finish(): void;
+  /** issue 11 (pgstat): `n` rows were written (n_tup_ins). */
+  counted?(n: number): void;
 }
 
 /** Rows per heap multi-insert batch (bounded memory; PostgreSQL's MAX_BUFFERED_TUPLES). */
@@ -127,7 +129,8 @@ export async function runCopy(body: Node, host: CopyHost, io: CopyIo): Promise<n
 /** CopyGetAttnums: the listed columns (or all), 42703 / 42701 as PostgreSQL reports them. */
 function columnsOf(table: RelationDesc, list: readonly Node[] | undefined) {
   const live = table.columns.filter((c) => !c.dropped);
-  if (list === undefined || list.length === 0) return live;
+  // issue 9 (H): generated columns are computed, never copied
+  if (list === undefined || list.length === 0) return live.filter((c) => c.generated !== 's');
   const out: (typeof live)[number][] = [];
   for (const item of list) {
     const name = String(item.String?.sval ?? '');
@@ -137,6 +140,11 @@ function columnsOf(table: RelationDesc, list: readonly Node[] | undefined) {
     }
     if (out.includes(col)) {
       throw new EngineError('42701', `column "${name}" specified more than once`);
+    }
+    if (col.generated === 's') {
+      throw new EngineError('42P10', `column "${name}" is a generated column`, {
+        detail: 'Generated columns cannot be used in COPY.',
+      }); // issue 9 (H)
     }
     out.push(col);
   }
@@ -258,6 +266,7 @@ async function copyFrom(body: Node, host: CopyHost, io: CopyIo, o: CopyOptions):
     batchLines = [];
     try {
       const tids = heapMultiInsert(bulk.heap, rows, bulk.writer());
+      bulk.counted?.(rows.length); // issue 11 (pgstat)
       // ExecInsertIndexTuples for each row of the batch, as CopyMultiInsertBufferFlush does
       for (const ix of bulk.indexes) {
         for (let k = 0; k < rows.length; k++) {

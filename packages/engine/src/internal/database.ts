@@ -21,6 +21,7 @@ import {
   FileSlruStore,
   LockManager,
   MemorySlruStore,
+  type MvccNotice,
   type OpenedTransactions,
   openTransactions,
 } from '@pg/mvcc';
@@ -34,6 +35,7 @@ import {
 } from '@pg/storage';
 import { FileWalStorage, MemoryWalStorage } from '@pg/wal';
 import { ActivityHub, adminTermination } from './activity.js';
+import { AutovacuumLauncher } from './autovacuum.js'; // autovacuum
 import {
   checkDataDirectoryVersion,
   createDataDirectory,
@@ -43,9 +45,12 @@ import {
 } from './datadir.js';
 import { ClusterSettings } from './guc.js';
 import { NotifyHub } from './notify.js';
-import { EngineError } from './result.js';
+import { StatsHub } from './pgstat.js'; // issue 11
+import { EngineError, type Notice } from './result.js';
 import { type RoleAuth, roleAuthOf } from './role-ddl.js'; // issue 10 (H3)
 import { Session } from './session.js';
+import { resetUnloggedRelations } from './table-ddl-extras.js'; // issue 9 (H)
+import { clusterXidLimits, freezeHorizonsAt, resetNextXid } from './wraparound.js'; // freeze (issue 11)
 
 export interface DatabaseOptions {
   /** The data directory; created (initdb) when missing or empty. Without it the cluster lives in memory. */
@@ -56,6 +61,14 @@ export interface DatabaseOptions {
   readonly superuser?: string;
   /** initdb progress, one line per step. */
   readonly onProgress?: (step: string) => void;
+  /**
+   * freeze (issue 11): pg_resetwal -x/-e on opening: the xid counter jumps
+   * forward to this full xid (epoch << 32 | xid), recorded by a checkpoint
+   * (tests start near the wraparound point this way).
+   */
+  readonly nextXid?: bigint;
+  /** autovacuum: the server log's sink (autovacuum's LOG lines); none by default. */
+  readonly onLog?: (severity: string, message: string) => void;
 }
 
 export interface ConnectOptions {
@@ -97,6 +110,8 @@ export class Backends {
 const IN_MEMORY_SETTINGS: Readonly<Record<string, string>> = {
   shared_buffers: '16MB',
   max_wal_size: '64MB',
+  // autovacuum: off in memory (tests must not see surprise vacuums); on for a data directory
+  autovacuum: 'off',
 };
 
 /** The stores of a cluster in memory (no crash can be outlived: no durable copies kept). */
@@ -161,6 +176,10 @@ export interface Instance {
   /** issue 10 (H6): LISTEN/NOTIFY's queue (notify.ts) and the sessions' activity (activity.ts). */
   readonly notify: NotifyHub;
   readonly activity: ActivityHub;
+  /** freeze (issue 11): each session's sink for the xid-assignment WARNING ("must be vacuumed within"). */
+  readonly xidNotices: Map<number, (notice: MvccNotice) => void>;
+  /** issue 11: the cumulative statistics (pgstat.ts). */
+  readonly stats: StatsHub;
 }
 
 /**
@@ -195,14 +214,28 @@ export class Database {
   readonly #sessionUsers = new Map<number, string>();
   #nextSession = 1;
   #closed = false;
+  /** autovacuum: the launcher (autovacuum.ts). */
+  readonly #autovacuum: AutovacuumLauncher;
 
   private constructor(
     instance: Instance,
     lock: DataDirectoryLock | undefined,
     background: BackgroundWork | undefined,
+    onLog?: (severity: string, message: string) => void, // autovacuum
   ) {
     this.#instance = instance;
     this.#lock = lock;
+    // autovacuum: the launcher runs whenever the cluster is open (with
+    // autovacuum = off it only forces anti-wraparound vacuums)
+    this.#autovacuum = new AutovacuumLauncher({
+      setting: (name) => instance.settings.get(name),
+      databases: () => this.#databaseAges(),
+      connectWorker: (database) => this.#connectWorker(database),
+      hub: instance.stats,
+      usage: () => ({ ...instance.cluster.pool.stats }),
+      log: (severity, message) => onLog?.(severity, message),
+    });
+    this.#autovacuum.start();
     if (background !== undefined) {
       this.#timer = setInterval(() => {
         void background.tick().catch(() => {});
@@ -254,6 +287,7 @@ export class Database {
         deadlockTimeoutMs: Number(settings.get('deadlock_timeout')),
       });
       if (!fresh) progress('starting up: replaying the write-ahead log from the last checkpoint');
+      const xidNotices = new Map<number, (notice: MvccNotice) => void>(); // freeze (issue 11)
       const t = openTransactions({
         walStorage: memory?.wal ?? new FileWalStorage(join(dir as string, 'pg_wal')),
         smgr: memory?.smgr ?? new FileSmgr(dir as string),
@@ -267,6 +301,7 @@ export class Database {
           new FileSlruStore(join(dir as string, 'pg_multixact', 'members')),
         rmgrs: [heapRmgr, btreeRmgr, oidRmgr],
         locks,
+        onNotice: (session, notice) => xidNotices.get(session)?.(notice), // freeze (issue 11)
         sharedBuffers: Number(settings.get('shared_buffers')) * 8192,
         dataChecksums: true,
         fullPageWrites: Boolean(settings.get('full_page_writes')),
@@ -278,6 +313,9 @@ export class Database {
         },
       });
       const { storage } = t;
+      // issue 9 (H): after a crash, unlogged relations restart from their init forks
+      if (dir !== undefined && storage.recovery !== null && !storage.recovery.wasClean)
+        resetUnloggedRelations(dir, storage.pool);
       oids = new OidCounter(oidRmgr.recoveredNextOid(checkpointNextOid), storage.inserter);
       const cluster = new CatalogCluster({
         pool: storage.pool,
@@ -294,6 +332,22 @@ export class Database {
         if (dir !== undefined) finishDataDirectory(dir);
         progress('syncing data to disk ... ok');
       }
+      // issue 11: the statistics a clean shutdown saved (the file is removed once read)
+      const stats = new StatsHub();
+      if (dir !== undefined) stats.load(dir);
+      // freeze (issue 11): pg_resetwal -x, then SetTransactionIdLimit from pg_database
+      if (o.nextXid !== undefined)
+        resetNextXid(
+          t,
+          o.nextXid,
+          fresh ? (xid) => freezeHorizonsAt(cluster, committedCatalogTxn(t), xid) : undefined,
+        );
+      const limits = clusterXidLimits(
+        cluster,
+        committedCatalogTxn(t),
+        Number(settings.get('autovacuum_freeze_max_age')),
+      );
+      if (limits !== undefined) t.xids.setLimits(limits);
       const background =
         dir === undefined
           ? undefined
@@ -310,13 +364,89 @@ export class Database {
           backends: new Backends(),
           notify: new NotifyHub(),
           activity: new ActivityHub(),
+          xidNotices, // freeze (issue 11)
+          stats,
         },
         lock,
         background,
+        o.onLog, // autovacuum
       );
     } catch (err) {
       lock?.release();
       throw err;
+    }
+  }
+
+  /** freeze (issue 11): set only while wraparoundVacuum connects, as an autovacuum worker may to template0. */
+  #workerConnect = false;
+
+  /**
+   * freeze (issue 11): an anti-wraparound vacuum of `database`, as an
+   * autovacuum worker runs it: connects even where connections are not
+   * allowed (template0), runs a database-wide `VACUUM (FREEZE)` (plain
+   * VACUUM with `freeze: false`), which advances its datfrozenxid and the
+   * cluster's xid limits, and disconnects. Returns the statement's notices.
+   * This is the entry point an autovacuum launcher uses; which databases
+   * need it: `SELECT datname FROM pg_database WHERE age(datfrozenxid) >
+   * current_setting('autovacuum_freeze_max_age')::int`.
+   */
+  /** autovacuum: pg_database's committed rows with age(datfrozenxid), in oid order. */
+  #databaseAges(): { name: string; allowConn: boolean; age: number }[] {
+    const { t, cluster } = this.#instance;
+    const table = cluster.tables(POSTGRES_OID).get('pg_database');
+    if (table === undefined || this.#closed) return [];
+    const nextXid = Number(BigInt.asUintN(32, t.xids.nextFullXid));
+    return table
+      .scan(committedCatalogTxn(t))
+      .map((r) => {
+        const frozen = Number(r.values[table.col('datfrozenxid')]);
+        return {
+          oid: Number(r.values[table.col('oid')]),
+          name: String(r.values[table.col('datname')]),
+          allowConn: r.values[table.col('datallowconn')] === true,
+          // age(): a special xid (frozen, bootstrap) is INT_MAX old, as PostgreSQL shows it
+          age: frozen < 3 ? 2147483647 : (nextXid - frozen) | 0,
+        };
+      })
+      .sort((a, b) => a.oid - b.oid)
+      .map(({ name, allowConn, age }) => ({ name, allowConn, age }));
+  }
+
+  /** autovacuum: a worker's session (may connect where datallowconn is false). */
+  #connectWorker(database: string): Promise<Session> {
+    this.#workerConnect = true;
+    try {
+      return this.connect({ database });
+    } finally {
+      this.#workerConnect = false;
+    }
+  }
+
+  /**
+   * autovacuum: one launcher visit now, as the timer would run it (to the
+   * next database of the round, or to `database`); for tests and tools.
+   */
+  async autovacuumNow(database?: string): Promise<void> {
+    await this.#autovacuum.runOnce(database);
+  }
+
+  async wraparoundVacuum(
+    database: string,
+    options: { readonly freeze?: boolean } = {},
+  ): Promise<readonly Notice[]> {
+    this.#workerConnect = true;
+    let opening: Promise<Session>;
+    try {
+      opening = this.connect({ database });
+    } finally {
+      this.#workerConnect = false;
+    }
+    const session = await opening;
+    try {
+      const r = await session.query(options.freeze === false ? 'VACUUM' : 'VACUUM (FREEZE)');
+      return r.notices;
+    } finally {
+      await session.close();
     }
   }
 
@@ -334,7 +464,7 @@ export class Database {
         severity: 'FATAL',
       });
     }
-    if (!row.allowConn) {
+    if (!row.allowConn && !this.#workerConnect) {
       throw new EngineError(
         '55000',
         `database "${database}" is not currently accepting connections`,
@@ -424,11 +554,14 @@ export class Database {
       while (this.#sessions.size > 0) await new Promise((r) => setTimeout(r, 20));
     }
     this.#closed = true;
+    await this.#autovacuum.stop(); // autovacuum: the worker ends its statement and disconnects
     if (this.#timer !== undefined) clearInterval(this.#timer);
     for (const session of [...this.#sessions]) session.terminate(adminTermination());
     const { storage } = this.#instance.t;
     if (mode !== 'immediate') {
       storage.shutdown();
+      // issue 11: pgstat_before_server_shutdown writes the statistics (not after a crash)
+      if (this.#instance.dataDir !== undefined) this.#instance.stats.save(this.#instance.dataDir);
     }
     this.#lock?.release();
   }

@@ -34,6 +34,7 @@ export type GucDef =
       readonly boot: number;
       readonly min: number;
       readonly max: number;
+      readonly unit?: Unit; // autovacuum: a real with a time unit (vacuum_cost_delay)
     })
   | (BaseDef & { readonly type: 'string'; readonly boot: string })
   | (BaseDef & {
@@ -66,6 +67,19 @@ const i = (
     : { name, type: 'integer', boot, min, max, unit, context, category, short };
 const r = (name: string, boot: number, context: GucContext, category: string, short = '') =>
   ({ name, type: 'real', boot, min: 0, max: Number.MAX_VALUE, context, category, short }) as const;
+// autovacuum: a real with bounds and an optional unit
+const rb = (
+  name: string,
+  boot: number,
+  min: number,
+  max: number,
+  context: GucContext,
+  category: string,
+  unit?: Unit,
+): GucDef =>
+  unit === undefined
+    ? { name, type: 'real', boot, min, max, context, category, short: '' }
+    : { name, type: 'real', boot, min, max, unit, context, category, short: '' };
 const s = (name: string, boot: string, context: GucContext, category: string, short = '') =>
   ({ name, type: 'string', boot, context, category, short }) as const;
 const e = (
@@ -81,6 +95,54 @@ const e = (
 export const GUC_DEFINITIONS: readonly GucDef[] = [
   s('application_name', '', 'user', 'Reporting and Logging / What to Log'),
   b('autovacuum', true, 'sighup', 'Autovacuum'),
+  // autovacuum: the launcher's and the workers' settings (autovacuum.ts)
+  rb('autovacuum_analyze_scale_factor', 0.1, 0, 100, 'sighup', 'Autovacuum'),
+  i('autovacuum_analyze_threshold', 50, 0, INT_MAX, 'sighup', 'Autovacuum'),
+  i('autovacuum_max_workers', 3, 1, 262143, 'postmaster', 'Autovacuum'),
+  i('autovacuum_naptime', 60, 1, 2147483, 'sighup', 'Autovacuum', 's'),
+  rb('autovacuum_vacuum_cost_delay', 2, -1, 100, 'sighup', 'Autovacuum', 'ms'),
+  i('autovacuum_vacuum_cost_limit', -1, -1, 10000, 'sighup', 'Autovacuum'),
+  rb('autovacuum_vacuum_insert_scale_factor', 0.2, 0, 100, 'sighup', 'Autovacuum'),
+  i('autovacuum_vacuum_insert_threshold', 1000, -1, INT_MAX, 'sighup', 'Autovacuum'),
+  rb('autovacuum_vacuum_scale_factor', 0.2, 0, 100, 'sighup', 'Autovacuum'),
+  i('autovacuum_vacuum_threshold', 50, 0, INT_MAX, 'sighup', 'Autovacuum'),
+  i('autovacuum_work_mem', -1, -1, INT_MAX, 'sighup', 'Resource Usage / Memory', 'kB'),
+  i(
+    'log_autovacuum_min_duration',
+    600_000,
+    -1,
+    INT_MAX,
+    'sighup',
+    'Reporting and Logging / What to Log',
+    'ms',
+  ),
+  rb('vacuum_cost_delay', 0, 0, 100, 'user', 'Resource Usage / Cost-Based Vacuum Delay', 'ms'),
+  i('vacuum_cost_limit', 200, 1, 10000, 'user', 'Resource Usage / Cost-Based Vacuum Delay'),
+  i('vacuum_cost_page_dirty', 20, 0, 10000, 'user', 'Resource Usage / Cost-Based Vacuum Delay'),
+  i('vacuum_cost_page_hit', 1, 0, 10000, 'user', 'Resource Usage / Cost-Based Vacuum Delay'),
+  i('vacuum_cost_page_miss', 2, 0, 10000, 'user', 'Resource Usage / Cost-Based Vacuum Delay'),
+  // autovacuum end
+  // freeze (issue 11): the wraparound limits read autovacuum_freeze_max_age at startup
+  i(
+    'autovacuum_freeze_max_age',
+    200_000_000,
+    100_000,
+    2_000_000_000,
+    'postmaster',
+    'Autovacuum',
+    undefined,
+    'Age at which to autovacuum a table to prevent transaction ID wraparound.',
+  ),
+  i(
+    'autovacuum_multixact_freeze_max_age',
+    400_000_000,
+    10_000,
+    2_000_000_000,
+    'postmaster',
+    'Autovacuum',
+    undefined,
+    'Multixact age at which to autovacuum a table to prevent multixact wraparound.',
+  ),
   i('block_size', 8192, 8192, 8192, 'internal', PRESET),
   e('bytea_output', 'hex', ['escape', 'hex'], 'user', CLIENT),
   i('checkpoint_timeout', 300, 30, 86400, 'sighup', 'Write-Ahead Log / Checkpoints', 's'),
@@ -191,6 +253,14 @@ export const GUC_DEFINITIONS: readonly GucDef[] = [
   i('shared_buffers', 16384, 16, INT_MAX / 2, 'postmaster', 'Resource Usage / Memory', '8kB'),
   b('standard_conforming_strings', true, 'user', 'Version and Platform Compatibility'),
   i('statement_timeout', 0, 0, INT_MAX, 'user', CLIENT, 'ms'),
+  // issue 11 (pgstat): how the statistics views read the shared counters (pgstat.ts)
+  e(
+    'stats_fetch_consistency',
+    'cache',
+    ['none', 'cache', 'snapshot'],
+    'user',
+    'Statistics / Cumulative Query and Index Statistics',
+  ),
   // issue 10 (H9): pg_dump sets it off (sequential scans here never synchronize)
   b(
     'synchronize_seqscans',
@@ -215,6 +285,67 @@ export const GUC_DEFINITIONS: readonly GucDef[] = [
     CLIENT,
   ),
   b('transaction_read_only', false, 'user', CLIENT),
+  // freeze (issue 11): vacuum_set_xid_limits' and the failsafe's ages
+  i(
+    'vacuum_failsafe_age',
+    1_600_000_000,
+    0,
+    2_100_000_000,
+    'user',
+    CLIENT,
+    undefined,
+    'Age at which VACUUM should trigger failsafe to avoid a wraparound outage.',
+  ),
+  i(
+    'vacuum_freeze_min_age',
+    50_000_000,
+    0,
+    1_000_000_000,
+    'user',
+    CLIENT,
+    undefined,
+    'Minimum age at which VACUUM should freeze a table row.',
+  ),
+  i(
+    'vacuum_freeze_table_age',
+    150_000_000,
+    0,
+    2_000_000_000,
+    'user',
+    CLIENT,
+    undefined,
+    'Age at which VACUUM should scan whole table to freeze tuples.',
+  ),
+  i(
+    'vacuum_multixact_failsafe_age',
+    1_600_000_000,
+    0,
+    2_100_000_000,
+    'user',
+    CLIENT,
+    undefined,
+    'Multixact age at which VACUUM should trigger failsafe to avoid a wraparound outage.',
+  ),
+  i(
+    'vacuum_multixact_freeze_min_age',
+    5_000_000,
+    0,
+    1_000_000_000,
+    'user',
+    CLIENT,
+    undefined,
+    'Minimum age at which VACUUM should freeze a MultiXactId in a table row.',
+  ),
+  i(
+    'vacuum_multixact_freeze_table_age',
+    150_000_000,
+    0,
+    2_000_000_000,
+    'user',
+    CLIENT,
+    undefined,
+    'Multixact age at which VACUUM should scan whole table to freeze tuples.',
+  ),
   i('wal_buffers', 512, -1, 262143, 'postmaster', 'Write-Ahead Log / Settings', '8kB'),
   e(
     'wal_level',
@@ -296,6 +427,43 @@ function parseInteger(def: Extract<GucDef, { type: 'integer' }>, text: string): 
   return value;
 }
 
+// autovacuum: reals with a time unit (vacuum_cost_delay, autovacuum_vacuum_cost_delay)
+type RealDef = Extract<GucDef, { type: 'real' }>;
+
+/** parse_real with units: "2ms", "1.5", "500us". Returns the value in the base unit. */
+function parseRealWithUnit(def: RealDef, text: string): number {
+  const m = /^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+  const base = BASE[def.unit as Unit];
+  const scale = m?.[2] ? TIME_UNITS[m[2]] : 1;
+  if (m === null || scale === undefined)
+    throw invalid(
+      def.name,
+      text,
+      m === null
+        ? undefined
+        : 'Valid units for this parameter are "us", "ms", "s", "min", "h", and "d".',
+    );
+  const value = m[2] ? (Number(m[1]) * scale) / base.scale : Number(m[1]);
+  if (value < def.min || value > def.max)
+    throw new SqlError(
+      '22023',
+      `${value} ${def.unit} is outside the valid range for parameter "${def.name}" (${def.min} .. ${def.max})`,
+    );
+  return value;
+}
+
+/** _ShowOption for reals with units: the largest time unit showing the value as an integer. */
+function showRealWithUnit(def: RealDef, value: number): string {
+  if (value === 0 || value === -1) return String(value);
+  const total = value * BASE[def.unit as Unit].scale;
+  for (const u of ['d', 'h', 'min', 's', 'ms'] as const) {
+    const n = total / (TIME_UNITS[u] ?? 1);
+    if (Math.abs(n - Math.round(n)) < 1e-9) return `${Math.round(n)}${u}`;
+  }
+  return `${Number((total * 1000).toPrecision(15))}us`;
+}
+// autovacuum end
+
 /** _ShowOption for integers with units: the largest unit that shows the value exactly. */
 function showInteger(def: Extract<GucDef, { type: 'integer' }>, value: number): string {
   if (def.unit === undefined || value === 0 || value === -1) return String(value);
@@ -337,6 +505,7 @@ function parseValue(def: GucDef, text: string, current?: GucValue): GucValue {
     case 'integer':
       return parseInteger(def, text);
     case 'real': {
+      if (def.unit !== undefined) return parseRealWithUnit(def, text); // autovacuum
       const n = Number(text.trim());
       if (text.trim() === '' || Number.isNaN(n)) throw invalid(def.name, text);
       if (n < def.min || n > def.max)
@@ -426,7 +595,7 @@ export function showValue(def: GucDef, value: GucValue): string {
     case 'integer':
       return showInteger(def, value as number);
     case 'real':
-      return String(value);
+      return def.unit === undefined ? String(value) : showRealWithUnit(def, value as number); // autovacuum
     default:
       return String(value);
   }
@@ -653,7 +822,7 @@ export class SessionSettings {
       return {
         name: def.name,
         setting: base(value),
-        unit: def.type === 'integer' ? (def.unit ?? null) : null,
+        unit: def.type === 'integer' || def.type === 'real' ? (def.unit ?? null) : null, // autovacuum: reals too
         category: def.category,
         short_desc: def.short,
         extra_desc: null,

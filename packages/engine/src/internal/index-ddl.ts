@@ -178,7 +178,7 @@ function analyzeIndexExpr(
 }
 
 /** contain_mutable_functions: any function, operator, cast or SQL value function not IMMUTABLE. */
-function checkImmutable(e: Expr, message: string): void {
+export function checkImmutable(e: Expr, message: string): void {
   walk(e, (x) => {
     let mutable = false;
     switch (x.kind) {
@@ -350,3 +350,61 @@ function formatType(registry: Registry, oid: number, typmod: number): string {
 
 /** The type context constants print in (ISO dates, as pg_get_expr prints them). */
 const DEPARSE_CTX: TypeContext = defaultContext();
+
+// ---------------------------------------------------------------- issue 12: USING gin | brin | hash
+
+export type IndexAm = 'btree' | 'hash' | 'gin' | 'brin';
+
+export interface IndexAmClause {
+  readonly am: IndexAm;
+  /** The operator class named for each key column (undefined: the default). */
+  readonly opclassNames: (string | undefined)[];
+  /** WITH (name = value, ...) as defGetString gives each value; a bare name has none. */
+  readonly withOptions: { name: string; value: string | undefined }[];
+}
+
+/** defGetString of a reloption's argument. */
+function defString(arg: PNode | undefined): string | undefined {
+  if (arg === undefined) return undefined;
+  if (arg.String !== undefined) return String(arg.String.sval ?? '');
+  if (arg.Integer !== undefined) return String(arg.Integer.ival ?? 0);
+  if (arg.Float !== undefined) return String(arg.Float.fval ?? '0');
+  if (arg.Boolean !== undefined) return arg.Boolean.boolval === true ? 'true' : 'false';
+  if (arg.TypeName !== undefined)
+    return ((arg.TypeName.names ?? []) as PNode[]).map((n) => String(n.String?.sval)).join('.');
+  return undefined;
+}
+
+/**
+ * CREATE INDEX's access method (42704 when it does not exist; gist and
+ * spgist are 0A000 here), its key columns' operator class names and ASC /
+ * DESC options (an AM without amcanorder refuses them, 0A000), and the WITH
+ * options (validated by the catalog against the AM's reloptions).
+ */
+export function indexAmClause(body: PNode): IndexAmClause {
+  const raw = body.accessMethod === undefined ? 'btree' : String(body.accessMethod);
+  if (!['btree', 'hash', 'gin', 'brin', 'gist', 'spgist'].includes(raw))
+    throw new SqlError('42704', `access method "${raw}" does not exist`);
+  if (raw === 'gist' || raw === 'spgist')
+    throw new SqlError('0A000', `access method "${raw}" is not supported yet`);
+  const am = raw as IndexAm;
+  const opclassNames: (string | undefined)[] = [];
+  for (const p of (body.indexParams ?? []) as PNode[]) {
+    const elem = p.IndexElem;
+    const names = (elem?.opclass ?? []) as PNode[];
+    opclassNames.push(names.length === 0 ? undefined : String(names.at(-1)?.String?.sval));
+    if (am === 'btree') continue;
+    if (elem?.ordering !== undefined && elem.ordering !== 'SORTBY_DEFAULT')
+      throw new SqlError('0A000', `access method "${am}" does not support ASC/DESC options`);
+    if (elem?.nulls_ordering !== undefined && elem.nulls_ordering !== 'SORTBY_NULLS_DEFAULT')
+      throw new SqlError(
+        '0A000',
+        `access method "${am}" does not support NULLS FIRST/LAST options`,
+      );
+  }
+  const withOptions = ((body.options ?? []) as PNode[]).map((o) => ({
+    name: String(o.DefElem?.defname),
+    value: defString(o.DefElem?.arg),
+  }));
+  return { am, opclassNames, withOptions };
+}

@@ -19,13 +19,15 @@ import {
   type RunOptions,
   type SessionSettings as SessionSettingsBridge,
 } from '@pg/executor';
-import { sessionUpdateContext, sessionWriter } from '@pg/heap';
+import { type Heap, sessionUpdateContext, sessionWriter } from '@pg/heap';
 import {
   ComboCids,
   type IsolationLevel,
   LockMode,
   type MvccNotice,
   relationLockTag,
+  type UpdateContext,
+  widenTransactionId,
 } from '@pg/mvcc';
 import {
   type ExplainOptions,
@@ -43,7 +45,14 @@ import {
   regCatalog,
   resolveTypeName,
 } from '@pg/sql';
-import { builtins, defaultContext, type RegCatalog, SqlError, type TypeContext } from '@pg/types';
+import {
+  builtins,
+  defaultContext,
+  type RegCatalog,
+  SqlError,
+  type TypeContext,
+  type XactContext,
+} from '@pg/types';
 import { BackendActivity, type ClientInfo } from './activity.js'; // issue 10 (H6)
 import {
   type AnalyzeContext,
@@ -64,10 +73,24 @@ import { type CopySink, type CopySource, type CopyStart, runCopy } from './copy.
 import { SessionCursors } from './cursors.js';
 import type { Instance } from './database.js';
 import { type ForeignKeyHost, SessionForeignKeys } from './foreign-keys.js'; // H8
+import {
+  alterGeneratedColumn,
+  cookGenerationExpression,
+  generationClause,
+  withGeneratedColumns,
+} from './generated-columns.js'; // issue 9 (H)
 import { SessionSettings } from './guc.js';
+import { bindIndexAmContext, registerIndexAmFunctions } from './index-am-functions.js'; // issue 12
 import { addIndexConstraint, isIndexConstraint } from './index-constraint-ddl.js';
-import { analyzeIndexDefinition } from './index-ddl.js';
+import { analyzeIndexDefinition, indexAmClause } from './index-ddl.js';
 import { type Notification, SessionNotify } from './notify.js'; // issue 10 (H6)
+import {
+  bindStatsContext,
+  countIndexBuildScan,
+  type FetchConsistency,
+  SessionStats,
+  statViewSource,
+} from './pgstat.js'; // issue 11 (pgstat)
 import {
   type BindOptions,
   bindPortal,
@@ -84,6 +107,12 @@ import {
   type QueryResult,
   toEngineError,
 } from './result.js';
+import {
+  alterClusterOn,
+  alterDropCluster,
+  runClusterCommand,
+  runReindexCommand,
+} from './rewrite-command.js'; // issue 11
 import { alterRole, createRole, dropRole, type RoleDdlContext, renameRole } from './role-ddl.js'; // issue 10 (H3)
 import { type SequenceHost, SessionSequences } from './sequence.js';
 import {
@@ -103,8 +132,28 @@ import {
   type SessionFunctionHost,
 } from './session-functions.js'; // issue 10 (H6)
 import { expressionText } from './source-text.js';
+import {
+  createExtension,
+  dropExtension,
+  type ExtensionDdlContext,
+  registerStatFunctions,
+} from './stat-functions.js'; // issue 11 (pgstat)
+import {
+  commentOn,
+  creationTarget,
+  initTempNamespace,
+  type TableDdlExtrasContext,
+  tempNamespaceName,
+} from './table-ddl-extras.js'; // issue 9 (H)
 import { TransactionBlock } from './transaction-statements.js';
 import { runVacuumCommand, type VacuumContext } from './vacuum-command.js';
+import {
+  createTableAs,
+  createView,
+  refreshMaterializedView,
+  renameUnderViews,
+  type ViewDdlContext,
+} from './view-ddl.js'; // issue 9 (G): views
 
 export interface SessionOptions {
   readonly id: number;
@@ -171,6 +220,7 @@ const objectName = (body: PNode) =>
 /** The statements a read-only transaction refuses (PreventCommandIfReadOnly), by the command tag they report. */
 const DDL_COMMANDS: Readonly<Record<string, string | ((body: PNode) => string)>> = {
   CreateStmt: 'CREATE TABLE',
+  CommentStmt: 'COMMENT', // issue 9 (H)
   IndexStmt: 'CREATE INDEX',
   CreateSchemaStmt: 'CREATE SCHEMA',
   DropStmt: (body) => `DROP ${objectName(body)}`,
@@ -180,8 +230,14 @@ const DDL_COMMANDS: Readonly<Record<string, string | ((body: PNode) => string)>>
   CreateSeqStmt: 'CREATE SEQUENCE',
   AlterSeqStmt: 'ALTER SEQUENCE',
   CreateRoleStmt: 'CREATE ROLE', // issue 10 (H3)
+  CreateExtensionStmt: 'CREATE EXTENSION', // issue 11
   AlterRoleStmt: 'ALTER ROLE',
   DropRoleStmt: 'DROP ROLE',
+  // issue 9 (G): views
+  ViewStmt: 'CREATE VIEW',
+  CreateTableAsStmt: (body) =>
+    body.objtype === 'OBJECT_MATVIEW' ? 'CREATE MATERIALIZED VIEW' : 'CREATE TABLE AS',
+  RefreshMatViewStmt: 'REFRESH MATERIALIZED VIEW',
 };
 const PLAN_CACHE_LIMIT = 256;
 /**
@@ -222,6 +278,8 @@ function isolationOf(text: string): IsolationLevel {
 }
 
 registerSessionFunctions(); // issue 10 (H6): pg_notify, pg_backend_pid, ...
+registerStatFunctions(); // issue 11: pg_stat_get_*, pg_stat_reset, pgstattuple, ...
+registerIndexAmFunctions(); // issue 12: brin_summarize_new_values & co.
 
 export class Session {
   readonly #i: Instance;
@@ -229,6 +287,8 @@ export class Session {
   readonly #settings: SessionSettings;
   readonly #block: TransactionBlock;
   readonly #catalog: Catalog;
+  /** issue 11: this session's pending statistics and its read snapshot (pgstat.ts). */
+  readonly #stats: SessionStats;
   #txn: TxnState | undefined;
   #notices: Notice[] = [];
   readonly #plans = new Map<string, CachedPlan>();
@@ -246,25 +306,34 @@ export class Session {
     this.#i = instance;
     this.#o = options;
     this.#settings = new SessionSettings(instance.settings, options.startup);
+    this.#stats = new SessionStats(
+      instance.stats,
+      options.dbOid,
+      () => this.#settings.get('stats_fetch_consistency') as FetchConsistency,
+    ); // issue 11 (pgstat)
     this.#catalog = new Catalog(instance.cluster, {
       dbOid: options.dbOid,
       settings: () => this.#settings.settingRows(),
       activity: () => instance.activity.rows(this.#role()), // issue 10 (H6)
+      pgstat: statViewSource(this.#stats, instance.backends), // issue 11
       onNotice: (n) => this.#notices.push({ ...n, severity: 'NOTICE', code: '00000' } as Notice),
     });
     this.#block = new TransactionBlock(instance.t.manager, options.id, this.#settings, {
       atSubBegin: (session) => {
         instance.cluster.atSubBegin(session);
+        this.#stats.subBegin(); // issue 11 (pgstat)
         this.#notify.subBegin(); // issue 10 (H6)
         this.#cursors.subBegin(); // cursors.ts
       },
       atSubCommit: (session) => {
         instance.cluster.atSubCommit(session);
+        this.#stats.subCommit(); // issue 11 (pgstat)
         this.#notify.subCommit(); // issue 10 (H6)
         this.#cursors.subCommit(); // cursors.ts
       },
       atSubAbort: (session) => {
         instance.cluster.atSubAbort(session);
+        this.#stats.subAbort(); // issue 11 (pgstat)
         this.#notify.subAbort(); // issue 10 (H6)
         this.#cursors.subAbort(); // cursors.ts
         // plans made while the rolled-back DDL was visible name what no longer exists
@@ -273,6 +342,7 @@ export class Session {
       atEnd: (session, committed) => {
         if (committed) instance.cluster.atCommit(session);
         else instance.cluster.atAbort(session);
+        this.#stats.end(committed); // issue 11 (pgstat): flushed at transaction end
         this.#notify.atEnd(committed); // issue 10 (H6): NOTIFY at commit, LISTEN/UNLISTEN applied
         this.#cursors.atEnd(committed); // cursors.ts: WITH HOLD cursors outlive a commit
         const after = this.#afterCommit;
@@ -320,6 +390,15 @@ export class Session {
       },
     );
     instance.activity.add(this.#activity);
+    // freeze (issue 11): GetNewTransactionId's wraparound WARNING goes to this session
+    instance.xidNotices.set(options.id, (n) =>
+      this.#notices.push({
+        severity: 'WARNING',
+        code: '01000',
+        message: n.message,
+        ...(n.hint === undefined ? {} : { hint: n.hint }),
+      }),
+    );
     this.#functionHost = {
       processId: options.id,
       notify: (channel, payload) => this.#notify.notify(channel, payload),
@@ -330,6 +409,19 @@ export class Session {
         ),
     };
     this.#activity.started();
+    // issue 11: what pgstattuple() & co. read of this session (stat-functions.ts)
+    this.#stats.host = {
+      heapOf: (oid) => {
+        const desc = this.#catalog.mustRelation(oid);
+        if (desc.kind !== 'r' && desc.kind !== 'm' && desc.kind !== 't')
+          throw new EngineError('0A000', `"${desc.name}" is not a table: not supported yet`);
+        return this.#catalog.openTable(oid).heap as Heap;
+      },
+      updateContext: () => this.#txnState().catalogTxn.ctx as UpdateContext,
+      oldestXmin: () => this.#i.t.manager.oldestXmin(),
+      extensionInstalled: (name) => this.#catalog.extension(name) !== undefined,
+      isSuperuser: () => this.#isSuperuser(),
+    };
   }
 
   // ------------------------------------------------------------ notifications, activity, interrupts (issue 10, H6)
@@ -491,6 +583,15 @@ export class Session {
   /** Ends the session: an open transaction rolls back. */
   async close(): Promise<void> {
     await this.#queue;
+    // issue 9 (H): RemoveTempRelations at backend exit, after the open transaction rolls back
+    if (this.#tempUsed && !this.#closed) {
+      try {
+        this.#block.abandon();
+        await this.query(`DROP SCHEMA IF EXISTS ${tempNamespaceName(this.#o.id)} CASCADE`);
+      } catch {
+        // the next session with this id empties it (initTempNamespace)
+      }
+    }
     this.terminate();
   }
 
@@ -508,6 +609,7 @@ export class Session {
       // issue 10 (H6)
       this.#activity.close();
       this.#i.activity.remove(this.#activity);
+      this.#i.xidNotices.delete(this.#o.id); // freeze (issue 11)
       this.#notify.close();
       this.#o.onClose(this);
       if (err !== undefined) {
@@ -854,12 +956,17 @@ export class Session {
   }
 
   #searchPath(): string[] {
-    return String(this.#settings.get('search_path'))
+    const path = String(this.#settings.get('search_path'))
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s !== '')
       .map((s) => (s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1).replace(/""/g, '"') : s));
+    // issue 9 (H): this session's temporary schema is searched first for relations
+    return this.#tempUsed ? [tempNamespaceName(this.#o.id), ...path] : path;
   }
+
+  /** issue 9 (H): whether this session created its temporary schema (pg_temp_N). */
+  #tempUsed = false;
 
   /** The reg* types' catalog hook: it reads the catalog when used, so one serves while search_path stays. */
   #reg: { readonly key: string; readonly hook: RegCatalog } | undefined;
@@ -878,7 +985,12 @@ export class Session {
 
   #typeContext(): TypeContext {
     // issue 10 (H6): pg_notify & co. find this session through the context
-    return bindSessionContext(this.#typeContextOf(), this.#functionHost);
+    // issue 11: pg_stat_get_* & co. find this session's statistics through it too
+    // issue 12: brin_summarize_new_values & co. find this session's catalog through it
+    return bindIndexAmContext(
+      bindStatsContext(bindSessionContext(this.#typeContextOf(), this.#functionHost), this.#stats),
+      () => this.#catalog,
+    );
   }
 
   #typeContextOf(): TypeContext {
@@ -888,7 +1000,25 @@ export class Session {
       byteaOutput: this.#settings.get('bytea_output') === 'escape' ? 'escape' : 'hex',
       // regclass, regtype, regnamespace read and print names through the catalog
       catalog: this.#regCatalog(),
+      xact: this.#xactContext(), // freeze (issue 11)
     });
+  }
+
+  /** freeze (issue 11): what age(xid), mxid_age(xid) and txid_current() read. */
+  #xactContext(): XactContext {
+    const t = this.#i.t;
+    const id = this.#o.id;
+    return {
+      stableLatestXid: () => {
+        const x = t.manager.topXidIfAny(id);
+        return x !== 0 ? x : Number(BigInt.asUintN(32, t.xids.nextFullXid));
+      },
+      nextMultiXactId: () => t.multixacts?.nextMulti ?? 1,
+      topFullXid: (assign) => {
+        const x = assign ? t.manager.getTopXid(id) : t.manager.topXidIfAny(id);
+        return x === 0 ? undefined : widenTransactionId(t.xids.nextFullXid, x);
+      },
+    };
   }
 
   #mvccNotices(list: MvccNotice[]): void {
@@ -999,8 +1129,13 @@ export class Session {
         return command('CREATE SCHEMA');
       case 'CreateStmt':
         return this.#createTable(body, stmt);
+      case 'CommentStmt': // issue 9 (H): COMMENT ON (table-ddl-extras.ts)
+        this.#ddl();
+        return command(commentOn(this.#tableDdlExtras(), body));
       case 'CreateSeqStmt':
         this.#ddl();
+        if (body.sequence?.relpersistence === 't')
+          throw new EngineError('0A000', 'temporary sequences are not supported yet'); // issue 9 (H)
         createSequence(this.#sequenceDdl(), body);
         return command('CREATE SEQUENCE');
       case 'AlterSeqStmt':
@@ -1010,7 +1145,16 @@ export class Session {
       case 'IndexStmt':
         return this.#createIndex(body, stmt.source);
       case 'DropStmt':
+        if (body.removeType === 'OBJECT_EXTENSION') {
+          this.#ddl(); // issue 11 (pgstat): DROP EXTENSION (stat-functions.ts)
+          dropExtension(this.#extensionContext(), body);
+          return command('DROP EXTENSION');
+        }
         return this.#drop(body);
+      case 'CreateExtensionStmt':
+        this.#ddl(); // issue 11 (pgstat): CREATE EXTENSION (stat-functions.ts)
+        createExtension(this.#extensionContext(), body);
+        return command('CREATE EXTENSION');
       case 'TruncateStmt':
         return this.#truncate(body);
       case 'ConstraintsSetStmt':
@@ -1019,6 +1163,19 @@ export class Session {
         return this.#alterTable(body, stmt);
       case 'RenameStmt':
         return this.#rename(body);
+      // issue 9 (G): views and materialized views (view-ddl.ts)
+      case 'ViewStmt':
+        this.#ddl();
+        return command(await createView(this.#viewDdl(), body, stmt));
+      case 'CreateTableAsStmt': {
+        this.#ddl();
+        const tag = await createTableAs(this.#viewDdl(), body, stmt);
+        const n = /^SELECT (\d+)$/.exec(tag);
+        return n ? { ...command(tag), rowCount: Number(n[1]) } : command(tag);
+      }
+      case 'RefreshMatViewStmt':
+        this.#ddl();
+        return command(await refreshMaterializedView(this.#viewDdl(), body));
       case 'CheckPointStmt':
         // RequestCheckpoint(CHECKPOINT_IMMEDIATE | CHECKPOINT_FORCE | CHECKPOINT_WAIT)
         if (!this.#isSuperuser()) {
@@ -1050,6 +1207,13 @@ export class Session {
         return this.#dropDatabase(body);
       case 'ExplainStmt':
         return this.#explain(body, stmt, params);
+      // issue 11: CLUSTER and REINDEX (rewrite-command.ts)
+      case 'ClusterStmt':
+        this.#ddl();
+        return command(await runClusterCommand(body, this.#vacuumContext()));
+      case 'ReindexStmt':
+        this.#ddl();
+        return command(await runReindexCommand(body, this.#vacuumContext()));
       case 'VacuumStmt':
         this.#ddl(); // new statistics: this session's cached plans are replanned
         if (body.is_vacuumcmd === true)
@@ -1131,11 +1295,20 @@ export class Session {
   // ------------------------------------------------------------ queries
 
   #view() {
-    return this.#catalog.view({
+    const view = this.#catalog.view({
       searchPath: this.#searchPath(),
       currentUser: this.#o.user,
       currentDatabase: this.#o.database,
     });
+    // issue 9 (upsert): ON CONFLICT ON CONSTRAINT looks up the table's constraints
+    return {
+      ...view,
+      constraintsOf: (oid: number) =>
+        this.#catalog.constraintsOf(oid).map((c) => ({
+          name: c.name,
+          indexOid: c.type === 'p' || c.type === 'u' || c.type === 'x' ? c.index : 0,
+        })),
+    };
   }
 
   #plan(stmt: RawStatement, params: readonly unknown[]): Plan {
@@ -1287,7 +1460,8 @@ export class Session {
           user: this.#o.user,
           database: this.#o.database,
           settings: this.#settingsBridge,
-          rowTriggers: this.#fks.triggers, // H8
+          rowTriggers: this.#rowTriggers(), // H8; issue 9 (H): generated columns
+          stats: this.#stats, // issue 11 (pgstat)
         },
         this.#runOptions(instrument),
       );
@@ -1364,6 +1538,26 @@ export class Session {
         this.#i.t.manager.getXid(this.#o.id);
       },
       checkWritable: (what) => this.#checkWritable(what),
+    };
+  }
+
+  /** issue 9 (G): what view-ddl.ts needs. */
+  #viewDdl(): ViewDdlContext {
+    return {
+      catalog: this.#catalog,
+      view: this.#view(),
+      typeContext: this.#typeContext(),
+      searchPath: this.#searchPath(),
+      creationNamespace: (schema) => this.#creationNamespace(schema),
+      notice: (n) => this.#notices.push(n),
+      lock: (oid, mode) => this.#lockRelation(oid, mode),
+      run: async (query) => {
+        const plan = planQuery(query, this.#relations, {
+          settings: this.#plannerSettings(),
+          statistics: plannerStatistics(this.#catalog, this.#txnState().catalogTxn),
+        });
+        return (await this.#runPlan(plan, [])).rowCount ?? 0;
+      },
     };
   }
 
@@ -1540,6 +1734,16 @@ export class Session {
     this.#txnDdl = true;
   }
 
+  // issue 9 (H): COMMENT ON, temporary and unlogged tables (table-ddl-extras.ts)
+  #tableDdlExtras(): TableDdlExtrasContext {
+    return {
+      catalog: this.#catalog,
+      searchPath: this.#searchPath(),
+      database: this.#o.database,
+      warn: (code, message) => this.#notices.push({ severity: 'WARNING', code, message }),
+    };
+  }
+
   #lockRelation(oid: number, mode: LockMode): Promise<void> {
     const timeout = Number(this.#settings.get('lock_timeout'));
     return this.#i.locks.acquire(this.#o.id, relationLockTag(this.#o.dbOid, oid), mode, {
@@ -1559,10 +1763,27 @@ export class Session {
     return desc.oid;
   }
 
+  /** issue 11: what CREATE / DROP EXTENSION need (stat-functions.ts). */
+  #extensionContext(): ExtensionDdlContext {
+    return {
+      catalog: this.#catalog,
+      userOid: Number(this.#catalog.authid(this.#o.user)?.oid ?? 10),
+      superuser: this.#isSuperuser(),
+      creationNamespace: this.#catalog.namespaceOid(this.#creationNamespace(undefined)) ?? 2200,
+      notice: (n) => this.#notices.push(n),
+    };
+  }
+
+  /** issue 11 (pgstat): an index build's scan of its table counts as a sequential scan. */
+  #countIndexBuild(table: number): void {
+    countIndexBuildScan(this.#stats, table, this.#catalog.openTable(table).heap as Heap);
+  }
+
   #creationNamespace(schema: string | undefined): string {
     if (schema !== undefined) return schema;
     for (const s of this.#searchPath()) {
       const name = s === '$user' ? this.#o.user : s;
+      if (name.startsWith('pg_temp')) continue; // issue 9 (H): only TEMP creates there
       if (this.#catalog.namespaceOid(name) !== undefined && name !== 'pg_catalog') return name;
     }
     throw new EngineError('3F000', 'no schema has been selected to create in');
@@ -1592,6 +1813,8 @@ export class Session {
           break;
         case 'CONSTR_UNIQUE':
           unique = true;
+          break;
+        case 'CONSTR_GENERATED': // issue 9 (H): generated-columns.ts
           break;
         default:
           if (isHandledContype(con?.contype)) break; // H8: CHECK / REFERENCES (constraints.ts)
@@ -1637,12 +1860,21 @@ export class Session {
   async #createTable(body: PNode, stmt: RawStatement): Promise<Outcome> {
     this.#ddl();
     const rv = body.relation;
-    const namespace = this.#creationNamespace(
-      rv.schemaname === undefined ? undefined : String(rv.schemaname),
+    // issue 9 (H): TEMP / UNLOGGED, pg_temp, ON COMMIT (table-ddl-extras.ts)
+    const target = creationTarget(
+      { ...this.#tableDdlExtras(), backendId: this.#o.id, source: stmt.source },
+      rv,
+      body.oncommit,
     );
+    if (target.persistence === 't') {
+      initTempNamespace(this.#catalog, this.#o.id, !this.#tempUsed);
+      this.#tempUsed = true;
+    }
+    const namespace = this.#creationNamespace(target.namespace);
     const columns: ColumnDef[] = [];
     const keys: { names: string[]; primary: boolean; name?: string }[] = [];
     const pending: PendingConstraint[] = []; // H8: CHECK and FOREIGN KEY
+    const generatedNodes = new Map<string, PNode>(); // issue 9 (H)
     const conname = (c: PNode | undefined) =>
       c?.conname === undefined ? {} : { name: String(c.conname) };
     // serial and identity columns: their sequences first (sequence-ddl.ts)
@@ -1662,6 +1894,9 @@ export class Session {
         } = this.#columnDef(seqCol?.def ?? elt.ColumnDef, stmt.source);
         const column: ColumnDef =
           seqCol?.defaultExpr === undefined ? plain : { ...plain, defaultExpr: seqCol.defaultExpr };
+        // issue 9 (H): GENERATED ALWAYS AS (...) STORED, cooked once every column is known
+        const gen = generationClause(elt.ColumnDef, String(rv.relname), stmt.source);
+        if (gen !== undefined) generatedNodes.set(column.name, gen.raw_expr);
         for (const c of elt.ColumnDef.constraints ?? []) {
           if (c.Constraint?.contype === 'CONSTR_DEFAULT') {
             this.#checkDefault(column, stmt.source, c.Constraint.raw_expr);
@@ -1697,6 +1932,22 @@ export class Session {
         throw new EngineError('0A000', 'LIKE and table inheritance are not supported yet');
       }
     }
+    // issue 9 (H): generation expressions (G1-G3), stored as pg_get_expr prints them
+    for (const [name, node] of generatedNodes) {
+      const i = columns.findIndex((c) => c.name === name);
+      const target = columns[i] as ColumnDef;
+      const defaultExpr = cookGenerationExpression(
+        node,
+        target,
+        String(rv.relname),
+        columns,
+        new Set(generatedNodes.keys()),
+        this.#view(),
+        stmt.source,
+        this.#typeContext(),
+      );
+      columns[i] = { ...target, defaultExpr, generated: 's' };
+    }
     const primaries = keys.filter((k) => k.primary);
     if (primaries.length > 1) {
       throw new EngineError(
@@ -1718,7 +1969,7 @@ export class Session {
       namespace,
       name: String(rv.relname),
       columns,
-      persistence: rv.relpersistence === 'u' ? 'u' : 'p',
+      persistence: target.persistence, // issue 9 (H)
       ifNotExists: body.if_not_exists === true,
     });
     if (oid === undefined) return command('CREATE TABLE');
@@ -1741,6 +1992,7 @@ export class Session {
         constraint: true,
         ...(k.name === undefined ? {} : { name: k.name }),
       });
+      this.#countIndexBuild(oid); // issue 11 (pgstat)
     }
     // H8: CHECK, then FOREIGN KEY constraints (a new table has no rows to validate)
     if (pending.length > 0) {
@@ -1750,6 +2002,11 @@ export class Session {
   }
 
   // ------------------------------------------------------------ H8: constraints (constraints.ts, foreign-keys.ts)
+
+  /** issue 9 (H): the foreign keys' row triggers, with generated columns computed (generated-columns.ts). */
+  #rowTriggers() {
+    return withGeneratedColumns(this.#fks.triggers, this.#constraintHost);
+  }
 
   /** What CHECK and FOREIGN KEY constraints need from the session. */
   get #constraintHost(): ForeignKeyHost {
@@ -1889,22 +2146,18 @@ export class Session {
 
   async #createIndex(body: PNode, source: string): Promise<Outcome> {
     this.#ddl();
-    if (body.accessMethod !== undefined && body.accessMethod !== 'btree') {
-      throw new EngineError(
-        '0A000',
-        `access method "${String(body.accessMethod)}" is not supported yet`,
-      );
-    }
     const table = this.#resolveRange(body.relation) as number;
     await this.#lockRelation(table, LockMode.ShareLock);
     const desc = this.#catalog.mustRelation(table);
+    // issue 12 (index AMs): USING gin | brin | hash, operator classes, WITH (...)
+    const amClause = indexAmClause(body);
     const def = analyzeIndexDefinition(body, source, desc, this.#view(), this.#typeContext(), {
       params: [],
       tctx: this.#typeContext(),
       user: this.#o.user,
       database: this.#o.database,
     });
-    this.#catalog.createIndex({
+    const built = this.#catalog.createIndex({
       table,
       ...(body.idxname !== undefined ? { name: String(body.idxname) } : {}),
       columns: def.columns,
@@ -1916,7 +2169,15 @@ export class Session {
       ...(def.predicate !== undefined ? { predicate: def.predicate } : {}),
       ...(def.entryOf !== undefined ? { entryOf: def.entryOf } : {}),
       ...(def.referencedColumns !== undefined ? { referencedColumns: def.referencedColumns } : {}),
+      ...(amClause.am !== 'btree'
+        ? {
+            am: amClause.am,
+            opclassNames: amClause.opclassNames,
+            withOptions: amClause.withOptions,
+          }
+        : {}),
     });
+    if (built !== undefined) this.#countIndexBuild(table); // issue 11 (pgstat)
     return command('CREATE INDEX');
   }
 
@@ -1931,12 +2192,28 @@ export class Session {
       }
       return command('DROP SCHEMA');
     }
-    if (type !== 'OBJECT_TABLE' && type !== 'OBJECT_INDEX' && type !== 'OBJECT_SEQUENCE') {
+    // issue 9 (G): DROP VIEW and DROP MATERIALIZED VIEW
+    const viewKinds: Readonly<Record<string, string>> = {
+      OBJECT_VIEW: 'view',
+      OBJECT_MATVIEW: 'materialized view',
+    };
+    if (
+      type !== 'OBJECT_TABLE' &&
+      type !== 'OBJECT_INDEX' &&
+      type !== 'OBJECT_SEQUENCE' &&
+      viewKinds[type] === undefined
+    ) {
       throw new EngineError('0A000', `DROP ${type.replace('OBJECT_', '')} is not supported yet`);
     }
     const what =
-      type === 'OBJECT_TABLE' ? 'table' : type === 'OBJECT_SEQUENCE' ? 'sequence' : 'index';
-    for (const o of body.objects ?? []) {
+      viewKinds[type] ??
+      (type === 'OBJECT_TABLE' ? 'table' : type === 'OBJECT_SEQUENCE' ? 'sequence' : 'index');
+    // issue 9 (G): listed views go dependents first (performMultipleDeletions deletes them together)
+    const objects: PNode[] =
+      viewKinds[type] !== undefined
+        ? this.#dependentsFirst(body.objects ?? [])
+        : (body.objects ?? []);
+    for (const o of objects) {
       const names: string[] = (o.List?.items ?? []).map(stringValue);
       const name = names.at(-1) ?? '';
       const schema = names.length > 1 ? names.at(-2) : undefined;
@@ -1967,9 +2244,17 @@ export class Session {
           hint: dropHint ?? 'Use DROP INDEX to remove an index.',
         });
       }
+      if (
+        (what === 'view' && desc.kind !== 'v') ||
+        (what === 'materialized view' && desc.kind !== 'm')
+      ) {
+        throw new EngineError('42809', `"${name}" is not a ${what}`, {
+          ...(dropHint === undefined ? {} : { hint: dropHint }),
+        });
+      }
       if (what === 'index' && desc.kind !== 'i') {
         throw new EngineError('42809', `"${name}" is not an index`, {
-          hint: 'Use DROP TABLE to remove a table.',
+          hint: dropHint ?? 'Use DROP TABLE to remove a table.', // issue 9 (G): a view's hint
         });
       }
       await this.#lockRelation(desc.oid, LockMode.AccessExclusiveLock);
@@ -2013,6 +2298,32 @@ export class Session {
     return command(`DROP ${what.toUpperCase()}`);
   }
 
+  /** issue 9 (G): DROP VIEW a, b: a view another listed view reads goes after it. */
+  #dependentsFirst(objects: readonly PNode[]): PNode[] {
+    const oidOf = (o: PNode) => {
+      const n: string[] = (o.List?.items ?? []).map(stringValue);
+      return this.#catalog.lookupRelation(
+        n.length > 1 ? n.at(-2) : undefined,
+        n.at(-1) ?? '',
+        this.#searchPath(),
+      )?.oid;
+    };
+    const left = objects.map((o) => ({ o, oid: oidOf(o) }));
+    const out: PNode[] = [];
+    while (left.length > 0) {
+      const i = left.findIndex(
+        (x) =>
+          x.oid === undefined ||
+          !this.#catalog
+            .dependentViews(x.oid)
+            .some((d) => left.some((y) => y !== x && y.oid === d)),
+      );
+      const [next] = left.splice(Math.max(i, 0), 1);
+      if (next !== undefined) out.push(next.o);
+    }
+    return out;
+  }
+
   async #truncate(body: PNode): Promise<Outcome> {
     this.#ddl();
     const oids = (body.relations ?? []).map((r: PNode) => this.#resolveRange(r.RangeVar) as number);
@@ -2043,6 +2354,7 @@ export class Session {
     for (const oid of oids) {
       await this.#lockRelation(oid, LockMode.AccessExclusiveLock);
       this.#catalog.truncate(oid);
+      this.#stats.countTruncate(oid); // issue 11 (pgstat)
     }
     return command('TRUNCATE TABLE');
   }
@@ -2061,6 +2373,11 @@ export class Session {
     await this.#lockRelation(oid, LockMode.AccessExclusiveLock);
     for (const c of body.cmds ?? []) {
       const cmd = c.AlterTableCmd;
+      // issue 9 (H): generated columns' ALTER rules and DROP EXPRESSION (generated-columns.ts)
+      const gdesc = this.#catalog.mustRelation(oid);
+      const notice = (message: string) =>
+        this.#notices.push({ severity: 'NOTICE', code: '00000', message });
+      if (alterGeneratedColumn(this.#catalog, gdesc, cmd, notice)) continue;
       switch (cmd.subtype) {
         case 'AT_AddColumn': {
           const { column, primary, unique } = this.#columnDef(cmd.def.ColumnDef, stmt.source);
@@ -2111,6 +2428,7 @@ export class Session {
               primary,
               constraint: true,
             });
+            this.#countIndexBuild(oid); // issue 11 (pgstat)
           }
           {
             // H8: the column's CHECK and REFERENCES constraints
@@ -2225,6 +2543,13 @@ export class Session {
             `${String(cmd.def?.Constraint?.contype ?? 'this').replace('CONSTR_', '')} constraints are not supported yet`,
           );
         // end H7
+        // issue 11: CLUSTER ON / SET WITHOUT CLUSTER (rewrite-command.ts)
+        case 'AT_ClusterOn':
+          alterClusterOn(this.#vacuumContext(), oid, String(cmd.name));
+          break;
+        case 'AT_DropCluster':
+          alterDropCluster(this.#vacuumContext(), oid);
+          break;
         default:
           throw new EngineError(
             '0A000',
@@ -2284,6 +2609,8 @@ export class Session {
       notice: (n) => this.#notices.push(n),
       setting: (name) => this.#settings.get(name),
       lock: (oid) => this.#lockRelation(oid, LockMode.ShareUpdateExclusiveLock),
+      stats: this.#stats, // issue 11 (pgstat)
+      pid: this.#o.id,
     };
   }
 
@@ -2296,10 +2623,17 @@ export class Session {
       database: this.#o.database,
       oldestXmin: () => t.manager.oldestXmin(),
       nextXid: () => Number(BigInt.asUintN(32, t.xids.nextFullXid)),
+      setXidLimits: (limits) => t.xids.setLimits(limits), // freeze (issue 11)
       tryLock: (oid, mode) => this.#i.locks.tryAcquire(this.#o.id, tag(oid), mode),
       lockMode: (oid, mode) => this.#lockRelation(oid, mode),
       unlock: (oid, mode) => this.#i.locks.release(this.#o.id, tag(oid), mode),
       usage: () => ({ ...this.#i.cluster.pool.stats, walBytes: t.storage.wal.insertLsn }),
+      evalEnv: () => ({
+        params: [],
+        tctx: this.#typeContext(),
+        user: this.#o.user,
+        database: this.#o.database,
+      }), // issue 11: REINDEX / VACUUM FULL of expression indexes
     };
   }
 
@@ -2338,8 +2672,13 @@ export class Session {
           const snapshot = t.manager.statementSnapshot(this.#o.id);
           const ctx = sessionUpdateContext(t, this.#o.id, this.#txnState().comboCids);
           const { heap } = this.#catalog.openTable(table.oid);
+          const st = this.#stats.relation(table.oid); // issue 11 (pgstat): COPY TO's seq scan
+          st.numScans++;
           return (function* () {
-            for (const row of heap.scan(snapshot, ctx)) yield row.values;
+            for (const row of heap.scan(snapshot, ctx)) {
+              st.tuplesReturned++;
+              yield row.values;
+            }
           })();
         },
         inserter: (table, attnums) => this.#copyInserter(table, attnums),
@@ -2368,6 +2707,9 @@ export class Session {
             })),
             writer: () => sessionWriter(t, this.#o.id, comboCids),
             finish: () => t.manager.commandCounterIncrement(this.#o.id),
+            counted: (n) => {
+              this.#stats.relation(table.oid).tuplesInserted += n; // issue 11 (pgstat)
+            },
           };
         },
         dataDir: this.#i.dataDir,
@@ -2425,7 +2767,8 @@ export class Session {
       user: this.#o.user,
       database: this.#o.database,
       settings: this.#settingsBridge,
-      rowTriggers: this.#fks.triggers, // H8
+      rowTriggers: this.#rowTriggers(), // H8; issue 9 (H): generated columns
+      stats: this.#stats, // issue 11 (pgstat)
     };
     const run = this.#runOptions();
     return async (values) => {
@@ -2567,20 +2910,60 @@ export class Session {
     const oid = this.#resolveRange(body.relation) as number;
     await this.#lockRelation(oid, LockMode.AccessExclusiveLock);
     if (type === 'OBJECT_COLUMN') {
-      this.#catalog.renameColumn(oid, String(body.subname), String(body.newname));
-      return command('ALTER TABLE');
+      // issue 9 (G): the views reading the column are printed again (view-ddl.ts)
+      const oldName = String(body.subname);
+      const newName = String(body.newname);
+      const attnum = this.#catalog
+        .mustRelation(oid)
+        .columns.find((c) => c.name === oldName && !c.dropped)?.attnum;
+      const doRename = () => this.#catalog.renameColumn(oid, oldName, newName);
+      if (attnum === undefined) doRename();
+      else
+        renameUnderViews(
+          this.#viewDdl(),
+          oid,
+          { kind: 'column', attnum, oldName, newName },
+          doRename,
+        );
+      return command(
+        `ALTER ${String(body.relationType).replace('OBJECT_', '').replace('MATVIEW', 'MATERIALIZED VIEW')}`,
+      );
     }
     if (type === 'OBJECT_TABCONSTRAINT') {
       // H8 (constraints.ts)
       renameConstraint(this.#constraintHost, oid, String(body.subname), String(body.newname));
       return command('ALTER TABLE');
     }
-    if (type === 'OBJECT_TABLE' || type === 'OBJECT_INDEX' || type === 'OBJECT_SEQUENCE') {
-      if (type === 'OBJECT_SEQUENCE' && this.#catalog.mustRelation(oid).kind !== 'S') {
+    if (
+      type === 'OBJECT_TABLE' ||
+      type === 'OBJECT_INDEX' ||
+      type === 'OBJECT_SEQUENCE' ||
+      type === 'OBJECT_VIEW' ||
+      type === 'OBJECT_MATVIEW'
+    ) {
+      const desc = this.#catalog.mustRelation(oid);
+      if (type === 'OBJECT_SEQUENCE' && desc.kind !== 'S') {
         throw new EngineError('42809', `"${String(body.relation.relname)}" is not a sequence`);
       }
-      this.#catalog.renameRelation(oid, String(body.newname));
-      return command(`ALTER ${type.replace('OBJECT_', '')}`);
+      // issue 9 (G): ALTER VIEW / ALTER MATERIALIZED VIEW, and the views reading the relation
+      const word = type === 'OBJECT_MATVIEW' ? 'MATERIALIZED VIEW' : type.replace('OBJECT_', '');
+      if (
+        (type === 'OBJECT_VIEW' && desc.kind !== 'v') ||
+        (type === 'OBJECT_MATVIEW' && desc.kind !== 'm')
+      ) {
+        throw new EngineError(
+          '42809',
+          `"${String(body.relation.relname)}" is not a ${word.toLowerCase()}`,
+        );
+      }
+      const newName = String(body.newname);
+      renameUnderViews(
+        this.#viewDdl(),
+        oid,
+        { kind: 'relation', oldName: desc.name, newName },
+        () => this.#catalog.renameRelation(oid, newName),
+      );
+      return command(`ALTER ${word}`);
     }
     throw new EngineError(
       '0A000',
@@ -2595,6 +2978,7 @@ const DROP_HINTS: Readonly<Record<string, string>> = {
   i: 'Use DROP INDEX to remove an index.',
   S: 'Use DROP SEQUENCE to remove a sequence.',
   v: 'Use DROP VIEW to remove a view.',
+  m: 'Use DROP MATERIALIZED VIEW to remove a materialized view.', // issue 9 (G)
 };
 
 function command(tag: string): Outcome {

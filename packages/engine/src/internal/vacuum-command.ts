@@ -14,18 +14,28 @@
  * INFO messages, and with ANALYZE the ANALYZE of analyze-command.ts.
  * Truncation takes AccessExclusiveLock only if it is free at once.
  *
- * Differences from PostgreSQL 15: VACUUM FULL is not supported yet
- * (0A000); VACUUM without a table list vacuums the user tables, not the
- * system catalogs (an explicit system catalog is 0A000); each table's
+ * VACUUM FULL rewrites each table under AccessExclusiveLock
+ * (rewrite-command.ts, @pg/catalog's rewrite.ts).
+ *
+ * freeze (issue 11): the ages come from vacuum_freeze_min_age /
+ * vacuum_freeze_table_age / vacuum_failsafe_age / autovacuum_freeze_max_age
+ * (FREEZE makes both ages 0); pg_class's statistics and relfrozenxid are
+ * written in place (no xid: VACUUM works past the wraparound stop limit);
+ * VACUUM without a table list also vacuums the system catalogs; after
+ * every VACUUM, vac_update_datfrozenxid advances pg_database.datfrozenxid
+ * (in place) and the cluster's xid limits are recomputed (wraparound.ts).
+ *
+ * Differences from PostgreSQL 15: an explicit system catalog is 0A000,
+ * and catalogs are not truncated; each table's
  * vacuum runs inside the statement's transaction rather than one
- * transaction per table; pg_class is updated transactionally, not in
- * place; datfrozenxid is not advanced; the PARALLEL option is accepted
+ * transaction per table; the PARALLEL option is accepted
  * and ignored (no parallel workers); VERBOSE's WAL record count and
  * dirtied-buffer count are 0 (not counted) and its CPU times are 0.
  */
-import type { Catalog, CatalogTxn } from '@pg/catalog';
+import type { Catalog, CatalogTable, CatalogTxn } from '@pg/catalog';
+import type { EvalEnv } from '@pg/executor';
 import type { Heap } from '@pg/heap';
-import { LockMode, type TransactionId, transactionIdPrecedes } from '@pg/mvcc';
+import { LockMode, type TransactionId, transactionIdPrecedes, type XidLimits } from '@pg/mvcc';
 import { SqlError } from '@pg/types';
 import {
   type IndexCleanup,
@@ -36,7 +46,10 @@ import {
   vacuumVerboseReport,
 } from '@pg/vacuum';
 import { type AnalyzeContext, runVacuumStatement } from './analyze-command.js';
+import { autovacuumWorker } from './autovacuum.js'; // autovacuum
 import { EngineError } from './result.js';
+import { vacuumFullTable } from './rewrite-command.js'; // issue 11
+import { catalogTables, vacUpdateDatfrozenxid } from './wraparound.js'; // freeze (issue 11)
 
 // biome-ignore lint/suspicious/noExplicitAny: libpg-query's JSON parse tree
 type PNode = any;
@@ -54,8 +67,12 @@ export interface VacuumContext extends AnalyzeContext {
   /** Waits for a lock (held to the end of the transaction). */
   lockMode(relOid: number, mode: LockMode): Promise<void>;
   unlock(relOid: number, mode: LockMode): void;
+  /** freeze (issue 11): SetTransactionIdLimit after datfrozenxid moved. */
+  readonly setXidLimits?: (limits: XidLimits) => void;
   /** Buffer pool counters and the WAL insert position, for VERBOSE. */
   usage(): { hits: number; reads: number; writes: number; walBytes: bigint };
+  /** issue 11: what an expression or partial index's entries are computed with (REINDEX, VACUUM FULL). */
+  readonly evalEnv?: () => EvalEnv;
 }
 
 interface VacuumParams {
@@ -194,9 +211,11 @@ export async function runVacuumCommand(body: PNode, ctx: VacuumContext): Promise
       targets.push({ oid: desc.oid, rel: r });
     }
   }
-  if (params.full) throw new SqlError('0A000', 'VACUUM FULL is not supported yet');
   for (const t of targets) {
-    const done = await vacuumTable(ctx, t.oid, params);
+    // issue 11: VACUUM FULL rewrites the table (rewrite-command.ts)
+    const done = params.full
+      ? await vacuumFullTable(ctx, t.oid, params)
+      : await vacuumTable(ctx, t.oid, params);
     if (done && params.analyze) {
       const desc = ctx.catalog.relation(t.oid);
       if (desc === undefined) continue;
@@ -218,6 +237,21 @@ export async function runVacuumCommand(body: PNode, ctx: VacuumContext): Promise
       );
     }
   }
+  // freeze (issue 11): a database-wide VACUUM vacuums the system catalogs
+  // too (their relfrozenxid bounds datfrozenxid); then vac_update_datfrozenxid
+  if (rels.length === 0 && !params.full) {
+    for (const table of catalogTables(ctx.catalog.cluster, ctx.catalog.dbOid))
+      vacuumOne(ctx, table.def.oid, params, table);
+  }
+  vacUpdateDatfrozenxid({
+    cluster: ctx.catalog.cluster,
+    txn: ctx.txn,
+    dbOid: ctx.catalog.dbOid,
+    oldestXmin: ctx.oldestXmin(),
+    nextXid: ctx.nextXid(),
+    autovacuumFreezeMaxAge: Number(settingOr(ctx, 'autovacuum_freeze_max_age', 200_000_000)),
+    setLimits: (l) => ctx.setXidLimits?.(l),
+  });
   return 'VACUUM';
 }
 
@@ -282,54 +316,97 @@ async function vacuumTable(
 }
 
 /** heap_vacuum_rel for one relation with storage, then vac_update_relstats. */
-function vacuumOne(ctx: VacuumContext, oid: number, params: VacuumParams): void {
+function vacuumOne(
+  ctx: VacuumContext,
+  oid: number,
+  params: VacuumParams,
+  systemCatalog?: CatalogTable, // freeze (issue 11): a catalog of a database-wide VACUUM
+): void {
   const { catalog, txn } = ctx;
-  const desc = catalog.relation(oid);
+  const desc = systemCatalog
+    ? { name: systemCatalog.def.name, namespaceName: 'pg_catalog' }
+    : catalog.relation(oid);
   if (desc === undefined) return;
-  const open = catalog.openTable(oid);
-  const heap = open.heap as Heap;
+  const open = systemCatalog ? undefined : catalog.openTable(oid);
+  const heap = (open ? open.heap : systemCatalog?.heap) as Heap;
   const qualified = `${ctx.database}.${desc.namespaceName}.${desc.name}`;
   if (params.verbose)
     ctx.notice({ severity: 'INFO', code: '00000', message: `vacuuming "${qualified}"` });
   const before = relationRow(catalog, txn, oid);
-  const indexes: VacuumIndex[] = open.indexes.map((ix) => ({
-    name: ix.desc.name,
-    bulkDelete: (cb, stats) => ix.index.bulkDelete(cb, stats),
-    vacuumCleanup: (stats) => ix.index.vacuumCleanup(stats),
-  }));
+  const indexes: VacuumIndex[] = open
+    ? open.indexes.map((ix) => ({
+        name: ix.desc.name,
+        bulkDelete: (cb, stats) => ix.index.bulkDelete(cb, stats),
+        vacuumCleanup: (stats) => ix.index.vacuumCleanup(stats),
+      }))
+    : (systemCatalog?.indexes ?? []).map((ix) => ({
+        name: ix.def.name,
+        bulkDelete: (cb, stats) => ix.tree.bulkDelete(cb, stats),
+        vacuumCleanup: (stats) => ix.tree.vacuumCleanup(stats),
+      }));
   const usage0 = ctx.usage();
   const start = Date.now();
-  const r: VacuumResult = lazyVacuum(
-    {
-      heap,
-      indexes,
-      ...(before ? { relfrozenxid: before.relfrozenxid } : {}),
-      ...(before ? { oldRelPages: before.relpages, oldRelTuples: before.reltuples } : {}),
-    },
-    {
-      ctx: txn.ctx,
-      oldestXmin: ctx.oldestXmin(),
-      nextXid: () => ctx.nextXid(),
-      freeze: params.freeze,
-      freezeMinAge: Number(settingOr(ctx, 'vacuum_freeze_min_age', 50_000_000)),
-      freezeTableAge: Number(settingOr(ctx, 'vacuum_freeze_table_age', 150_000_000)),
-      disablePageSkipping: params.disablePageSkipping,
-      indexCleanup: params.indexCleanup,
-      truncate: params.truncate,
-      maintenanceWorkMemKb: settingKb(settingOr(ctx, 'maintenance_work_mem', 65536)),
-      truncateLock: {
-        tryAcquire: () => ctx.tryLock(oid, LockMode.AccessExclusiveLock),
-        release: () => ctx.unlock(oid, LockMode.AccessExclusiveLock),
+  // issue 11 (pgstat): pg_stat_progress_vacuum's row while it runs
+  const progress = ctx.stats?.hub.startVacuumProgress(ctx.pid ?? 0, catalog.dbOid, oid);
+  let r: VacuumResult;
+  try {
+    r = lazyVacuum(
+      {
+        heap,
+        indexes,
+        ...(before ? { relfrozenxid: before.relfrozenxid } : {}),
+        ...(before ? { oldRelPages: before.relpages, oldRelTuples: before.reltuples } : {}),
       },
-    },
+      {
+        ctx: txn.ctx,
+        oldestXmin: ctx.oldestXmin(),
+        nextXid: () => ctx.nextXid(),
+        freeze: params.freeze,
+        freezeMinAge: Number(settingOr(ctx, 'vacuum_freeze_min_age', 50_000_000)),
+        freezeTableAge: Number(settingOr(ctx, 'vacuum_freeze_table_age', 150_000_000)),
+        disablePageSkipping: params.disablePageSkipping,
+        indexCleanup: params.indexCleanup,
+        // freeze (issue 11): catalogs are not truncated here (their files stay as the cluster opened them)
+        truncate: params.truncate && systemCatalog === undefined,
+        autovacuumFreezeMaxAge: Number(settingOr(ctx, 'autovacuum_freeze_max_age', 200_000_000)),
+        failsafeAge: Number(settingOr(ctx, 'vacuum_failsafe_age', 1_600_000_000)),
+        qualifiedName: qualified,
+        onWarning: (w) => ctx.notice({ severity: 'WARNING', code: '01000', ...w }),
+        maintenanceWorkMemKb: settingKb(settingOr(ctx, 'maintenance_work_mem', 65536)),
+        truncateLock: {
+          tryAcquire: () => ctx.tryLock(oid, LockMode.AccessExclusiveLock),
+          release: () => ctx.unlock(oid, LockMode.AccessExclusiveLock),
+        },
+        ...(progress === undefined
+          ? {}
+          : {
+              progress: (p) => {
+                progress.progress = p;
+              },
+            }),
+      },
+    );
+  } finally {
+    if (progress !== undefined) ctx.stats?.hub.endVacuumProgress(progress.pid);
+  }
+  // issue 11 (pgstat): pgstat_report_vacuum
+  ctx.stats?.hub.reportVacuum(
+    catalog.dbOid,
+    oid,
+    r.newLiveTuples,
+    r.recentlyDeadTuples,
+    autovacuumWorker(ctx.stats.hub, ctx.pid), // autovacuum: a worker's VACUUM counts as autovacuum
   );
   const elapsedMs = Date.now() - start;
   const usage1 = ctx.usage();
-  // vac_update_relstats: relfrozenxid only moves forward
+  // vac_update_relstats: relfrozenxid only moves forward (unless it is "in the future": corrupt)
   const oldFrozen = before?.relfrozenxid ?? 0;
   const newFrozen =
     r.newRelfrozenxid !== undefined &&
-    (oldFrozen === 0 || transactionIdPrecedes(oldFrozen, r.newRelfrozenxid))
+    oldFrozen !== r.newRelfrozenxid &&
+    (oldFrozen === 0 ||
+      transactionIdPrecedes(oldFrozen, r.newRelfrozenxid) ||
+      transactionIdPrecedes(ctx.nextXid(), oldFrozen))
       ? r.newRelfrozenxid
       : undefined;
   updateRelationStats(catalog, txn, oid, {
@@ -409,7 +486,10 @@ function relationRow(catalog: Catalog, txn: CatalogTxn, oid: number): RelationRo
   };
 }
 
-/** vac_update_relstats (transactional here). */
+/**
+ * vac_update_relstats: in place (freeze, issue 11), as PostgreSQL, so that
+ * VACUUM needs no xid and works past the wraparound stop limit.
+ */
 function updateRelationStats(
   catalog: Catalog,
   txn: CatalogTxn,
@@ -419,13 +499,14 @@ function updateRelationStats(
   const t = pgClass(catalog);
   const row = t.lookupOne('pg_class_oid_index', [oid], txn);
   if (row === undefined) return;
-  const values = [...row.values];
-  values[t.col('relpages')] = s.relpages;
-  values[t.col('reltuples')] = Math.fround(s.reltuples);
-  values[t.col('relallvisible')] = s.relallvisible;
-  if (s.relfrozenxid !== undefined) values[t.col('relfrozenxid')] = s.relfrozenxid;
-  if (values.every((v, i) => v === row.values[i])) return;
-  t.update(row.tid, values, txn);
+  const changes: Record<string, number> = {
+    relpages: s.relpages,
+    reltuples: Math.fround(s.reltuples),
+    relallvisible: s.relallvisible,
+    ...(s.relfrozenxid === undefined ? {} : { relfrozenxid: s.relfrozenxid }),
+  };
+  if (Object.entries(changes).every(([k, v]) => row.values[t.col(k)] === v)) return;
+  t.inplaceUpdate(row.tid, changes);
   catalog.cluster.registerInvalidation(txn.key, catalog, catalog.dbOid, oid);
   txn.commandCounterIncrement();
 }

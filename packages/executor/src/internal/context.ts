@@ -93,6 +93,33 @@ export interface ExecContext {
   readonly settings?: SessionSettings;
   /** CHECK and FOREIGN KEY constraints (H8, @pg/engine's constraints.ts): absent, none are enforced. */
   readonly rowTriggers?: RowTriggers;
+  /** issue 11 (pgstat): the session's pending statistics counters; absent, nothing is counted. */
+  readonly stats?: ExecStats;
+}
+
+/**
+ * issue 11 (pgstat): where the executor counts scans and row changes
+ * (PostgreSQL's pgstat_count_* macros), per relation OID (a table or an
+ * index). `relation` is called once per scan or statement and returns the
+ * counters of the session's current (sub)transaction level; the executor
+ * increments their fields directly.
+ */
+export interface ExecStats {
+  relation(oid: number): RelationCounters;
+}
+
+/** One relation's pending counters (PgStat_TableCounts' fields the executor bumps). */
+export interface RelationCounters {
+  /** Sequential scans started (a table) or index scans started (an index). */
+  numScans: number;
+  /** Rows a sequential scan returned (a table), or TIDs an index scan returned (an index). */
+  tuplesReturned: number;
+  /** Rows fetched by TID: a bitmap heap scan's (a table), an index scan's heap fetches (an index). */
+  tuplesFetched: number;
+  tuplesInserted: number;
+  tuplesUpdated: number;
+  tuplesDeleted: number;
+  tuplesHotUpdated: number;
 }
 
 /**
@@ -103,6 +130,11 @@ export interface ExecContext {
  * statement or, when deferred, at commit.
  */
 export interface RowTriggers {
+  /**
+   * issue 9 (H): ExecComputeStoredGenerated — fills the row's generated
+   * columns in place from its other columns, before NOT NULL and CHECK.
+   */
+  generate?(rel: RelationDesc, values: unknown[]): void;
   check(rel: RelationDesc, values: readonly unknown[]): void;
   inserted(rel: RelationDesc, values: readonly unknown[], tid: Tid): void;
   updated(

@@ -18,8 +18,7 @@
  * entry of a transaction still running waits for it and tries again, as
  * _bt_check_unique does; a live one is 23505.
  */
-import { scanKey, type Tid } from '@pg/access';
-import type { BTree } from '@pg/btree';
+import { type IndexAccessMethod, scanKey, type Tid } from '@pg/access';
 import type { ColumnDesc, IndexDesc, RelationDesc } from '@pg/catalog';
 import { lockRow, sessionUpdateContext, sessionWriter, xactLockTableWait } from '@pg/heap';
 import { LockMode, relationLockTag, type UpdateContext } from '@pg/mvcc';
@@ -33,6 +32,7 @@ import { pullDownCtes, returningRow, runUpdateDelete, valuesRow, withRows } from
 import type { Plan } from './plan.js';
 import { executeSelect } from './run.js';
 import { heapTupleStatus } from './unique.js';
+import { upsertRow } from './upsert.js';
 
 /** What a statement returns. */
 export interface ExecResult {
@@ -296,7 +296,12 @@ function forEachRow(
     return;
   }
   if (scan.kind === 'seqscan') {
-    for (const row of rel.heap.scan(snapshot, vctx)) if (filter(row.values, env)) visit(row);
+    const st = ctx.stats?.relation(rel.desc.oid); // issue 11 (pgstat)
+    if (st !== undefined) st.numScans++;
+    for (const row of rel.heap.scan(snapshot, vctx)) {
+      if (st !== undefined) st.tuplesReturned++;
+      if (filter(row.values, env)) visit(row);
+    }
     return;
   }
   const entry = rel.indexes.find((i) => i.desc.oid === scan.indexOid);
@@ -310,10 +315,16 @@ function forEachRow(
     keys.push(scanKey(iq.column, iq.strategy, v));
   }
   const s = entry.index.beginScan();
+  const ist = ctx.stats?.relation(entry.desc.oid); // issue 11 (pgstat)
   try {
     s.rescan(keys);
+    if (ist !== undefined) ist.numScans++;
     for (let r = s.next('forward'); r !== null; r = s.next('forward')) {
       const row = rel.heap.fetch(r.tid, snapshot, vctx);
+      if (ist !== undefined) {
+        ist.tuplesReturned++;
+        if (row !== null) ist.tuplesFetched++;
+      }
       if (row !== null && filter(row.values, env)) visit(row);
     }
   } finally {
@@ -479,6 +490,7 @@ async function insert(
   const rows: unknown[][] = [];
   let count = 0;
   const n = sourceRows === undefined ? cp.insertRows.length : sourceRows.length;
+  const st = ctx.stats?.relation(relationOid); // issue 11 (pgstat): n_tup_ins
   for (let i = 0; i < n; i++) {
     const exprs = sourceRows === undefined ? cp.insertRows[i]! : cp.insertRows[0]!;
     const input = sourceRows === undefined ? NO_ROW : sourceRows[i]!;
@@ -487,10 +499,20 @@ async function insert(
         ? undefined
         : await valuesRow(mp, i, ctx, options);
     const values = planned ?? exprs.map((e) => e(input, env));
+    ctx.rowTriggers?.generate?.(rel.desc, values); // issue 9 (H): generated columns
     checkNotNull(rel.desc, values, env.tctx, ctx.registry ?? builtins);
     ctx.rowTriggers?.check(rel.desc, values); // H8: CHECK constraints
+    if (mp?.onConflict !== undefined) {
+      // issue 9 (upsert): speculative insertion (upsert.ts)
+      const r = await upsertRow(mp.onConflict, rel, values, ctx, env, options);
+      if (r.kind === 'skipped') continue;
+      count++;
+      if (returning) rows.push(await returningRow(mp, r.values, ctx, options));
+      continue;
+    }
     const w = sessionWriter(ctx, ctx.session, ctx.comboCids);
     const tid = rel.heap.insert(values, w.xid, w.cid);
+    if (st !== undefined) st.tuplesInserted++; // issue 11 (pgstat)
     await insertIndexEntries(rel, values, tid, ctx, env);
     ctx.rowTriggers?.inserted(rel.desc, values, tid); // H8: foreign-key events
     count++;
@@ -546,7 +568,7 @@ export async function insertIndexEntries(
 
 /** One index insert: undefined when done, else the xid to wait for. */
 function insertOne(
-  index: BTree,
+  index: IndexAccessMethod, // issue 12: any AM (B-tree, hash, gin, brin)
   key: readonly unknown[],
   tid: Tid,
   desc: IndexDesc,

@@ -64,6 +64,7 @@ import {
 import { type Compiled, compileExpr } from './expr.js';
 import { indexReferencedColumns } from './index-keys.js';
 import { executeSelect } from './run.js';
+import { type OnConflictPlan, planOnConflict } from './upsert.js';
 
 const FLOAT8 = 701;
 const TID_SCALE = 65536;
@@ -99,6 +100,8 @@ export interface ModifyPlan {
   };
   /** INSERT ... VALUES rows with sub-SELECTs: each row's values computed by a plan. */
   readonly valuesRows?: readonly (RowExprs | undefined)[];
+  /** issue 9 (upsert): INSERT ... ON CONFLICT (upsert.ts). */
+  readonly onConflict?: OnConflictPlan;
 }
 
 /** What planning a statement needs: the relations and the planner's context for them. */
@@ -236,10 +239,21 @@ export function planInsert(q: InsertQuery, p: ModifyPlanning): ModifyPlan {
     otherVars: [],
     ...(returning === undefined ? {} : { returning }),
     ...(valuesRows === undefined ? {} : { valuesRows }),
+    ...onConflictOf(q, p, desc), // issue 9 (upsert)
   };
 }
 
-interface RowVars {
+/** issue 9 (upsert): the ON CONFLICT part of an INSERT's plan. */
+function onConflictOf(
+  q: InsertQuery,
+  p: ModifyPlanning,
+  desc: RelationDesc,
+): Pick<ModifyPlan, 'onConflict'> {
+  const onConflict = planOnConflict(q, p, desc, p.planner().registry);
+  return onConflict === undefined ? {} : { onConflict };
+}
+
+export interface RowVars {
   readonly target: number;
   readonly width: number;
   readonly others: readonly Var[];
@@ -247,7 +261,12 @@ interface RowVars {
   readonly base: number;
 }
 
-function rowExprs(exprs: readonly Expr[], rv: RowVars, q: Query, p: ModifyPlanning): RowExprs {
+export function rowExprs(
+  exprs: readonly Expr[],
+  rv: RowVars,
+  q: Query,
+  p: ModifyPlanning,
+): RowExprs {
   const substituted = exprs.map((e) => substitute(e, rv));
   if (!substituted.some(hasSubLink)) return { exprs: substituted };
   const paramTypes = [
@@ -378,7 +397,7 @@ function envOf(ctx: ExecContext, params: readonly unknown[]): EvalEnv {
 const NO_ROW: readonly unknown[] = [];
 
 /** Evaluates `re` with the row's values as parameters after the statement's. */
-async function evaluate(
+export async function evaluate(
   re: RowExprs,
   row: readonly unknown[],
   ctx: ExecContext,
@@ -458,6 +477,7 @@ export async function runUpdateDelete(
     compiledSets.set(recheck.set, recheckSet);
   }
   const userParams = ctx.params ?? [];
+  const st = ctx.stats?.relation(mp.targetOid); // issue 11 (pgstat): n_tup_upd/del/hot_upd
   const rows: unknown[][] = [];
   const seen = new Set<number>();
   let count = 0;
@@ -482,6 +502,7 @@ export async function runUpdateDelete(
               next[attnum - 1] =
                 env !== undefined && c !== undefined ? c(NO_ROW, env) : setValues[i];
             });
+            ctx.rowTriggers?.generate?.(rel.desc, next); // issue 9 (H): generated columns
             checkNotNull(rel.desc, next, ctx.typeContext, registry);
             ctx.rowTriggers?.check(rel.desc, next); // H8: CHECK constraints
             return next;
@@ -502,6 +523,13 @@ export async function runUpdateDelete(
     });
     if (res.kind !== 'done') continue;
     count++;
+    if (st !== undefined) {
+      if (command === 'delete') st.tuplesDeleted++;
+      else {
+        st.tuplesUpdated++;
+        if (res.indexesNeedUpdate === false) st.tuplesHotUpdated++;
+      }
+    }
     if (res.newValues !== undefined && res.newTid !== undefined && res.indexesNeedUpdate === true) {
       await insertIndexEntries(rel, res.newValues, res.newTid, ctx, envOf(ctx, userParams));
     }

@@ -43,6 +43,7 @@ import {
   pullDownCtes,
   withCtid,
 } from './modify.js';
+import { explainOnConflictLines } from './upsert.js';
 
 /** One condition the index scan applies: `index column <strategy> value`. */
 export interface IndexQual {
@@ -495,6 +496,10 @@ export function explainModify(
   });
   const lines = [
     head,
+    // issue 9 (upsert): Conflict Resolution / Arbiter Indexes / Filter
+    ...(q.command === 'insert'
+      ? explainOnConflictLines(q, plan.modify?.onConflict, registry).map((l) => `  ${l}`)
+      : []),
     ...initPlans,
     ...rest.map((l, i) => (i === 0 ? `  ->  ${l}` : `      ${l}`)),
   ];

@@ -27,7 +27,7 @@ import type { Expr, FuncExpr } from '@pg/sql';
 import { VISIBILITYMAP_ALL_VISIBLE } from '@pg/storage';
 import { type PgArray, SqlError, TypeOid } from '@pg/types';
 import type { Builder } from './builder.js';
-import type { EvalEnv, OpenRelation, OpenTable } from './context.js';
+import type { EvalEnv, OpenRelation, OpenTable, RelationCounters } from './context.js';
 import { type Compiled, compileExpr } from './expr.js';
 import { indexColumnType } from './index-keys.js';
 import { bindToInput, type ExecNode } from './node.js';
@@ -88,13 +88,18 @@ function fromIterator(it: Iterator<unknown[], unknown>): RowSource {
   };
 }
 
-/** The `values` of heap rows as a RowSource (no generator in between). */
-function heapValues(rows: Iterable<{ readonly values: unknown[] }>): RowSource {
+/** The `values` of heap rows as a RowSource (no generator in between), counted in `st.tuplesReturned`. */
+function heapValues(
+  rows: Iterable<{ readonly values: unknown[] }>,
+  st: RelationCounters,
+): RowSource {
   const it = rows[Symbol.iterator]();
   return {
     next() {
       const r = it.next();
-      return r.done === true ? undefined : r.value.values;
+      if (r.done === true) return undefined;
+      st.tuplesReturned++; // issue 11 (pgstat): seq_tup_read
+      return r.value.values;
     },
     return() {
       it.return?.();
@@ -199,6 +204,23 @@ function finishSource(
   };
 }
 
+// ---------------------------------------------------------------- pgstat (issue 11)
+
+/** The session's pending counters of relation `oid`, or a sink nobody reads (looked up once per scan). */
+export function statsOf(b: Builder, oid: number): RelationCounters {
+  return (
+    b.cx.exec.stats?.relation(oid) ?? {
+      numScans: 0,
+      tuplesReturned: 0,
+      tuplesFetched: 0,
+      tuplesInserted: 0,
+      tuplesUpdated: 0,
+      tuplesDeleted: 0,
+      tuplesHotUpdated: 0,
+    }
+  );
+}
+
 // ---------------------------------------------------------------- SeqScan
 
 export function buildSeqScan(b: Builder, node: SeqScanNode): ExecNode {
@@ -209,7 +231,11 @@ export function buildSeqScan(b: Builder, node: SeqScanNode): ExecNode {
     return finishScan(b, node, raw, () => computed.rows()[Symbol.iterator]());
   }
   const heap = rel.heap;
-  return finishSource(b, node, raw, () => heapValues(heap.scan(b.snapshot, b.vctx)));
+  const st = statsOf(b, node.relationOid); // issue 11 (pgstat): seq_scan, seq_tup_read
+  return finishSource(b, node, raw, () => {
+    st.numScans++;
+    return heapValues(heap.scan(b.snapshot, b.vctx), st);
+  });
 }
 
 // ---------------------------------------------------------------- index scans
@@ -260,7 +286,8 @@ function compileIndexQuals(
     const valueType = q.array === true ? (registry.type(q.value.type)?.elemOid ?? 0) : q.value.type;
     return {
       column: q.column,
-      strategy: q.strategy,
+      // issue 12: a GIN operator class's own strategy number (jsonb_ops 7, 9, ...) when set
+      strategy: (q.amStrategy ?? q.strategy) as IndexQual['strategy'],
       value: compileExpr(q.value, registry),
       array: q.array === true,
       cross: valueType !== colType,
@@ -303,6 +330,12 @@ function keySets(
   return sets;
 }
 
+/** issue 12: the index quals' conditions ANDed (an Index Scan's indexqualorig, for rechecks). */
+function qualsClause(quals: readonly IndexQual[]): Expr | undefined {
+  if (quals.length <= 1) return quals[0]?.clause;
+  return { kind: 'bool', op: 'and', args: quals.map((q) => q.clause), type: 16, typmod: -1 };
+}
+
 export function buildIndexScan(b: Builder, node: IndexScanNode): ExecNode {
   const rel = tableOf(b, node.relationOid);
   const heap = rel.heap;
@@ -316,6 +349,14 @@ export function buildIndexScan(b: Builder, node: IndexScanNode): ExecNode {
   const indexOnly = node.kind === 'indexonlyscan';
   const instr = b.instr(node);
   const width = rel.desc.columns.length;
+  const ist = statsOf(b, node.indexOid); // issue 11 (pgstat): idx_scan, idx_tup_read, idx_tup_fetch
+  // issue 12: a hash index's entries are candidates (xs_recheck): the index conditions are checked again
+  const recheck =
+    entry.desc.am === 'btree'
+      ? undefined
+      : planMemo(b.cx.registry, node, 'recheck', () =>
+          compileBoundQual(qualsClause(node.indexQuals), raw, b.cx.registry),
+        );
   let scan: ReturnType<typeof entry.index.beginScan> | undefined;
   return finishScan(
     b,
@@ -327,7 +368,9 @@ export function buildIndexScan(b: Builder, node: IndexScanNode): ExecNode {
         scan?.end();
         scan = entry.index.beginScan();
         scan.rescan(keys);
+        ist.numScans++;
         for (let r = scan.next(node.direction); r !== null; r = scan.next(node.direction)) {
+          ist.tuplesReturned++;
           if (
             indexOnly &&
             r.values !== undefined &&
@@ -346,7 +389,11 @@ export function buildIndexScan(b: Builder, node: IndexScanNode): ExecNode {
             x.heapFetches = (x.heapFetches ?? 0) + 1;
           }
           const row = heap.fetch(r.tid, b.snapshot, b.vctx);
-          if (row !== null) yield row.values;
+          if (row !== null) {
+            ist.tuplesFetched++;
+            if (r.recheck && recheck !== undefined && !recheck(row.values, env)) continue; // issue 12
+            yield row.values;
+          }
         }
         scan.end();
         scan = undefined;
@@ -376,15 +423,18 @@ function bitmapOf(b: Builder, node: BitmapNode, rel: OpenTable): TidBitmap {
     );
     result = new TidBitmap(bytes);
     let n = 0;
+    const ist = statsOf(b, node.indexOid); // issue 11 (pgstat)
     for (const keys of keySets(quals, b.cx.env, 'forward')) {
       const s = entry.index.beginScan();
       try {
         s.rescan(keys);
+        ist.numScans++;
         n += s.getBitmap(result);
       } finally {
         s.end();
       }
     }
+    ist.tuplesReturned += n;
     if (instr !== undefined) instr.rows += n;
   } else {
     const [first, ...rest] = node.children;
@@ -412,9 +462,20 @@ export function buildBitmapHeapScan(b: Builder, node: BitmapHeapScanNode): ExecN
   const recheck = compileBoundQual(node.recheck, raw, b.cx.registry);
   const env = b.cx.env;
   const instr = b.instr(node);
+  const st = statsOf(b, node.relationOid); // issue 11 (pgstat): bitmap heap fetches count in idx_tup_fetch
   return finishScan(b, node, raw, function* () {
     const bitmap = bitmapOf(b, node.bitmap, rel);
+    // issue 12: a lossy chunk covers PAGES_PER_CHUNK pages, past the heap's end too (BRIN's
+    // last range): such pages are skipped, as heapam_scan_bitmap_next_block does
+    const nblocks = heap.nblocks();
     for (const page of bitmap.pages()) {
+      if (page.block >= nblocks) continue;
+      // issue 12: EXPLAIN ANALYZE's "Heap Blocks: exact=N lossy=M"
+      if (instr !== undefined) {
+        const x = instr as { exactPages?: number; lossyPages?: number };
+        if (page.offsets === null) x.lossyPages = (x.lossyPages ?? 0) + 1;
+        else x.exactPages = (x.exactPages ?? 0) + 1;
+      }
       const rows =
         page.offsets === null
           ? heap.scanPage(page.block, b.snapshot, b.vctx)
@@ -423,6 +484,7 @@ export function buildBitmapHeapScan(b: Builder, node: BitmapHeapScanNode): ExecN
               return r === null ? [] : [r];
             });
       for (const r of rows) {
+        st.tuplesFetched++;
         // Exact pages are checked too: a BitmapOr arm's index condition can be weaker than
         // its clause (`b = 'x'` of `b = 'x' AND id <= 0`), and the planner gives the scan no
         // Filter with the rest; rows failing it on an exact page count as removed by a filter.

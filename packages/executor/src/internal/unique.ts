@@ -29,6 +29,22 @@ import { LP_NORMAL, LP_REDIRECT, Page } from '@pg/page';
 
 /** The status of the chain rooted at `tid`, as seen by the transaction of `ctx`. */
 export function heapTupleStatus(heap: Heap, tid: Tid, ctx: UpdateContext): HeapTupleStatus {
+  const s = heapChainMember(heap, tid, ctx);
+  return s.kind === 'live' ? { kind: 'live' } : s;
+}
+
+/**
+ * issue 9 (upsert): heapTupleStatus with the live member's TID (what
+ * ON CONFLICT locks and updates: check_exclusion_or_unique_constraint's
+ * SnapshotDirty fetch).
+ */
+export function heapChainMember(
+  heap: Heap,
+  tid: Tid,
+  ctx: UpdateContext,
+):
+  | { readonly kind: 'live'; readonly tid: Tid }
+  | Exclude<HeapTupleStatus, { readonly kind: 'live' }> {
   if (tid.block >= heap.nblocks()) return { kind: 'dead' };
   const page = Page.wrap(heap.readCopy(tid.block));
   let offset = tid.offset;
@@ -50,7 +66,8 @@ export function heapTupleStatus(heap: Heap, tid: Tid, ctx: UpdateContext): HeapT
     const xmin = tupleXmin(item);
     if (prevXmax !== 0 && xmin !== prevXmax) return { kind: 'dead' };
     const s = memberStatus(item, mask, xmin, ctx);
-    if (s !== 'deleted') return s;
+    if (s !== 'deleted')
+      return s.kind === 'live' ? { kind: 'live', tid: { block: tid.block, offset } } : s;
     if ((mask2 & HEAP_HOT_UPDATED) === 0) return { kind: 'dead' };
     const next = tupleCtid(item);
     if (next.block !== tid.block) return { kind: 'dead' };

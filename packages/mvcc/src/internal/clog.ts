@@ -164,6 +164,18 @@ export class Clog {
   }
 
   /**
+   * Whether page `pageno` is in the cache or whole in the store (freeze,
+   * issue 11: startup skips the pages that never existed). With
+   * `segmentExists` false, only the cache is asked.
+   */
+  hasPage(pageno: number, segmentExists = true): boolean {
+    if (this.#pages.has(pageno)) return true;
+    if (!segmentExists) return false;
+    const bytes = this.#store.read(clogSegmentName(pageno), clogPageOffset(pageno), CLOG_BLCKSZ);
+    return bytes !== undefined && bytes.length >= CLOG_BLCKSZ;
+  }
+
+  /**
    * ExtendCLOG: called for every xid as it is assigned; zeroes the page when
    * the xid is the first on it (or the first normal xid).
    */

@@ -140,6 +140,17 @@ export class ProcArray {
     return [...this.#procs.values()].map((p) => p.xid);
   }
 
+  /**
+   * pg_resetwal -x (freeze, issue 11): with no transaction running, the
+   * counter jumped to `nextXid`; latestCompletedXid becomes the xid before
+   * it, as at start-up.
+   */
+  resetLatestCompletedXid(nextXid: TransactionId): void {
+    if (this.runningXids().length > 0)
+      throw new MvccError(ERRCODE_INTERNAL_ERROR, 'the xid counter moved while transactions run');
+    this.#latestCompletedXid = initialLatestCompletedXid(nextXid);
+  }
+
   #mustGet(backend: number): ProcEntry {
     const p = this.#procs.get(backend);
     if (p === undefined) {

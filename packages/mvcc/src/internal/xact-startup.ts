@@ -30,6 +30,7 @@ import { type OpenedStorage, type OpenStorageOptions, openStorage } from '@pg/st
 import {
   CLOG_XACTS_PER_PAGE,
   Clog,
+  clogSegmentName,
   TRANSACTION_STATUS_IN_PROGRESS,
   TRANSACTION_STATUS_SUB_COMMITTED,
   transactionIdToPage,
@@ -49,6 +50,7 @@ import {
   type TransactionId,
   transactionIdAdvance,
   transactionIdIsNormal,
+  transactionIdPrecedes,
   XidGenerator,
   type XidLimits,
   xidFromFullTransactionId,
@@ -158,7 +160,33 @@ export function openTransactions(options: OpenTransactionsOptions): OpenedTransa
     const next = xidFromFullTransactionId(xids.nextFullXid);
     let x = options.xidLimits?.oldestXid ?? FIRST_NORMAL_TRANSACTION_ID;
     if (!transactionIdIsNormal(x)) x = FIRST_NORMAL_TRANSACTION_ID;
+    // freeze (issue 11): no running xid is 2^31 or more behind nextXid (the
+    // start could look "ahead" of next once the counter wrapped)
+    if ((next - x) >>> 0 >= 0x8000_0000) {
+      x = (next - 0x7fff_ffff) >>> 0;
+      if (!transactionIdIsNormal(x)) x = FIRST_NORMAL_TRANSACTION_ID;
+    }
+    // freeze (issue 11): a clog page that is not on disk and lies wholly
+    // before the last checkpoint's nextXid never held an assigned xid (the
+    // checkpoint wrote every page that did), e.g. after pg_resetwal -x: skip it.
+    const checkpointNext = xidFromFullTransactionId(existing.checkPointCopy.nextXid);
+    const checkpointPage = transactionIdToPage(checkpointNext);
+    const segments = new Set(options.clogStore.list());
     for (; x !== next; x = transactionIdAdvance(x)) {
+      const pageno = transactionIdToPage(x);
+      if (
+        pageno !== checkpointPage &&
+        pageno !== transactionIdToPage(next) &&
+        transactionIdPrecedes(x, checkpointNext) &&
+        !clog.hasPage(pageno, segments.has(clogSegmentName(pageno)))
+      ) {
+        // jump to the last xid of the page (the loop's advance moves past it)
+        const last = (pageno + 1) * CLOG_XACTS_PER_PAGE - 1;
+        if (transactionIdPrecedes(last, next) && transactionIdPrecedes(last, checkpointNext)) {
+          x = last;
+          continue;
+        }
+      }
       const st = clog.getStatus(x);
       if (st === TRANSACTION_STATUS_IN_PROGRESS || st === TRANSACTION_STATUS_SUB_COMMITTED) {
         transam.abortTree(x, []);

@@ -219,6 +219,16 @@ export class TransactionManager {
     return (s.levels.at(-1) as Level).xid;
   }
 
+  /**
+   * GetTopTransactionId (freeze, issue 11: txid_current()): the top-level
+   * xid, assigned now if there is none (54000 past the stop limit).
+   */
+  getTopXid(session: number): TransactionId {
+    const s = this.#active(session);
+    this.#assign(session, s, 0);
+    return (s.levels[0] as Level).xid;
+  }
+
   /** GetTopTransactionIdIfAny: the top-level xid, 0 when none assigned yet. */
   topXidIfAny(session: number): TransactionId {
     return this.#sessions.get(session)?.levels[0]?.xid ?? INVALID_TRANSACTION_ID;

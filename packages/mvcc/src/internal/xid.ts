@@ -331,6 +331,19 @@ export class XidGenerator {
   }
 
   /**
+   * pg_resetwal -x / -e: the counter jumps to `fxid` (at least
+   * FirstNormalFullTransactionId; the special xids of an epoch are skipped).
+   * For a cluster with no transaction running; the caller makes it durable
+   * (a checkpoint records it) and gives the clog the page of the new xid.
+   */
+  setNextFullXid(fxid: FullTransactionId): void {
+    let next = fxid < FIRST_NORMAL_FULL_TRANSACTION_ID ? FIRST_NORMAL_FULL_TRANSACTION_ID : fxid;
+    if (xidFromFullTransactionId(next) < FIRST_NORMAL_TRANSACTION_ID)
+      next = fullTransactionIdAdvance(next - 1n);
+    this.#nextFullXid = next;
+  }
+
+  /**
    * AdvanceNextFullTransactionIdPastXid: during redo, make sure the counter
    * is past an xid seen in WAL (the epoch is inferred from the counter).
    */

@@ -108,6 +108,8 @@ export interface IndexCostInput {
   totalTablePages: number;
   /** Quals applied to fetched heap tuples (not by the index). */
   qpqual: QualCost;
+  /** issue 12: genericcostestimate alone (hashcostestimate), without btcostestimate's descent costs. */
+  generic?: boolean;
 }
 
 export interface IndexCost extends Cost {
@@ -144,12 +146,12 @@ export function costIndex(s: PlannerSettings, x: IndexCostInput): IndexCost {
   indexTotal += numIndexTuples * x.saScans * (s.cpuIndexTupleCost + qualOpCost);
   let indexStartup = 0;
   // btcostestimate: the descent, comparisons then pages
-  if (x.indexTuples > 1) {
+  if (x.indexTuples > 1 && x.generic !== true) {
     const d = Math.ceil(Math.log2(x.indexTuples)) * s.cpuOperatorCost;
     indexStartup += d;
     indexTotal += x.saScans * d;
   }
-  const d2 = (x.treeHeight + 1) * 50 * s.cpuOperatorCost;
+  const d2 = x.generic === true ? 0 : (x.treeHeight + 1) * 50 * s.cpuOperatorCost;
   indexStartup += d2;
   indexTotal += x.saScans * d2;
 

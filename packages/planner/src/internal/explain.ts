@@ -1119,8 +1119,28 @@ class Explainer {
         break;
       case 'bitmapheapscan': {
         const ctx = ctxFor(scanPrefix);
-        if (qual('Recheck Cond', n.recheck, ctx)) removed('Rows Removed by Index Recheck', 0);
+        // issue 12: rows of lossy (BRIN) or rechecked (GIN, hash) pages the recheck removed
+        const bx = inst as
+          | { removedByIndexRecheck?: number; exactPages?: number; lossyPages?: number }
+          | undefined;
+        if (qual('Recheck Cond', n.recheck, ctx))
+          removed('Rows Removed by Index Recheck', bx?.removedByIndexRecheck);
         if (qual('Filter', n.filter, ctx)) removed('Rows Removed by Filter', inst?.removedByFilter);
+        // show_tidbitmap_info: Heap Blocks (text: only when some)
+        if (opts.analyze && bx !== undefined) {
+          const exact = bx.exactPages ?? 0;
+          const lossy = bx.lossyPages ?? 0;
+          if (!text) {
+            out.propFloat('Exact Heap Blocks', null, exact, 0);
+            out.propFloat('Lossy Heap Blocks', null, lossy, 0);
+          } else if (exact > 0 || lossy > 0)
+            out.propText(
+              'Heap Blocks',
+              [exact > 0 ? `exact=${exact}` : '', lossy > 0 ? `lossy=${lossy}` : '']
+                .filter((x) => x !== '')
+                .join(' '),
+            );
+        }
         break;
       }
       case 'nestloop':

@@ -8,6 +8,7 @@
 import type { IndexDesc, RelationDesc } from '@pg/catalog';
 import type { Expr, OpExpr, RelationRte, ScalarArrayOpExpr, Var } from '@pg/sql';
 import { SqlError } from '@pg/types';
+import { amBitmapCand, hashIndexScanPaths } from './amindex.js'; // issue 12
 import type { Level } from './context.js';
 import {
   type Cost,
@@ -371,6 +372,10 @@ export function tablePaths(env: PathEnv, b0: BaseRel): RelOpt {
   });
   if (b.desc.computed) return rel;
   for (const index of b.desc.indexes) {
+    // issue 12: a hash index's Index Scan for `col = value`
+    if (index.am === 'hash' && index.valid && s.enableIndexscan)
+      for (const p of hashIndexScanPaths(env, b, index, common, (x) => qualCost(env, x), andOf))
+        addPath(rel, p);
     if (index.am !== 'btree' || !index.valid) continue;
     for (const p of indexPaths(env, b, index, b.restrict, [], 1, common)) addPath(rel, p);
   }
@@ -739,6 +744,8 @@ export function indexPaths(
   return out;
 }
 
+const BITMAP_AMS: ReadonlySet<string> = new Set(['btree', 'hash', 'gin', 'brin']); // issue 12
+
 interface BitmapCand {
   node: BitmapNode;
   cost: number;
@@ -755,6 +762,7 @@ function bitmapIndexCand(
   index: IndexDesc,
   clauses: readonly Expr[],
 ): BitmapCand | undefined {
+  if (index.am !== 'btree') return amBitmapCand(env, b, index, clauses); // issue 12: gin, brin, hash
   const s = env.level.glob.s;
   const partial = partialIndex(env, b, index);
   if (partial === false) return undefined;
@@ -810,7 +818,8 @@ function bitmapIndexCand(
 /** Bitmap heap scans: one index, two ANDed, or an OR of indexable arms (BitmapOr). */
 function bitmapPaths(env: PathEnv, b: BaseRel, common: ScanCommon): Path[] {
   const s = env.level.glob.s;
-  const indexes = b.desc.indexes.filter((i) => i.am === 'btree' && i.valid);
+  // issue 12: every AM that can bitmap-scan (amgetbitmap): btree, hash, gin, brin
+  const indexes = b.desc.indexes.filter((i) => BITMAP_AMS.has(i.am) && i.valid);
   if (indexes.length === 0) return [];
   const cands: BitmapCand[] = [];
   const best = (clauses: readonly Expr[]) => {

@@ -68,6 +68,12 @@ export interface IndexQual {
   readonly array?: boolean;
   /** The original condition, for EXPLAIN's Index Cond. */
   readonly clause: Expr;
+  /**
+   * issue 12 (index AMs): the operator's strategy number in a GIN operator
+   * class (array_ops 1-4, jsonb_ops 7/9/10/11), which scan keys carry
+   * instead of `strategy`; absent for B-tree, hash and BRIN quals.
+   */
+  readonly amStrategy?: number;
 }
 
 // ---------------------------------------------------------------- scans
@@ -96,7 +102,7 @@ export interface IndexScanNode extends NodeBase {
   readonly filter?: Expr;
 }
 
-/** A B-tree scan that only collects TIDs, for a BitmapHeapScan. */
+/** An index scan (any AM that can bitmap-scan) that only collects TIDs, for a BitmapHeapScan. */
 export interface BitmapIndexScanNode extends NodeBase {
   readonly kind: 'bitmapindexscan';
   readonly indexOid: number;

@@ -5,6 +5,7 @@
  */
 import type { Expr, Var } from '@pg/sql';
 import type { Registry } from '@pg/types';
+import { matchingSel } from './amindex.js'; // issue 12
 import type { ColumnStats } from './settings.js';
 
 export const DEFAULT_EQ_SEL = 0.005;
@@ -358,6 +359,9 @@ export function clauseSelectivity(env: SelEnv, e: Expr): number {
       }
     }
     case 'op': {
+      // issue 12: jsonb and array containment / existence (matchingsel, arraycontsel)
+      const ms = matchingSel(env, e);
+      if (ms !== undefined) return ms;
       const m = varOnLeft(e);
       if (m !== undefined && isPseudoConstant(m.other)) return opSel(env, m.op, m.v, m.other);
       if (m !== undefined) {

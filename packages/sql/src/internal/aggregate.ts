@@ -636,6 +636,8 @@ export function clauseText(exprKind: string): string {
       return 'functions in FROM';
     case 'DEFAULT':
       return 'DEFAULT expressions';
+    case 'column generation expression': // issue 9 (H)
+      return 'column generation expressions';
     default:
       return exprKind;
   }

@@ -39,6 +39,7 @@ import {
   transformGroupClause,
   transformHaving,
 } from './grouping.js';
+import { fixOnConflict, transformOnConflict } from './on-conflict.js';
 import { type PNode, parse, type RawStatement } from './parse.js';
 import type {
   AggregateCall,
@@ -61,6 +62,7 @@ import { expandIndirectionStar } from './records.js';
 import { transformSetOperation } from './setop.js';
 import { usingDescending } from './sort-using.js';
 import { varOfLevel } from './sublink.js';
+import { viewTargetError } from './view.js'; // issue 9 (G)
 import { transformWindowDefinitions } from './window.js';
 
 export interface AnalyzeOptions {
@@ -239,7 +241,11 @@ function fixQuery<Q extends Query>(ps: State, q: Q): Q {
         ...fixGroupingParams(fix, q),
       } as Q;
     case 'insert':
-      return { ...base, rows: q.rows.map((r) => r.map(fix)) } as Q;
+      return {
+        ...base,
+        rows: q.rows.map((r) => r.map(fix)),
+        ...(q.onConflict ? { onConflict: fixOnConflict(q.onConflict, fix) } : {}), // issue 9 (upsert)
+      } as Q;
     case 'update':
       return { ...base, set: new Map([...q.set].map(([k, v]) => [k, fix(v)])) } as Q;
     default:
@@ -864,28 +870,12 @@ function transformLocking(ps: State, clauses: PNode[], distinct: boolean): RowMa
 
 // ---------------------------------------------------------------- INSERT / UPDATE / DELETE
 
-const VIEW_VERBS = {
-  insert: ['insert into', 'inserting into', 'INSERT'],
-  update: ['update', 'updating', 'UPDATE'],
-  delete: ['delete from', 'deleting from', 'DELETE'],
-} as const;
-
 /** The relation an INSERT, UPDATE or DELETE changes (CheckValidResultRel, rewriteTargetView). */
 function targetRelation(ps: State, rv: PNode, command: 'insert' | 'update' | 'delete'): ScopeEntry {
   const entry = addRangeTableEntry(ps, rv, 'RowExclusiveLock');
   const rel = entry.relation;
-  if (rel.kind === 'v') {
-    const [verb, gerund, cmd] = VIEW_VERBS[command];
-    throw new PositionedSqlError(
-      Code.OBJECT_NOT_IN_PREREQUISITE_STATE,
-      `cannot ${verb} view "${rel.name}"`,
-      {
-        detail:
-          'Views that do not select from a single table or view are not automatically updatable.',
-        hint: `To enable ${gerund} the view, provide an INSTEAD OF ${cmd} trigger or an unconditional ON ${cmd} DO INSTEAD rule.`,
-      },
-    );
-  }
+  // issue 9 (G): the reason a view is not updatable (view.ts)
+  if (rel.kind === 'v') throw viewTargetError(ps, rel, command);
   if (rel.kind !== 'r' && rel.kind !== 'p') {
     const what =
       rel.kind === 'S'
@@ -919,7 +909,7 @@ export function assignToColumn(ps: ParseState, e: Expr, column: ColumnDesc): Exp
   return out;
 }
 
-function columnByName(
+export function columnByName(
   ps: State,
   entry: ScopeEntry,
   name: string,
@@ -936,8 +926,14 @@ function columnByName(
   return c;
 }
 
-function defaultFor(ps: State, relation: RelationDesc, column: ColumnDesc): Expr {
-  if (column.dropped || !column.hasDefault || column.defaultExpr === undefined) {
+export function defaultFor(ps: State, relation: RelationDesc, column: ColumnDesc): Expr {
+  // issue 9 (H): a generated column's value is computed by the executor, never a default
+  if (
+    column.dropped ||
+    !column.hasDefault ||
+    column.defaultExpr === undefined ||
+    column.generated !== undefined
+  ) {
     return makeConst(column.typeOid, column.typmod, null);
   }
   return analyzeColumnDefault(relation, column, ps.catalog, ps.typeContext);
@@ -949,6 +945,14 @@ function defaultFor(ps: State, relation: RelationDesc, column: ColumnDesc): Expr
  * VALUE; OVERRIDING USER VALUE replaces it with the default.
  */
 function identityOverride(col: ColumnDesc, override: unknown): 'value' | 'default' {
+  if (col.generated !== undefined) {
+    // issue 9 (H): rewriteTargetListIU refuses any value but DEFAULT for a generated column
+    throw new PositionedSqlError(
+      '428C9',
+      `cannot insert a non-DEFAULT value into column "${col.name}"`,
+      { detail: `Column "${col.name}" is a generated column.` },
+    );
+  }
   if (col.identity === undefined) return 'value';
   if (override === 'OVERRIDING_USER_VALUE') return 'default';
   if (col.identity === 'a' && override !== 'OVERRIDING_SYSTEM_VALUE') {
@@ -965,10 +969,16 @@ function identityOverride(col: ColumnDesc, override: unknown): 'value' | 'defaul
 }
 
 function transformInsert(ps: State, n: PNode): InsertQuery {
-  if (n.onConflictClause) unsupported(ps, 'ON CONFLICT is not supported yet');
   const ctes = n.withClause ? transformWithClause(ps, n.withClause) : undefined;
   const q = transformInsertBody(ps, n);
   return ctes ? { ...q, ctes: finishCtes(ctes) } : q;
+}
+
+/** issue 9 (upsert): the ON CONFLICT clause, when written (on-conflict.ts). */
+function onConflictOf(ps: State, n: PNode, entry: ScopeEntry): Pick<InsertQuery, 'onConflict'> {
+  return n.onConflictClause
+    ? { onConflict: transformOnConflict(ps, n.onConflictClause, entry) }
+    : {};
 }
 
 function transformInsertBody(ps: State, n: PNode): InsertQuery {
@@ -1014,6 +1024,7 @@ function transformInsertBody(ps: State, n: PNode): InsertQuery {
     lists = (select.valuesLists as PNode[]).map((l) => l.List.items ?? []);
   } else {
     for (const col of cols) {
+      if (col.generated !== undefined) continue; // issue 9 (H): checked if a value goes there
       if (identityOverride(col, n.override) === 'default') {
         unsupported(ps, 'OVERRIDING USER VALUE with INSERT ... SELECT is not supported yet');
       }
@@ -1079,6 +1090,7 @@ function transformInsertBody(ps: State, n: PNode): InsertQuery {
     rtable: ps.rtable,
     from: [],
     target: entry.rt,
+    ...onConflictOf(ps, n, entry), // issue 9 (upsert): before RETURNING, as PostgreSQL
     targetList: returning(ps, n.returningList),
     paramTypes: [],
     rows,
@@ -1136,6 +1148,7 @@ function transformInsertSelect(
   const given = new Map<number, Expr>();
   outputs.forEach((te, i) => {
     const col = cols[i]!;
+    if (col.generated !== undefined) identityOverride(col, n.override); // issue 9 (H): 428C9
     let e: Expr;
     if ((te.expr.kind === 'const' || te.expr.kind === 'param') && te.expr.type === UNKNOWN) {
       e = te.expr;
@@ -1152,6 +1165,7 @@ function transformInsertSelect(
     rtable: ps.rtable,
     from: [],
     target: entry.rt,
+    ...onConflictOf(ps, n, entry), // issue 9 (upsert)
     targetList: returning(ps, n.returningList),
     paramTypes: [],
     rows: [row],
@@ -1174,6 +1188,12 @@ function transformUpdate(ps: State, n: PNode): UpdateQuery {
       throw errorAt(ps, Code.SYNTAX_ERROR, `multiple assignments to same column "${rt.name}"`);
     }
     const node = rt.val?.MultiAssignRef ? multiAssignValue(ps, rt.val.MultiAssignRef) : rt.val;
+    if (col.generated !== undefined && !node.SetToDefault) {
+      // issue 9 (H): rewriteTargetListIU
+      throw new PositionedSqlError('428C9', `column "${col.name}" can only be updated to DEFAULT`, {
+        detail: `Column "${col.name}" is a generated column.`,
+      });
+    }
     const value = node.SetToDefault
       ? defaultFor(ps, entry.relation, col)
       : inClause(ps, 'UPDATE', false, () =>
@@ -1210,7 +1230,7 @@ function transformUpdate(ps: State, n: PNode): UpdateQuery {
  * parser gives each column a MultiAssignRef to the same row; column
  * `colno` takes the row's colno-th value.
  */
-function multiAssignValue(ps: State, ref: PNode): PNode {
+export function multiAssignValue(ps: State, ref: PNode): PNode {
   const row = ref.source?.RowExpr;
   if (!row) {
     // the raw parser marks it EXPR_SUBLINK; analysis makes it a MULTIEXPR one
@@ -1272,7 +1292,7 @@ export function analyzeModifyingCte(
 }
 
 /** A stand-in parse node: the column of `SET (a, b) = (SELECT ...)` this MultiAssignRef takes. */
-const MULTI_COLUMN = '@pg/multicolumn';
+export const MULTI_COLUMN = '@pg/multicolumn';
 
 /**
  * `SET (a, b) = (SELECT x, y ...)` (a MULTIEXPR SubLink): column `colno`
@@ -1280,7 +1300,7 @@ const MULTI_COLUMN = '@pg/multicolumn';
  * runs once per column; more than one row is 21000, none gives NULLs, as
  * in PostgreSQL).
  */
-function multiColumnValue(ps: State, ref: PNode): Expr {
+export function multiColumnValue(ps: State, ref: PNode): Expr {
   const link = ref.source.SubLink;
   const query = analyzeSubSelect(ps, link.subselect.SelectStmt);
   const outputs = query.targetList.filter((t) => !t.junk);
@@ -1339,6 +1359,8 @@ export interface ExpressionScope {
   readonly typeContext?: TypeContext;
   /** The query text the node's locations refer to (for error positions). */
   readonly source?: string;
+  /** issue 9 (H): ParseState's exprKind (e.g. 'column generation expression'), for its refusals. */
+  readonly exprKind?: string;
 }
 
 /**
@@ -1368,6 +1390,7 @@ export function analyzeExpression(
   }
   // a column default (its only use today): no column references, subqueries, ...
   if (scope.column && !scope.relation) ps.exprKind = 'DEFAULT';
+  if (scope.exprKind !== undefined) ps.exprKind = scope.exprKind; // issue 9 (H)
   let e = transformExpr(ps, exprNode);
   if (scope.column) e = assignToColumn(ps, e, scope.column);
   return fixParams(ps, e);

@@ -20,4 +20,13 @@ export interface CatalogView {
   readonly currentUser: string;
   /** current_database(). */
   readonly currentDatabase: string;
+  /**
+   * issue 9 (upsert): the table's constraints by name (pg_constraint), with
+   * the OID of the index that backs one (0 for CHECK, FOREIGN KEY, ...);
+   * ON CONFLICT ON CONSTRAINT looks names up here. Absent: only the
+   * indexes' constraint names are known.
+   */
+  constraintsOf?(
+    relationOid: number,
+  ): readonly { readonly name: string; readonly indexOid: number }[];
 }

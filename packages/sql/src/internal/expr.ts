@@ -554,6 +554,7 @@ const SRF_REFUSED: Readonly<Record<string, string>> = {
   'index expression': 'index expressions',
   'index predicate': 'index predicates',
   POLICY: 'policy expressions',
+  'column generation expression': 'column generation expressions', // issue 9 (H)
 };
 
 /** Whether a set-returning function may be called here (ps.srf, or a SELECT list's clauses). */

@@ -46,6 +46,7 @@ import {
 } from './expr.js';
 import type { PNode } from './parse.js';
 import type { CteRte, Expr, FunctionRte, JoinRte, RangeTblEntry, SubqueryRte } from './query.js';
+import { expandRelation } from './view.js';
 
 const DUPLICATE_ALIAS = '42712';
 
@@ -156,6 +157,7 @@ function transformRangeVar(ps: State, rv: PNode): ScopeEntry {
     }
     throw e;
   }
+  entry = expandRelation(ps, entry, rv); // issue 9 (G): a view becomes its query (view.ts)
   if (rv.alias) aliased.add(entry.rte);
   return entry;
 }
@@ -494,6 +496,45 @@ export const RECORD_COLUMNS: ReadonlyMap<string, readonly (readonly [string, num
       ['option_value', TypeOid.text],
     ],
   ],
+  // issue 11 (pgstat): contrib's pgstattuple and pg_visibility (@pg/engine's stat-functions.ts)
+  [
+    'pgstattuple',
+    [
+      ['table_len', TypeOid.int8],
+      ['tuple_count', TypeOid.int8],
+      ['tuple_len', TypeOid.int8],
+      ['tuple_percent', TypeOid.float8],
+      ['dead_tuple_count', TypeOid.int8],
+      ['dead_tuple_len', TypeOid.int8],
+      ['dead_tuple_percent', TypeOid.float8],
+      ['free_space', TypeOid.int8],
+      ['free_percent', TypeOid.float8],
+    ],
+  ],
+  [
+    'pg_visibility_map',
+    [
+      ['blkno', TypeOid.int8],
+      ['all_visible', TypeOid.bool],
+      ['all_frozen', TypeOid.bool],
+    ],
+  ],
+  [
+    'pg_visibility',
+    [
+      ['blkno', TypeOid.int8],
+      ['all_visible', TypeOid.bool],
+      ['all_frozen', TypeOid.bool],
+      ['pd_all_visible', TypeOid.bool],
+    ],
+  ],
+  [
+    'pg_visibility_map_summary',
+    [
+      ['all_visible', TypeOid.int8],
+      ['all_frozen', TypeOid.int8],
+    ],
+  ],
 ]);
 
 /** `jsonb_each(x) AS kv(k, v)`: one column per OUT parameter. */
@@ -684,6 +725,7 @@ function transformJoin(ps: State, j: PNode): FromItem {
     right: r.rt,
     ...(quals ? { quals } : {}),
     columns,
+    ...(using ? { using } : {}), // issue 9 (G): views print it back
   };
   if (aliasName !== undefined) aliased.add(rte);
   ps.rtable.push(rte);

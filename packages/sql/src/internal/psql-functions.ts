@@ -19,6 +19,7 @@
  * parentheses around the whole expression; temporary schemas are not part
  * of the visibility rules; interval typmods print their precision only.
  */
+import { decodeViewAction, indexDefParts } from '@pg/catalog'; // issue 9 (G)
 import { type FunctionDef, type RegCatalog, SqlError, type TypeContext } from '@pg/types';
 import { PGDUMP_FUNCTIONS, qualifyRegclassLiterals } from './pgdump-functions.js';
 
@@ -236,6 +237,36 @@ function visible(
   return !s.rows(catalog).some((o) => earlier.has(Number(o[nspCol])) && same(o));
 }
 
+/** issue 9 (G): pg_get_viewdef's text: the _RETURN rule's stored definition, with its semicolon. */
+function viewDef(s: Snapshot, oid: number, pretty: boolean): string | null {
+  const rule = s
+    .rows('pg_rewrite')
+    .find((r) => Number(r.ev_class) === oid && r.rulename === '_RETURN');
+  if (rule === undefined) return null;
+  const a = decodeViewAction(String(rule.ev_action));
+  if (a === undefined) return null;
+  return `${pretty ? a.pretty : a.display};`;
+}
+
+/** A relation name (optionally schema-qualified) along the search path, as regclass input resolves it. */
+function viewOid(s: Snapshot, name: string): number {
+  const parts = name.split('.');
+  const rel = parts.at(-1) ?? '';
+  const schema = parts.length > 1 ? parts.at(-2) : undefined;
+  const nsps =
+    schema === undefined
+      ? s.searchPath
+      : s
+          .rows('pg_namespace')
+          .filter((r) => r.nspname === schema)
+          .map((r) => Number(r.oid));
+  for (const nsp of nsps) {
+    const c = s.rows('pg_class').find((r) => r.relname === rel && Number(r.relnamespace) === nsp);
+    if (c !== undefined) return Number(c.oid);
+  }
+  throw new SqlError('42P01', `relation "${name}" does not exist`);
+}
+
 function tableVisible(s: Snapshot, oid: number): boolean | null {
   const c = s.byOid('pg_class', oid);
   if (c === undefined) return null;
@@ -431,7 +462,17 @@ function indexDef(s: Snapshot, oid: number, column: number, prettyFlag: boolean)
   if (idx === undefined || tbl === undefined) return null;
   const am = s.byOid('pg_am', Number(idx.relam))?.amname ?? 'btree';
   const schema = s.byOid('pg_namespace', Number(tbl.relnamespace))?.nspname;
-  const cols = texts.slice(0, nkeys).map((t, i) => {
+  // issue 12 (index AMs): a non-default operator class after its column, WITH (reloptions)
+  const amParts = indexDefParts(
+    Number(idx.relam),
+    numbers(ix.indclass),
+    (idx.reloptions as { elements: (string | null)[] } | null)?.elements,
+  );
+  const cols = texts.slice(0, nkeys).map((t0, i) => {
+    const a = s
+      .rows('pg_attribute')
+      .find((r) => Number(r.attrelid) === oid && Number(r.attnum) === i + 1);
+    const t = t0 + amParts.opclass(i, Number(a?.atttypid ?? 0));
     const o = options[i] ?? 0;
     const desc = (o & 1) !== 0;
     const nullsFirst = (o & 2) !== 0;
@@ -445,6 +486,7 @@ function indexDef(s: Snapshot, oid: number, column: number, prettyFlag: boolean)
     `${schema === undefined || (prettyFlag && tableVisible(s, rel) === true) ? '' : `${quoteIdent(String(schema))}.`}${quoteIdent(String(tbl.relname))} USING ${String(am)} (${cols.join(', ')})` +
     (include.length > 0 ? ` INCLUDE (${include.join(', ')})` : '') +
     (ix.indnullsnotdistinct === true ? ' NULLS NOT DISTINCT' : '') +
+    amParts.withClause +
     (pred === null ? '' : ` WHERE ${pred}`)
   );
 }
@@ -573,6 +615,18 @@ function description(s: Snapshot, oid: number, catalog: string, subid: number): 
         Number(r.classoid) === Number(cls.oid) &&
         Number(r.objsubid) === subid,
     );
+  return d === undefined ? null : String(d.description);
+}
+
+/** shobj_description: pg_shdescription's comment of a shared object (issue 9, H). */
+function sharedDescription(s: Snapshot, oid: number, catalog: string): string | null {
+  const cls = s
+    .rows('pg_class')
+    .find((c) => c.relname === catalog && Number(c.relnamespace) === PG_CATALOG);
+  if (cls === undefined) return null;
+  const d = s
+    .rows('pg_shdescription')
+    .find((r) => Number(r.objoid) === oid && Number(r.classoid) === Number(cls.oid));
   return d === undefined ? null : String(d.description);
 }
 
@@ -744,6 +798,15 @@ export const PSQL_FUNCTIONS: readonly FunctionDef[] = [
   def('pg_get_indexdef', [OID, INT4, BOOL], TEXT, (s, [oid, col, p]) =>
     indexDef(s(), n(oid), n(col), p === true),
   ),
+  // issue 9 (G): views (the rule's stored texts, @pg/catalog's view-def.ts)
+  def('pg_get_viewdef', [OID], TEXT, (s, [oid]) => viewDef(s(), n(oid), false)),
+  def('pg_get_viewdef', [OID, BOOL], TEXT, (s, [oid, p]) => viewDef(s(), n(oid), p === true)),
+  def('pg_get_viewdef', [TEXT], TEXT, (s, [name]) =>
+    viewDef(s(), viewOid(s(), String(name)), false),
+  ),
+  def('pg_get_viewdef', [TEXT, BOOL], TEXT, (s, [name, p]) =>
+    viewDef(s(), viewOid(s(), String(name)), p === true),
+  ),
   def('pg_get_constraintdef', [OID], TEXT, (s, [oid]) => constraintDef(s(), n(oid), false)),
   def('pg_get_constraintdef', [OID, BOOL], TEXT, (s, [oid, p]) =>
     constraintDef(s(), n(oid), p === true),
@@ -763,7 +826,10 @@ export const PSQL_FUNCTIONS: readonly FunctionDef[] = [
   def('col_description', [OID, INT4], TEXT, (s, [oid, col]) =>
     description(s(), n(oid), 'pg_class', n(col)),
   ),
-  def('shobj_description', [OID, NAME], TEXT, () => null),
+  // issue 9 (H): COMMENT ON ROLE / DATABASE
+  def('shobj_description', [OID, NAME], TEXT, (s, [oid, cat]) =>
+    sharedDescription(s(), n(oid), String(cat)),
+  ),
   {
     name: 'pg_encoding_to_char',
     args: [INT4],
@@ -798,6 +864,12 @@ export const PSQL_FUNCTIONS: readonly FunctionDef[] = [
       });
     }
     return s().byOid('pg_class', n(oid)) === undefined ? null : BigInt(s().forkBytes(n(oid), f));
+  }),
+  // issue 11: pg_relation_filenode (VACUUM FULL, CLUSTER, REINDEX and TRUNCATE change it); NULL without storage
+  def('pg_relation_filenode', [REGCLASS], OID, (s, [oid]) => {
+    const c = s().byOid('pg_class', n(oid));
+    if (c === undefined || ['v', 'c', 'f', 'p', 'I'].includes(String(c.relkind))) return null;
+    return n(c.relfilenode);
   }),
   def('pg_relation_is_publishable', [REGCLASS], BOOL, (s, [oid]) => {
     const c = s().byOid('pg_class', n(oid));

@@ -499,6 +499,11 @@ export interface SubqueryRte extends RteBase {
   readonly query: SelectQuery;
   /** LATERAL: its query refers (levelsUp 1) to range-table entries left of it in FROM. */
   readonly lateral?: boolean;
+  /**
+   * issue 9 (G): the view (pg_class OID) this subquery expands: printed
+   * back as the view's name, and what a view defined over it depends on.
+   */
+  readonly view?: number;
 }
 
 /**
@@ -517,6 +522,8 @@ export interface JoinRte extends RteBase {
   /** ON / USING conditions (absent for CROSS JOIN). */
   readonly quals?: Expr;
   readonly columns: readonly Expr[];
+  /** issue 9 (G, views): USING (...) / NATURAL's merged column names, for printing the join back (ruleutils.ts). */
+  readonly using?: readonly string[];
 }
 
 /**
@@ -675,6 +682,49 @@ export interface InsertQuery extends QueryBase {
   readonly rows: readonly (readonly Expr[])[];
   /** INSERT ... SELECT / VALUES with more than plain rows: rtable[source] is the subquery RTE. */
   readonly source?: number;
+  /** ON CONFLICT (issue 9, upsert): absent for a plain INSERT. */
+  readonly onConflict?: OnConflict;
+}
+
+// ---- ON CONFLICT (issue 9, upsert)
+
+/**
+ * One element of an ON CONFLICT inference specification (PostgreSQL's
+ * InferenceElem): a column (a Var of the target) or an index expression
+ * over the target's columns, with the COLLATE and operator class written
+ * (absent: any). The planner matches them against the unique indexes
+ * (infer_arbiter_indexes).
+ */
+export interface InferenceElem {
+  readonly expr: Expr;
+  /** COLLATE name as written (lower-cased unless quoted), resolved to a known collation. */
+  readonly collation?: string;
+  /** The operator class named, with its input type (pg_opclass.opcintype). */
+  readonly opclass?: { readonly name: string; readonly inputType: number };
+}
+
+/**
+ * INSERT ... ON CONFLICT (PostgreSQL's OnConflictExpr before planning):
+ * the arbiter specification (inference elements and predicate, or a
+ * constraint, or neither for DO NOTHING without a target) and, for DO
+ * UPDATE, the SET list and WHERE over the existing row (Vars of the
+ * target, InsertQuery.target) and the proposed one (Vars of
+ * rtable[excluded], the EXCLUDED pseudo relation, same columns).
+ */
+export interface OnConflict {
+  readonly action: 'nothing' | 'update';
+  /** `(a, lower(b))`: the inference elements (absent with ON CONSTRAINT or no target). */
+  readonly inferElems?: readonly InferenceElem[];
+  /** `(...) WHERE pred`: the inference predicate, for partial unique indexes. */
+  readonly inferWhere?: Expr;
+  /** ON CONSTRAINT name: the constraint and the OID of its index (0: a constraint without one). */
+  readonly constraint?: { readonly name: string; readonly indexOid: number };
+  /** DO UPDATE: rtable index of EXCLUDED (a relation entry of the target, never scanned). */
+  readonly excluded?: number;
+  /** DO UPDATE SET: attnum -> new value (coerced to the column); other columns keep theirs. */
+  readonly set?: ReadonlyMap<number, Expr>;
+  /** DO UPDATE ... WHERE: rows for which it is not true are left alone (and not returned). */
+  readonly where?: Expr;
 }
 
 export interface UpdateQuery extends QueryBase {

@@ -1,7 +1,7 @@
 import type { BlockRef, Lsn, WalRecord } from '@pg/wal';
 import type { BufferPool } from './buffer-pool.js';
 import { ERRCODE_INTERNAL_ERROR, StorageError } from './errors.js';
-import { BLCKSZ, type ForkNumber, type RelFileLocator, relKey, relpath } from './relfile.js';
+import { BLCKSZ, ForkNumber, type RelFileLocator, relKey, relpath } from './relfile.js';
 
 /** What {@link RedoContext.readBlock} did (XLogRedoAction). */
 export type RedoAction =
@@ -63,6 +63,12 @@ export class RedoContext {
   readBlock(index: number): RedoBlock {
     const b = this.ref(index);
     const fork = b.fork as ForkNumber;
+    // issue 11: a main fork that is gone was dropped after this record by a committed
+    // transaction (DROP, TRUNCATE, VACUUM FULL, CLUSTER, REINDEX remove files only after
+    // their commit is durable): nothing to redo, as PostgreSQL forgets such references
+    // when it replays the drop
+    if (fork === ForkNumber.main && !this.pool.smgr.exists(b.rel, fork))
+      return { action: 'not-found', buffer: -1 };
     if (b.image) {
       const buffer = this.pool.readBuffer(b.rel, fork, b.blockNumber, { mode: 'zero' });
       this.pool.lock(buffer, 'exclusive');
@@ -98,6 +104,10 @@ export class RedoContext {
    */
   initBlock(index: number): number {
     const b = this.ref(index);
+    // issue 11: a main fork dropped later by a committed transaction is recreated (as
+    // PostgreSQL's XLogReadBufferExtended does); it stays behind as an unused file
+    if (b.fork === ForkNumber.main && !this.pool.smgr.exists(b.rel, ForkNumber.main))
+      this.pool.smgr.create(b.rel, ForkNumber.main, true);
     const buffer = this.pool.readBuffer(b.rel, b.fork as ForkNumber, b.blockNumber, {
       mode: 'zero',
     });

@@ -91,6 +91,8 @@ export const BYPASS_THRESHOLD_PAGES = 0.02;
 export const REL_TRUNCATE_MINIMUM = 1000;
 export const REL_TRUNCATE_FRACTION = 16;
 const FIRST_NORMAL_TRANSACTION_ID = 3;
+const PREPARED_HINT =
+  'You might also need to commit or roll back old prepared transactions, or drop stale replication slots.';
 
 /** An index as vacuum sees it (@pg/access's amBulkDelete / amVacuumCleanup). */
 export interface VacuumIndex {
@@ -143,6 +145,14 @@ export interface LazyVacuumOptions {
    * after the truncation. Without it, truncation goes ahead.
    */
   readonly truncateLock?: { tryAcquire(): boolean; release(): void };
+  /** freeze (issue 11): autovacuum_freeze_max_age (default 200000000): caps both ages, as vacuum_set_xid_limits. */
+  readonly autovacuumFreezeMaxAge?: number;
+  /** freeze (issue 11): vacuum_failsafe_age (default 1600000000). */
+  readonly failsafeAge?: number;
+  /** freeze (issue 11): "db.schema.table", for the failsafe WARNING. */
+  readonly qualifiedName?: string;
+  /** freeze (issue 11): the WARNINGs a vacuum raises (far-past oldest xmin, failsafe). */
+  readonly onWarning?: (w: { message: string; detail?: string; hint?: string }) => void;
   /** pg_stat_progress_vacuum's feed: called as the phases change. */
   readonly progress?: (p: VacuumProgress) => void;
 }
@@ -230,9 +240,27 @@ export function lazyVacuum(rel: VacuumRelation, options: LazyVacuumOptions): Vac
   const { ctx, oldestXmin } = options;
   const nextXid = options.nextXid ?? (() => oldestXmin);
   const freeze = options.freeze === true;
-  const freezeMinAge = freeze ? 0 : (options.freezeMinAge ?? 50_000_000);
-  const freezeTableAge = freeze ? 0 : (options.freezeTableAge ?? 150_000_000);
-  const freezeLimit = xidMinus(oldestXmin, freezeMinAge);
+  // freeze (issue 11): vacuum_set_xid_limits -- the ages are capped by
+  // autovacuum_freeze_max_age (half of it, and 95% of it), and a freeze
+  // cutoff older than nextXid - autovacuum_freeze_max_age is a WARNING and
+  // becomes oldestXmin itself
+  const freezeMaxAge = options.autovacuumFreezeMaxAge ?? 200_000_000;
+  const freezeMinAge = Math.min(
+    freeze ? 0 : (options.freezeMinAge ?? 50_000_000),
+    Math.floor(freezeMaxAge / 2),
+  );
+  const freezeTableAge = Math.min(
+    freeze ? 0 : (options.freezeTableAge ?? 150_000_000),
+    Math.trunc(freezeMaxAge * 0.95),
+  );
+  let freezeLimit = xidMinus(oldestXmin, freezeMinAge);
+  if (transactionIdPrecedes(freezeLimit, xidMinus(nextXid(), freezeMaxAge))) {
+    options.onWarning?.({
+      message: 'oldest xmin is far in the past',
+      hint: `Close open transactions soon to avoid wraparound problems.\n${PREPARED_HINT}`,
+    });
+    freezeLimit = oldestXmin;
+  }
   const relfrozenxid = rel.relfrozenxid ?? 0;
   const fullScanLimit = xidMinus(nextXid(), freezeTableAge);
   let aggressive =
@@ -244,7 +272,27 @@ export function lazyVacuum(rel: VacuumRelation, options: LazyVacuumOptions): Vac
   let doIndexVacuuming = indexCleanup !== 'off';
   const doIndexCleanup = indexCleanup !== 'off';
   let considerBypass = indexCleanup === 'auto';
-  const doTruncate = options.truncate !== false;
+  let doTruncate = options.truncate !== false;
+  let doIndexCleanupNow = doIndexCleanup;
+  // freeze (issue 11): lazy_check_wraparound_failsafe, before the scan --
+  // relfrozenxid older than max(vacuum_failsafe_age, 1.05 x
+  // autovacuum_freeze_max_age): no index vacuuming or cleanup, no truncation
+  const failsafeLimit = xidMinus(
+    nextXid(),
+    Math.max(options.failsafeAge ?? 1_600_000_000, Math.trunc(freezeMaxAge * 1.05)),
+  );
+  const failsafe =
+    transactionIdIsNormal(relfrozenxid) && transactionIdPrecedes(relfrozenxid, failsafeLimit);
+  if (failsafe) {
+    doIndexVacuuming = false;
+    doIndexCleanupNow = false;
+    doTruncate = false;
+    options.onWarning?.({
+      message: `bypassing nonessential maintenance of table "${options.qualifiedName ?? 'table'}" as a failsafe after 0 index scans`,
+      detail: "The table's relfrozenxid or relminmxid is too far in the past.",
+      hint: 'Consider increasing configuration parameter "maintenance_work_mem" or "autovacuum_work_mem".\nYou might also need to consider other ways for VACUUM to keep up with the allocation of transaction IDs.',
+    });
+  }
 
   const relPages = heap.nblocks();
   const maxItems =
@@ -468,7 +516,7 @@ export function lazyVacuum(rel: VacuumRelation, options: LazyVacuumOptions): Vac
       lpdeadItems += state.dead.length;
     }
     if (state.hastup) nonemptyPages = block + 1;
-    if (indexes.length === 0 && state.dead.length > 0 && doIndexVacuuming) {
+    if (indexes.length === 0 && state.dead.length > 0 && indexCleanup !== 'off') {
       // one-pass: no index can point at these line pointers
       const free = vacuumHeapPage(heap, block, state.dead);
       heap.fsm.recordFreeSpace(heap.rel, block, free);
@@ -490,7 +538,7 @@ export function lazyVacuum(rel: VacuumRelation, options: LazyVacuumOptions): Vac
   heap.fsm.vacuum(heap.rel);
 
   // -------------------------------------------------------- phase 4: index cleanup
-  if (indexes.length > 0 && doIndexCleanup) {
+  if (indexes.length > 0 && doIndexCleanupNow) {
     phase = 'cleaning up indexes';
     report();
     for (const [i, index] of indexes.entries()) indexStats[i] = index.vacuumCleanup(indexStats[i]);

@@ -29,6 +29,30 @@ export interface TypeContext {
    * read and print numbers only (regtype still knows the built-in types).
    */
   readonly catalog?: RegCatalog;
+  /**
+   * The session's transaction, for age(xid), mxid_age(xid), txid_current()
+   * and pg_current_xact_id(). Optional: without it those functions raise
+   * 0A000.
+   */
+  readonly xact?: XactContext;
+}
+
+/** What the transaction-id functions ask of the session's transaction (xid.c, xid8funcs.c). */
+export interface XactContext {
+  /**
+   * GetStableLatestTransactionId: the top-level xid when one is assigned,
+   * else the next xid as read at the transaction's first call (stable
+   * within a transaction).
+   */
+  stableLatestXid(): number;
+  /** ReadNextMultiXactId. */
+  nextMultiXactId(): number;
+  /**
+   * GetTopFullTransactionId when `assign` (an xid is assigned if there is
+   * none yet: it may fail past the wraparound stop limit), else
+   * GetTopFullTransactionIdIfAny (undefined when none).
+   */
+  topFullXid(assign: boolean): bigint | undefined;
 }
 
 /**

@@ -16,6 +16,7 @@ import { int2Type } from './int2.js';
 import { int4Type } from './int4.js';
 import { int8Type } from './int8.js';
 import { oidType } from './oid.js';
+import { registerXid } from './xid.js';
 
 export { boolType } from './bool.js';
 export { float4Type, float8Type } from './float.js';
@@ -23,6 +24,7 @@ export { int2Type } from './int2.js';
 export { int4Type } from './int4.js';
 export { int8Type } from './int8.js';
 export { oidType } from './oid.js';
+export { xid8Type, xidType } from './xid.js';
 
 const { bool, int4, oid } = TypeOid;
 
@@ -67,4 +69,5 @@ export function register(r: Registry): void {
   fn(r, 'oidlarger', [oid, oid], oid, ([a, b]: number[]) => (a! > b! ? a : b));
   fn(r, 'oidsmaller', [oid, oid], oid, ([a, b]: number[]) => (a! < b! ? a : b));
   registerCasts(r);
+  registerXid(r); // xid, xid8 and the transaction-id functions (freeze, issue 11)
 }

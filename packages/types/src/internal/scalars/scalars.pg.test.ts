@@ -454,16 +454,16 @@ describe('scalars against PostgreSQL 15', () => {
   });
 
   it('functions', async () => {
-    const fns = builtins
-      .functions()
-      .filter(
-        (f) =>
-          f.volatility !== 'v' &&
-          !f.retset &&
-          !process.env.SKIP_LIBM?.split(',').includes(f.name) &&
-          f.args.every((a) => SCALARS.includes(a)) &&
-          SCALARS.includes(f.result),
-      );
+    const fns = builtins.functions().filter(
+      (f) =>
+        f.volatility !== 'v' &&
+        !f.retset &&
+        // freeze (issue 11): these read the session's transaction (tested in @pg/engine)
+        !['txid_current', 'txid_current_if_assigned'].includes(f.name) &&
+        !process.env.SKIP_LIBM?.split(',').includes(f.name) &&
+        f.args.every((a) => SCALARS.includes(a)) &&
+        SCALARS.includes(f.result),
+    );
     const cases = fc.constantFrom(...fns).chain((f) =>
       fc.tuple(...f.args.map((a) => VALUES[a]!)).map(
         (args): Case => ({

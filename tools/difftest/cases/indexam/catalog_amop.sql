@@ -1,0 +1,4 @@
+-- pg_amop of the GIN operator families: strategy numbers and operators
+SELECT f.opfname, o.amopstrategy, o.amoplefttype::regtype, o.amoprighttype::regtype, op.oprname, o.amoppurpose FROM pg_amop o JOIN pg_opfamily f ON f.oid = o.amopfamily JOIN pg_operator op ON op.oid = o.amopopr WHERE f.opfname IN ('array_ops', 'jsonb_ops', 'jsonb_path_ops') AND f.opfmethod = 2742 AND o.amopstrategy < 15 ORDER BY 1, 2, 3, 4;
+SELECT f.opfname, count(*) FROM pg_amop o JOIN pg_opfamily f ON f.oid = o.amopfamily WHERE f.opfmethod = 3580 AND f.opfname IN ('integer_minmax_ops', 'datetime_minmax_ops', 'text_minmax_ops') GROUP BY 1 ORDER BY 1;
+SELECT f.opfname, o.amopstrategy, op.oprname, o.amoplefttype::regtype, o.amoprighttype::regtype FROM pg_amop o JOIN pg_opfamily f ON f.oid = o.amopfamily JOIN pg_operator op ON op.oid = o.amopopr WHERE f.opfmethod = 405 AND f.opfname IN ('integer_ops', 'text_ops') ORDER BY 1, 4, 5;

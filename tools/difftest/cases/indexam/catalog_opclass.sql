@@ -1,0 +1,3 @@
+-- pg_am, pg_opclass and pg_opfamily rows of the operator classes gin, brin and hash indexes use here
+SELECT oid, amname, amtype FROM pg_am WHERE amname IN ('gin', 'brin', 'hash') ORDER BY oid;
+SELECT c.oid, a.amname, c.opcname, c.opcintype::regtype, c.opcdefault, c.opckeytype::regtype, f.opfname FROM pg_opclass c JOIN pg_am a ON a.oid = c.opcmethod JOIN pg_opfamily f ON f.oid = c.opcfamily WHERE (a.amname = 'gin' AND c.opcname IN ('array_ops', 'jsonb_ops', 'jsonb_path_ops')) OR (a.amname = 'brin' AND c.opcname IN ('int4_minmax_ops', 'int8_minmax_ops', 'text_minmax_ops', 'timestamptz_minmax_ops', 'date_minmax_ops', 'numeric_minmax_ops', 'uuid_minmax_ops')) OR (a.amname = 'hash' AND c.opcname IN ('int4_ops', 'int8_ops', 'text_ops')) ORDER BY c.oid;

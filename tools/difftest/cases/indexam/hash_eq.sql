@@ -1,0 +1,20 @@
+-- hash indexes on int4, int8 and text answer = as a scan without them does
+CREATE TABLE kv (k int, b bigint, s text);
+INSERT INTO kv SELECT g % 50, g::bigint * 1000000000, 'key' || (g % 30) FROM generate_series(1, 400) g;
+INSERT INTO kv VALUES (NULL, NULL, NULL);
+CREATE INDEX kv_k ON kv USING hash (k);
+CREATE INDEX kv_b ON kv USING hash (b);
+CREATE INDEX kv_s ON kv USING hash (s) WITH (fillfactor = 60);
+SET enable_seqscan = off;
+SELECT count(*) FROM kv WHERE k = 7;
+SELECT k FROM kv WHERE b = 3000000000;
+SELECT count(*) FROM kv WHERE s = 'key12';
+SELECT count(*) FROM kv WHERE s = 'nosuch';
+SELECT count(*) FROM kv WHERE k = 7 AND s = 'key7';
+RESET enable_seqscan;
+SET enable_bitmapscan = off;
+SET enable_indexscan = off;
+SELECT count(*) FROM kv WHERE k = 7;
+SELECT k FROM kv WHERE b = 3000000000;
+SELECT count(*) FROM kv WHERE s = 'key12';
+SELECT count(*) FROM kv WHERE k = 7 AND s = 'key7';

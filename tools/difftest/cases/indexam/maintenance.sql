@@ -1,0 +1,25 @@
+-- INSERT, UPDATE and DELETE after CREATE INDEX keep gin, brin and hash indexes in step with the table
+CREATE TABLE m (id int, n int, tags int[], doc jsonb);
+INSERT INTO m SELECT g, g % 10, ARRAY[g % 4], jsonb_build_object('c', g % 3) FROM generate_series(1, 200) g;
+CREATE INDEX m_tags ON m USING gin (tags);
+CREATE INDEX m_doc ON m USING gin (doc jsonb_path_ops);
+CREATE INDEX m_n_hash ON m USING hash (n);
+CREATE INDEX m_id_brin ON m USING brin (id) WITH (pages_per_range = 1);
+INSERT INTO m SELECT g, g % 10, ARRAY[g % 4, 9], jsonb_build_object('c', 7) FROM generate_series(201, 260) g;
+UPDATE m SET tags = tags || 8, n = 42 WHERE id % 5 = 0;
+UPDATE m SET doc = '{"c": 9}' WHERE id BETWEEN 10 AND 19;
+DELETE FROM m WHERE id % 7 = 0;
+SET enable_seqscan = off;
+SELECT count(*) FROM m WHERE tags @> '{8}';
+SELECT count(*) FROM m WHERE tags @> '{9}';
+SELECT count(*) FROM m WHERE doc @> '{"c": 9}';
+SELECT count(*) FROM m WHERE doc @> '{"c": 7}';
+SELECT count(*) FROM m WHERE n = 42;
+SELECT count(*) FROM m WHERE id > 240;
+RESET enable_seqscan;
+SET enable_bitmapscan = off;
+SET enable_indexscan = off;
+SELECT count(*) FROM m WHERE tags @> '{8}';
+SELECT count(*) FROM m WHERE doc @> '{"c": 9}';
+SELECT count(*) FROM m WHERE n = 42;
+SELECT count(*) FROM m WHERE id > 240;

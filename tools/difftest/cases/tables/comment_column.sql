@@ -1,0 +1,14 @@
+CREATE TABLE t (a int, b text, c date);
+COMMENT ON COLUMN t.a IS 'column a';
+COMMENT ON COLUMN public.t.b IS 'column b';
+SELECT col_description('t'::regclass, 1), col_description('t'::regclass, 2), col_description('t'::regclass, 3);
+SELECT objsubid, description FROM pg_description WHERE objoid = 't'::regclass ORDER BY objsubid;
+COMMENT ON COLUMN t.a IS NULL;
+SELECT col_description('t'::regclass, 1) IS NULL AS gone;
+COMMENT ON COLUMN t.ctid IS 'system column';
+SELECT objsubid, description FROM pg_description WHERE objoid = 't'::regclass ORDER BY objsubid;
+ALTER TABLE t DROP COLUMN b;
+SELECT objsubid, description FROM pg_description WHERE objoid = 't'::regclass ORDER BY objsubid;
+COMMENT ON TABLE t IS 'table';
+COMMENT ON COLUMN t.c IS 'c';
+SELECT objsubid, description FROM pg_description WHERE objoid = 't'::regclass ORDER BY objsubid;

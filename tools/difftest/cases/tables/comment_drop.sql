@@ -1,0 +1,15 @@
+CREATE TABLE t (a int, b int);
+COMMENT ON TABLE t IS 'table t';
+COMMENT ON COLUMN t.a IS 'col a';
+COMMENT ON COLUMN t.b IS 'col b';
+SELECT count(*) FROM pg_description WHERE objoid = 't'::regclass;
+ALTER TABLE t DROP COLUMN a;
+SELECT objsubid, description FROM pg_description WHERE objoid = 't'::regclass ORDER BY 1;
+DROP TABLE t;
+SELECT count(*) FROM pg_description WHERE description LIKE 'col %' OR description = 'table t';
+CREATE TABLE t (a int);
+SELECT obj_description('t'::regclass, 'pg_class') IS NULL AS none;
+BEGIN;
+COMMENT ON TABLE t IS 'in txn';
+ROLLBACK;
+SELECT obj_description('t'::regclass, 'pg_class') IS NULL AS rolled_back;

@@ -1,0 +1,15 @@
+CREATE TABLE t (a int);
+CREATE SEQUENCE sq;
+CREATE INDEX ti ON t (a);
+COMMENT ON SEQUENCE sq IS 'seq';
+COMMENT ON INDEX ti IS 'idx';
+COMMENT ON COLUMN t.a IS 'col';
+COMMENT ON TABLE t IS 'tbl';
+SELECT c.relname, d.objsubid, d.description FROM pg_description d JOIN pg_class c ON c.oid = d.objoid WHERE d.classoid = 'pg_class'::regclass ORDER BY 1, 2;
+SELECT obj_description('sq'::regclass), obj_description('ti'::regclass);
+DROP SEQUENCE sq;
+DROP INDEX ti;
+SELECT count(*) FROM pg_description WHERE description IN ('seq', 'idx');
+COMMENT ON SCHEMA public IS 'changed public';
+SELECT obj_description('public'::regnamespace, 'pg_namespace');
+COMMENT ON SCHEMA public IS 'standard public schema';

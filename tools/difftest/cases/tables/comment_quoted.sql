@@ -1,0 +1,13 @@
+CREATE SCHEMA "My Schema";
+CREATE TABLE "My Schema"."Mixed Case" ("Col A" int, "select" text);
+COMMENT ON TABLE "My Schema"."Mixed Case" IS 'quoted names';
+COMMENT ON COLUMN "My Schema"."Mixed Case"."Col A" IS 'a column with a space';
+COMMENT ON COLUMN "My Schema"."Mixed Case"."select" IS 'a keyword';
+COMMENT ON COLUMN "My Schema"."Mixed Case".col_a IS 'wrong case';
+COMMENT ON TABLE "My Schema".mixed_case IS 'wrong case';
+SELECT col_description('"My Schema"."Mixed Case"'::regclass, 1), col_description('"My Schema"."Mixed Case"'::regclass, 2);
+SELECT obj_description('"My Schema"."Mixed Case"'::regclass, 'pg_class');
+COMMENT ON SCHEMA "My Schema" IS E'multi\nline';
+SELECT obj_description('"My Schema"'::regnamespace, 'pg_namespace');
+DROP TABLE "My Schema"."Mixed Case";
+DROP SCHEMA "My Schema";

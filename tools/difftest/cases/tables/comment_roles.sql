@@ -1,0 +1,11 @@
+CREATE ROLE comment_role_h;
+COMMENT ON ROLE comment_role_h IS 'a role';
+SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = 'comment_role_h';
+SELECT d.description FROM pg_shdescription d JOIN pg_roles r ON r.oid = d.objoid WHERE r.rolname = 'comment_role_h';
+COMMENT ON ROLE comment_role_h IS 'changed';
+SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = 'comment_role_h';
+COMMENT ON ROLE comment_role_h IS NULL;
+SELECT shobj_description(oid, 'pg_authid') IS NULL AS gone FROM pg_roles WHERE rolname = 'comment_role_h';
+COMMENT ON ROLE comment_role_h IS 'back';
+DROP ROLE comment_role_h;
+SELECT count(*) FROM pg_shdescription WHERE description = 'back';

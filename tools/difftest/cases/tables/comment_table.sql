@@ -1,0 +1,15 @@
+CREATE TABLE t (a int, b text);
+COMMENT ON TABLE t IS 'a table';
+SELECT obj_description('t'::regclass, 'pg_class');
+SELECT description FROM pg_description WHERE objoid = 't'::regclass;
+COMMENT ON TABLE t IS 'changed';
+SELECT obj_description('t'::regclass, 'pg_class');
+COMMENT ON TABLE public.t IS 'qualified';
+SELECT obj_description('t'::regclass, 'pg_class');
+COMMENT ON TABLE t IS NULL;
+SELECT obj_description('t'::regclass, 'pg_class') IS NULL AS gone;
+COMMENT ON TABLE t IS 'again';
+COMMENT ON TABLE t IS '';
+SELECT count(*) FROM pg_description WHERE objoid = 't'::regclass;
+COMMENT ON TABLE t IS 'it''s quoted';
+SELECT obj_description('t'::regclass, 'pg_class');

@@ -1,0 +1,18 @@
+CREATE TEMP TABLE tt (a int PRIMARY KEY, b text);
+INSERT INTO tt VALUES (1, 'one'), (2, 'two');
+SELECT * FROM tt ORDER BY a;
+SELECT relpersistence FROM pg_class WHERE relname IN ('tt', 'tt_pkey') ORDER BY relname;
+SELECT n.nspname LIKE 'pg_temp_%' AS in_temp FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 'tt';
+CREATE TEMPORARY TABLE tt2 (a int);
+CREATE INDEX tt2_a ON tt2 (a);
+SELECT relpersistence FROM pg_class WHERE relname = 'tt2_a';
+CREATE TABLE pg_temp.tt3 (a int);
+SELECT relpersistence FROM pg_class WHERE relname = 'tt3';
+CREATE TEMP TABLE tt4 (a int) ON COMMIT PRESERVE ROWS;
+INSERT INTO tt4 VALUES (1);
+SELECT count(*) FROM tt4;
+UPDATE tt SET b = 'uno' WHERE a = 1;
+DELETE FROM tt WHERE a = 2;
+SELECT * FROM tt;
+DROP TABLE tt;
+SELECT count(*) FROM pg_class WHERE relname = 'tt';

@@ -1,0 +1,7 @@
+CREATE TEMP TABLE public.x (a int);
+CREATE UNLOGGED TABLE pg_temp.q (a int);
+CREATE TABLE z (a int) ON COMMIT DROP;
+CREATE TABLE z (a int) ON COMMIT DELETE ROWS;
+CREATE TABLE z (a int) ON COMMIT PRESERVE ROWS;
+CREATE UNLOGGED TABLE z (a int) ON COMMIT PRESERVE ROWS;
+SELECT count(*) FROM pg_class WHERE relname IN ('x', 'q', 'z');

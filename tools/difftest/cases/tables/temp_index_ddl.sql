@@ -1,0 +1,12 @@
+CREATE TEMP TABLE ti (a int, b text UNIQUE);
+CREATE INDEX ON ti (a);
+INSERT INTO ti VALUES (1, 'x'), (2, 'y');
+INSERT INTO ti VALUES (3, 'x');
+ALTER TABLE ti ADD COLUMN c int DEFAULT 7;
+SELECT * FROM ti ORDER BY a;
+TRUNCATE ti;
+SELECT count(*) FROM ti;
+SELECT relname, relpersistence FROM pg_class WHERE relname LIKE 'ti%' ORDER BY relname;
+COMMENT ON TABLE ti IS 'temp comment';
+SELECT obj_description('ti'::regclass, 'pg_class');
+DROP TABLE ti;

@@ -1,0 +1,11 @@
+CREATE TEMP TABLE tp (a int);
+INSERT INTO pg_temp.tp VALUES (1);
+SELECT * FROM pg_temp.tp;
+CREATE TABLE pg_temp.tq (b int);
+INSERT INTO tq VALUES (2);
+SELECT * FROM tq;
+SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname LIKE 'pg_temp%' ORDER BY 1;
+CREATE TEMP TABLE tp (a int);
+CREATE TEMP TABLE IF NOT EXISTS tp (a int);
+DROP TABLE pg_temp.tq;
+SELECT count(*) FROM pg_class WHERE relname = 'tq';

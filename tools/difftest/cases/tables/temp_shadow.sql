@@ -1,0 +1,12 @@
+CREATE TABLE pub (a int);
+INSERT INTO pub VALUES (100);
+CREATE TEMP TABLE pub (a int);
+INSERT INTO pub VALUES (1);
+SELECT * FROM pub;
+SELECT * FROM public.pub;
+CREATE TABLE other (a int);
+SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 'other';
+DROP TABLE pub;
+SELECT * FROM pub;
+DROP TABLE pub;
+SELECT * FROM pub;

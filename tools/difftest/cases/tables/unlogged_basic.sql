@@ -1,0 +1,13 @@
+CREATE UNLOGGED TABLE u (a int PRIMARY KEY, b text);
+CREATE INDEX u_b ON u (b);
+INSERT INTO u SELECT g, repeat('x', g) FROM generate_series(1, 20) g;
+SELECT count(*), sum(length(b)) FROM u;
+SELECT relname, relpersistence FROM pg_class WHERE relname IN ('u', 'u_pkey', 'u_b') ORDER BY relname;
+SELECT t.relpersistence FROM pg_class c JOIN pg_class t ON t.oid = c.reltoastrelid WHERE c.relname = 'u';
+SELECT relpersistence FROM pg_class WHERE oid = (SELECT indexrelid FROM pg_index WHERE indrelid = (SELECT reltoastrelid FROM pg_class WHERE relname = 'u'));
+TRUNCATE u;
+INSERT INTO u VALUES (1, 'a');
+SELECT * FROM u;
+SELECT relpersistence FROM pg_class WHERE relname = 'u';
+CREATE UNLOGGED TABLE IF NOT EXISTS u (a int);
+SELECT tablename FROM pg_tables WHERE tablename = 'u';

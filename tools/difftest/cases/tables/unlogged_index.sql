@@ -1,0 +1,13 @@
+CREATE UNLOGGED TABLE ui (id int PRIMARY KEY, v int, t text);
+CREATE INDEX ui_v ON ui (v);
+INSERT INTO ui SELECT g, g % 10, md5(g::text) FROM generate_series(1, 500) g;
+SET enable_seqscan = off;
+SELECT count(*) FROM ui WHERE v = 3;
+SELECT id FROM ui WHERE id BETWEEN 10 AND 14 ORDER BY id;
+INSERT INTO ui VALUES (1, 0, 'dup');
+DELETE FROM ui WHERE v = 3;
+SELECT count(*) FROM ui WHERE v = 3;
+UPDATE ui SET v = 3 WHERE id = 1;
+SELECT id FROM ui WHERE v = 3;
+RESET enable_seqscan;
+SELECT count(*) FROM ui;

@@ -1,0 +1,12 @@
+CREATE TABLE logged_t (id int PRIMARY KEY);
+CREATE UNLOGGED TABLE unlogged_t (id int PRIMARY KEY, ref int);
+INSERT INTO logged_t VALUES (1), (2);
+INSERT INTO unlogged_t VALUES (1, 1);
+BEGIN;
+INSERT INTO unlogged_t VALUES (2, 2);
+ROLLBACK;
+SELECT * FROM unlogged_t ORDER BY id;
+SELECT relname, relpersistence FROM pg_class WHERE relname IN ('logged_t', 'unlogged_t', 'logged_t_pkey', 'unlogged_t_pkey') ORDER BY relname;
+SELECT l.id, u.ref FROM logged_t l LEFT JOIN unlogged_t u ON u.id = l.id ORDER BY 1;
+DROP TABLE unlogged_t;
+SELECT count(*) FROM pg_class WHERE relpersistence = 'u';

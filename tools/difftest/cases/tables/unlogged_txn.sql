@@ -1,0 +1,18 @@
+CREATE UNLOGGED TABLE ut (id int PRIMARY KEY, v text);
+BEGIN;
+INSERT INTO ut VALUES (1, 'a'), (2, 'b');
+SAVEPOINT s;
+INSERT INTO ut VALUES (3, 'c');
+ROLLBACK TO s;
+COMMIT;
+SELECT * FROM ut ORDER BY id;
+BEGIN;
+TRUNCATE ut;
+SELECT count(*) FROM ut;
+ROLLBACK;
+SELECT count(*) FROM ut;
+BEGIN;
+CREATE UNLOGGED TABLE ut2 (a int);
+INSERT INTO ut2 VALUES (1);
+ROLLBACK;
+SELECT count(*) FROM pg_class WHERE relname = 'ut2';

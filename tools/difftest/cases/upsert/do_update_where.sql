@@ -1,0 +1,10 @@
+CREATE TABLE t (id int PRIMARY KEY, v int, note text);
+INSERT INTO t VALUES (1, 10, 'one'), (2, 20, 'two');
+INSERT INTO t VALUES (1, 5, 'lower') ON CONFLICT (id) DO UPDATE SET v = excluded.v, note = excluded.note WHERE excluded.v > t.v;
+INSERT INTO t VALUES (2, 25, 'higher') ON CONFLICT (id) DO UPDATE SET v = excluded.v, note = excluded.note WHERE excluded.v > t.v;
+SELECT * FROM t ORDER BY id;
+INSERT INTO t VALUES (1, 0, 'z'), (2, 0, 'z'), (3, 0, 'z') ON CONFLICT (id) DO UPDATE SET note = 'upd' WHERE t.note = 'higher' RETURNING *;
+SELECT * FROM t ORDER BY id;
+INSERT INTO t VALUES (1, 0, 'q') ON CONFLICT (id) DO UPDATE SET note = 'never' WHERE NULL;
+INSERT INTO t VALUES (1, 0, 'q') ON CONFLICT (id) DO UPDATE SET note = 'w' WHERE excluded IS NOT NULL;
+SELECT * FROM t ORDER BY id;

@@ -1,0 +1,10 @@
+CREATE TABLE t (id int PRIMARY KEY, v text);
+INSERT INTO t VALUES (1, 'a');
+INSERT INTO t VALUES (2, 'x'), (2, 'y') ON CONFLICT (id) DO UPDATE SET v = excluded.v;
+INSERT INTO t VALUES (1, 'x'), (1, 'y') ON CONFLICT (id) DO UPDATE SET v = excluded.v;
+SELECT * FROM t ORDER BY id;
+INSERT INTO t VALUES (2, 'x'), (2, 'y') ON CONFLICT (id) DO NOTHING;
+SELECT * FROM t ORDER BY id;
+INSERT INTO t SELECT 3, s::text FROM generate_series(1, 3) s ON CONFLICT (id) DO UPDATE SET v = excluded.v;
+INSERT INTO t VALUES (1, 'x'), (1, 'y') ON CONFLICT (id) DO UPDATE SET v = excluded.v WHERE false;
+SELECT * FROM t ORDER BY id;

@@ -1,0 +1,9 @@
+CREATE TABLE t (id int PRIMARY KEY, a text, b int);
+INSERT INTO t VALUES (1, 'y') ON CONFLICT (nope) DO NOTHING;
+INSERT INTO t VALUES (1, 'y') ON CONFLICT (id) WHERE nope DO NOTHING;
+INSERT INTO t VALUES (1, 'y') ON CONFLICT (id) DO UPDATE SET nope = 1;
+INSERT INTO t VALUES (1, 'y') ON CONFLICT (id) DO UPDATE SET a = excluded.nope;
+INSERT INTO t VALUES (1, 'y') ON CONFLICT (id) DO UPDATE SET a = excluded.ctid::text;
+INSERT INTO t VALUES (1, 'y') ON CONFLICT (id) WHERE excluded.a > 'x' DO NOTHING;
+INSERT INTO t VALUES (1, 'y') ON CONFLICT (id) DO UPDATE SET a = 'q' WHERE b > 1;
+INSERT INTO t VALUES (1, 'y') ON CONFLICT (id) DO UPDATE SET a = 'q' WHERE zz.b > 1;

@@ -1,0 +1,12 @@
+CREATE TABLE users (id int PRIMARY KEY, email text);
+CREATE UNIQUE INDEX users_email_lower ON users (lower(email));
+INSERT INTO users VALUES (1, 'Ann@Example.com');
+INSERT INTO users VALUES (2, 'ann@example.COM') ON CONFLICT (lower(email)) DO UPDATE SET email = excluded.email;
+INSERT INTO users VALUES (3, 'ANN@example.com') ON CONFLICT ((lower(email))) DO NOTHING;
+SELECT * FROM users;
+INSERT INTO users VALUES (4, 'x') ON CONFLICT (upper(email)) DO NOTHING;
+INSERT INTO users VALUES (4, 'x') ON CONFLICT (email) DO NOTHING;
+INSERT INTO users VALUES (4, 'x') ON CONFLICT (lower(email), id) DO NOTHING;
+INSERT INTO users VALUES (1, 'Bob') ON CONFLICT (id) DO UPDATE SET email = excluded.email;
+INSERT INTO users VALUES (5, 'bob') ON CONFLICT (id) DO NOTHING;
+SELECT * FROM users ORDER BY id;

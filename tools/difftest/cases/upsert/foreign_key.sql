@@ -1,0 +1,12 @@
+CREATE TABLE parent (id int PRIMARY KEY);
+CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent, v text);
+INSERT INTO parent VALUES (1), (2);
+INSERT INTO child VALUES (1, 1, 'a');
+INSERT INTO child VALUES (1, 2, 'b') ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id;
+INSERT INTO child VALUES (1, 3, 'c') ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id;
+INSERT INTO child VALUES (2, 3, 'd') ON CONFLICT (id) DO NOTHING;
+INSERT INTO child VALUES (1, 3, 'e') ON CONFLICT (id) DO NOTHING;
+SELECT * FROM child ORDER BY id;
+INSERT INTO parent VALUES (1) ON CONFLICT (id) DO UPDATE SET id = 5;
+INSERT INTO parent VALUES (1) ON CONFLICT DO NOTHING RETURNING *;
+SELECT * FROM parent ORDER BY id;

@@ -1,0 +1,11 @@
+CREATE TABLE kv (k varchar(10) PRIMARY KEY, v jsonb, t timestamp);
+INSERT INTO kv VALUES ('a', '{"x": 1}', '2024-01-01');
+INSERT INTO kv VALUES ('a', '{"y": 2}', '2024-02-01') ON CONFLICT (k) DO UPDATE SET v = kv.v || excluded.v, t = greatest(kv.t, excluded.t);
+INSERT INTO kv VALUES ('b', '[]', NULL) ON CONFLICT (k) DO UPDATE SET v = excluded.v;
+INSERT INTO kv VALUES ('a', '{}', NULL) ON CONFLICT (k COLLATE "C") DO NOTHING;
+INSERT INTO kv VALUES ('a', '{}', NULL) ON CONFLICT (k COLLATE "default") DO NOTHING;
+INSERT INTO kv VALUES ('a', '{}', NULL) ON CONFLICT (k text_ops) DO NOTHING;
+INSERT INTO kv VALUES ('a', '{}', NULL) ON CONFLICT (k int4_ops) DO NOTHING;
+INSERT INTO kv VALUES ('a', '{}', NULL) ON CONFLICT (k nosuch_ops) DO NOTHING;
+INSERT INTO kv VALUES ('a', '{}', NULL) ON CONFLICT (k COLLATE nosuch) DO NOTHING;
+SELECT * FROM kv ORDER BY k;

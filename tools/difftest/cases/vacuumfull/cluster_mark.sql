@@ -1,0 +1,21 @@
+-- pg_index.indisclustered: CLUSTER ... USING, ALTER TABLE ... CLUSTER ON / SET WITHOUT CLUSTER, bare CLUSTER
+CREATE TABLE t (a int, b int);
+CREATE INDEX t_a ON t (a);
+CREATE INDEX t_b ON t (b);
+INSERT INTO t SELECT 10 - g, g FROM generate_series(1, 9) g;
+SELECT c.relname, i.indisclustered FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 't'::regclass ORDER BY 1;
+CLUSTER t USING t_a;
+SELECT c.relname, i.indisclustered FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 't'::regclass ORDER BY 1;
+SELECT a, b FROM t;
+ALTER TABLE t CLUSTER ON t_b;
+SELECT c.relname, i.indisclustered FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 't'::regclass ORDER BY 1;
+CLUSTER t;
+SELECT a, b FROM t;
+ALTER TABLE t SET WITHOUT CLUSTER;
+SELECT count(*) FROM pg_index WHERE indrelid = 't'::regclass AND indisclustered;
+CLUSTER t;
+ALTER TABLE t CLUSTER ON t_a;
+CLUSTER;
+SELECT a, b FROM t;
+DROP INDEX t_a;
+CLUSTER t;

@@ -1,0 +1,13 @@
+-- what VACUUM FULL and REINDEX say about relations they skip
+CREATE TABLE t (a int);
+CREATE TABLE w (a int, b text);
+CREATE VIEW v AS SELECT a FROM t;
+REINDEX TABLE t;
+REINDEX TABLE w;
+VACUUM FULL v;
+REINDEX TABLE v;
+CREATE INDEX t_a ON t (a);
+REINDEX TABLE t;
+INSERT INTO t VALUES (1), (2);
+VACUUM FULL t, w;
+SELECT * FROM t ORDER BY a;

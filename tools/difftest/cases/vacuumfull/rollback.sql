@@ -1,0 +1,24 @@
+-- CLUSTER and REINDEX in a transaction block: a rollback keeps the old files
+CREATE TABLE t (id int PRIMARY KEY, v text);
+INSERT INTO t SELECT g, 'v' || (100 - g) FROM generate_series(1, 50) g;
+CREATE INDEX t_v ON t (v);
+CREATE TABLE nodes (rel text, node oid);
+INSERT INTO nodes SELECT relname, pg_relation_filenode(oid::regclass) FROM pg_class WHERE relname IN ('t', 't_pkey', 't_v');
+BEGIN;
+CLUSTER t USING t_v;
+SELECT n.rel, pg_relation_filenode(n.rel::regclass) <> n.node AS new_file FROM nodes n ORDER BY n.rel;
+ROLLBACK;
+SELECT n.rel, pg_relation_filenode(n.rel::regclass) <> n.node AS new_file FROM nodes n ORDER BY n.rel;
+SELECT count(*) FROM pg_index WHERE indrelid = 't'::regclass AND indisclustered;
+SELECT id, v FROM t LIMIT 3;
+BEGIN;
+INSERT INTO t VALUES (51, 'new');
+REINDEX TABLE t;
+SELECT id FROM t WHERE v = 'new';
+ROLLBACK;
+SELECT n.rel, pg_relation_filenode(n.rel::regclass) <> n.node AS new_file FROM nodes n ORDER BY n.rel;
+BEGIN;
+REINDEX INDEX t_pkey;
+COMMIT;
+SELECT n.rel, pg_relation_filenode(n.rel::regclass) <> n.node AS new_file FROM nodes n ORDER BY n.rel;
+SELECT count(*) FROM t;

@@ -1,0 +1,16 @@
+-- DROP ... CASCADE reaches materialized views and their indexes
+CREATE TABLE t (a int, b text);
+INSERT INTO t VALUES (1, 'x');
+CREATE MATERIALIZED VIEW mv AS SELECT a, b FROM t;
+CREATE INDEX mv_b ON mv (b);
+CREATE VIEW v AS SELECT a FROM mv;
+DROP TABLE t;
+DROP MATERIALIZED VIEW mv;
+ALTER TABLE t DROP COLUMN b;
+DROP TABLE t CASCADE;
+SELECT relname FROM pg_class WHERE relname IN ('mv', 'mv_b', 'v') ORDER BY 1;
+CREATE TABLE t2 (a int);
+CREATE MATERIALIZED VIEW mv2 AS SELECT count(*) AS n FROM t2;
+SELECT * FROM mv2;
+DROP TABLE t2;
+DROP TABLE t2 CASCADE;

@@ -1,0 +1,21 @@
+-- CREATE VIEW errors
+CREATE TABLE t (a int, b text);
+CREATE VIEW v AS SELECT a FROM t;
+CREATE VIEW v AS SELECT b FROM t;
+CREATE VIEW t AS SELECT 1 AS x;
+CREATE VIEW w AS SELECT nosuch FROM t;
+CREATE VIEW w AS SELECT a FROM nosuch;
+CREATE VIEW w (x, y) AS SELECT a FROM t;
+CREATE VIEW w AS SELECT a, a FROM t;
+CREATE VIEW w AS SELECT a, b AS a FROM t;
+CREATE VIEW nosuch.w AS SELECT a FROM t;
+CREATE SCHEMA s;
+CREATE VIEW s.w AS SELECT a FROM t;
+SELECT * FROM s.w;
+SELECT pg_get_viewdef('s.w'::regclass);
+SET search_path = s;
+SELECT * FROM w;
+RESET search_path;
+SELECT schemaname, viewname FROM pg_views WHERE viewname IN ('v', 'w') ORDER BY 1, 2;
+DROP SCHEMA s;
+DROP SCHEMA s CASCADE;

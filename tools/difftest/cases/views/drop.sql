@@ -1,0 +1,20 @@
+-- DROP with dependent views: refuse without CASCADE, cascade with a NOTICE
+CREATE TABLE t (a int, b text, c int);
+CREATE VIEW v AS SELECT a, b FROM t;
+CREATE VIEW w AS SELECT count(*) FROM t;
+DROP TABLE t;
+CREATE VIEW vv AS SELECT a FROM v;
+DROP VIEW v;
+ALTER TABLE t DROP COLUMN b;
+ALTER TABLE t DROP COLUMN c;
+SELECT * FROM v;
+DROP VIEW v CASCADE;
+SELECT relname FROM pg_class WHERE relname IN ('v', 'vv', 'w') ORDER BY 1;
+DROP TABLE t CASCADE;
+SELECT count(*) FROM pg_rewrite WHERE rulename = '_RETURN' AND ev_class >= 16384;
+CREATE TABLE t2 (a int);
+CREATE VIEW v1 AS SELECT a FROM t2;
+CREATE VIEW v2 AS SELECT a FROM v1;
+CREATE VIEW v3 AS SELECT a FROM t2 WHERE a > 0;
+DROP TABLE t2 CASCADE;
+SELECT relname FROM pg_class WHERE relname LIKE 'v_' ORDER BY 1;

@@ -1,0 +1,23 @@
+-- views over views, joins, sub-SELECTs and set operations, read back correctly
+CREATE TABLE emp (id int PRIMARY KEY, name text, dept int, salary int);
+CREATE TABLE dept (id int PRIMARY KEY, dname text);
+INSERT INTO dept VALUES (1, 'eng'), (2, 'ops'), (3, 'empty');
+INSERT INTO emp VALUES (1, 'ann', 1, 100), (2, 'bob', 1, 80), (3, 'cid', 2, 90), (4, 'dee', NULL, 70);
+CREATE VIEW staff AS SELECT e.id, e.name, d.dname FROM emp e LEFT JOIN dept d ON d.id = e.dept;
+CREATE VIEW eng AS SELECT id, name FROM staff WHERE dname = 'eng';
+CREATE VIEW totals AS SELECT d.dname, coalesce(sum(e.salary), 0) AS total, count(e.id) AS n FROM dept d LEFT JOIN emp e ON e.dept = d.id GROUP BY d.dname;
+CREATE VIEW rich AS SELECT name FROM emp WHERE salary > (SELECT avg(salary) FROM emp);
+CREATE VIEW names AS SELECT name FROM emp UNION ALL SELECT dname FROM dept;
+SELECT * FROM staff ORDER BY id;
+SELECT * FROM eng ORDER BY id;
+SELECT * FROM totals ORDER BY dname;
+SELECT * FROM rich ORDER BY name;
+SELECT count(*) FROM names;
+SELECT s.name, t.total FROM staff s JOIN totals t ON t.dname = s.dname ORDER BY 1;
+SELECT name FROM eng WHERE id IN (SELECT id FROM rich);
+SELECT pg_get_viewdef('eng'::regclass, true);
+SELECT pg_get_viewdef('totals'::regclass, true);
+SELECT pg_get_viewdef('rich'::regclass);
+SELECT pg_get_viewdef('names'::regclass);
+DROP TABLE emp;
+DROP TABLE emp, dept CASCADE;

@@ -1,0 +1,23 @@
+-- writing through a view that is not automatically updatable: 55000 with the reason
+CREATE TABLE t (a int, b text);
+CREATE TABLE u (a int);
+CREATE VIEW vd AS SELECT DISTINCT a FROM t;
+CREATE VIEW vg AS SELECT a, count(*) FROM t GROUP BY a;
+CREATE VIEW vu AS SELECT a FROM t UNION SELECT a FROM u;
+CREATE VIEW vl AS SELECT a FROM t LIMIT 3;
+CREATE VIEW vj AS SELECT t.a FROM t JOIN u ON t.a = u.a;
+CREATE VIEW vc AS SELECT count(*) FROM t;
+CREATE VIEW vw AS WITH x AS (SELECT a FROM t) SELECT a FROM x;
+CREATE VIEW vn AS SELECT 1 AS one;
+INSERT INTO vd VALUES (1);
+UPDATE vg SET a = 1;
+DELETE FROM vu;
+INSERT INTO vl VALUES (1);
+UPDATE vj SET a = 2;
+INSERT INTO vc VALUES (1);
+DELETE FROM vw;
+DELETE FROM vn;
+CREATE VIEW vh AS SELECT a FROM t GROUP BY a HAVING count(*) > 1;
+UPDATE vh SET a = 0;
+CREATE VIEW vwin AS SELECT a, rank() OVER (ORDER BY a) FROM t;
+INSERT INTO vwin (a) VALUES (1);

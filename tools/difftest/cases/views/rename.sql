@@ -1,0 +1,23 @@
+-- renaming what a view reads: the view follows (PostgreSQL's rules hold OIDs)
+CREATE TABLE rt (a int, b int);
+INSERT INTO rt VALUES (1, 2);
+CREATE VIEW rv AS SELECT a, b FROM rt;
+CREATE VIEW rv2 AS SELECT a FROM rv WHERE b > 0;
+ALTER TABLE rt RENAME TO rt2;
+SELECT * FROM rv;
+ALTER TABLE rt2 RENAME COLUMN a TO aa;
+SELECT * FROM rv;
+ALTER VIEW rv RENAME COLUMN b TO bb;
+SELECT * FROM rv;
+ALTER VIEW rv RENAME TO rvx;
+SELECT * FROM rv2;
+SELECT pg_get_viewdef('rvx');
+SELECT pg_get_viewdef('rv2');
+ALTER VIEW rt2 RENAME TO zz;
+ALTER MATERIALIZED VIEW rvx RENAME TO q;
+ALTER VIEW nosuch RENAME TO q;
+ALTER TABLE rvx RENAME TO rv;
+SELECT viewname FROM pg_views WHERE schemaname = 'public' ORDER BY 1;
+ALTER TABLE rt2 RENAME COLUMN b TO bee;
+SELECT * FROM rv2;
+SELECT pg_get_viewdef('rv');

@@ -1,0 +1,20 @@
+-- results through views of many shapes equal the queries they hold
+CREATE TABLE t (a int, b text, c int);
+INSERT INTO t VALUES (1, 'x', 10), (2, 'y', 10), (3, 'x', 20), (4, NULL, NULL), (5, 'z', 30);
+CREATE VIEW top2 AS SELECT a, b FROM t ORDER BY c DESC NULLS LAST, a LIMIT 2;
+CREATE VIEW firsts AS SELECT DISTINCT ON (c) c, a FROM t ORDER BY c, a DESC;
+CREATE VIEW ranks AS SELECT a, c, rank() OVER (ORDER BY c) AS r, sum(a) OVER (PARTITION BY c) AS s FROM t;
+CREATE VIEW cased AS SELECT a, CASE WHEN c IS NULL THEN 'none' WHEN c > 15 THEN 'big' ELSE 'small' END AS size FROM t;
+CREATE VIEW counted AS SELECT b, count(*) AS n, count(c) AS nc FROM t GROUP BY b HAVING count(*) >= 1;
+CREATE VIEW withq AS WITH big AS (SELECT a FROM t WHERE c >= 20) SELECT a FROM big;
+SELECT * FROM top2;
+SELECT * FROM firsts;
+SELECT * FROM ranks ORDER BY a;
+SELECT * FROM cased ORDER BY a;
+SELECT * FROM counted ORDER BY b NULLS FIRST;
+SELECT * FROM withq ORDER BY a;
+SELECT pg_get_viewdef('top2'::regclass);
+SELECT pg_get_viewdef('firsts'::regclass);
+SELECT pg_get_viewdef('ranks'::regclass);
+SELECT pg_get_viewdef('counted'::regclass, true);
+SELECT pg_get_viewdef('withq'::regclass);

@@ -1,0 +1,28 @@
+-- pg_get_viewdef and pg_views.definition print the query as ruleutils does
+CREATE TABLE t (a int PRIMARY KEY, b text, c int);
+CREATE TABLE u (a int, d text);
+CREATE VIEW s1 AS SELECT a, b FROM t WHERE a > 1 AND b <> 'x' OR c IS NULL;
+CREATE VIEW s2 AS SELECT t.a, u.d FROM t JOIN u ON t.a = u.a LEFT JOIN u u2 ON u2.a = t.c;
+CREATE VIEW s3 AS SELECT c, count(*) AS n, sum(a) FROM t GROUP BY c HAVING count(*) > 1 ORDER BY c DESC LIMIT 5 OFFSET 2;
+CREATE VIEW s4 AS SELECT DISTINCT b FROM t;
+CREATE VIEW s5 AS SELECT a FROM t UNION SELECT a FROM u;
+CREATE VIEW s6 AS SELECT * FROM t WHERE a IN (SELECT a FROM u) AND EXISTS (SELECT 1 FROM u WHERE u.a = t.c);
+CREATE VIEW s7 AS SELECT a::text AS x, 'lit' AS y, 1.5 AS z, a * 2 + 1 AS w, -a AS neg FROM t;
+CREATE VIEW s8 AS SELECT x.a FROM (SELECT a FROM t) x CROSS JOIN u;
+CREATE VIEW s9 AS SELECT t.a FROM t, u WHERE t.a = u.a;
+CREATE VIEW s10 AS SELECT a, row_number() OVER (PARTITION BY c ORDER BY a) FROM t;
+CREATE VIEW s11 AS SELECT DISTINCT ON (c) c, a FROM t ORDER BY c, a;
+CREATE VIEW s12 AS SELECT 1 AS one;
+CREATE VIEW s13 AS SELECT CASE WHEN a > 1 THEN 'big' ELSE 'small' END AS sz, coalesce(b, 'none') FROM t;
+CREATE VIEW s14 AS SELECT a FROM t WHERE b LIKE 'x%' AND a BETWEEN 1 AND 5;
+CREATE VIEW s15 (p, q) AS SELECT a, b FROM t;
+CREATE VIEW s16 AS SELECT a FROM t UNION ALL SELECT a FROM u EXCEPT SELECT 3;
+CREATE VIEW s17 AS WITH w AS (SELECT a FROM t) SELECT a FROM w;
+CREATE VIEW s18 AS SELECT a FROM t JOIN u USING (a);
+CREATE VIEW s19 AS SELECT t.a FROM t NATURAL JOIN u;
+CREATE VIEW s20 AS SELECT a FROM t WHERE a = ANY (ARRAY[1, 2]) AND b IN ('x', 'y');
+SELECT c.relname, pg_get_viewdef(c.oid) FROM pg_class c WHERE c.relkind = 'v' AND c.relnamespace = 'public'::regnamespace ORDER BY substr(c.relname, 2)::int;
+SELECT c.relname, pg_get_viewdef(c.oid, true) FROM pg_class c WHERE c.relkind = 'v' AND c.relnamespace = 'public'::regnamespace ORDER BY substr(c.relname, 2)::int;
+SELECT viewname, definition FROM pg_views WHERE schemaname = 'public' ORDER BY viewname;
+SELECT pg_get_viewdef('s1'::regclass, true);
+SELECT pg_get_viewdef('s3');
