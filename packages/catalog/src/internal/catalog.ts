@@ -183,6 +183,8 @@ export interface CreateTableOptions {
   readonly persistence?: RelPersistence;
   readonly ifNotExists?: boolean;
   /** issue 9 (G): 'v' a view (no storage; add its rule with setViewRule), 'm' a materialized view; default 'r'. */
+  /** WITH (...): pg_class.reloptions as `name=value` entries (validated by the caller). */
+  readonly reloptions?: readonly string[];
   readonly kind?: 'r' | 'v' | 'm';
   /** issue 9 (G): a materialized view's relispopulated (default true). */
   readonly populated?: boolean;
@@ -1405,6 +1407,9 @@ export class Catalog implements SessionHook {
           minmxid: kind === 'v' ? 0 : 1,
         }),
         ...(kind === 'm' ? { relreplident: 'd', relispopulated: options.populated ?? true } : {}),
+        ...(options.reloptions !== undefined && options.reloptions.length > 0
+          ? { reloptions: textArray(options.reloptions) }
+          : {}),
       }),
       this.#x,
     );
@@ -2186,6 +2191,21 @@ export class Catalog implements SessionHook {
     const values = [...row.values];
     for (const [k, v] of Object.entries(changes)) values[t.col(k)] = v;
     t.update(row.tid, values, this.#x);
+  }
+
+  /** pg_class.reloptions of a relation, as `name=value` entries. */
+  relationOptions(oid: number): string[] {
+    const row = this.#classRow(oid);
+    if (!row) throw new SqlError('XX000', `cache lookup failed for relation ${oid}`);
+    const value = this.#get('pg_class', row.values, 'reloptions') as {
+      elements: (string | null)[];
+    } | null;
+    return (value?.elements ?? []).filter((o): o is string => o !== null);
+  }
+
+  /** ALTER TABLE SET/RESET (...): replaces pg_class.reloptions (none: NULL). */
+  setRelationOptions(oid: number, reloptions: readonly string[]): void {
+    this.#updateClass(oid, { reloptions: reloptions.length > 0 ? textArray(reloptions) : null });
   }
 
   #updateClass(oid: number, changes: Readonly<Record<string, unknown>>): void {
@@ -3239,3 +3259,8 @@ function hotRoots(bytes: Uint8Array): Map<number, number> {
 }
 
 export { NamespaceRelationId };
+
+/** A one-dimensional text[] value as the catalog rows hold it. */
+function textArray(elements: readonly string[]) {
+  return { dims: [elements.length], lbounds: [1], elements: [...elements] };
+}

@@ -145,6 +145,7 @@ import {
   type TableDdlExtrasContext,
   tempNamespaceName,
 } from './table-ddl-extras.js'; // issue 9 (H)
+import { alteredReloptions, tableReloptions } from './table-reloptions.js';
 import { TransactionBlock } from './transaction-statements.js';
 import { runVacuumCommand, type VacuumContext } from './vacuum-command.js';
 import {
@@ -1971,6 +1972,7 @@ export class Session {
       columns,
       persistence: target.persistence, // issue 9 (H)
       ifNotExists: body.if_not_exists === true,
+      reloptions: tableReloptions(body.options), // WITH (...) (table-reloptions.ts)
     });
     if (oid === undefined) return command('CREATE TABLE');
     finishSequenceColumns(this.#sequenceDdl(), oid, sequenceColumns);
@@ -2549,6 +2551,18 @@ export class Session {
           break;
         case 'AT_DropCluster':
           alterDropCluster(this.#vacuumContext(), oid);
+          break;
+        // storage parameters (table-reloptions.ts)
+        case 'AT_SetRelOptions':
+        case 'AT_ResetRelOptions':
+          this.#catalog.setRelationOptions(
+            oid,
+            alteredReloptions(
+              this.#catalog.relationOptions(oid),
+              (cmd.def?.List?.items ?? []) as PNode[],
+              cmd.subtype === 'AT_ResetRelOptions',
+            ),
+          );
           break;
         default:
           throw new EngineError(

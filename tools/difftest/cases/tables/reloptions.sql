@@ -1,0 +1,26 @@
+-- storage parameters: CREATE TABLE WITH, ALTER TABLE SET / RESET, pg_class.reloptions
+CREATE TABLE ro1 (id int PRIMARY KEY, v text) WITH (fillfactor = 70, autovacuum_enabled = false);
+SELECT relname, reloptions FROM pg_class WHERE relname = 'ro1';
+CREATE TABLE ro2 (id int) WITH (autovacuum_vacuum_scale_factor = 0.05, autovacuum_vacuum_threshold = 100, parallel_workers = 2, vacuum_truncate = off);
+SELECT relname, reloptions FROM pg_class WHERE relname = 'ro2';
+CREATE TABLE ro3 (id int) WITH (fillfactor);
+CREATE TABLE ro4 (id int) WITH (fillfactor = 5);
+CREATE TABLE ro5 (id int) WITH (fillfactor = 101);
+CREATE TABLE ro6 (id int) WITH (nosuch = 1);
+CREATE TABLE ro7 (id int) WITH (autovacuum_enabled = maybe);
+CREATE TABLE ro8 (id int) WITH (fillfactor = 50, fillfactor = 60);
+CREATE TABLE ro9 (id int) WITH (autovacuum_vacuum_scale_factor = 200);
+CREATE TABLE ro10 (id int) WITH (oids = false);
+SELECT relname, reloptions FROM pg_class WHERE relname = 'ro10';
+ALTER TABLE ro1 SET (fillfactor = 50);
+SELECT reloptions FROM pg_class WHERE relname = 'ro1';
+ALTER TABLE ro1 SET (autovacuum_vacuum_cost_delay = 10, autovacuum_enabled = true);
+SELECT reloptions FROM pg_class WHERE relname = 'ro1';
+ALTER TABLE ro1 RESET (fillfactor, autovacuum_enabled);
+SELECT reloptions FROM pg_class WHERE relname = 'ro1';
+ALTER TABLE ro1 RESET (autovacuum_vacuum_cost_delay);
+SELECT reloptions IS NULL AS no_options FROM pg_class WHERE relname = 'ro1';
+ALTER TABLE ro1 SET (fillfactor = 9);
+ALTER TABLE ro1 SET (bogus = 1);
+INSERT INTO ro1 SELECT g, repeat('x', 100) FROM generate_series(1, 200) g;
+SELECT count(*) FROM ro1;
