@@ -24,7 +24,7 @@ import {
   TABLES,
 } from './internal/ddl-model.js';
 
-const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 20);
+const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 10);
 const NO_EXAMPLES: [Op[]][] | undefined = process.env.NO_EXAMPLES ? [] : undefined;
 
 describe('catalog DDL against a model', () => {

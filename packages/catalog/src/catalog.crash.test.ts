@@ -16,7 +16,7 @@
  * holds them (a page holding them reaches disk only after the WAL that
  * logged them, NEXTOID first, is flushed).
  *
- * PG_PROPERTY_RUNS sets the number of runs (default 25). The runs start
+ * PG_PROPERTY_RUNS sets the number of runs (default 10). The runs start
  * from a copy of one initdb image (bootstrap was half of a run's time);
  * the deterministic cases below bootstrap their own cluster.
  */
@@ -51,7 +51,7 @@ import {
   TABLES,
 } from './internal/ddl-model.js';
 
-const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 25);
+const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 10);
 
 interface Disk {
   wal: MemoryWalStorage;

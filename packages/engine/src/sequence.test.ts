@@ -15,7 +15,7 @@ import { Database, type Session } from '@pg/engine';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 8);
+const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 4);
 
 const open: Database[] = [];
 const dirs: string[] = [];

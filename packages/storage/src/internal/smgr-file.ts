@@ -369,6 +369,9 @@ export class FileSmgr implements Smgr {
     checkRel(rel);
     checkFork(fork);
     const path = relpath(rel, fork);
+    // a fork whose length is cached exists (unlink drops the entry): no
+    // stat for every heap fetch, which asks before reading a block
+    if (this.lengths.has(path)) return true;
     try {
       return statSync(this.abs(path), { throwIfNoEntry: false }) !== undefined;
     } catch (e) {
