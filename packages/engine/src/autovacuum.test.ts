@@ -18,9 +18,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   autovacuumReloptions,
   needsVacAnalyze,
-  reloptionValue,
   type VacAnalyzeParams,
 } from './internal/autovacuum.js';
+import { reloptionValue } from './internal/table-reloptions.js';
 
 const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 200);
 const SLOW = process.env.PG_SLOW_TESTS === '1';

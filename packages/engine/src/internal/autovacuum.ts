@@ -55,8 +55,8 @@
  * off it only forces anti-wraparound vacuums. Database.close() stops it
  * first: a running worker finishes its current statement and disconnects.
  */
-import { SqlError } from '@pg/types';
 import type { Session } from './session.js';
+import { isReloption, reloptionValue } from './table-reloptions.js';
 
 /** The settings relation_needs_vacanalyze reads, after per-table storage parameters. */
 export interface VacAnalyzeParams {
@@ -122,39 +122,6 @@ export type ReloptionsValue =
   | null
   | undefined;
 
-/** The per-table storage parameters of autovacuum (reloptions.c's table), bounds as PostgreSQL 15. */
-const RELOPTION_BOUNDS: Readonly<
-  Record<string, { readonly kind: 'bool' | 'int' | 'real'; min?: number; max?: number }>
-> = {
-  autovacuum_enabled: { kind: 'bool' },
-  autovacuum_vacuum_threshold: { kind: 'int', min: 0, max: 2147483647 },
-  autovacuum_vacuum_insert_threshold: { kind: 'int', min: -1, max: 2147483647 },
-  autovacuum_analyze_threshold: { kind: 'int', min: 0, max: 2147483647 },
-  autovacuum_vacuum_cost_limit: { kind: 'int', min: 1, max: 10000 },
-  autovacuum_freeze_min_age: { kind: 'int', min: 0, max: 1000000000 },
-  autovacuum_freeze_max_age: { kind: 'int', min: 100000, max: 2000000000 },
-  autovacuum_freeze_table_age: { kind: 'int', min: 0, max: 2000000000 },
-  autovacuum_vacuum_cost_delay: { kind: 'real', min: 0, max: 100 },
-  autovacuum_vacuum_scale_factor: { kind: 'real', min: 0, max: 100 },
-  autovacuum_vacuum_insert_scale_factor: { kind: 'real', min: 0, max: 100 },
-  autovacuum_analyze_scale_factor: { kind: 'real', min: 0, max: 100 },
-};
-
-const BOOL_TEXT: Readonly<Record<string, boolean>> = {
-  true: true,
-  on: true,
-  yes: true,
-  '1': true,
-  t: true,
-  y: true,
-  false: false,
-  off: false,
-  no: false,
-  '0': false,
-  f: false,
-  n: false,
-};
-
 /**
  * The autovacuum storage parameters of `name=value` reloptions
  * (pg_class.reloptions; `toast.` ones apply to the TOAST table and are
@@ -174,39 +141,10 @@ export function autovacuumReloptions(
     const eq = opt.indexOf('=');
     const name = eq < 0 ? opt : opt.slice(0, eq);
     const text = eq < 0 ? 'true' : opt.slice(eq + 1);
-    const def = RELOPTION_BOUNDS[name];
-    if (def === undefined) continue;
+    if (!name.startsWith('autovacuum_') || !isReloption(name)) continue;
     out[name] = reloptionValue(name, text);
   }
   return out;
-}
-
-/** One autovacuum storage parameter's value, validated (22023 as PostgreSQL 15). */
-export function reloptionValue(name: string, text: string): number | boolean {
-  const def = RELOPTION_BOUNDS[name];
-  if (def === undefined) throw new SqlError('22023', `unrecognized parameter "${name}"`);
-  if (def.kind === 'bool') {
-    const v = BOOL_TEXT[text.trim().toLowerCase()];
-    if (v === undefined)
-      throw new SqlError('22023', `invalid value for boolean option "${name}": ${text}`);
-    return v;
-  }
-  const n = Number(text.trim());
-  if (text.trim() === '' || Number.isNaN(n))
-    throw new SqlError(
-      '22023',
-      `invalid value for ${def.kind === 'int' ? 'integer' : 'floating point'} option "${name}": ${text}`,
-    );
-  const min = def.min ?? 0;
-  const max = def.max ?? 0;
-  if (n < min || n > max)
-    throw new SqlError('22023', `value ${text.trim()} out of bounds for option "${name}"`, {
-      detail:
-        def.kind === 'int'
-          ? `Valid values are between "${min}" and "${max}".`
-          : `Valid values are between "${min.toFixed(6)}" and "${max.toFixed(6)}".`,
-    });
-  return def.kind === 'int' ? Math.round(n) : n;
 }
 
 /** The workers' session pids, per cluster (keyed by its statistics hub). */

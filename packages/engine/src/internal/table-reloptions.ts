@@ -7,7 +7,7 @@
  * stored for tools that read them.
  */
 import type { PNode } from '@pg/sql';
-import { reloptionValue } from './autovacuum.js';
+import { SqlError } from '@pg/types';
 import { EngineError } from './result.js';
 
 type Bounds = {
@@ -16,33 +16,78 @@ type Bounds = {
   readonly max?: number;
 };
 
-/** The heap's own parameters (besides autovacuum's, which autovacuum.ts validates). */
-const HEAP_BOUNDS: Readonly<Record<string, Bounds>> = {
+/** A table's storage parameters (reloptions.c's heap and autovacuum entries), bounds as PostgreSQL 15. */
+const RELOPTION_BOUNDS: Readonly<Record<string, Bounds>> = {
   fillfactor: { kind: 'int', min: 10, max: 100 },
   toast_tuple_target: { kind: 'int', min: 128, max: 8160 },
   parallel_workers: { kind: 'int', min: 0, max: 1024 },
   log_autovacuum_min_duration: { kind: 'int', min: -1, max: 2147483647 },
+  vacuum_truncate: { kind: 'bool' },
+  user_catalog_table: { kind: 'bool' },
+  autovacuum_enabled: { kind: 'bool' },
+  autovacuum_vacuum_threshold: { kind: 'int', min: 0, max: 2147483647 },
+  autovacuum_vacuum_insert_threshold: { kind: 'int', min: -1, max: 2147483647 },
+  autovacuum_analyze_threshold: { kind: 'int', min: 0, max: 2147483647 },
+  autovacuum_vacuum_cost_limit: { kind: 'int', min: 1, max: 10000 },
+  autovacuum_freeze_min_age: { kind: 'int', min: 0, max: 1000000000 },
+  autovacuum_freeze_max_age: { kind: 'int', min: 100000, max: 2000000000 },
+  autovacuum_freeze_table_age: { kind: 'int', min: 0, max: 2000000000 },
   autovacuum_multixact_freeze_min_age: { kind: 'int', min: 0, max: 1000000000 },
   autovacuum_multixact_freeze_max_age: { kind: 'int', min: 10000, max: 2000000000 },
   autovacuum_multixact_freeze_table_age: { kind: 'int', min: 0, max: 2000000000 },
-  vacuum_truncate: { kind: 'bool' },
-  user_catalog_table: { kind: 'bool' },
+  autovacuum_vacuum_cost_delay: { kind: 'real', min: 0, max: 100 },
+  autovacuum_vacuum_scale_factor: { kind: 'real', min: 0, max: 100 },
+  autovacuum_vacuum_insert_scale_factor: { kind: 'real', min: 0, max: 100 },
+  autovacuum_analyze_scale_factor: { kind: 'real', min: 0, max: 100 },
 };
 
-const BOOL_WORDS = new Set([
-  'true',
-  'false',
-  'on',
-  'off',
-  'yes',
-  'no',
-  '1',
-  '0',
-  't',
-  'f',
-  'y',
-  'n',
-]);
+const BOOL_TEXT: Readonly<Record<string, boolean>> = {
+  true: true,
+  on: true,
+  yes: true,
+  '1': true,
+  t: true,
+  y: true,
+  false: false,
+  off: false,
+  no: false,
+  '0': false,
+  f: false,
+  n: false,
+};
+
+/** Whether `name` is a storage parameter of a table. */
+export function isReloption(name: string): boolean {
+  return RELOPTION_BOUNDS[name] !== undefined;
+}
+
+/** One storage parameter's value, validated (22023 as PostgreSQL 15's parseRelOptions). */
+export function reloptionValue(name: string, text: string): number | boolean {
+  const def = RELOPTION_BOUNDS[name];
+  if (def === undefined) throw new SqlError('22023', `unrecognized parameter "${name}"`);
+  if (def.kind === 'bool') {
+    const v = BOOL_TEXT[text.trim().toLowerCase()];
+    if (v === undefined)
+      throw new SqlError('22023', `invalid value for boolean option "${name}": ${text}`);
+    return v;
+  }
+  const n = Number(text.trim());
+  if (text.trim() === '' || Number.isNaN(n))
+    throw new SqlError(
+      '22023',
+      `invalid value for ${def.kind === 'int' ? 'integer' : 'floating point'} option "${name}": ${text}`,
+    );
+  const min = def.min ?? 0;
+  const max = def.max ?? 0;
+  if (n < min || n > max)
+    throw new SqlError('22023', `value ${text.trim()} out of bounds for option "${name}"`, {
+      detail:
+        def.kind === 'int'
+          ? `Valid values are between "${min}" and "${max}".`
+          : `Valid values are between "${min.toFixed(6)}" and "${max.toFixed(6)}".`,
+    });
+  return def.kind === 'int' ? Math.round(n) : n;
+}
 
 /** defGetString of a DefElem's argument; no argument is "true". */
 function argText(arg: PNode | undefined): string {
@@ -58,34 +103,15 @@ function argText(arg: PNode | undefined): string {
 }
 
 function validate(name: string, text: string): void {
-  const heap = HEAP_BOUNDS[name];
-  if (heap === undefined) {
-    if (name === 'vacuum_index_cleanup') {
-      if (!BOOL_WORDS.has(text.toLowerCase()) && text.toLowerCase() !== 'auto') {
-        throw new EngineError('22023', `invalid value for enum option "${name}": ${text}`, {
-          detail: 'Valid values are "on", "off", and "auto".',
-        });
-      }
-      return;
-    }
-    reloptionValue(name, text); // autovacuum_*, or 22023 unrecognized parameter
-    return;
-  }
-  if (heap.kind === 'bool') {
-    if (!BOOL_WORDS.has(text.toLowerCase())) {
-      throw new EngineError('22023', `invalid value for boolean option "${name}": ${text}`);
+  if (name === 'vacuum_index_cleanup') {
+    if (BOOL_TEXT[text.toLowerCase()] === undefined && text.toLowerCase() !== 'auto') {
+      throw new EngineError('22023', `invalid value for enum option "${name}": ${text}`, {
+        detail: 'Valid values are "on", "off", and "auto".',
+      });
     }
     return;
   }
-  const n = Number(text.trim());
-  if (text.trim() === '' || !Number.isInteger(n)) {
-    throw new EngineError('22023', `invalid value for integer option "${name}": ${text}`);
-  }
-  if (n < (heap.min ?? 0) || n > (heap.max ?? 0)) {
-    throw new EngineError('22023', `value ${text.trim()} out of bounds for option "${name}"`, {
-      detail: `Valid values are between "${heap.min}" and "${heap.max}".`,
-    });
-  }
+  reloptionValue(name, text); // 22023: unrecognized parameter, a bad value, out of bounds
 }
 
 function entries(defs: readonly PNode[]): { name: string; text: string }[] {
