@@ -11,5 +11,7 @@ export default defineConfig({
       '@pg/engine': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
     },
   },
-  test: { ...sharedTestOptions, setupFiles: ['./vitest.setup.ts'] },
+  // The engine's tests are the suite's longest chain (every package builds before
+  // them): two workers, so they use both cores once the other packages are done.
+  test: { ...sharedTestOptions, maxWorkers: 2, setupFiles: ['./vitest.setup.ts'] },
 });
