@@ -27,7 +27,7 @@ import {
   tupleXmax,
 } from './internal/tuple.js';
 
-const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 100);
+const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 40);
 const MAIN_REL = { spcOid: 1663, dbOid: 5, relNumber: 16900 };
 const TOAST_REL = { spcOid: 1663, dbOid: 5, relNumber: 16901 };
 const TOAST_INDEX_REL = { spcOid: 1663, dbOid: 5, relNumber: 16902 };

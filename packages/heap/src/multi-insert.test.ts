@@ -11,7 +11,7 @@ import { Heap } from './internal/heapam.js';
 import { REL, TYPES } from './internal/heapam-harness.js';
 import { heapMultiInsert } from './internal/multi-insert.js';
 
-const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 15);
+const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 6);
 
 function newHeap(fillfactor: number): Heap {
   const smgr = new MemorySmgr();

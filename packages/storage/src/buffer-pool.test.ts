@@ -10,7 +10,7 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 300);
+const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 120);
 const REL = { spcOid: 1663, dbOid: 5, relNumber: 16384 };
 const main = ForkNumber.main;
 

@@ -26,7 +26,7 @@ import { MemoryWalStorage } from '@pg/wal';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 300);
+const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 120);
 const RELS = [
   { spcOid: 1663, dbOid: 5, relNumber: 16384 },
   { spcOid: 1663, dbOid: 5, relNumber: 16390 },

@@ -28,7 +28,7 @@ import {
   vmLocation,
 } from './internal/vm.js';
 
-const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 100);
+const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 40);
 const VM = ForkNumber.vm;
 const V = VISIBILITYMAP_ALL_VISIBLE;
 const F = VISIBILITYMAP_ALL_FROZEN;
