@@ -25,7 +25,7 @@ import {
 import { FakeTransactions, HeapModel } from './internal/heapam-model.js';
 import { HEAP_HOT_UPDATED, HEAP_ONLY_TUPLE, readHeapTupleHeader } from './internal/tuple.js';
 
-const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 300);
+const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 150);
 
 function newHarness(fillfactor: number, checksums = false): Harness {
   const smgr = new MemorySmgr();

@@ -22,7 +22,7 @@
  * savepoint's update; the child prints each as its length and SHA-256, and
  * they must equal the replayed model's.
  *
- * Ten kills by default (PG_CRASH_RUNS), one data directory throughout. The
+ * Six kills by default (PG_CRASH_RUNS), one data directory throughout. The
  * child runs the built packages (dist/), so this test needs a build first;
  * `pnpm test` builds before testing.
  */
@@ -41,7 +41,7 @@ import {
   SESSIONS,
 } from './sigkill-workload.mjs';
 
-const RUNS = Number(process.env.PG_CRASH_RUNS ?? 10);
+const RUNS = Number(process.env.PG_CRASH_RUNS ?? 6);
 const CHILD = fileURLToPath(new URL('./sigkill-child.mjs', import.meta.url));
 const BUILT = existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)));
 const COMMITTED = 1;

@@ -4,7 +4,7 @@
  * SIGKILL at a random moment; the next child recovers the directory and
  * reports the pages it finds. Every change the killed child had
  * acknowledged (its WAL flush returned) must be there, and the pages must
- * be exactly the result of some prefix of the change sequence. Twenty kills
+ * be exactly the result of some prefix of the change sequence. Twelve kills
  * by default (PG_CRASH_RUNS), one data directory throughout, so recovery
  * also runs over WAL written after earlier recoveries.
  *
@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const RUNS = Number(process.env.PG_CRASH_RUNS ?? 20);
+const RUNS = Number(process.env.PG_CRASH_RUNS ?? 12);
 const CHILD = fileURLToPath(new URL('./sigkill-child.mjs', import.meta.url));
 const BUILT = existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)));
 const BLOCKS = 40;

@@ -11,7 +11,7 @@
  * then at most a prefix of the unflushed ones, and stops cleanly; a new
  * writer resumes at the end of valid WAL.
  *
- * PG_PROPERTY_RUNS scales the number of runs (default 300 -> 40 runs here).
+ * PG_PROPERTY_RUNS scales the number of runs (default 300 -> 25 runs here).
  */
 import {
   checkpointRecord,
@@ -33,7 +33,7 @@ import { FaultyWalStorage } from '@pg/wal/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-const RUNS = Math.max(10, Math.round(Number(process.env.PG_PROPERTY_RUNS ?? 300) / 7.5));
+const RUNS = Math.max(10, Math.round(Number(process.env.PG_PROPERTY_RUNS ?? 300) / 12));
 const SEG = 64 * 1024;
 const START = BigInt(SEG + SIZE_OF_LONG_PAGE_HEADER);
 
