@@ -31,7 +31,7 @@ import { MemoryWalStorage } from '@pg/wal';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 150);
+const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 80);
 const int4 = builtins.typeByName('int4')!;
 const REL = { spcOid: 1663, dbOid: 5, relNumber: 16600 };
 const DESCRIPTOR = { name: 'crash_idx', keys: [{ name: 'a', type: int4 }] };

@@ -12,7 +12,7 @@ import { builtins } from '@pg/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 150);
+const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 80);
 const REL = { spcOid: 1663, dbOid: 5, relNumber: 16500 };
 
 type Op =
