@@ -7,32 +7,14 @@
  * a connection, COPY blocks as COPY FROM STDIN.
  */
 import { readFileSync } from 'node:fs';
+import { quoteIdent } from '@pg/types';
 import type { Io } from './cli.js';
 import type { Conn } from './conn.js';
 import { progressSteps } from './progress.js';
 import { complete, formatError } from './shell.js';
 
-/** Words that must be quoted as identifiers (PostgreSQL's reserved keywords). */
-const RESERVED = new Set(
-  (
-    'all analyse analyze and any array as asc asymmetric authorization binary both case cast check ' +
-    'collate collation column concurrently constraint create cross current_catalog current_date ' +
-    'current_role current_schema current_time current_timestamp current_user default deferrable ' +
-    'desc distinct do else end except false fetch for foreign freeze from full grant group having ' +
-    'ilike in initially inner intersect into is isnull join lateral leading left like limit ' +
-    'localtime localtimestamp natural not notnull null offset on only or order outer overlaps ' +
-    'placing primary references returning right select session_user similar some symmetric ' +
-    'system_user table tablesample then to trailing true union unique user using variadic verbose ' +
-    'when where window with'
-  ).split(' '),
-);
-
-/** quote_ident. */
-export function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name)
-    ? name
-    : `"${name.replace(/"/g, '""')}"`;
-}
+/** quote_ident, as PostgreSQL's quote_identifier (re-exported for the dump's tests). */
+export { quoteIdent };
 
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 

@@ -74,3 +74,5 @@ export {
   regFunctions,
   splitQualifiedName,
 } from './internal/reg/index.js';
+// quote_ident / quote_identifier: the one identifier quoting every package uses.
+export { quoteIdent } from './internal/text/functions.js';

@@ -14,7 +14,7 @@
  * everything, as a superuser does); pg_views.definition is NULL for these
  * computed views.
  */
-import { builtins } from '@pg/types';
+import { builtins, quoteIdent } from '@pg/types';
 import { PG_STAT_ACTIVITY_VIEW } from './activity-view.js';
 import { indexDefParts } from './index-am.js'; // issue 12
 import { PG15_VIEWS, type ViewDef } from './pg15-data.js';
@@ -68,10 +68,8 @@ function viewDefinitions(src: ViewSource): Map<number, string> {
   return out;
 }
 
-/** quote_ident: bare when it is a lower-case identifier (keywords are not checked), else double-quoted. */
-export function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
-}
+/** quote_ident (PostgreSQL's quote_identifier), re-exported for the catalog's users. */
+export { quoteIdent };
 
 function indexes<K, V>(rows: V[], key: (r: V) => K): Map<K, V> {
   return new Map(rows.map((r) => [key(r), r]));

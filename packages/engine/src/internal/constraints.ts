@@ -684,7 +684,7 @@ export function keyText(
   key: readonly unknown[],
   tctx: TypeContext,
 ): string {
-  const names = attnums.map((a) => quoteIdentIfNeeded(desc.columns[a - 1]?.name ?? ''));
+  const names = attnums.map((a) => quoteIdent(desc.columns[a - 1]?.name ?? ''));
   const vals = attnums.map((a, i) => {
     const v = key[i] ?? null;
     return v === null
@@ -692,10 +692,6 @@ export function keyText(
       : builtins.mustType(desc.columns[a - 1]?.typeOid ?? 25).output(v, tctx);
   });
   return `${names.join(', ')})=(${vals.join(', ')}`;
-}
-
-function quoteIdentIfNeeded(name: string): string {
-  return quoteIdent(name);
 }
 
 /** ALTER TABLE ... VALIDATE CONSTRAINT name. */

@@ -6,7 +6,7 @@
  * lasts until the end of the transaction, a savepoint rolled back undoes
  * the SETs made after it.
  */
-import { SqlError } from '@pg/types';
+import { quoteIdent, SqlError } from '@pg/types';
 
 /** GucContext: when a setting may change. */
 export type GucContext = 'internal' | 'postmaster' | 'sighup' | 'superuser' | 'user';
@@ -571,11 +571,6 @@ function canonicalDateStyle(text: string, current: string): string {
   return `${style}, ${order}`;
 }
 
-/** quote_identifier: double quotes unless a plain lower-case identifier (or $user-like). */
-function quoteIdentifier(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
-
 /**
  * A SET statement's value: a list (GUC_LIST_INPUT, search_path) is given as
  * its elements, each quoted as an identifier when needed, as
@@ -583,7 +578,7 @@ function quoteIdentifier(name: string): string {
  */
 function listValue(name: string, value: string | readonly string[]): string {
   if (typeof value === 'string') return value;
-  if (name === 'search_path') return value.map(quoteIdentifier).join(', ');
+  if (name === 'search_path') return value.map(quoteIdent).join(', ');
   return value.join(', ');
 }
 

@@ -20,7 +20,13 @@
  * of the visibility rules; interval typmods print their precision only.
  */
 import { decodeViewAction, indexDefParts } from '@pg/catalog'; // issue 9 (G)
-import { type FunctionDef, type RegCatalog, SqlError, type TypeContext } from '@pg/types';
+import {
+  type FunctionDef,
+  quoteIdent,
+  type RegCatalog,
+  SqlError,
+  type TypeContext,
+} from '@pg/types';
 import { PGDUMP_FUNCTIONS, qualifyRegclassLiterals } from './pgdump-functions.js';
 
 /** What the functions read, attached to a session's RegCatalog. */
@@ -102,20 +108,6 @@ function snapshot(ctx: TypeContext): Snapshot {
 }
 
 const PG_CATALOG = 11;
-
-/** quote_ident: bare when it is a lower-case identifier and not a reserved word, else double-quoted. */
-function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name)
-    ? name
-    : `"${name.replaceAll('"', '""')}"`;
-}
-
-/** Keywords quote_ident quotes (PostgreSQL's reserved and type/function-name keywords that matter most). */
-const RESERVED = new Set(
-  'all analyse analyze and any array as asc asymmetric authorization binary both case cast check collate collation column concurrently constraint create cross current_catalog current_date current_role current_schema current_time current_timestamp current_user default deferrable desc distinct do else end except false fetch for foreign freeze from full grant group having ilike in initially inner intersect into is isnull join lateral leading left like limit localtime localtimestamp natural not notnull null offset on only or order outer overlaps placing primary references returning right select session_user similar some symmetric system_user table tablesample then to trailing true union unique user using variadic verbose when where window with between bigint bit boolean char character coalesce dec decimal exists extract float greatest grouping inout int integer interval least national nchar none normalize nullif numeric out overlay position precision real row setof smallint substring time timestamp treat trim values varchar xmlattributes xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable'.split(
-    ' ',
-  ),
-);
 
 // ---------------------------------------------------------------- format_type
 
