@@ -17,7 +17,7 @@ export {
   type QueryResult,
 } from './internal/result.js';
 /** SASLprep (RFC 4013) as passwords are prepared before SCRAM hashing; @pg/server's exchange shares it. */
-export { type RoleAuth, saslprep } from './internal/role-ddl.js';
+export { buildScramSecret, type RoleAuth, saslprep } from './internal/role-ddl.js';
 export { type QueryOptions, Session } from './internal/session.js';
 export {
   type ControlData,

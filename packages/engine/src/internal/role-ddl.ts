@@ -149,22 +149,27 @@ export function saslprep(password: string): string | undefined {
   return mapped;
 }
 
-/** scram_build_secret with a fresh 16-byte salt and 4096 iterations (pg_be_scram_build_secret). */
+/**
+ * scram_build_secret: the rolpassword text of a password, by default with a
+ * fresh 16-byte salt and 4096 iterations (pg_be_scram_build_secret). The
+ * server's SCRAM exchange verifies against what this stores.
+ */
 export function buildScramSecret(
   password: string,
   salt: Uint8Array = randomBytes(SCRAM_SALT_LEN),
+  iterations = SCRAM_ITERATIONS,
 ): string {
   const salted = pbkdf2Sync(
     Buffer.from(saslprep(password) ?? password, 'utf8'),
     salt,
-    SCRAM_ITERATIONS,
+    iterations,
     32,
     'sha256',
   );
   const clientKey = createHmac('sha256', salted).update('Client Key').digest();
   const storedKey = createHash('sha256').update(clientKey).digest();
   const serverKey = createHmac('sha256', salted).update('Server Key').digest();
-  return `SCRAM-SHA-256$${SCRAM_ITERATIONS}:${Buffer.from(salt).toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
+  return `SCRAM-SHA-256$${iterations}:${Buffer.from(salt).toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
 }
 
 /** encrypt_password: a hashed password as given, else hashed per password_encryption. */

@@ -28,7 +28,7 @@
  * refuses it when it has not advertised it.
  */
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { saslprep } from '@pg/engine';
+import { buildScramSecret, saslprep } from '@pg/engine';
 
 /** PostgreSQL 15's iteration count (scram_iterations became a GUC only in 16). */
 export const SCRAM_ITERATIONS = 4096;
@@ -76,17 +76,8 @@ export function saltedPassword(password: string, salt: Uint8Array, iterations: n
   return pbkdf2Sync(passwordBytes(password), salt, iterations, SCRAM_KEY_LEN, 'sha256');
 }
 
-/** scram_build_secret: the rolpassword text for a password (a fresh random salt unless given). */
-export function buildScramSecret(
-  password: string,
-  salt: Uint8Array = randomBytes(SCRAM_SALT_LEN),
-  iterations = SCRAM_ITERATIONS,
-): string {
-  const salted = saltedPassword(password, salt, iterations);
-  const storedKey = sha256(hmac(salted, 'Client Key'));
-  const serverKey = hmac(salted, 'Server Key');
-  return `${SCRAM_SHA_256}$${iterations}:${Buffer.from(salt).toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
-}
+/** scram_build_secret lives with the role catalog in @pg/engine (CREATE ROLE ... PASSWORD stores it). */
+export { buildScramSecret };
 
 /** Strict base64 as src/common/base64.c accepts it (padding allowed only at the end). */
 function decodeBase64(text: string): Buffer | undefined {
