@@ -171,14 +171,46 @@ const mode: fc.Arbitrary<Mode> = fc.oneof(
   },
 );
 
-/** What the runs met: flushes at the limit, scans that found pending rows. */
-const seen = { limitFlushes: 0, pendingScans: 0 };
+/** What the runs met: flushes at the limit, scans that found pending rows, bulk builds. */
+const seen = { limitFlushes: 0, pendingScans: 0, builds: 0 };
 
-function run(columns: readonly Column[], plan: readonly Step[], m: Mode): void {
+/**
+ * ginbuild first: rows (repeated `repeat` times) built in bulk with
+ * maintenance_work_mem `workMem` kB (1: the accumulator flushes to the tree
+ * every few keys), or nothing.
+ */
+type Build = { rows: unknown[][]; repeat: number; workMem: number } | null;
+function build(columns: readonly Column[]): fc.Arbitrary<Build> {
+  return fc.option(
+    fc.record({
+      rows: fc.array(fc.tuple(...columns.map((c) => c.value)), { minLength: 1, maxLength: 20 }),
+      repeat: fc.constantFrom(1, 1, 50),
+      workMem: fc.constantFrom(1, 65536),
+    }),
+    { freq: 2 },
+  );
+}
+
+function run(columns: readonly Column[], plan: readonly Step[], m: Mode, b: Build = null): void {
   const pool = new BufferPool({ smgr: new MemorySmgr(), sharedBuffers: 64 * 8192 });
   const gin = Gin.create({ pool, rel: REL, opclasses: columns.map((c) => c.opclass), ...m });
   const model = new Map<number, { tid: Tid; row: unknown[] }>();
   let next = 0;
+  if (b !== null) {
+    const tuples: { tid: Tid; values: unknown[] }[] = [];
+    for (let n = 0; n < b.repeat; n++) {
+      for (const row of b.rows) {
+        const tid = { block: Math.floor(next / 37), offset: (next % 37) + 1 };
+        next++;
+        tuples.push({ tid, values: row });
+        model.set(tidKey(tid), { tid, row });
+      }
+    }
+    gin.build(tuples, { maintenanceWorkMem: b.workMem });
+    expect(gin.check()).toEqual([]);
+    expect(gin.pendingRows()).toEqual([]);
+    seen.builds++;
+  }
   const scan = (queries: { attno: number; strategy: number; query: unknown }[]) => {
     const got = gin.search(queries);
     const pending = new Set(gin.pendingRows().map((r) => tidKey(r.tid)));
@@ -248,13 +280,16 @@ describe('GIN against a model', () => {
   for (const config of CONFIGS) {
     it(`answers like the model: ${config.name}`, () => {
       fc.assert(
-        fc.property(steps(config.columns), mode, (plan, m) => run(config.columns, plan, m)),
+        fc.property(steps(config.columns), mode, build(config.columns), (plan, m, b) =>
+          run(config.columns, plan, m, b),
+        ),
         { numRuns: Math.max(8, Math.ceil(RUNS / 30)) },
       );
     });
   }
   afterAll(() => {
     expect(seen.pendingScans, 'scans met pending rows').toBeGreaterThan(0);
+    expect(seen.builds, 'runs began with a bulk build').toBeGreaterThan(0);
     // Flushes at the limit are rarer (a run must pass 8 pages): required only in longer runs.
     if (RUNS >= 1000) expect(seen.limitFlushes, 'inserts flushed a full list').toBeGreaterThan(0);
   });

@@ -299,6 +299,32 @@ describe('the pending list (fastupdate)', () => {
   });
 });
 
+describe('the bulk build', () => {
+  it('writes posting trees that survive eviction and rereading from a small buffer pool', () => {
+    // 16 buffers: the build's pages are evicted and read back (verified) by its final logging
+    // and by the scans. Ten keys of 7,000 TIDs 10 blocks apart (3-byte deltas): each a posting
+    // tree of three leaves under a root with an odd number of PostingItems.
+    const gin = Gin.create({
+      pool: new BufferPool({ smgr: new MemorySmgr(), sharedBuffers: 16 * 8192 }),
+      rel: REL,
+      opclasses: [arrayOps('_int4_ops', int4 as never)],
+    });
+    const keys = pgArray([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const rows = Array.from({ length: 7000 }, (_, i) => ({ tid: tid(i * 1000), values: [keys] }));
+    expect(gin.build(rows)).toEqual({ heapTuples: 7000, indexTuples: 7000 });
+    expect(gin.stats.postingTrees).toBe(10);
+    // The first tree's root (block 2): three leaves below it, an odd count.
+    expect(readDataInternal(gin.readCopy(2)).length).toBe(3);
+    expect(gin.check()).toEqual([]);
+    for (const k of [1, 10]) {
+      const found = gin.search([
+        { attno: 1, strategy: GinArrayStrategy.contains, query: pgArray([k]) },
+      ]);
+      expect(found.length).toBe(7000);
+    }
+  });
+});
+
 describe('deep posting trees and page recycling', () => {
   it('grows a posting tree past two levels, vacuums it, deletes and recycles its empty leaves', () => {
     ginLimits.maxPostingItems = 3;

@@ -32,12 +32,15 @@ import {
   createFork,
   ForkNumber,
   FreeSpaceMap,
+  logNewPages,
   type RelFileLocator,
   type XLogInserter,
 } from '@pg/storage';
 import { SqlError } from '@pg/types';
 import {
   BLCKSZ,
+  compressPostingList,
+  compressPostingNumbers,
   type EntryTuple,
   formEntryTuple,
   GIN_CAT_EMPTY_ITEM,
@@ -50,9 +53,11 @@ import {
   GIN_LIST,
   GIN_LIST_FULLROW,
   GIN_LIST_PAGE_SIZE,
+  GIN_MAX_ITEM_SIZE,
   GIN_META,
   GIN_METAPAGE_BLKNO,
   GIN_ROOT_BLKNO,
+  GIN_SEGMENT_MAX_SIZE,
   type GinCategory,
   type GinMetaPage,
   ginLimits,
@@ -63,20 +68,24 @@ import {
   parseEntryTuple,
   readDataInternal,
   readDataLeaf,
+  readDataLeafNumbers,
   readDeleteXid,
   readItemPointer,
   readMeta,
   readOpaque,
   readRightBound,
   SIZE_OF_GIN_OPAQUE,
+  tidToU64,
+  u64ToTid,
   writeDataInternal,
   writeDataLeaf,
+  writeDataLeafSegments,
   writeDeleteXid,
   writeItemPointer,
   writeMeta,
   writeOpaque,
 } from './layout.js';
-import type { GinOpClass, SearchMode } from './opclass.js';
+import type { GinOpClass, SearchMode, Ternary } from './opclass.js';
 import {
   imageData,
   RM_GIN_ID,
@@ -109,6 +118,11 @@ export interface GinOptions {
   /** gin_pending_list_limit in kB (default 4096, 4MB): a larger pending list is flushed on insert. */
   readonly pendingListLimit?: number;
   /**
+   * maintenance_work_mem in kB (default 65536, 64MB): how much the build
+   * accumulates (keys and their TIDs) before writing it to the tree.
+   */
+  readonly maintenanceWorkMem?: number;
+  /**
    * When deleted pages may be reused. Without one a deleted page is
    * recyclable at once: every scan here reads its pages within one call,
    * so none can still be on its way to a page deleted after it started.
@@ -123,6 +137,9 @@ export interface GinXidHorizon {
   /** The oldest xmin of any running snapshot. */
   oldestXmin(): bigint;
 }
+
+/** Pages per full-page-image record at the end of a bulk build. */
+const LOG_NEWPAGE_BATCH = 8;
 
 /** GIN_NDELETE_AT_ONCE: pending-list pages removed per WAL record. */
 const GIN_NDELETE_AT_ONCE = 16;
@@ -197,11 +214,49 @@ class Work {
     this.dirty.add(block);
   }
 
+  /**
+   * A new page, written by `write` at once. During a build (which logs
+   * every page at its end) the page is released right away, so a posting
+   * tree of any size never holds more than one buffer; otherwise it is
+   * held and logged with the operation.
+   */
+  fresh(write: (page: Uint8Array) => void): number {
+    const block = this.reserve();
+    this.writeAt(block, write);
+    return block;
+  }
+
+  /** A new block, to be written later by writeAt (during a build: not held meanwhile). */
+  reserve(): number {
+    if (!this.gin.building) return this.newBlock();
+    const pool = this.gin.pool;
+    const buffer = pool.extend(this.gin.rel, main);
+    const block = pool.blockNumber(buffer);
+    pool.release(buffer);
+    return block;
+  }
+
+  /** Writes a block this operation reserved. */
+  writeAt(block: number, write: (page: Uint8Array) => void): void {
+    if (this.gin.building) {
+      const pool = this.gin.pool;
+      const buffer = pool.readBuffer(this.gin.rel, main, block);
+      pool.lock(buffer, 'exclusive');
+      write(pool.bytes(buffer));
+      pool.markDirty(buffer);
+      pool.unlockRelease(buffer);
+      return;
+    }
+    write(this.page(block));
+    this.touch(block);
+  }
+
   finish(info: number): void {
     const pool = this.gin.pool;
     const changed = [...this.dirty].sort((a, b) => a - b).map((b) => this.held.get(b)!);
     if (changed.length > 0) {
-      if (this.gin.inserter) {
+      // A build logs nothing until its end (logBuiltIndex).
+      if (this.gin.inserter && !this.gin.building) {
         this.gin.inserter.insert({
           rmid: RM_GIN_ID,
           info: this.split ? XLOG_GIN_SPLIT : info,
@@ -229,16 +284,29 @@ interface Piece {
 
 /** Splits a leaf's TIDs into the fewest even pieces that each fit a data leaf. */
 function leafPieces(all: readonly Tid[], bound: Tid): Piece[] {
-  for (let n = 2; ; n++) {
+  // Start near the answer: fewer pieces than 90% of the whole list's
+  // compressed size over a page's capacity cannot fit (each piece costs
+  // at least its share of the deltas).
+  const total = compressPostingList(all, GIN_SEGMENT_MAX_SIZE).reduce(
+    (n, s) => n + s.bytes.length,
+    0,
+  );
+  const start = Math.max(2, Math.floor((total * 0.9) / ginLimits.maxLeafDataSize));
+  for (let n = start; ; n++) {
     const size = Math.ceil(all.length / n);
     const chunks: Tid[][] = [];
     for (let i = 0; i < all.length; i += size) chunks.push(all.slice(i, i + size));
-    const scratch = new Uint8Array(BLCKSZ);
-    const ok = chunks.every((c) => writeDataLeaf(scratch, c, INVALID_BLOCK, NO_BOUND));
-    if (!ok) continue;
+    // Each chunk compressed once: checked against a page's capacity, then written as is.
+    const segs = chunks.map((c) => compressPostingList(c, GIN_SEGMENT_MAX_SIZE));
+    const fits = (ss: readonly { bytes: Uint8Array }[]) =>
+      ss.reduce((n, x) => n + x.bytes.length, 0) <= ginLimits.maxLeafDataSize;
+    if (!segs.every(fits)) continue;
     return chunks.map((c, i) => {
       const key = i === chunks.length - 1 ? bound : c[c.length - 1]!;
-      return { key, write: (page, rightlink) => writeDataLeaf(page, c, rightlink, key) };
+      return {
+        key,
+        write: (page, rightlink) => writeDataLeafSegments(page, segs[i]!, rightlink, key),
+      };
     });
   }
 }
@@ -277,6 +345,204 @@ function entryPageSpace(tuples: readonly Uint8Array[]): number {
 }
 const ENTRY_PAGE_SPACE = BLCKSZ - 24 - SIZE_OF_GIN_OPAQUE;
 
+/** TIDs as numbers (block << 11 | offset, exact in a double), as the accumulator keeps them. */
+const TID_SPAN = 2048;
+
+/** One accumulated entry: its key and its TIDs in arrival order (GinEntryAccumulator). */
+interface Accumulated {
+  readonly key: EntryKey;
+  /** The opclass's key value, for sorting; null for a non-normal category. */
+  readonly value: unknown;
+  tids: number[];
+  sorted: boolean;
+}
+
+/**
+ * BuildAccumulator (ginbulk.c): the keys seen so far, each with its TIDs.
+ * Keys are found by a map per column and category (a string or number key
+ * as itself, any other key by its stored bytes), and `bytes` estimates the
+ * memory held (PostgreSQL counts its accumulator entries and TID arrays).
+ */
+class BuildAccumulator {
+  bytes = 0;
+  private readonly maps: Map<unknown, Accumulated>[][];
+
+  constructor(
+    // biome-ignore lint/suspicious/noExplicitAny: operator classes differ in their types
+    private readonly opclasses: readonly GinOpClass<any, any, any>[],
+  ) {
+    this.maps = opclasses.map(() => [new Map(), new Map(), new Map(), new Map()]);
+  }
+
+  /** ginHeapTupleBulkInsert: a row's keys (ginExtractEntries) each get its TID. */
+  add(values: readonly unknown[], tid: Tid): void {
+    const n = tid.block * TID_SPAN + tid.offset;
+    for (let i = 0; i < this.opclasses.length; i++) {
+      const oc = this.opclasses[i]!;
+      const v = values[i];
+      if (v === null || v === undefined) {
+        this.push(i, GIN_CAT_NULL_ITEM, 0, null, n);
+        continue;
+      }
+      const keys = oc.extractValue(v);
+      if (keys.length === 0) this.push(i, GIN_CAT_EMPTY_ITEM, 0, null, n);
+      for (const k of keys) {
+        if (k === null) this.push(i, GIN_CAT_NULL_KEY, 0, null, n);
+        else this.push(i, GIN_CAT_NORM_KEY, mapKey(oc, k), k, n);
+      }
+    }
+  }
+
+  private push(col: number, category: GinCategory, id: unknown, value: unknown, tid: number) {
+    const map = this.maps[col]![category]!;
+    const a = map.get(id);
+    if (a === undefined) {
+      const key: EntryKey = {
+        attnum: col + 1,
+        category,
+        key: category === GIN_CAT_NORM_KEY ? this.opclasses[col]!.encodeKey(value) : EMPTY_KEY,
+      };
+      map.set(id, { key, value, tids: [tid], sorted: true });
+      this.bytes += 96 + key.key.length;
+      return;
+    }
+    const last = a.tids[a.tids.length - 1]!;
+    if (tid === last) return; // the same key twice in one row
+    if (tid < last) a.sorted = false;
+    a.tids.push(tid);
+    this.bytes += 8;
+  }
+
+  /**
+   * Every entry in key order with its sorted, distinct TIDs (keys that
+   * compare equal under different bytes merged), and the accumulator
+   * emptied.
+   */
+  drain(compare: (a: EntryKey, b: EntryKey) => number): { key: EntryKey; tids: NumTids }[] {
+    const all: Accumulated[] = [];
+    for (const col of this.maps) for (const m of col) for (const a of m.values()) all.push(a);
+    for (const col of this.maps) for (const m of col) m.clear();
+    this.bytes = 0;
+    all.sort((a, b) => {
+      if (a.key.attnum !== b.key.attnum) return a.key.attnum - b.key.attnum;
+      if (a.key.category !== b.key.category) return a.key.category - b.key.category;
+      if (a.key.category !== GIN_CAT_NORM_KEY) return 0;
+      return this.opclasses[a.key.attnum - 1]!.compare(a.value, b.value);
+    });
+    const out: { key: EntryKey; tids: NumTids }[] = [];
+    let prev: Accumulated | null = null;
+    for (const a of all) {
+      if (prev !== null && compare(prev.key, a.key) === 0) {
+        prev.tids = prev.tids.concat(a.tids);
+        prev.sorted = false;
+        continue;
+      }
+      if (prev !== null) out.push({ key: prev.key, tids: toTids(prev) });
+      prev = a;
+    }
+    if (prev !== null) out.push({ key: prev.key, tids: toTids(prev) });
+    return out;
+  }
+}
+
+const EMPTY_KEY = new Uint8Array(0);
+
+/** Sorted union of two ascending number lists without duplicates. */
+function unionNumbers(a: readonly number[], b: readonly number[]): number[] {
+  if (a.length === 0) return [...b];
+  if (b.length === 0) return [...a];
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x < y) {
+      out.push(x);
+      i++;
+    } else if (y < x) {
+      out.push(y);
+      j++;
+    } else {
+      out.push(x);
+      i++;
+      j++;
+    }
+  }
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
+
+/** Intersection of two ascending number lists. */
+function intersectNumbers(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x < y) i++;
+    else if (y < x) j++;
+    else {
+      out.push(x);
+      i++;
+      j++;
+    }
+  }
+  return out;
+}
+
+/** The accumulator's map key of a normal key: a string or number as itself, else its bytes as a string. */
+// biome-ignore lint/suspicious/noExplicitAny: operator classes differ in their types
+function mapKey(oc: GinOpClass<any, any, any>, k: unknown): unknown {
+  if (typeof k === 'string' || typeof k === 'number') return k;
+  if (k instanceof Uint8Array) {
+    // The same array often comes again (jsonb_ops caches its keys): its string once.
+    let s = keyIds.get(k);
+    if (s === undefined) {
+      s = bytesId(k);
+      keyIds.set(k, s);
+    }
+    return s;
+  }
+  return bytesId(oc.encodeKey(k));
+}
+
+const keyIds = new WeakMap<Uint8Array, string>();
+
+function bytesId(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
+
+/** An entry's TIDs sorted, without duplicates. */
+function toTids(a: Accumulated): NumTids {
+  if (a.sorted) return new NumTids(a.tids); // ascending and distinct as pushed
+  const nums = Float64Array.from(a.tids).sort();
+  let n = 0;
+  for (let i = 0; i < nums.length; i++)
+    if (i === 0 || nums[i] !== nums[n - 1]) nums[n++] = nums[i]!;
+  return new NumTids(nums.subarray(0, n));
+}
+
+/**
+ * Sorted distinct TIDs as itemptr_to_uint64 numbers (block << 11 | offset),
+ * as the build accumulates them; Tid objects made only when asked.
+ */
+class NumTids {
+  constructor(readonly nums: ArrayLike<number>) {}
+  get length(): number {
+    return this.nums.length;
+  }
+  tids(): Tid[] {
+    const out: Tid[] = new Array(this.nums.length);
+    for (let i = 0; i < this.nums.length; i++) out[i] = u64ToTid(this.nums[i]!);
+    return out;
+  }
+}
+
 export class Gin implements IndexAccessMethod {
   readonly amName = 'gin';
   readonly capabilities = CAPABILITIES;
@@ -292,6 +558,10 @@ export class Gin implements IndexAccessMethod {
   readonly pendingListLimit: number;
   readonly horizon: GinXidHorizon | undefined;
   readonly fsm: FreeSpaceMap;
+  /** maintenance_work_mem, kB. */
+  readonly maintenanceWorkMem: number;
+  /** @internal True while build() runs: operations mark pages dirty without WAL (logBuiltIndex logs them all). */
+  building = false;
   readonly stats = {
     entrySplits: 0,
     postingTrees: 0,
@@ -322,6 +592,7 @@ export class Gin implements IndexAccessMethod {
     }
     this.horizon = options.horizon;
     this.fsm = new FreeSpaceMap(this.pool);
+    this.maintenanceWorkMem = options.maintenanceWorkMem ?? 65536;
   }
 
   /** A block the FSM offers (not one this operation already holds), or null. */
@@ -458,7 +729,9 @@ export class Gin implements IndexAccessMethod {
   }
 
   /** Inserts sorted TIDs under one entry (ginEntryInsert). */
-  private entryInsert(w: Work, key: EntryKey, add: readonly Tid[]): void {
+  private entryInsert(w: Work, key: EntryKey, source: readonly Tid[] | NumTids): void {
+    // Tid objects only where needed (a new entry's long list goes to createPostingTree as numbers).
+    const list = () => (source instanceof NumTids ? source.tids() : source);
     const stack: { block: number; index: number }[] = [];
     let block = GIN_ROOT_BLKNO;
     for (;;) {
@@ -477,17 +750,18 @@ export class Gin implements IndexAccessMethod {
     let hi = items.length;
     while (pos < hi) {
       const mid = (pos + hi) >> 1;
-      if (this.compareEntries(this.parse(items[mid]!, true), key) < 0) pos = mid + 1;
+      // leaf = false: the key alone, without decoding the posting list
+      if (this.compareEntries(this.parse(items[mid]!, false), key) < 0) pos = mid + 1;
       else hi = mid;
     }
     const existing = pos < items.length ? this.parse(items[pos]!, true) : null;
     let tuple: Uint8Array;
     if (existing && this.compareEntries(existing, key) === 0) {
       if (existing.block !== INVALID_BLOCK) {
-        this.postingTreeInsert(w, existing.block, add);
+        this.postingTreeInsert(w, existing.block, list());
         return;
       }
-      const tids = mergeTids(existing.tids, add);
+      const tids = mergeTids(existing.tids, list());
       if (tids.length === existing.tids.length) return;
       tuple = this.leafTuple(w, key, tids);
       // In place when the page has room (PageIndexTupleDelete + PageAddItem).
@@ -501,7 +775,7 @@ export class Gin implements IndexAccessMethod {
       tuples[pos] = tuple;
       this.placeEntries(w, block, tuples, stack, true);
     } else {
-      tuple = this.leafTuple(w, key, add);
+      tuple = this.leafTuple(w, key, source);
       const metaPage = w.page(GIN_METAPAGE_BLKNO);
       const meta = readMeta(metaPage);
       writeMeta(metaPage, { ...meta, nEntries: meta.nEntries + 1n });
@@ -518,15 +792,21 @@ export class Gin implements IndexAccessMethod {
   }
 
   /** A leaf tuple for these TIDs, moving them to a new posting tree when they outgrow GinMaxItemSize. */
-  private leafTuple(w: Work, key: EntryKey, tids: readonly Tid[]): Uint8Array {
-    const e = { ...key, tids, block: INVALID_BLOCK };
-    const t = this.form(e, true);
-    if (t) return t;
+  private leafTuple(w: Work, key: EntryKey, source: readonly Tid[] | NumTids): Uint8Array {
+    const e = { ...key, tids: [] as readonly Tid[], block: INVALID_BLOCK };
+    // Every TID after the first takes at least a byte: a longer list cannot fit GinMaxItemSize.
+    if (source.length <= GIN_MAX_ITEM_SIZE) {
+      const t = this.form({ ...e, tids: source instanceof NumTids ? source.tids() : source }, true);
+      if (t) return t;
+    }
     // The key alone must fit before any page changes.
     if (!this.form({ ...e, tids: [], block: 0 }, true)) {
       throw new SqlError('54000', `index row size exceeds maximum 2712 for index "${this.name}"`);
     }
-    const root = this.createPostingTree(w, tids);
+    const root = this.createPostingTree(
+      w,
+      source instanceof NumTids ? source.nums : Float64Array.from(source, tidToU64),
+    );
     const withTree = this.form({ ...e, tids: [], block: root }, true)!;
     return withTree;
   }
@@ -603,13 +883,71 @@ export class Gin implements IndexAccessMethod {
 
   // ---------------------------------------------------------- posting trees
 
-  /** createPostingTree: an empty data leaf as the root, then the TIDs inserted into it (splitting as needed). */
-  private createPostingTree(w: Work, tids: readonly Tid[]): number {
+  /**
+   * createPostingTree, for a list of any length at once: the TIDs
+   * compressed into segments once, the segments packed into full leaves
+   * left to right, then as many internal levels as needed, each page
+   * written once (not TID by TID). The root's block comes first (as
+   * PostgreSQL's) and is written last; it is the only leaf when
+   * everything fits one page.
+   */
+  private createPostingTree(w: Work, tids: ArrayLike<number>): number {
     this.stats.postingTrees++;
-    const root = w.newBlock();
-    writeDataLeaf(w.page(root), [], INVALID_BLOCK, NO_BOUND);
-    this.bumpPages(w, 0, 1);
-    this.postingTreeInsert(w, root, tids);
+    const root = w.reserve();
+    const segs = compressPostingNumbers(tids, GIN_SEGMENT_MAX_SIZE);
+    // Leaves: consecutive segments up to a page's capacity.
+    const leaves: { segs: { bytes: Uint8Array; count: number }[]; last: Tid }[] = [];
+    let cur: { bytes: Uint8Array; count: number }[] = [];
+    let size = 0;
+    let seen = 0;
+    for (const seg of segs) {
+      if (cur.length > 0 && size + seg.bytes.length > ginLimits.maxLeafDataSize) {
+        leaves.push({ segs: cur, last: u64ToTid(tids[seen - 1]!) });
+        cur = [];
+        size = 0;
+      }
+      cur.push(seg);
+      size += seg.bytes.length;
+      seen += seg.count;
+    }
+    leaves.push({ segs: cur, last: NO_BOUND });
+    let pages = 0;
+    if (leaves.length === 1) {
+      w.writeAt(root, (page) => writeDataLeafSegments(page, cur, INVALID_BLOCK, NO_BOUND));
+      this.bumpPages(w, 0, 1);
+      return root;
+    }
+    // Written right to left, so each page knows its right sibling's block.
+    let items: { child: number; key: Tid }[] = [];
+    let right = INVALID_BLOCK;
+    for (let i = leaves.length - 1; i >= 0; i--) {
+      const leaf = leaves[i]!;
+      const rightlink = right;
+      right = w.fresh((page) => writeDataLeafSegments(page, leaf.segs, rightlink, leaf.last));
+      items.push({ child: right, key: leaf.last });
+      pages++;
+    }
+    items.reverse();
+    while (items.length > ginLimits.maxPostingItems) {
+      const n = Math.ceil(items.length / ginLimits.maxPostingItems);
+      const per = Math.ceil(items.length / n);
+      const chunks: { child: number; key: Tid }[][] = [];
+      for (let i = 0; i < items.length; i += per) chunks.push(items.slice(i, i + per));
+      const up: { child: number; key: Tid }[] = [];
+      right = INVALID_BLOCK;
+      for (let i = chunks.length - 1; i >= 0; i--) {
+        const chunk = chunks[i]!;
+        const bound = i === chunks.length - 1 ? NO_BOUND : chunk[chunk.length - 1]!.key;
+        const rightlink = right;
+        right = w.fresh((page) => writeDataInternal(page, chunk, rightlink, bound));
+        up.push({ child: right, key: bound });
+        pages++;
+      }
+      items = up.reverse();
+    }
+    const top = items;
+    w.writeAt(root, (page) => writeDataInternal(page, top));
+    this.bumpPages(w, 0, pages + 1);
     return root;
   }
 
@@ -669,14 +1007,19 @@ export class Gin implements IndexAccessMethod {
     }
     const items = readDataInternal(page);
     // Each TID goes to the first child whose key is >= it (the last for anything beyond).
-    const byChild = new Map<number, Tid[]>();
+    // The TIDs ascend, so each child's share is one slice of them.
+    const byChild = new Map<number, readonly Tid[]>();
     let i = 0;
-    for (const tid of tids) {
-      while (i < items.length - 1 && compareTids(items[i]!.key, tid) < 0) i++;
-      const list = byChild.get(i) ?? [];
-      list.push(tid);
-      byChild.set(i, list);
+    let from = 0;
+    for (let j = 0; j < tids.length; j++) {
+      const tid = tids[j]!;
+      if (i < items.length - 1 && compareTids(items[i]!.key, tid) < 0) {
+        if (j > from) byChild.set(i, tids.slice(from, j));
+        from = j;
+        while (i < items.length - 1 && compareTids(items[i]!.key, tid) < 0) i++;
+      }
     }
+    if (tids.length > from) byChild.set(i, tids.slice(from));
     let changed = false;
     for (const c of [...byChild.keys()].sort((a, b) => b - a)) {
       const item = items[c]!;
@@ -766,17 +1109,78 @@ export class Gin implements IndexAccessMethod {
     }
   }
 
-  /** ginbuild (row by row, never through the pending list). */
-  build(tuples: Iterable<IndexBuildTuple>): IndexBuildResult {
+  /**
+   * ginbuild (gininsert.c, ginbulk.c): one pass over the heap's rows, each
+   * row's keys accumulated in memory with their TIDs (BuildAccumulator);
+   * whenever the accumulated keys and TIDs outgrow maintenance_work_mem,
+   * and at the end, the keys are written to the entry tree in key order,
+   * each with its whole sorted TID list (ginEntryInsert: a posting list, or
+   * a posting tree written page by page at once). Nothing is WAL-logged
+   * while the index is built; its end logs every page of the index as a
+   * full-page image (log_newpage_range), 8 a record. Never uses the
+   * pending list. `maintenanceWorkMem` (kB) overrides the index's option.
+   */
+  build(
+    tuples: Iterable<IndexBuildTuple>,
+    options: { readonly maintenanceWorkMem?: number } = {},
+  ): IndexBuildResult {
+    const meta = readMeta(this.readCopy(GIN_METAPAGE_BLKNO));
+    if (meta.nEntries !== 0n || meta.head !== INVALID_BLOCK)
+      throw new Error(`index "${this.name}" already contains data`);
+    const limit = (options.maintenanceWorkMem ?? this.maintenanceWorkMem) * 1024;
     let heapTuples = 0;
     let indexTuples = 0;
-    for (const t of tuples) {
-      heapTuples++;
-      if (t.alive === false) continue;
-      this.insertDirect(t.values, t.tid);
-      indexTuples++;
+    const acc = new BuildAccumulator(this.opclasses);
+    this.building = true;
+    try {
+      for (const t of tuples) {
+        heapTuples++;
+        if (t.alive === false) continue;
+        acc.add(t.values, t.tid);
+        indexTuples++;
+        if (acc.bytes > limit) this.flushAccumulator(acc);
+      }
+      this.flushAccumulator(acc);
+    } finally {
+      this.building = false;
     }
+    this.logBuiltIndex();
     return { heapTuples, indexTuples };
+  }
+
+  /** Writes what the accumulator holds to the entry tree, keys in order (ginBuildCallback's flush). */
+  private flushAccumulator(acc: BuildAccumulator): void {
+    for (const { key, tids } of acc.drain((a, b) => this.compareEntries(a, b))) {
+      const w = new Work(this);
+      try {
+        this.entryInsert(w, key, tids);
+      } finally {
+        w.finish(XLOG_GIN_INSERT);
+      }
+    }
+  }
+
+  /**
+   * log_newpage_range: every page of the index as a full-page image,
+   * LOG_NEWPAGE_BATCH pages a record (PostgreSQL: 32; fewer here, so a
+   * small buffer pool has the pins to spare).
+   */
+  private logBuiltIndex(): void {
+    const n = this.nblocks();
+    for (let start = 0; start < n; start += LOG_NEWPAGE_BATCH) {
+      const buffers: number[] = [];
+      try {
+        for (let b = start; b < Math.min(n, start + LOG_NEWPAGE_BATCH); b++) {
+          const buffer = this.pool.readBuffer(this.rel, main, b);
+          buffers.push(buffer);
+          this.pool.lock(buffer, 'exclusive');
+        }
+        if (this.inserter) logNewPages(this.inserter, buffers);
+        else for (const b of buffers) this.pool.markDirty(b);
+      } finally {
+        for (const b of buffers) this.pool.unlockRelease(b);
+      }
+    }
   }
 
   // ----------------------------------------------------------- pending list
@@ -1222,41 +1626,72 @@ export class Gin implements IndexAccessMethod {
 
   // ------------------------------------------------------------------- scan
 
-  /** The TIDs of one entry, or of every entry of `attnum` matching `pred`. */
-  private lookup(key: EntryKey, read: (b: number) => Uint8Array): Tid[] {
+  /** The TIDs of one entry, ascending, as itemptr_to_uint64 numbers (empty when there is no such entry). */
+  private lookup(key: EntryKey, read: (b: number) => Uint8Array): number[] {
     let block = GIN_ROOT_BLKNO;
     for (;;) {
       const page = read(block);
-      const tuples = this.tuples(page);
+      const tuples = this.views(page);
       if (readOpaque(page).flags & GIN_LEAF) {
-        for (const t of tuples) {
-          const e = this.parse(t, true);
-          const c = this.compareEntries(e, key);
-          if (c === 0)
-            return e.block === INVALID_BLOCK ? [...e.tids] : this.readPostingTree(e.block, read);
-          if (c > 0) return [];
+        // The first entry >= key (its key alone), then its TIDs.
+        let lo = 0;
+        let hi = tuples.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (this.compareEntries(this.parse(tuples[mid]!, false), key) < 0) lo = mid + 1;
+          else hi = mid;
         }
-        return [];
+        if (lo >= tuples.length) return [];
+        const e = this.parse(tuples[lo]!, true);
+        if (this.compareEntries(e, key) !== 0) return [];
+        return this.entryNumbers(e, read);
       }
       block = this.parse(tuples[this.chooseChild(tuples, key)]!, false).block;
     }
+  }
+
+  /** A leaf entry's TIDs (its posting list or posting tree) as numbers. */
+  private entryNumbers(e: EntryTuple, read: (b: number) => Uint8Array): number[] {
+    if (e.block === INVALID_BLOCK) return e.tids.map(tidToU64);
+    const out: number[] = [];
+    for (const b of this.postingLeaves(e.block, read)) readDataLeafNumbers(read(b), out);
+    return out;
   }
 
   private scanColumn(
     attnum: number,
     pred: (c: GinCategory) => boolean,
     read: (b: number) => Uint8Array,
-  ): Tid[] {
-    let out: Tid[] = [];
+  ): number[] {
+    let out: number[] = [];
     for (const block of this.leafBlocks(read)) {
-      for (const t of this.tuples(read(block))) {
+      for (const t of this.views(read(block))) {
         const e = this.parse(t, true);
         if (e.attnum !== attnum || !pred(e.category)) continue;
-        out = mergeTids(
-          out,
-          e.block === INVALID_BLOCK ? e.tids : this.readPostingTree(e.block, read),
-        );
+        out = unionNumbers(out, this.entryNumbers(e, read));
       }
+    }
+    return out;
+  }
+
+  /**
+   * The keys every match must hold (ginscan.c's required entries): those
+   * whose absence alone, the others unknown, makes triConsistent false.
+   * Candidates are then the intersection of their TID lists, not the union
+   * of all (for jsonb @>, every key is required).
+   */
+  private requiredKeys(
+    // biome-ignore lint/suspicious/noExplicitAny: operator classes differ in their types
+    oc: GinOpClass<any, any, any>,
+    q: GinQuery,
+    keys: readonly unknown[],
+  ): number[] {
+    const tri = oc.triConsistent;
+    if (!tri || keys.length === 0 || keys.length > 64) return [];
+    const out: number[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const check = keys.map((_, j): Ternary => (j === i ? 'false' : 'maybe'));
+      if (tri.call(oc, check, q.strategy, q.query, keys) === 'false') out.push(i);
     }
     return out;
   }
@@ -1264,7 +1699,10 @@ export class Gin implements IndexAccessMethod {
   /**
    * gingetbitmap: every TID satisfying all the queries, with whether the
    * heap tuple must be rechecked. Each query's keys are looked up, then the
-   * opclass's consistent function decides for each candidate TID.
+   * opclass's consistent function decides for each candidate TID: those of
+   * the required keys' lists intersected, or of all lists united (plus
+   * the empty items for include-empty; every entry of the column for all).
+   * TIDs are itemptr_to_uint64 numbers until the end.
    */
   search(queries: readonly GinQuery[]): IndexScanResult[] {
     const cache = new Map<number, Uint8Array>();
@@ -1285,7 +1723,7 @@ export class Gin implements IndexAccessMethod {
       };
       return { q, oc, keys, searchMode };
     });
-    let result: Map<number, IndexScanResult> | null = null;
+    let result: Map<number, { n: number; recheck: boolean }> | null = null;
     for (const { q, oc, keys, searchMode } of prepared) {
       const lists = keys.map((k) =>
         this.lookup(
@@ -1295,33 +1733,47 @@ export class Gin implements IndexAccessMethod {
           read,
         ),
       );
-      let candidates: Tid[] = [];
-      for (const l of lists) candidates = mergeTids(candidates, l);
-      if (searchMode === 'include-empty') {
-        candidates = mergeTids(
-          candidates,
-          this.lookup(
-            { attnum: q.attno, category: GIN_CAT_EMPTY_ITEM, key: new Uint8Array(0) },
-            read,
-          ),
-        );
-      } else if (searchMode === 'all') {
+      let candidates: number[];
+      const required = searchMode === 'default' ? this.requiredKeys(oc, q, keys) : [];
+      if (searchMode === 'all') {
         candidates = this.scanColumn(q.attno, (c) => c !== GIN_CAT_NULL_ITEM, read);
+      } else if (required.length > 0) {
+        const byLength = required.map((i) => lists[i]!).sort((a, b) => a.length - b.length);
+        candidates = byLength[0]!;
+        for (let i = 1; i < byLength.length; i++)
+          candidates = intersectNumbers(candidates, byLength[i]!);
+      } else {
+        candidates = [];
+        for (const l of lists) candidates = unionNumbers(candidates, l);
+        if (searchMode === 'include-empty') {
+          candidates = unionNumbers(
+            candidates,
+            this.lookup(
+              { attnum: q.attno, category: GIN_CAT_EMPTY_ITEM, key: new Uint8Array(0) },
+              read,
+            ),
+          );
+        }
       }
-      const sets = lists.map((l) => new Set(l.map(tidKey)));
-      const matched = new Map<number, IndexScanResult>();
-      for (const tid of candidates) {
-        const k = tidKey(tid);
-        const check = sets.map((s) => s.has(k));
+      // check[i]: key i's list holds the candidate (a cursor per list: both ascend).
+      const pos = lists.map(() => 0);
+      const matched = new Map<number, { n: number; recheck: boolean }>();
+      for (const n of candidates) {
+        const check = lists.map((l, i) => {
+          let p = pos[i]!;
+          while (p < l.length && l[p]! < n) p++;
+          pos[i] = p;
+          return l[p] === n;
+        });
         const r = oc.consistent(check, q.strategy, q.query, keys);
-        if (r.match) matched.set(k, { tid, recheck: r.recheck });
+        if (r.match) matched.set(n, { n, recheck: r.recheck });
       }
       if (result === null) result = matched;
       else {
-        const next = new Map<number, IndexScanResult>();
+        const next = new Map<number, { n: number; recheck: boolean }>();
         for (const [k, r] of result) {
           const other = matched.get(k);
-          if (other) next.set(k, { tid: r.tid, recheck: r.recheck || other.recheck });
+          if (other) next.set(k, { n: k, recheck: r.recheck || other.recheck });
         }
         result = next;
       }
@@ -1356,11 +1808,13 @@ export class Gin implements IndexAccessMethod {
         recheck ||= r.recheck;
       }
       if (!match) continue;
-      const k = tidKey(row.tid);
+      const k = tidToU64(row.tid);
       const prior = result.get(k);
-      result.set(k, { tid: row.tid, recheck: recheck || (prior?.recheck ?? false) });
+      result.set(k, { n: k, recheck: recheck || (prior?.recheck ?? false) });
     }
-    return [...result.values()].sort((a, b) => compareTids(a.tid, b.tid));
+    return [...result.values()]
+      .sort((a, b) => a.n - b.n)
+      .map((r) => ({ tid: u64ToTid(r.n), recheck: r.recheck }));
   }
 
   beginScan(): IndexScan {

@@ -153,59 +153,72 @@ export function writeDeleteXid(page: Uint8Array, xid: number): void {
 // ------------------------------------------------------------ posting lists
 
 /** itemptr_to_uint64: block << 11 | offset, exact in a double (below 2^43). */
-function tidToU64(t: Tid): number {
+export function tidToU64(t: Tid): number {
   return t.block * OFFSET_SPAN + t.offset;
 }
 
-function u64ToTid(v: number): Tid {
+export function u64ToTid(v: number): Tid {
   return { block: Math.floor(v / OFFSET_SPAN), offset: v % OFFSET_SPAN };
 }
 
-/** Varbyte bytes of one delta (7 bits a byte, high bit: more follow). */
-function encodeVarbyte(out: number[], delta: number): void {
-  let d = delta;
-  while (d > 0x7f) {
-    out.push((d % 128) | 0x80);
-    d = Math.floor(d / 128);
-  }
-  out.push(d);
+/** How many varbyte bytes a delta takes (7 bits a byte). */
+function varbyteLength(d: number): number {
+  let n = 1;
+  for (let v = d; v > 0x7f; v = Math.floor(v / 128)) n++;
+  return n;
 }
 
 /**
  * ginCompressPostingList: sorted TIDs into segments of at most `maxSize`
  * bytes each (first TID u48 as ItemPointerData, nbytes u16, the deltas),
  * each SHORTALIGNed. Returns the segments and how many TIDs each holds.
+ * `from`/`to` select a slice of `tids` (default: all of them).
  */
 export function compressPostingList(
   tids: readonly Tid[],
   maxSize: number,
 ): { bytes: Uint8Array; count: number }[] {
+  const nums = new Float64Array(tids.length);
+  for (let i = 0; i < tids.length; i++) nums[i] = tidToU64(tids[i]!);
+  return compressPostingNumbers(nums, maxSize);
+}
+
+/** compressPostingList over TIDs as itemptr_to_uint64 numbers, `from`..`to` of them. */
+export function compressPostingNumbers(
+  nums: ArrayLike<number>,
+  maxSize: number,
+  from = 0,
+  to = nums.length,
+): { bytes: Uint8Array; count: number }[] {
   const segments: { bytes: Uint8Array; count: number }[] = [];
-  let i = 0;
-  while (i < tids.length) {
-    const first = tids[i]!;
-    const deltas: number[] = [];
-    let prev = tidToU64(first);
+  // The deltas of one segment, written in place (at most maxSize - 8 bytes plus one delta).
+  const scratch = new Uint8Array(Math.max(maxSize, 8) + 8);
+  let i = from;
+  while (i < to) {
+    let prev = nums[i]!;
+    const first = u64ToTid(prev);
     let count = 1;
+    let len = 0;
     i++;
-    while (i < tids.length) {
-      const cur = tidToU64(tids[i]!);
-      const mark = deltas.length;
-      encodeVarbyte(deltas, cur - prev);
-      if (shortAlign(8 + deltas.length) > maxSize) {
-        deltas.length = mark;
-        break;
+    while (i < to) {
+      const cur = nums[i]!;
+      let d = cur - prev;
+      const n = d < 0x80 ? 1 : varbyteLength(d);
+      if (shortAlign(8 + len + n) > maxSize) break;
+      while (d > 0x7f) {
+        scratch[len++] = (d % 128) | 0x80;
+        d = Math.floor(d / 128);
       }
+      scratch[len++] = d;
       prev = cur;
       count++;
       i++;
     }
-    const size = shortAlign(8 + deltas.length);
-    const bytes = new Uint8Array(size);
+    const bytes = new Uint8Array(shortAlign(8 + len));
     writeItemPointer(bytes, 0, first);
-    bytes[6] = deltas.length & 0xff;
-    bytes[7] = deltas.length >>> 8;
-    bytes.set(deltas, 8);
+    bytes[6] = len & 0xff;
+    bytes[7] = len >>> 8;
+    bytes.set(scratch.subarray(0, len), 8);
     segments.push({ bytes, count });
   }
   return segments;
@@ -213,14 +226,18 @@ export function compressPostingList(
 
 /** ginPostingListDecodeAllSegments over `bytes` (segments back to back). */
 export function decodePostingList(bytes: Uint8Array): Tid[] {
-  const out: Tid[] = [];
+  return decodePostingNumbers(bytes, []).map(u64ToTid);
+}
+
+/** decodePostingList as itemptr_to_uint64 numbers, appended to `out`. */
+export function decodePostingNumbers(bytes: Uint8Array, out: number[]): number[] {
   let at = 0;
   while (at + 8 <= bytes.length) {
     const first = readItemPointer(bytes, at);
     const nbytes = bytes[at + 6]! | (bytes[at + 7]! << 8);
     if (first.offset === 0) break;
-    out.push(first);
     let v = tidToU64(first);
+    out.push(v);
     let p = at + 8;
     const end = p + nbytes;
     while (p < end) {
@@ -233,7 +250,7 @@ export function decodePostingList(bytes: Uint8Array): Tid[] {
         if ((b & 0x80) === 0) break;
       }
       v += delta;
-      out.push(u64ToTid(v));
+      out.push(v);
     }
     at = shortAlign(end);
   }
@@ -357,6 +374,8 @@ export function formEntryTuple(
   if (leaf) {
     size = shortAlign(size);
     if (e.block === INVALID_BLOCK) {
+      // Every TID after the first takes at least a byte: more cannot fit.
+      if (e.tids.length > GIN_MAX_ITEM_SIZE) return null;
       const segs = compressPostingList(e.tids, GIN_MAX_ITEM_SIZE);
       if (segs.length > 1) return null;
       posting = segs[0]?.bytes ?? new Uint8Array(0);
@@ -443,6 +462,12 @@ export function readDataLeaf(page: Uint8Array): Tid[] {
   return decodePostingList(page.subarray(GIN_DATA_OFFSET, lower));
 }
 
+/** readDataLeaf as itemptr_to_uint64 numbers, appended to `out`. */
+export function readDataLeafNumbers(page: Uint8Array, out: number[]): number[] {
+  const lower = page[12]! | (page[13]! << 8);
+  return decodePostingNumbers(page.subarray(GIN_DATA_OFFSET, lower), out);
+}
+
 /** Writes TIDs to a compressed data leaf page; false when they do not fit. */
 export function writeDataLeaf(
   page: Uint8Array,
@@ -450,7 +475,21 @@ export function writeDataLeaf(
   rightlink: number,
   rightBound: Tid,
 ): boolean {
-  const segs = compressPostingList(tids, GIN_SEGMENT_MAX_SIZE);
+  return writeDataLeafSegments(
+    page,
+    compressPostingList(tids, GIN_SEGMENT_MAX_SIZE),
+    rightlink,
+    rightBound,
+  );
+}
+
+/** Writes already compressed segments to a data leaf page; false when they do not fit. */
+export function writeDataLeafSegments(
+  page: Uint8Array,
+  segs: readonly { bytes: Uint8Array }[],
+  rightlink: number,
+  rightBound: Tid,
+): boolean {
   const total = segs.reduce((n, s) => n + s.bytes.length, 0);
   if (total > ginLimits.maxLeafDataSize) return false;
   initGinPage(page, GIN_DATA | GIN_LEAF | GIN_COMPRESSED);
@@ -505,7 +544,11 @@ export function writeDataInternal(
     page[at + 3] = (it.child >>> 8) & 0xff;
     writeItemPointer(page, at + 4, it.key);
   });
-  const lower = GIN_DATA_OFFSET + items.length * SIZE_OF_POSTING_ITEM;
+  // PostgreSQL ends pd_lower right after the last PostingItem (10 bytes
+  // each); @pg/page's verification of a page read back from disk wants
+  // (pd_lower - 24) % 4 == 0, so an odd count is padded by 2 (maxoff says
+  // how many items there are).
+  const lower = (GIN_DATA_OFFSET + items.length * SIZE_OF_POSTING_ITEM + 3) & ~3;
   page[12] = lower & 0xff;
   page[13] = lower >>> 8;
   writeOpaque(page, { rightlink, maxoff: items.length, flags: GIN_DATA });

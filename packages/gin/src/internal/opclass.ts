@@ -170,6 +170,14 @@ function normalizeNumber(text: string): string {
   return text.replace(/0+$/, '').replace(/\.$/, '');
 }
 
+/**
+ * Recently made scalar keys by flag and text: documents repeat their keys
+ * and many of their values, and encoding each again is most of the build's
+ * key extraction. Bounded; the cached arrays are shared and never changed.
+ */
+const scalarKeys = new Map<string, Uint8Array>();
+const SCALAR_KEY_CACHE = 4096;
+
 /** make_scalar_key: a flag byte, then the text (hashed past JGIN_MAXLENGTH). */
 function scalarKey(v: JsonbValue, isKey: boolean): Uint8Array {
   let flag: number;
@@ -190,6 +198,17 @@ function scalarKey(v: JsonbValue, isKey: boolean): Uint8Array {
     flag = JGINFLAG_NUM;
     text = normalizeNumber((v as { text: string }).text);
   }
+  const id = String.fromCharCode(flag) + text;
+  const cached = scalarKeys.get(id);
+  if (cached !== undefined) return cached;
+  const made = makeScalarKey(flag, text);
+  if (scalarKeys.size >= SCALAR_KEY_CACHE) scalarKeys.clear();
+  scalarKeys.set(id, made);
+  return made;
+}
+
+function makeScalarKey(flag0: number, text: string): Uint8Array {
+  let flag = flag0;
   let body = enc.encode(text);
   if (body.length > JGIN_MAXLENGTH) {
     flag |= JGINFLAG_HASHED;
