@@ -24,6 +24,7 @@ import {
   formTuple,
   pageType,
   REVMAP_PAGE_MAXITEMS,
+  rangeInclusionOps,
   revmapGet,
 } from '@pg/brin';
 import { checkIndex } from '@pg/brin/testing';
@@ -388,5 +389,66 @@ describe('BRIN against PostgreSQL 15', () => {
     const mine = await summaries(ours, 'big_brin');
     expect(mine.size).toBe(Number(size!.n));
     expect(mine).toEqual(await summaries(theirs, 'big_brin'));
+  });
+
+  it("builds PostgreSQL's range_inclusion_ops pages from the same heap, byte for byte", async () => {
+    // ranges: an int4range column with empty ranges, NULLs and infinite bounds
+    await pg.query('CREATE TABLE tr (r int4range, n int4) WITH (autovacuum_enabled = off)');
+    await pg.query(`INSERT INTO tr SELECT
+        CASE WHEN i % 23 = 0 THEN NULL
+             WHEN i % 41 = 0 THEN 'empty'
+             WHEN i % 97 = 0 THEN int4range(NULL, i)
+             ELSE int4range(i * 3, i * 3 + i % 11, '[]') END,
+        i
+      FROM generate_series(1, 2000) i`);
+    await pg.query('CREATE INDEX tr_brin ON tr USING brin (r, n) WITH (pages_per_range = 2)');
+    await pg.query('CHECKPOINT');
+    const [f] = await pg.query<{ path: string }>(`SELECT pg_relation_filepath('tr_brin') AS path`);
+    const file = await pg.readDataFile(f!.path);
+    const theirs: Uint8Array[] = [];
+    for (let at = 0; at < file.length; at += BLCKSZ) theirs.push(file.slice(at, at + BLCKSZ));
+    const int4range = builtins.typeByName('int4range')!;
+    const tctx = defaultContext();
+    const rows = await pg.query<{ ctid: string; r: string | null; n: number }>(
+      'SELECT ctid::text AS ctid, r::text AS r, n FROM tr',
+    );
+    const [size] = await pg.query<{ n: string }>(`SELECT pg_relation_size('tr') / 8192 AS n`);
+    const heap = new Heap(
+      rows.map((row) => ({
+        tid: parseTid(row.ctid),
+        values: [row.r === null ? null : int4range.input(row.r, -1, tctx), row.n],
+      })),
+      Number(size!.n),
+    );
+    const pool = new BufferPool({ smgr: new MemorySmgr(), sharedBuffers: 256 * BLCKSZ });
+    const index = Brin.create({
+      pool,
+      rel: REL,
+      descriptor: {
+        name: 'tr_brin',
+        keys: [
+          { name: 'r', type: int4range },
+          { name: 'n', type: int4 },
+        ],
+      },
+      heap,
+      pagesPerRange: 2,
+      opclasses: [rangeInclusionOps],
+    });
+    index.build(heap.rows);
+    expect(checkIndex(index)).toEqual([]);
+    const ours = Array.from({ length: index.nblocks() }, (_, b) => index.readCopy(b));
+    expect(ours.length).toBe(theirs.length);
+    for (let b = 0; b < ours.length; b++) {
+      expect(bytea(masked(ours[b]!)).equals(bytea(masked(theirs[b]!))), `block ${b}`).toBe(true);
+    }
+    // and a summary as pageinspect prints it: {union|unmergeable|contains_empty}
+    const [item] = await pg.query<{ value: string }>(
+      `SELECT value FROM brin_page_items(get_raw_page('tr_brin', 2), 'tr_brin') WHERE attnum = 1 LIMIT 1`,
+    );
+    const first = index.summaryOf(0)!.summary.columns[0]!;
+    expect(item!.value).toBe(
+      `{${int4range.output(first.union, tctx)} .. ${first.unmergeable ? 't' : 'f'} .. ${first.containsEmpty ? 't' : 'f'}}`,
+    );
   });
 });

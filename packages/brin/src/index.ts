@@ -10,6 +10,7 @@ export {
   BRIN_PAGETYPE_REVMAP,
   BRIN_PLACEHOLDER_MASK,
   type BrinColumn,
+  type BrinColumnKind,
   type BrinMeta,
   type BrinSummary,
   deformTuple,
@@ -19,4 +20,12 @@ export {
   readMeta,
   revmapGet,
 } from './internal/layout.js';
+export {
+  type BrinOpclass,
+  type InclusionSupport,
+  inclusionOpclass,
+  minmaxOpclass,
+  RTStrategy,
+  rangeInclusionOps,
+} from './internal/opclass.js';
 export { brinRmgr, RM_BRIN_ID } from './internal/wal.js';

@@ -12,22 +12,21 @@
  * still honoured: it matches every scan). Every operation logs one WAL
  * record naming every page it changed (see wal.ts).
  */
-import {
-  type BulkDeleteCallback,
-  type IndexAccessMethod,
-  type IndexAmCapabilities,
-  type IndexBuildResult,
-  type IndexBuildTuple,
-  type IndexBulkDeleteResult,
-  type IndexCost,
-  type IndexCostInput,
-  type IndexDescriptor,
-  type IndexScan,
-  type IndexScanResult,
-  type ScanKey,
-  Strategy,
-  type Tid,
-  type TidBitmap,
+import type {
+  BulkDeleteCallback,
+  IndexAccessMethod,
+  IndexAmCapabilities,
+  IndexBuildResult,
+  IndexBuildTuple,
+  IndexBulkDeleteResult,
+  IndexCost,
+  IndexCostInput,
+  IndexDescriptor,
+  IndexScan,
+  IndexScanResult,
+  ScanKey,
+  Tid,
+  TidBitmap,
 } from '@pg/access';
 import { Page } from '@pg/page';
 import {
@@ -45,6 +44,7 @@ import {
   BRIN_METAPAGE_BLKNO,
   BRIN_PAGETYPE_REGULAR,
   BRIN_PAGETYPE_REVMAP,
+  type BrinColumnKind,
   type BrinMeta,
   type BrinSummary,
   deformTuple,
@@ -60,6 +60,7 @@ import {
   revmapSet,
   writeMeta,
 } from './layout.js';
+import { type BrinOpclass, minmaxOpclass } from './opclass.js';
 import {
   pageData,
   RM_BRIN_ID,
@@ -92,6 +93,11 @@ export interface BrinOptions {
   readonly inserter?: XLogInserter;
   /** pages_per_range (default 128); only used by {@link Brin.create}. */
   readonly pagesPerRange?: number;
+  /**
+   * One operator class per key column (opclass.ts); minmax for a column
+   * without one.
+   */
+  readonly opclasses?: readonly (BrinOpclass | undefined)[];
   /**
    * autosummarize: the first row put on the first page of a range has the
    * range before it summarised, if it has no summary yet. PostgreSQL asks
@@ -137,6 +143,7 @@ export function summaryMatches(
   s: BrinSummary,
   keys: readonly ScanKey[],
   types: readonly AnyPgType[],
+  opclasses: readonly (BrinOpclass | undefined)[] = [],
 ): boolean {
   if (s.placeholder) return true;
   // A range that never had a row matches no key (bringetbitmap's bt_empty_range test).
@@ -153,25 +160,8 @@ export function summaryMatches(
       continue;
     }
     if (k.argument === null || k.argument === undefined || c.allNulls) return false;
-    const type = types[k.attno - 1]!;
-    const cmp = k.compare ?? ((a: unknown, b: unknown) => type.compare(a as never, b as never));
-    switch (k.strategy) {
-      case Strategy.less:
-        if (!(cmp(c.min, k.argument) < 0)) return false;
-        break;
-      case Strategy.lessEqual:
-        if (!(cmp(c.min, k.argument) <= 0)) return false;
-        break;
-      case Strategy.equal:
-        if (!(cmp(c.min, k.argument) <= 0 && cmp(c.max, k.argument) >= 0)) return false;
-        break;
-      case Strategy.greaterEqual:
-        if (!(cmp(c.max, k.argument) >= 0)) return false;
-        break;
-      case Strategy.greater:
-        if (!(cmp(c.max, k.argument) > 0)) return false;
-        break;
-    }
+    const opclass = opclasses[k.attno - 1] ?? minmaxOpclass;
+    if (!opclass.consistent(c, k, types[k.attno - 1]!)) return false;
   }
   return true;
 }
@@ -191,6 +181,10 @@ export class Brin implements IndexAccessMethod {
   readonly autosummarize: boolean;
   readonly inserter: XLogInserter | undefined;
   readonly types: readonly AnyPgType[];
+  /** Each key column's operator class. */
+  readonly opclasses: readonly BrinOpclass[];
+  /** How each key column's summary is stored. */
+  readonly kinds: readonly BrinColumnKind[];
   /** Counters for tests. */
   readonly stats = { evacuated: 0 };
 
@@ -204,6 +198,8 @@ export class Brin implements IndexAccessMethod {
     if ((options.descriptor.include?.length ?? 0) > 0)
       throw notSupported('INCLUDE on a brin index');
     this.types = options.descriptor.keys.map((k) => k.type as unknown as AnyPgType);
+    this.opclasses = this.types.map((_, i) => options.opclasses?.[i] ?? minmaxOpclass);
+    this.kinds = this.opclasses.map((o) => o.kind);
   }
 
   /** Creates the index's fork and its metapage (brinbuildempty). */
@@ -313,7 +309,7 @@ export class Brin implements IndexAccessMethod {
     const tid = this.lookup(heapBlk, m);
     if (!tid) return null;
     const page = Page.wrap(this.readCopy(tid.block));
-    const summary = deformTuple(this.types, page.mustItem(tid.offset));
+    const summary = deformTuple(this.types, page.mustItem(tid.offset), this.kinds);
     return { tid, summary };
   }
 
@@ -364,7 +360,7 @@ export class Brin implements IndexAccessMethod {
       const p = Page.wrap(bytes);
       for (let off = 1; off <= p.maxOffsetNumber; off++) {
         if (p.itemId(off).len === 0) continue;
-        const s = deformTuple(this.types, p.mustItem(off));
+        const s = deformTuple(this.types, p.mustItem(off), this.kinds);
         this.updateSummary({ block: next, offset: off }, s, true);
         this.stats.evacuated++;
       }
@@ -394,7 +390,7 @@ export class Brin implements IndexAccessMethod {
 
   /** brin_doinsert: stores a new summary and points the revmap at it (one record). */
   private insertSummary(summary: BrinSummary): void {
-    const tuple = formTuple(this.types, summary);
+    const tuple = formTuple(this.types, summary, this.kinds);
     if (tuple.length > BRIN_MAX_ITEM_SIZE) {
       throw new SqlError(
         '54000',
@@ -431,7 +427,7 @@ export class Brin implements IndexAccessMethod {
 
   /** brin_doupdate: replaces the summary at `tid` (same page when it fits, else moved and the revmap updated). */
   private updateSummary(tid: Tid, summary: BrinSummary, move = false): void {
-    const tuple = formTuple(this.types, summary);
+    const tuple = formTuple(this.types, summary, this.kinds);
     const old = this.hold(tid.block);
     const held: Held[] = [old];
     try {
@@ -473,21 +469,7 @@ export class Brin implements IndexAccessMethod {
         }
         return;
       }
-      if (c.allNulls) {
-        c.allNulls = false;
-        c.min = v;
-        c.max = v;
-        changed = true;
-        return;
-      }
-      if (type.compare(v as never, c.min as never) < 0) {
-        c.min = v;
-        changed = true;
-      }
-      if (type.compare(v as never, c.max as never) > 0) {
-        c.max = v;
-        changed = true;
-      }
+      if (this.opclasses[i]!.addValue(c, v, type)) changed = true;
     });
     return changed;
   }
@@ -654,10 +636,10 @@ export class Brin implements IndexAccessMethod {
         reg = Page.wrap(this.readCopy(tid.block));
         regular.set(tid.block, reg);
       }
-      const s = deformTuple(this.types, reg.mustItem(tid.offset));
+      const s = deformTuple(this.types, reg.mustItem(tid.offset), this.kinds);
       if (s.blkno !== start)
         throw new SqlError('XX002', `corrupted BRIN index: inconsistent range map`);
-      if (summaryMatches(s, keys, this.types)) out.push(start);
+      if (summaryMatches(s, keys, this.types, this.opclasses)) out.push(start);
     }
     return out;
   }

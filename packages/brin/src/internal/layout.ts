@@ -7,7 +7,7 @@
  */
 import { readTid, SIZE_OF_TID, type Tid, writeTid } from '@pg/access';
 import { Page } from '@pg/page';
-import { type AnyPgType, decodeRow, encodeRow } from '@pg/types';
+import { type AnyPgType, builtins, decodeRow, encodeRow } from '@pg/types';
 
 export const BLCKSZ = 8192;
 export const SIZE_OF_PAGE_HEADER = 24;
@@ -140,14 +140,42 @@ export function revmapSet(page: Uint8Array, i: number, tid: Tid | null): void {
 
 // ---------------------------------------------------------------- tuples
 
-/** One column's minmax summary (BrinValues). */
+/** One column's summary (BrinValues): minmax's min and max, or inclusion's three values. */
 export interface BrinColumn {
   /** No non-null value seen (bv_allnulls). */
   allNulls: boolean;
   /** Some null seen (bv_hasnulls). */
   hasNulls: boolean;
+  /** minmax: the smallest value. */
   min: unknown;
+  /** minmax: the largest value. */
   max: unknown;
+  /** inclusion (INCLUSION_UNION): the merge of every non-empty value. */
+  union?: unknown;
+  /** inclusion (INCLUSION_UNMERGEABLE): some values could not be merged. */
+  unmergeable?: boolean;
+  /** inclusion (INCLUSION_CONTAINS_EMPTY): some value was empty. */
+  containsEmpty?: boolean;
+}
+
+/** How a column's summary is stored: minmax (min, max) or inclusion (union, unmergeable, contains_empty). */
+export type BrinColumnKind = 'minmax' | 'inclusion';
+
+const boolType = (): AnyPgType => {
+  const t = builtins.type(16);
+  if (t === undefined) throw new Error('@pg/types has no bool');
+  return t;
+};
+
+/** The types of the values a column stores (oi_typcache): two for minmax, three for inclusion. */
+function storedTypes(type: AnyPgType, kind: BrinColumnKind): AnyPgType[] {
+  return kind === 'inclusion' ? [type, boolType(), boolType()] : [type, type];
+}
+
+function storedValues(c: BrinColumn, kind: BrinColumnKind): unknown[] {
+  return kind === 'inclusion'
+    ? [c.union, c.unmergeable ?? false, c.containsEmpty ?? false]
+    : [c.min, c.max];
 }
 
 /** A deformed BrinTuple (BrinMemTuple). */
@@ -174,7 +202,11 @@ export function emptyColumns(natts: number): BrinColumn[] {
  * set bit means true) when any column has nulls, then at MAXALIGN the
  * columns' min and max as heap_fill_tuple lays them out.
  */
-export function formTuple(types: readonly AnyPgType[], s: BrinSummary): Uint8Array {
+export function formTuple(
+  types: readonly AnyPgType[],
+  s: BrinSummary,
+  kinds: readonly BrinColumnKind[] = [],
+): Uint8Array {
   const natts = types.length;
   const anyNulls = s.columns.some((c) => c.allNulls || c.hasNulls);
   let len = SIZE_OF_BRIN_TUPLE;
@@ -184,8 +216,9 @@ export function formTuple(types: readonly AnyPgType[], s: BrinSummary): Uint8Arr
   const values: unknown[] = [];
   s.columns.forEach((c, i) => {
     if (c.allNulls) return;
-    diskTypes.push(types[i]!, types[i]!);
-    values.push(c.min, c.max);
+    const kind = kinds[i] ?? 'minmax';
+    diskTypes.push(...storedTypes(types[i]!, kind));
+    values.push(...storedValues(c, kind));
   });
   const data = encodeRow(diskTypes, values).data;
   // brin_form_tuple MAXALIGNs the whole length, so the padding is part of the item.
@@ -208,7 +241,11 @@ export function formTuple(types: readonly AnyPgType[], s: BrinSummary): Uint8Arr
 }
 
 /** brin_deform_tuple. */
-export function deformTuple(types: readonly AnyPgType[], t: Uint8Array): BrinSummary {
+export function deformTuple(
+  types: readonly AnyPgType[],
+  t: Uint8Array,
+  kinds: readonly BrinColumnKind[] = [],
+): BrinSummary {
   const natts = types.length;
   const info = t[4]!;
   const hoff = info & BRIN_OFFSET_MASK;
@@ -225,15 +262,25 @@ export function deformTuple(types: readonly AnyPgType[], t: Uint8Array): BrinSum
       c.allNulls = false;
     }
     if (!c.allNulls) {
-      diskTypes.push(types[i]!, types[i]!);
+      diskTypes.push(...storedTypes(types[i]!, kinds[i] ?? 'minmax'));
       present.push(i);
     }
   }
   const values = decodeRow(diskTypes, t.subarray(hoff), undefined);
-  present.forEach((i, k) => {
-    columns[i]!.min = values[2 * k];
-    columns[i]!.max = values[2 * k + 1];
-  });
+  let at = 0;
+  for (const i of present) {
+    const c = columns[i]!;
+    if ((kinds[i] ?? 'minmax') === 'inclusion') {
+      c.union = values[at];
+      c.unmergeable = values[at + 1] === true;
+      c.containsEmpty = values[at + 2] === true;
+      at += 3;
+    } else {
+      c.min = values[at];
+      c.max = values[at + 1];
+      at += 2;
+    }
+  }
   return {
     blkno: readU32(t, 0),
     placeholder: (info & BRIN_PLACEHOLDER_MASK) !== 0,

@@ -11,7 +11,7 @@
  */
 import { familyStrategies, type IndexDesc, opclassByOid } from '@pg/catalog';
 import type { Expr, OpExpr } from '@pg/sql';
-import { defaultContext } from '@pg/types';
+import { defaultContext, rangeSubtype } from '@pg/types';
 import { clampRows, costIndex, NO_COST } from './costs.js';
 import type { BaseRel, Path, PathEnv } from './paths.js';
 import type { BitmapIndexScanNode, IndexQual } from './plan.js';
@@ -35,7 +35,17 @@ const COMMUTED: Readonly<Record<string, string>> = {
   '=': '=',
   '>=': '<=',
   '>': '<',
+  // ranges: the commutators of range_inclusion_ops' operators
+  '&&': '&&',
+  '-|-': '-|-',
+  '<<': '>>',
+  '>>': '<<',
+  '@>': '<@',
+  '<@': '@>',
 };
+/** ranges: anyrange and anyelement, the operand types of range_inclusion_ops' pg_amop rows. */
+const ANYRANGE = 3831;
+const ANYELEMENT = 2283;
 const BTREE_STRATEGY: Readonly<Record<string, 1 | 2 | 3 | 4 | 5>> = {
   '<': 1,
   '<=': 2,
@@ -77,26 +87,49 @@ export function matchAmIndex(
         value = l;
       } else continue;
       // the operator of the family with the column's type on the left (arrays: anyarray)
-      const left = opclass.inType === 2277 ? 2277 : colType;
-      const right = opclass.inType === 2277 ? 2277 : value.type;
+      const inclusion = opclass.inType === ANYRANGE; // ranges: range_inclusion_ops
+      const left = opclass.inType === 2277 || inclusion ? opclass.inType : colType;
+      const right =
+        opclass.inType === 2277
+          ? 2277
+          : inclusion
+            ? value.type === colType
+              ? ANYRANGE
+              : value.type === rangeSubtype(colType)
+                ? ANYELEMENT
+                : value.type
+            : value.type;
       const hit = ops.find((o) => o.name === name && o.left === left && o.right === right);
       if (hit === undefined) continue;
       // the scan compares the value with the column's type: same type only (cross-type later)
-      if (opclass.am !== 'gin' && value.type !== colType) continue;
+      if (opclass.am !== 'gin' && !inclusion && value.type !== colType) continue;
       const strategy = opclass.am === 'hash' ? 3 : (BTREE_STRATEGY[name] ?? 3);
+      // ranges: a commuted inclusion clause is shown (and kept) as `column op value`
+      const shown = inclusion && value === l ? commutedClause(_env, op, name, r, l) : c;
       out.push({
         clause: c,
         qual: {
           column: k + 1,
           strategy,
           value,
-          clause: c,
-          ...(opclass.am === 'gin' ? { amStrategy: hit.strategy } : {}),
+          clause: shown,
+          ...(opclass.am === 'gin' || inclusion ? { amStrategy: hit.strategy } : {}),
         },
       });
     }
   }
   return out;
+}
+
+/** ranges: `value op column` as `column op' value`, op' the commutator (as PostgreSQL's EXPLAIN shows it). */
+function commutedClause(env: PathEnv, op: OpExpr, name: string, key: Expr, value: Expr): Expr {
+  const registry = env.sel.registry;
+  const left = ANYRANGE;
+  const right = op.op.left === ANYELEMENT ? ANYELEMENT : ANYRANGE;
+  const def = registry.findOperator(name, left, right);
+  const fn = def && registry.findFunction(def.fn, [left, right]);
+  if (def === undefined || fn === undefined) return op;
+  return { ...op, op: def, fn, args: [key, value] };
 }
 
 /** The index's own size in pages (its file), or an estimate when it cannot be read. */
@@ -149,6 +182,8 @@ export function amCostEstimate(
     let corr = 0;
     for (const m of matched) {
       const attnum = index.columns[m.qual.column - 1] ?? 0;
+      // ranges: range_typanalyze stores no correlation, so an inclusion column has none
+      if (opclassByOid(index.opclasses?.[m.qual.column - 1] ?? 0)?.inType === ANYRANGE) continue;
       const c = Math.abs(env.level.glob.ctx.columnStats?.(b.desc.oid, attnum)?.correlation ?? 0);
       if (c > corr) corr = c;
     }

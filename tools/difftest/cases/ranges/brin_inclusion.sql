@@ -1,0 +1,28 @@
+-- BRIN range_inclusion_ops: the planner uses it for && and the other range operators
+CREATE TABLE ev (id int, during int4range);
+INSERT INTO ev SELECT g, int4range(g * 10, g * 10 + (g % 5) * 7) FROM generate_series(1, 5000) g;
+CREATE INDEX ev_during ON ev USING brin (during) WITH (pages_per_range = 4);
+ANALYZE ev;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM ev WHERE during && '[20000,20100)';
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM ev WHERE during && '[20000,20100)';
+EXPLAIN (COSTS OFF) SELECT id FROM ev WHERE during @> 35001;
+EXPLAIN (COSTS OFF) SELECT id FROM ev WHERE '[100,1000)' @> during;
+SELECT count(*) FROM ev WHERE during && '[20000,20100)';
+SELECT count(*) FROM ev WHERE during @> 35001;
+SELECT count(*) FROM ev WHERE during @> '[20000,20005)'::int4range;
+SELECT count(*) FROM ev WHERE during <@ '[100,1000)';
+SELECT count(*) FROM ev WHERE during << '[300,400)';
+SELECT count(*) FROM ev WHERE during >> '[49900,50000)';
+SELECT count(*) FROM ev WHERE during -|- '[10,12)';
+SELECT count(*) FROM ev WHERE during = '[20,27)';
+SELECT count(*) FROM ev WHERE during &< '[0,100)';
+SELECT count(*) FROM ev WHERE during &> '[49000,50000)';
+SELECT id FROM ev WHERE 35001 <@ during;
+RESET enable_seqscan;
+SET enable_bitmapscan = off;
+SELECT count(*) FROM ev WHERE during && '[20000,20100)';
+SELECT count(*) FROM ev WHERE during <@ '[100,1000)';
+RESET enable_bitmapscan;
+SELECT opcname, opcdefault FROM pg_opclass WHERE opcname = 'range_inclusion_ops';
+DROP TABLE ev;
