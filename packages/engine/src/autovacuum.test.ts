@@ -168,6 +168,18 @@ describe('autovacuum storage parameters', () => {
   });
 });
 
+/**
+ * A launcher that logs every run and sleeps 4 x 100 ms at every delay
+ * point (each exceeds the cost limit; vacuum_delay_point's cap). Tests
+ * share settings: each distinct set bootstraps a cluster in memory.
+ */
+const SLEEPY = {
+  autovacuum: 'on',
+  log_autovacuum_min_duration: '0',
+  autovacuum_vacuum_cost_limit: '1',
+  autovacuum_vacuum_cost_delay: '100ms',
+};
+
 async function stat(s: Session, table: string) {
   const r = await s.query<{
     n_dead_tup: bigint;
@@ -225,13 +237,7 @@ describe('the launcher', () => {
   it('honours autovacuum_enabled = false, logs as PostgreSQL, sleeps for its cost', async () => {
     const log: string[] = [];
     const db = await Database.open({
-      settings: {
-        autovacuum: 'on',
-        log_autovacuum_min_duration: '0',
-        // every statement exceeds the limit: it sleeps 4 x the delay (vacuum_delay_point's cap)
-        autovacuum_vacuum_cost_limit: '1',
-        autovacuum_vacuum_cost_delay: '100ms',
-      },
+      settings: SLEEPY,
       onLog: (severity, message) => log.push(`${severity}:  ${message}`),
     });
     const s = await db.connect();
@@ -312,14 +318,73 @@ describe('the launcher', () => {
   }, 30_000);
 });
 
-/** pgbench-style: `accounts` of N rows, T single-row UPDATE transactions at random. */
+// autovacuum vs CREATE/DROP DATABASE (issue 11)
+describe('CREATE DATABASE and DROP DATABASE end the autovacuum worker there (CountOtherDBBackends)', () => {
+  it('the worker vacuum stops at its next delay point and disconnects; the statement goes on', async () => {
+    const log: string[] = [];
+    // a sleep of 400 ms at every delay point: the vacuum takes seconds (only
+    // autovacuumNow visits: the default naptime, 1min, does not come round)
+    const db = await Database.open({
+      settings: SLEEPY,
+      onLog: (severity, message) => log.push(`${severity}:  ${message}`),
+    });
+    const s = await db.connect();
+    const progress = async () =>
+      (await s.query<{ phase: string }>('SELECT phase FROM pg_stat_progress_vacuum')).rows;
+    await s.query('CREATE DATABASE busy');
+    const v = await db.connect({ database: 'busy' });
+    await v.query('CREATE TABLE t (a int, pad text)');
+    await v.query("INSERT INTO t SELECT g, repeat('x', 200) FROM generate_series(1, 1000) g");
+    await v.query('DELETE FROM t');
+    await v.close();
+    /** A worker visit to `busy`, once its vacuum of t runs (the table's dead rows are left each time). */
+    const workerVacuuming = async () => {
+      const visit = db.autovacuumNow('busy');
+      while ((await progress()).length === 0) await new Promise((r) => setTimeout(r, 5));
+      return { visit }; // (not the promise itself: an async function would wait for it)
+    };
+
+    const first = (await workerVacuuming()).visit;
+    let start = performance.now();
+    await s.query('CREATE DATABASE copy1 TEMPLATE busy');
+    expect(performance.now() - start).toBeLessThan(1500); // the vacuum alone takes 3 s
+    await first;
+    expect(await progress()).toEqual([]);
+    expect(log).toContain('FATAL:  terminating autovacuum process due to administrator command');
+    expect(log).toContain('CONTEXT:  automatic vacuum of table "busy.public.t"');
+
+    const second = (await workerVacuuming()).visit;
+    start = performance.now();
+    await s.query('DROP DATABASE busy');
+    expect(performance.now() - start).toBeLessThan(1500); // the vacuum alone takes 3 s
+    await second;
+    expect(db.sessionCount).toBe(1);
+    expect(log.filter((l) => l.startsWith('FATAL')).length).toBe(2);
+    // the copy is usable, and the dropped database gone
+    const c = await db.connect({ database: 'copy1' });
+    expect((await c.query('SELECT count(*)::int AS n FROM t')).rows).toEqual([{ n: 0 }]);
+    await c.close();
+    expect(
+      (await s.query("SELECT datname FROM pg_database WHERE datname LIKE 'busy%' ORDER BY 1")).rows,
+    ).toEqual([]);
+    await s.close();
+    await db.close();
+  });
+});
+
+/**
+ * pgbench-style: `accounts` of N rows, T single-row UPDATE transactions at
+ * random, with the launcher's visits (`autovacuum`) or without (as with
+ * autovacuum = off: nothing else vacuums).
+ */
 async function bloat(
   autovacuum: boolean,
   n: number,
   transactions: number,
 ): Promise<{ db: Database; s: Session; table: number; indexes: number; loaded: number }> {
   const db = await Database.open({
-    settings: { autovacuum: autovacuum ? 'on' : 'off', autovacuum_naptime: '1s' },
+    // only the visits below (no timer: the sizes do not depend on the machine's speed)
+    settings: { autovacuum: 'on', autovacuum_naptime: '1h' },
   });
   const s = await db.connect();
   await s.query(
@@ -335,13 +400,15 @@ async function bloat(
     return seed;
   };
   for (let i = 1; i <= transactions; i++) {
-    await s.query(
-      `UPDATE accounts SET abalance = abalance + ${(rnd() % 10000) - 5000} WHERE aid = ${1 + (rnd() % n)}`,
-    );
+    // with parameters, as pgbench -M extended sends them (a cached plan)
+    await s.query('UPDATE accounts SET abalance = abalance + $1 WHERE aid = $2', [
+      (rnd() % 10000) - 5000,
+      1 + (rnd() % n),
+    ]);
     // the launcher's visit to this database every 120 transactions (its
     // naptime, in transactions, so that the sizes do not depend on the
     // machine's speed; the timer itself is tested above)
-    if (i % 120 === 0) await db.autovacuumNow('postgres');
+    if (autovacuum && i % 120 === 0) await db.autovacuumNow('postgres');
   }
   const sizes = await sizesOf(s);
   return { db, s, ...sizes, loaded: l.table + l.indexes };
@@ -355,8 +422,9 @@ async function sizesOf(s: Session): Promise<{ table: number; indexes: number }> 
 }
 
 describe('bloat', () => {
-  const N = SLOW ? 5000 : 300;
-  const T = SLOW ? 50_000 : 1200;
+  // by default 1000 transactions on 150 accounts (PG_SLOW_TESTS=1: 50000 on 5000)
+  const N = SLOW ? 5000 : 150;
+  const T = SLOW ? 50_000 : 1000;
   // the bound: the table and its indexes just after loading them, plus 50%
   let bound = 0;
   const overhead = 1.5;

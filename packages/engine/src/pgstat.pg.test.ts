@@ -198,4 +198,36 @@ describe('pg_stat_user_tables and pg_stat_user_indexes compared with PostgreSQL 
     await s.query('SELECT pg_stat_reset()');
     await compareStats();
   });
+
+  // issue 11 (block counters)
+  it('block counters: pg_statio_user_tables/indexes and blks_hit have the same shape', async () => {
+    await script([
+      'CREATE TABLE t (id int PRIMARY KEY, b text)',
+      'CREATE TABLE u (a int)',
+      "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 50) g",
+      'SELECT pg_stat_force_next_flush()',
+    ]);
+    await client.query('SELECT pg_stat_reset()');
+    await s.query('SELECT pg_stat_reset()');
+    await script([
+      'SELECT count(*) FROM t',
+      'SET enable_seqscan = off',
+      'SET enable_bitmapscan = off',
+      'SELECT b FROM t WHERE id = 7',
+      'SELECT pg_stat_force_next_flush()',
+    ]);
+    const shapes = [
+      // the warm cache: every block a hit; u never read; t's TOAST table and its index not read
+      'SELECT relname, heap_blks_read, heap_blks_hit > 0, idx_blks_read, idx_blks_hit > 0, toast_blks_read, toast_blks_hit, tidx_blks_read, tidx_blks_hit FROM pg_statio_user_tables ORDER BY relname',
+      'SELECT indexrelname, idx_blks_read, idx_blks_hit > 0 FROM pg_statio_user_indexes ORDER BY indexrelname',
+      'SELECT blks_hit > 0 FROM pg_stat_database WHERE datname = current_database()',
+    ];
+    for (const sql of shapes) {
+      const theirs = text(
+        (await client.query({ text: sql, rowMode: 'array' })).rows as unknown[][],
+      );
+      const mine = text((await s.query<unknown[]>(sql, [], { rowMode: 'array' })).rows);
+      expect(mine).toEqual(theirs);
+    }
+  });
 });

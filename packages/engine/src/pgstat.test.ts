@@ -114,6 +114,85 @@ describe('reading the statistics', () => {
   });
 });
 
+// issue 11 (block counters)
+describe('block counters (pg_statio_*, blks_read/blks_hit)', () => {
+  const STATIO =
+    'SELECT heap_blks_read, heap_blks_hit, idx_blks_read, idx_blks_hit, toast_blks_read, toast_blks_hit, tidx_blks_read, tidx_blks_hit FROM pg_statio_user_tables WHERE relname = ';
+
+  it('a seq scan of a table larger than shared_buffers reads; a small table is hit; index scans count idx_blks_*', async () => {
+    const d = await Database.open({ settings: { shared_buffers: '128kB' } });
+    try {
+      const c = await d.connect();
+      await c.query('CREATE TABLE big (a int, pad text)');
+      await c.query("INSERT INTO big SELECT g, repeat('x', 200) FROM generate_series(1, 4000) g");
+      const pages = Number(await value(c, "SELECT pg_relation_size('big') / 8192"));
+      expect(pages).toBeGreaterThan(64); // four times the 16 buffers
+      // the insert extended the table: ReadBufferExtended(P_NEW) counts reads
+      const afterInsert = (await rows(c, `${STATIO} 'big'`))[0]!;
+      expect(Number(afterInsert[0])).toBeGreaterThanOrEqual(pages);
+      await c.query('SELECT pg_stat_reset()');
+      await c.query('SELECT count(*) FROM big');
+      const [read, hit, ...rest] = (await rows(c, `${STATIO} 'big'`))[0]!;
+      expect(Number(read) + Number(hit)).toBe(pages);
+      expect(Number(read)).toBeGreaterThan(pages - 16);
+      // no index; a TOAST table (a text column) never read
+      expect(rest).toEqual([null, null, 0n, 0n, 0n, 0n]);
+      const [blksRead, blksHit] = (
+        await rows(
+          c,
+          'SELECT blks_read, blks_hit FROM pg_stat_database WHERE datname = current_database()',
+        )
+      )[0]!;
+      expect(Number(blksRead)).toBeGreaterThanOrEqual(Number(read));
+      expect(Number(blksHit)).toBeGreaterThanOrEqual(Number(hit));
+
+      await c.query('CREATE TABLE small (a int PRIMARY KEY, b text)');
+      await c.query("INSERT INTO small SELECT g, 'v' || g FROM generate_series(1, 50) g");
+      await c.query('SELECT pg_stat_reset()');
+      await c.query('SELECT count(*) FROM small');
+      await c.query('SELECT count(*) FROM small');
+      expect((await rows(c, `${STATIO} 'small'`))[0]!.slice(0, 4)).toEqual([0n, 2n, 0n, 0n]);
+      await c.query('SET enable_seqscan = off');
+      await c.query('SET enable_bitmapscan = off');
+      await c.query('SELECT b FROM small WHERE a = 7');
+      const [, heapHit, idxRead, idxHit] = (await rows(c, `${STATIO} 'small'`))[0]!;
+      expect(heapHit).toBe(3n);
+      expect(idxRead).toBe(0n);
+      expect(Number(idxHit)).toBeGreaterThanOrEqual(1); // the root (a leaf here) and the metapage
+      expect(
+        await rows(
+          c,
+          "SELECT idx_blks_read, idx_blks_hit FROM pg_statio_user_indexes WHERE indexrelname = 'small_pkey'",
+        ),
+      ).toEqual([[idxRead, idxHit]]);
+      await c.query('RESET ALL');
+
+      // TOAST: a wide value is read through the toast table and its index
+      await c.query('CREATE TABLE wide (a int, doc text)');
+      await c.query(
+        "INSERT INTO wide SELECT g, string_agg(md5(g::text || i::text), '') FROM generate_series(1, 3) g, generate_series(1, 200) i GROUP BY g",
+      );
+      await c.query('SELECT pg_stat_reset()');
+      await c.query('SELECT sum(length(doc)) FROM wide');
+      const [, , , , tRead, tHit, tiRead, tiHit] = (await rows(c, `${STATIO} 'wide'`))[0]!;
+      expect(Number(tRead) + Number(tHit)).toBeGreaterThan(0);
+      expect(Number(tiRead) + Number(tiHit)).toBeGreaterThan(0);
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('TRUNCATE (a new relfilenode) still counts for the table', async () => {
+    await s.query('CREATE TABLE t (a int)');
+    await s.query('INSERT INTO t VALUES (1)');
+    await s.query('TRUNCATE t');
+    await s.query('INSERT INTO t VALUES (2)');
+    await s.query('SELECT pg_stat_reset()');
+    await s.query('SELECT * FROM t');
+    expect(await rows(s, `${STATIO} 't'`)).toEqual([[0n, 1n, null, null, null, null, null, null]]);
+  });
+});
+
 describe('persistence', () => {
   it('a clean shutdown keeps the statistics; a crash (immediate shutdown) loses them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pgstat-'));

@@ -143,6 +143,74 @@ describe('VACUUM', () => {
     expect(await relstats(b)).toMatchObject({ reltuples: 150 });
   });
 
+  // vacuum delay (issue 11)
+  it('with vacuum_cost_delay another session watches pg_stat_progress_vacuum and writes while it runs; DDL waits', async () => {
+    const a = await db.connect();
+    const b = await db.connect();
+    await a.query('CREATE TABLE t (id int PRIMARY KEY, v text)');
+    await a.query("INSERT INTO t SELECT g, repeat('x', 100) FROM generate_series(1, 3000) g");
+    await a.query('DELETE FROM t WHERE id % 3 = 0');
+    const pages = Number(
+      (await b.query<{ n: bigint }>("SELECT pg_relation_size('t') / 8192 AS n")).rows[0]?.n,
+    );
+    await a.query('SET vacuum_cost_delay = 5');
+    await a.query('SET vacuum_cost_limit = 40'); // a sleep every other page or so (a dirtied page costs 20)
+    let done = false;
+    const vacuum = a.query('VACUUM t').finally(() => {
+      done = true;
+    });
+    const progress = async () =>
+      (
+        await b.query<{ phase: string; scanned: bigint; total: bigint }>(
+          "SELECT phase, heap_blks_scanned AS scanned, heap_blks_total AS total FROM pg_stat_progress_vacuum WHERE relid = 't'::regclass",
+        )
+      ).rows[0];
+    const scanned: number[] = [];
+    let inserted = false;
+    let altered = false;
+    let alter: Promise<unknown> | undefined;
+    while (!done) {
+      const p = await progress();
+      if (p?.phase === 'scanning heap') {
+        scanned.push(Number(p.scanned));
+        expect(Number(p.total)).toBe(pages);
+        if (scanned.length === 3) {
+          // a writer runs in between the vacuum's pages (ShareUpdateExclusiveLock does not block it)
+          await b.query("INSERT INTO t VALUES (-1, 'during')");
+          inserted = !done;
+          // DDL waits for the vacuum's lock (on a third session: b keeps watching)
+          const c = await db.connect();
+          alter = c.query('ALTER TABLE t ADD COLUMN w int').then(() => {
+            altered = true;
+            expect(done).toBe(true);
+          });
+        }
+      }
+      await new Promise((r) => setTimeout(r, 3));
+    }
+    await vacuum;
+    await alter;
+    expect(inserted).toBe(true);
+    expect(altered).toBe(true);
+    // heap_blks_scanned grew while another session watched
+    expect(scanned.length).toBeGreaterThanOrEqual(3);
+    expect(scanned[scanned.length - 1]!).toBeGreaterThan(scanned[0]!);
+    expect(scanned).toEqual([...scanned].sort((x, y) => x - y));
+    expect((await b.query('SELECT count(*)::int AS n FROM t')).rows).toEqual([{ n: 2001 }]);
+    expect(await progress()).toBeUndefined();
+    // pg_cancel_backend stops a running VACUUM at its next delay point
+    await a.query('SET vacuum_cost_limit = 1');
+    const cancelled = a.query('VACUUM (DISABLE_PAGE_SKIPPING) t').then(
+      () => 'finished',
+      (e: { code?: string }) => e.code,
+    );
+    while ((await progress()) === undefined) await new Promise((r) => setTimeout(r, 3));
+    await b.query(`SELECT pg_cancel_backend(${a.processId})`);
+    expect(await cancelled).toBe('57014');
+    expect(await progress()).toBeUndefined();
+    expect((await a.query('SELECT count(*)::int AS n FROM t')).rows).toEqual([{ n: 2001 }]);
+  });
+
   it('errors as PostgreSQL 15 reports them', async () => {
     const s = await db.connect();
     await s.query('CREATE TABLE t (id int)');

@@ -122,6 +122,34 @@ describe('buffer pool (model-based)', () => {
 });
 
 describe('buffer pool', () => {
+  // issue 11 (block counters)
+  it('counts blocks fetched and hit per relation (pgstat_count_buffer_read/hit) until taken', () => {
+    const smgr = new MemorySmgr();
+    const other = { ...REL, relNumber: 16390 };
+    filled(smgr, 20, REL);
+    filled(smgr, 1, other);
+    const p = pool(16, smgr);
+    const read = (rel: typeof REL, block: number, uncounted = false) =>
+      p.release(p.readBuffer(rel, main, block, uncounted ? { uncounted } : {}));
+    for (let b = 0; b < 20; b++) read(REL, b); // 20 misses; the pool holds 16
+    read(other, 0);
+    read(other, 0);
+    p.setStatOid(other, 99);
+    expect(p.takeRelationCounts()).toEqual([
+      { dbOid: 5, relOid: 16384, fetched: 20, hit: 0 },
+      { dbOid: 5, relOid: 99, fetched: 2, hit: 1 },
+    ]);
+    expect(p.takeRelationCounts()).toEqual([]); // taken: zero again
+    read(REL, 19);
+    // an uncounted pin that loads a block: the next counted read of it is a read, then hits
+    read(REL, 0, true);
+    read(REL, 0);
+    read(REL, 0);
+    const b = p.extend(REL, main); // ReadBufferExtended(P_NEW) counts a read
+    p.release(b);
+    expect(p.takeRelationCounts()).toEqual([{ dbOid: 5, relOid: 16384, fetched: 4, hit: 2 }]);
+  });
+
   it('keeps the hot set through a large scan that uses a ring', () => {
     const smgr = new MemorySmgr();
     filled(smgr, 16 * 64 + 8);

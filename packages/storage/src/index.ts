@@ -9,6 +9,7 @@ export {
   MAX_USAGE_COUNT,
   MIN_BUFFERS,
   type ReadBufferOptions,
+  type RelationBlockCounts,
   type StrategyKind,
   type WalFlusher,
 } from './internal/buffer-pool.js';

@@ -35,14 +35,24 @@
  * (`autovacuumWorker`) and report to the statistics as autovacuum
  * (last_autovacuum, autovacuum_count, last_autoanalyze, autoanalyze_count).
  *
- * Cost-based delay: the buffer pool's hits, misses and dirtied pages of each
- * statement are charged vacuum_cost_page_hit / _miss / _dirty; when the
- * balance reaches autovacuum_vacuum_cost_limit (-1: vacuum_cost_limit) the
- * worker sleeps autovacuum_vacuum_cost_delay (-1: vacuum_cost_delay) ×
- * balance / limit, at most 4 × the delay (vacuum_delay_point). Difference
- * from PostgreSQL 15: @pg/vacuum's lazyVacuum is synchronous, so the delay
- * is taken between tables (statements), not between pages; foreground
- * sessions run between the worker's statements and during its sleeps.
+ * Cost-based delay: the buffer pool's hits, misses and dirtied pages are
+ * charged vacuum_cost_page_hit / _miss / _dirty; when the balance reaches
+ * autovacuum_vacuum_cost_limit (-1: vacuum_cost_limit) the worker sleeps
+ * autovacuum_vacuum_cost_delay (-1: vacuum_cost_delay) × balance / limit,
+ * at most 4 × the delay (vacuum_delay_point);
+ * as PostgreSQL 15 the delay is taken between pages: a worker's VACUUM
+ * runs @pg/vacuum's lazyVacuumAsync with vacuum-command.ts's
+ * vacuumDelayPoint, which charges and sleeps between pages (and yields to
+ * the event loop every few pages), so foreground sessions run during a
+ * vacuum of a large table. An ANALYZE statement is charged as a whole,
+ * after it ran (difference from PostgreSQL 15).
+ *
+ * CREATE DATABASE / DROP DATABASE (CountOtherDBBackends) tell the workers
+ * connected to the database concerned to end (`terminateAutovacuumWorkers`):
+ * the worker's vacuum stops at its next delay point with 57P01
+ * "terminating autovacuum process due to administrator command" (logged
+ * as FATAL), and the worker disconnects; the statement waits for that up
+ * to 5 s before failing with 55006, as PostgreSQL does.
  *
  * Log lines (when log_autovacuum_min_duration allows: 0 every run, -1
  * never) go to DatabaseOptions.onLog: `automatic vacuum of table
@@ -55,6 +65,7 @@
  * off it only forces anti-wraparound vacuums. Database.close() stops it
  * first: a running worker finishes its current statement and disconnects.
  */
+import { EngineError } from './result.js';
 import type { Session } from './session.js';
 import { isReloption, reloptionValue } from './table-reloptions.js';
 
@@ -147,13 +158,52 @@ export function autovacuumReloptions(
   return out;
 }
 
-/** The workers' session pids, per cluster (keyed by its statistics hub). */
-const WORKERS = new WeakMap<object, Set<number>>();
+/** A worker: the database it is connected to, and why it must end (when told to). */
+interface WorkerState {
+  readonly database: string;
+  interrupt: EngineError | undefined;
+}
+
+/** The workers by session pid, per cluster (keyed by its statistics hub). */
+const WORKERS = new WeakMap<object, Map<number, WorkerState>>();
 
 /** Whether the session `pid` of the cluster owning `hub` is an autovacuum worker. */
 export function autovacuumWorker(hub: object | undefined, pid: number | undefined): boolean {
   if (hub === undefined || pid === undefined) return false;
   return WORKERS.get(hub)?.has(pid) === true;
+}
+
+// autovacuum vs CREATE/DROP DATABASE (issue 11)
+/**
+ * The error the worker `pid` must stop with (57P01), once something told
+ * it to end; its vacuum checks at each delay point (vacuum-command.ts).
+ */
+export function autovacuumInterrupt(
+  hub: object | undefined,
+  pid: number | undefined,
+): EngineError | undefined {
+  if (hub === undefined || pid === undefined) return undefined;
+  return WORKERS.get(hub)?.get(pid)?.interrupt;
+}
+
+/**
+ * CountOtherDBBackends' autovacuum part (PostgreSQL sends the workers in
+ * the database SIGTERM): every worker connected to `database` is told to
+ * end -- its vacuum stops at its next delay point, between two pages, and
+ * the worker disconnects after its current statement. Returns how many
+ * workers are still connected there (the caller waits, up to 5 s, for 0).
+ */
+export function terminateAutovacuumWorkers(hub: object, database: string): number {
+  let n = 0;
+  for (const w of WORKERS.get(hub)?.values() ?? []) {
+    if (w.database !== database) continue;
+    w.interrupt ??= new EngineError(
+      '57P01',
+      'terminating autovacuum process due to administrator command',
+    );
+    n++;
+  }
+  return n;
 }
 
 /** What the launcher needs from its Database. */
@@ -203,6 +253,8 @@ export class AutovacuumLauncher {
   #stopped = false;
   #next = 0;
   #costBalance = 0;
+  /** The workers running now (stop() tells them to end). */
+  readonly #workers = new Set<WorkerState>();
 
   constructor(host: AutovacuumHost) {
     this.#host = host;
@@ -266,9 +318,11 @@ export class AutovacuumLauncher {
   async #work(database: string, databaseWraparound: boolean): Promise<void> {
     if (this.#stopped) return;
     const session = await this.#host.connectWorker(database);
-    const workers = WORKERS.get(this.#host.hub) ?? new Set<number>();
+    const workers = WORKERS.get(this.#host.hub) ?? new Map<number, WorkerState>();
     WORKERS.set(this.#host.hub, workers);
-    workers.add(session.processId);
+    const state: WorkerState = { database, interrupt: undefined };
+    workers.set(session.processId, state);
+    this.#workers.add(state);
     try {
       if (databaseWraparound) {
         await this.#run(session, 'VACUUM', `database "${database}"`, true);
@@ -293,7 +347,7 @@ export class AutovacuumLauncher {
         autovacuumCounts?: (db: number, rel: number) => VacAnalyzeCounts | undefined;
       };
       for (const t of r.rows) {
-        if (this.#stopped) return;
+        if (this.#stopped || state.interrupt !== undefined) return;
         let opts: Partial<Record<string, number | boolean>>;
         try {
           opts = autovacuumReloptions(t.reloptions);
@@ -321,8 +375,12 @@ export class AutovacuumLauncher {
         else await this.#run(session, `ANALYZE ${name}`, `table "${qualified}"`, false);
       }
     } finally {
-      workers.delete(session.processId);
-      await session.close();
+      this.#workers.delete(state);
+      try {
+        await session.close();
+      } finally {
+        workers.delete(session.processId); // counted by CREATE/DROP DATABASE until disconnected
+      }
     }
   }
 
@@ -358,8 +416,10 @@ export class AutovacuumLauncher {
       notices = (await session.query(text)).notices;
     } catch (err) {
       if (this.#stopped) throw err;
-      this.#host.log('ERROR', err instanceof Error ? err.message : String(err));
+      const ended = (err as { code?: unknown }).code === '57P01'; // told to end
+      this.#host.log(ended ? 'FATAL' : 'ERROR', err instanceof Error ? err.message : String(err));
       this.#host.log('CONTEXT', `automatic ${isVacuum ? 'vacuum' : 'analyze'} of ${what}`);
+      if (ended) return;
     }
     const elapsed = Date.now() - start;
     if (minDuration >= 0 && elapsed >= minDuration) {
@@ -375,10 +435,11 @@ export class AutovacuumLauncher {
       if (isVacuum && sql.includes('ANALYZE'))
         this.#host.log('LOG', `automatic analyze of ${what}`);
     }
-    await this.#costDelay(u0);
+    // a VACUUM charged its pages and slept between them (vacuum-command.ts's vacuumDelayPoint)
+    if (!isVacuum) await this.#costDelay(u0);
   }
 
-  /** vacuum_delay_point, per statement. */
+  /** vacuum_delay_point for an ANALYZE statement, as a whole. */
   async #costDelay(u0: { hits: number; reads: number; writes: number }): Promise<void> {
     const u1 = this.#host.usage();
     const hit = num(this.#host.setting('vacuum_cost_page_hit'), 1);
@@ -403,6 +464,12 @@ export class AutovacuumLauncher {
    */
   async stop(): Promise<void> {
     this.#stopped = true;
+    // a running vacuum stops at its next delay point
+    for (const w of this.#workers)
+      w.interrupt ??= new EngineError(
+        '57P01',
+        'terminating autovacuum process due to administrator command',
+      );
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     const visits = [...this.#running].map((p) => p.catch(() => {}));

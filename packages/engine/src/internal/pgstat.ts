@@ -56,11 +56,20 @@
  * inputs of relation_needs_vacanalyze besides pg_class.reltuples), and
  * `reportVacuum` / `reportAnalyze` take `auto: true` for its runs.
  *
+ * Block counters (issue 11): the buffer pool counts, per relation, the
+ * blocks asked for and the blocks found in the pool (a field bump on the
+ * relation entry it looks up anyway; pgstat_count_buffer_read/hit), and
+ * the hub takes those counts whenever any transaction's counts are
+ * flushed (`flushBlocks`), into the relation's and its database's
+ * blocks_fetched / blocks_hit (pg_statio_*, pg_stat_database.blks_*).
+ *
  * Differences from PostgreSQL 15: opportunistic pruning by readers does
- * not lower n_dead_tup (pgstat_update_heap_dead_tuples); block counters
- * (heap_blks_*, idx_blks_*, blks_*) are 0; system catalogs read by the
- * engine itself are not counted; dropped relations keep their entries
- * until pg_stat_reset().
+ * not lower n_dead_tup (pgstat_update_heap_dead_tuples); the pool's block
+ * counts are one instance-wide tally, so a session's block reads become
+ * visible when any session's transaction ends (not necessarily its own);
+ * the tuple counters of system catalogs read by the engine itself are not
+ * counted (their blocks are); dropped relations keep their entries until
+ * pg_stat_reset().
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,7 +78,7 @@ import type { ExecStats, RelationCounters } from '@pg/executor';
 import type { Heap } from '@pg/heap';
 import type { TransactionId, UpdateContext } from '@pg/mvcc';
 import { LP_NORMAL } from '@pg/page';
-import { ForkNumber } from '@pg/storage';
+import { ForkNumber, type RelationBlockCounts } from '@pg/storage';
 import { currentTimestamp, type TypeContext } from '@pg/types';
 import type { VacuumProgress } from '@pg/vacuum';
 
@@ -163,6 +172,11 @@ export interface AutovacuumCounts {
   readonly nModSinceAnalyze: number;
 }
 
+/** What the hub takes block counts from (@pg/storage's BufferPool). */
+export interface BlockCountSource {
+  takeRelationCounts(): readonly RelationBlockCounts[];
+}
+
 /** One running VACUUM's pg_stat_progress_vacuum row. */
 export interface VacuumProgressEntry {
   readonly pid: number;
@@ -209,6 +223,38 @@ export class StatsHub {
   readonly #tables = new Map<number, Map<number, TableStatsEntry>>();
   readonly #databases = new Map<number, DatabaseStatsEntry>();
   readonly #progress = new Map<number, VacuumProgressEntry>();
+  /** issue 11 (block counters): where block counts come from (the buffer pool). */
+  #blocks: BlockCountSource | undefined;
+
+  // issue 11 (block counters)
+  /**
+   * Takes block counts from `source` (the buffer pool) from now on; what it
+   * counted before (recovery's reads) is dropped, as PostgreSQL's startup
+   * process reports no relation statistics.
+   */
+  attachBlockCounts(source: BlockCountSource): void {
+    source.takeRelationCounts();
+    this.#blocks = source;
+  }
+
+  /**
+   * Adds the pool's block counts since the last call to the relations'
+   * and databases' entries (pgstat_relation_flush_cb's blocks_fetched and
+   * blocks_hit). The pool counts for every session at once, so they are
+   * taken whenever any transaction's counts are flushed.
+   */
+  flushBlocks(): void {
+    if (this.#blocks === undefined) return;
+    for (const c of this.#blocks.takeRelationCounts()) {
+      if (c.fetched === 0) continue;
+      const e = this.table(c.dbOid, c.relOid, true);
+      e.blocksFetched += c.fetched;
+      e.blocksHit += c.hit;
+      const db = this.database(c.dbOid, true);
+      db.blocksFetched += c.fetched;
+      db.blocksHit += c.hit;
+    }
+  }
 
   /** The shared entry of relation `relOid` in database `dbOid` (created when `create`). */
   table(dbOid: number, relOid: number, create: true): TableStatsEntry;
@@ -257,6 +303,7 @@ export class StatsHub {
 
   /** pgstat_relation_flush_cb and the database part, for one transaction's counts. */
   flush(dbOid: number, counts: ReadonlyMap<number, FlushCounts>, committed: boolean): void {
+    this.flushBlocks(); // issue 11 (block counters)
     const db = this.database(dbOid, true);
     if (committed) db.xactCommit++;
     else db.xactRollback++;
@@ -290,6 +337,7 @@ export class StatsHub {
 
   /** pgstat_report_vacuum: VACUUM's live and dead counts replace the estimates. */
   reportVacuum(dbOid: number, relOid: number, live: number, dead: number, auto = false): void {
+    this.flushBlocks(); // issue 11 (block counters)
     const e = this.table(dbOid, relOid, true);
     e.nLiveTuples = Math.max(0, live);
     e.nDeadTuples = Math.max(0, dead);

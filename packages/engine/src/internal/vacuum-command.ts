@@ -39,14 +39,17 @@ import { LockMode, type TransactionId, transactionIdPrecedes, type XidLimits } f
 import { SqlError } from '@pg/types';
 import {
   type IndexCleanup,
+  type LazyVacuumOptions,
   lazyVacuum,
+  lazyVacuumAsync,
   truncateMessage,
+  type VacuumDelayPoint,
   type VacuumIndex,
   type VacuumResult,
   vacuumVerboseReport,
 } from '@pg/vacuum';
 import { type AnalyzeContext, runVacuumStatement } from './analyze-command.js';
-import { autovacuumWorker } from './autovacuum.js'; // autovacuum
+import { autovacuumInterrupt, autovacuumWorker } from './autovacuum.js'; // autovacuum
 import { EngineError } from './result.js';
 import { vacuumFullTable } from './rewrite-command.js'; // issue 11
 import { catalogTables, vacUpdateDatfrozenxid } from './wraparound.js'; // freeze (issue 11)
@@ -69,8 +72,10 @@ export interface VacuumContext extends AnalyzeContext {
   unlock(relOid: number, mode: LockMode): void;
   /** freeze (issue 11): SetTransactionIdLimit after datfrozenxid moved. */
   readonly setXidLimits?: (limits: XidLimits) => void;
-  /** Buffer pool counters and the WAL insert position, for VERBOSE. */
-  usage(): { hits: number; reads: number; writes: number; walBytes: bigint };
+  /** Buffer pool counters and the WAL insert position, for VERBOSE (and dirtied: the cost-based delay). */
+  usage(): { hits: number; reads: number; writes: number; dirtied?: number; walBytes: bigint };
+  /** vacuum delay (issue 11): CHECK_FOR_INTERRUPTS (cancel, terminate, statement_timeout), at each delay point. */
+  readonly checkInterrupts?: (() => void) | undefined;
   /** issue 11: what an expression or partial index's entries are computed with (REINDEX, VACUUM FULL). */
   readonly evalEnv?: () => EvalEnv;
 }
@@ -241,7 +246,7 @@ export async function runVacuumCommand(body: PNode, ctx: VacuumContext): Promise
   // too (their relfrozenxid bounds datfrozenxid); then vac_update_datfrozenxid
   if (rels.length === 0 && !params.full) {
     for (const table of catalogTables(ctx.catalog.cluster, ctx.catalog.dbOid))
-      vacuumOne(ctx, table.def.oid, params, table);
+      await vacuumOne(ctx, table.def.oid, params, table);
   }
   vacUpdateDatfrozenxid({
     cluster: ctx.catalog.cluster,
@@ -310,18 +315,18 @@ async function vacuumTable(
     throw new SqlError('0A000', 'VACUUM of a system catalog is not supported yet');
   if (desc.persistence === 't')
     throw new SqlError('0A000', 'VACUUM of a temporary table is not supported yet');
-  vacuumOne(ctx, oid, params);
-  if (params.processToast && desc.toastRelid !== 0) vacuumOne(ctx, desc.toastRelid, params);
+  await vacuumOne(ctx, oid, params);
+  if (params.processToast && desc.toastRelid !== 0) await vacuumOne(ctx, desc.toastRelid, params);
   return true;
 }
 
 /** heap_vacuum_rel for one relation with storage, then vac_update_relstats. */
-function vacuumOne(
+async function vacuumOne(
   ctx: VacuumContext,
   oid: number,
   params: VacuumParams,
   systemCatalog?: CatalogTable, // freeze (issue 11): a catalog of a database-wide VACUUM
-): void {
+): Promise<void> {
   const { catalog, txn } = ctx;
   const desc = systemCatalog
     ? { name: systemCatalog.def.name, namespaceName: 'pg_catalog' }
@@ -350,42 +355,47 @@ function vacuumOne(
   const progress = ctx.stats?.hub.startVacuumProgress(ctx.pid ?? 0, catalog.dbOid, oid);
   let r: VacuumResult;
   try {
-    r = lazyVacuum(
-      {
-        heap,
-        indexes,
-        ...(before ? { relfrozenxid: before.relfrozenxid } : {}),
-        ...(before ? { oldRelPages: before.relpages, oldRelTuples: before.reltuples } : {}),
+    const relation = {
+      heap,
+      indexes,
+      ...(before ? { relfrozenxid: before.relfrozenxid } : {}),
+      ...(before ? { oldRelPages: before.relpages, oldRelTuples: before.reltuples } : {}),
+    };
+    const options: LazyVacuumOptions = {
+      ctx: txn.ctx,
+      oldestXmin: ctx.oldestXmin(),
+      nextXid: () => ctx.nextXid(),
+      freeze: params.freeze,
+      freezeMinAge: Number(settingOr(ctx, 'vacuum_freeze_min_age', 50_000_000)),
+      freezeTableAge: Number(settingOr(ctx, 'vacuum_freeze_table_age', 150_000_000)),
+      disablePageSkipping: params.disablePageSkipping,
+      indexCleanup: params.indexCleanup,
+      // freeze (issue 11): catalogs are not truncated here (their files stay as the cluster opened them)
+      truncate: params.truncate && systemCatalog === undefined,
+      autovacuumFreezeMaxAge: Number(settingOr(ctx, 'autovacuum_freeze_max_age', 200_000_000)),
+      failsafeAge: Number(settingOr(ctx, 'vacuum_failsafe_age', 1_600_000_000)),
+      qualifiedName: qualified,
+      onWarning: (w) => ctx.notice({ severity: 'WARNING', code: '01000', ...w }),
+      maintenanceWorkMemKb: settingKb(settingOr(ctx, 'maintenance_work_mem', 65536)),
+      truncateLock: {
+        tryAcquire: () => ctx.tryLock(oid, LockMode.AccessExclusiveLock),
+        release: () => ctx.unlock(oid, LockMode.AccessExclusiveLock),
       },
-      {
-        ctx: txn.ctx,
-        oldestXmin: ctx.oldestXmin(),
-        nextXid: () => ctx.nextXid(),
-        freeze: params.freeze,
-        freezeMinAge: Number(settingOr(ctx, 'vacuum_freeze_min_age', 50_000_000)),
-        freezeTableAge: Number(settingOr(ctx, 'vacuum_freeze_table_age', 150_000_000)),
-        disablePageSkipping: params.disablePageSkipping,
-        indexCleanup: params.indexCleanup,
-        // freeze (issue 11): catalogs are not truncated here (their files stay as the cluster opened them)
-        truncate: params.truncate && systemCatalog === undefined,
-        autovacuumFreezeMaxAge: Number(settingOr(ctx, 'autovacuum_freeze_max_age', 200_000_000)),
-        failsafeAge: Number(settingOr(ctx, 'vacuum_failsafe_age', 1_600_000_000)),
-        qualifiedName: qualified,
-        onWarning: (w) => ctx.notice({ severity: 'WARNING', code: '01000', ...w }),
-        maintenanceWorkMemKb: settingKb(settingOr(ctx, 'maintenance_work_mem', 65536)),
-        truncateLock: {
-          tryAcquire: () => ctx.tryLock(oid, LockMode.AccessExclusiveLock),
-          release: () => ctx.unlock(oid, LockMode.AccessExclusiveLock),
-        },
-        ...(progress === undefined
-          ? {}
-          : {
-              progress: (p) => {
-                progress.progress = p;
-              },
-            }),
-      },
-    );
+      ...(progress === undefined
+        ? {}
+        : {
+            progress: (p) => {
+              progress.progress = p;
+            },
+          }),
+    };
+    // vacuum delay (issue 11): a user table's vacuum stops between pages
+    // (other sessions run meanwhile); a system catalog's runs in one step
+    // (this engine's catalog readers take no locks)
+    r =
+      systemCatalog === undefined
+        ? await lazyVacuumAsync(relation, options, vacuumDelayPoint(ctx))
+        : lazyVacuum(relation, options);
   } finally {
     if (progress !== undefined) ctx.stats?.hub.endVacuumProgress(progress.pid);
   }
@@ -442,6 +452,64 @@ function vacuumOne(
       }),
     });
   }
+}
+
+// vacuum delay (issue 11)
+/** Pages a vacuum does between two turns of the event loop when no cost-based sleep comes first. */
+export const VACUUM_YIELD_PAGES = 8;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * vacuum_delay_point, called by the vacuum between pages: checks for
+ * interrupts (the session's cancel, terminate and statement_timeout; an
+ * autovacuum worker told to end by CREATE/DROP DATABASE),
+ * charges the buffer pool's hits, misses and newly dirtied pages since the
+ * last call at vacuum_cost_page_hit / _miss / _dirty, and when the balance
+ * reaches the cost limit (autovacuum_vacuum_cost_limit for a worker, -1:
+ * vacuum_cost_limit) sleeps the cost delay (autovacuum_vacuum_cost_delay
+ * for a worker, -1: vacuum_cost_delay) × balance / limit, at most 4 × the
+ * delay. Without a sleep it still yields to the event loop every
+ * VACUUM_YIELD_PAGES pages, so other sessions' statements and
+ * pg_stat_progress_vacuum readers run while a large table is vacuumed.
+ * (Nothing else runs between two calls, so the pool's counter deltas are
+ * this vacuum's own.)
+ */
+export function vacuumDelayPoint(ctx: VacuumContext): VacuumDelayPoint {
+  const hub = ctx.stats?.hub;
+  const worker = autovacuumWorker(hub, ctx.pid);
+  const n = (name: string, fallback: number) => Number(settingOr(ctx, name, fallback));
+  let delay = worker ? n('autovacuum_vacuum_cost_delay', 2) : -1;
+  if (delay < 0) delay = n('vacuum_cost_delay', 0);
+  let limit = worker ? n('autovacuum_vacuum_cost_limit', -1) : -1;
+  if (limit <= 0) limit = n('vacuum_cost_limit', 200);
+  const hit = n('vacuum_cost_page_hit', 1);
+  const miss = n('vacuum_cost_page_miss', 2);
+  const dirty = n('vacuum_cost_page_dirty', 20);
+  let last = ctx.usage();
+  let balance = 0;
+  let pages = 0;
+  return () => {
+    ctx.checkInterrupts?.();
+    const interrupt = worker ? autovacuumInterrupt(hub, ctx.pid) : undefined;
+    if (interrupt !== undefined) throw interrupt;
+    const now = ctx.usage();
+    balance +=
+      (now.hits - last.hits) * hit +
+      (now.reads - last.reads) * miss +
+      ((now.dirtied ?? 0) - (last.dirtied ?? 0)) * dirty;
+    last = now;
+    if (delay > 0 && balance >= limit) {
+      const ms = Math.min(delay * 4, (delay * balance) / limit);
+      balance = 0;
+      pages = 0;
+      return sleep(ms);
+    }
+    if (++pages < VACUUM_YIELD_PAGES) return undefined;
+    pages = 0;
+    return nextTurn();
+  };
 }
 
 /** A setting's value, or PostgreSQL's default when this engine does not have the setting yet. */

@@ -850,7 +850,8 @@ export class Heap {
   pruneOpt(block: number, oldestXmin: TransactionId, ctx: UpdateContext): PruneResult {
     const none: PruneResult = { pruned: false, removed: 0 };
     if (block >= this.nblocks()) return none;
-    const buffer = this.pool.readBuffer(this.rel, ForkNumber.main, block);
+    // issue 11 (block counters): the reader that called this pins the page next and counts it
+    const buffer = this.pool.readBuffer(this.rel, ForkNumber.main, block, { uncounted: true });
     try {
       const page = this.pool.page(buffer);
       const pruneXid = page.pruneXid;

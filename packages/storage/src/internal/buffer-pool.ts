@@ -43,6 +43,8 @@ export interface BufferStats {
   evictions: number;
   /** Blocks added to relations. */
   extends: number;
+  /** issue 11 (vacuum cost): clean buffers marked dirty (VacuumPageDirty's event). */
+  dirtied: number;
   /** WAL flushes forced by writing a page whose LSN was not yet durable. */
   walFlushes: number;
 }
@@ -77,6 +79,8 @@ export class BufferAccessStrategy {
 
 const FLAG_VALID = 1;
 const FLAG_DIRTY = 2;
+/** issue 11 (block counters): loaded by an uncounted read; the next counted read is a read, not a hit. */
+const FLAG_LOADED_UNCOUNTED = 4;
 
 /** A relation as the pool knows it: one buffer table per fork (an SMgrRelation). */
 interface RelEntry {
@@ -87,6 +91,29 @@ interface RelEntry {
     Map<number, number>,
     Map<number, number>,
   ];
+  // issue 11 (block counters): pgstat_count_buffer_read/hit, per relation
+  /** The relation OID the counts belong to (its relfilenode until told otherwise). */
+  statOid: number;
+  /** Blocks asked for since the counts were last taken (blocks_fetched). */
+  fetched: number;
+  /** Of those, found in the pool (blocks_hit). */
+  hit: number;
+  /** Whether the entry is in the pool's list of counted relations. */
+  listed: boolean;
+}
+
+/**
+ * One relation's block counts since they were last taken
+ * ({@link BufferPool.takeRelationCounts}): pg_statio's heap_blks_* and
+ * idx_blks_* (read = fetched - hit).
+ */
+export interface RelationBlockCounts {
+  /** The relation's database (0 for a shared catalog). */
+  readonly dbOid: number;
+  /** Its OID as {@link BufferPool.setStatOid} named it, else its relfilenode. */
+  readonly relOid: number;
+  readonly fetched: number;
+  readonly hit: number;
 }
 
 /** What a buffer holds. */
@@ -106,6 +133,14 @@ export interface ReadBufferOptions {
    * fork is extended with zero pages if the block is past its end.
    */
   readonly mode?: 'normal' | 'zero';
+  /**
+   * issue 11 (block counters): a pin the caller's next readBuffer of the
+   * same block repeats (the heap's heap_page_prune_opt pins a page just
+   * before the scan that reads it does): not counted in the relation's
+   * block counts; a block it had to load counts as read at that next
+   * readBuffer rather than as a hit.
+   */
+  readonly uncounted?: boolean;
 }
 
 /**
@@ -140,6 +175,8 @@ export class BufferPool {
   private readonly relByObject = new WeakMap<RelFileLocator, RelEntry>();
   /** Buffers never used or invalidated, reused before the clock sweep runs. */
   private readonly freeList: number[] = [];
+  /** issue 11 (block counters): relations whose counts moved since the last take. */
+  private counted: RelEntry[] = [];
   private nextVictim = 0;
   private mapped = 0;
   readonly stats: BufferStats = {
@@ -148,6 +185,7 @@ export class BufferPool {
     writes: 0,
     evictions: 0,
     extends: 0,
+    dirtied: 0,
     walFlushes: 0,
   };
 
@@ -193,11 +231,45 @@ export class BufferPool {
       e = {
         locator: { spcOid: rel.spcOid, dbOid: rel.dbOid, relNumber: rel.relNumber },
         forks: [new Map(), new Map(), new Map(), new Map()],
+        statOid: rel.relNumber,
+        fetched: 0,
+        hit: 0,
+        listed: false,
       };
       this.rels.set(key, e);
     }
     this.relByObject.set(rel, e);
     return e;
+  }
+
+  // issue 11 (block counters)
+  /**
+   * Names the relation OID whose statistics count the blocks of `rel`
+   * (a relation whose relfilenode is not its OID: after TRUNCATE, VACUUM
+   * FULL, CLUSTER or REINDEX).
+   */
+  setStatOid(rel: RelFileLocator, oid: number): void {
+    this.entry(rel).statOid = oid;
+  }
+
+  /**
+   * The per-relation block counts since the last call, and zeroes them
+   * (what pgstat flushes). Every {@link readBuffer} counts one block
+   * fetched for its relation (any fork), and one hit when the block was in
+   * the pool; {@link extend} counts one fetched block, as PostgreSQL 15's
+   * ReadBufferExtended(P_NEW) does.
+   */
+  takeRelationCounts(): RelationBlockCounts[] {
+    const list = this.counted;
+    this.counted = [];
+    const out: RelationBlockCounts[] = [];
+    for (const e of list) {
+      out.push({ dbOid: e.locator.dbOid, relOid: e.statOid, fetched: e.fetched, hit: e.hit });
+      e.fetched = 0;
+      e.hit = 0;
+      e.listed = false;
+    }
+    return out;
   }
 
   /** A ring for a bulk operation (GetAccessStrategy), at most 1/8 of the pool. */
@@ -222,10 +294,24 @@ export class BufferPool {
   ): number {
     const e = this.entry(rel);
     const strategy = options?.strategy;
+    // issue 11 (block counters): pgstat_count_buffer_read
+    const counted = options?.uncounted !== true;
+    if (counted) {
+      e.fetched++;
+      if (!e.listed) {
+        e.listed = true;
+        this.counted.push(e);
+      }
+    }
     const found = e.forks[fork].get(block);
     if (found !== undefined) {
       this.pin(found, strategy);
       this.stats.hits++;
+      // issue 11 (block counters): pgstat_count_buffer_hit
+      if (counted) {
+        if ((this.flags[found]! & FLAG_LOADED_UNCOUNTED) === 0) e.hit++;
+        else this.flags[found]! &= ~FLAG_LOADED_UNCOUNTED;
+      }
       return found;
     }
     checkBlock(block);
@@ -266,6 +352,7 @@ export class BufferPool {
       }
     }
     this.install(id, e, fork, block);
+    if (!counted) this.flags[id]! |= FLAG_LOADED_UNCOUNTED; // issue 11 (block counters)
     return id;
   }
 
@@ -278,6 +365,12 @@ export class BufferPool {
     const e = this.entry(rel);
     const block = this.smgr.nblocks(e.locator, fork);
     checkBlock(block);
+    // issue 11 (block counters): ReadBufferExtended(P_NEW) counts a read
+    e.fetched++;
+    if (!e.listed) {
+      e.listed = true;
+      this.counted.push(e);
+    }
     const id = this.victim(strategy);
     const frame = this.frames[id]!;
     frame.fill(0);
@@ -388,6 +481,7 @@ export class BufferPool {
     this.checkPinned(id);
     if (this.lockState[id] !== -1)
       throw internal(`buffer ${id} is marked dirty without an exclusive lock`);
+    if ((this.flags[id]! & FLAG_DIRTY) === 0) this.stats.dirtied++; // issue 11 (vacuum cost)
     this.flags[id]! |= FLAG_DIRTY;
   }
 

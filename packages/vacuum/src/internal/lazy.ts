@@ -44,11 +44,17 @@
  *   V4 Every page change is WAL-logged (the heap's prune, freeze, vacuum
  *      and visible records; the btree's own; the smgr truncate record).
  *
- * Differences from PostgreSQL 15: the vacuum runs in one synchronous
- * call (the engine has one thread; nothing else runs meanwhile, so there
- * is no cleanup-lock contention and no "tuples missed" line); no
- * cost-based delay; no failsafe; no parallel index vacuuming; multixacts
- * are not tracked for relminmxid.
+ * Concurrency: `lazyVacuum` runs in one synchronous call;
+ * `lazyVacuumAsync` stops at a delay point between pages (see it), where
+ * the caller sleeps for the cost-based delay or yields to the event loop,
+ * so other sessions run while a vacuum of a large table goes on. Each
+ * page's work is one synchronous step, so there is still no cleanup-lock
+ * contention and no "tuples missed" line; an index's bulk delete is one
+ * step.
+ *
+ * Differences from PostgreSQL 15: no failsafe check during the scan (only
+ * before it); no parallel index vacuuming; multixacts are not tracked for
+ * relminmxid.
  */
 import type { IndexBulkDeleteResult, Tid } from '@pg/access';
 import {
@@ -153,8 +159,14 @@ export interface LazyVacuumOptions {
   readonly qualifiedName?: string;
   /** freeze (issue 11): the WARNINGs a vacuum raises (far-past oldest xmin, failsafe). */
   readonly onWarning?: (w: { message: string; detail?: string; hint?: string }) => void;
-  /** pg_stat_progress_vacuum's feed: called as the phases change. */
+  /** pg_stat_progress_vacuum's feed: called as the phases change and between pages. */
   readonly progress?: (p: VacuumProgress) => void;
+  /**
+   * vacuum delay (issue 11): called by the synchronous {@link lazyVacuum}
+   * at each delay point, between pages (tests run other sessions' work
+   * there, as the event loop does between the steps of lazyVacuumAsync).
+   */
+  readonly onDelayPoint?: () => void;
 }
 
 /** pg_stat_progress_vacuum's columns. */
@@ -232,10 +244,60 @@ function xidMinus(xid: TransactionId, n: number): TransactionId {
 
 /**
  * heap_vacuum_rel: one lazy vacuum of `rel` (see the file comment for the
- * phases). Synchronous; every change WAL-logged when the heap has an
- * inserter.
+ * phases), run to its end in one synchronous call; every change
+ * WAL-logged when the heap has an inserter.
  */
 export function lazyVacuum(rel: VacuumRelation, options: LazyVacuumOptions): VacuumResult {
+  const steps = lazyVacuumSteps(rel, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    options.onDelayPoint?.();
+  }
+}
+
+/**
+ * What a vacuum does at each of its delay points (vacuum_delay_point):
+ * nothing (undefined), or a promise the vacuum waits for, during which
+ * other sessions run (a cost-based sleep, or a turn of the event loop). It
+ * may throw to cancel the vacuum (a query cancel, DROP DATABASE): the
+ * vacuum stops there, every page it changed being consistent and logged.
+ */
+export type VacuumDelayPoint = () => Promise<void> | undefined;
+
+/**
+ * heap_vacuum_rel as {@link lazyVacuum}, stopping at a delay point between
+ * pages (of the heap scan and of each heap vacuuming pass) to let
+ * `delayPoint` sleep or yield to the event loop. Each page's work (prune,
+ * inspect, freeze, collect its dead TIDs, set its VM bits; or make its dead
+ * line pointers unused) is done in one synchronous step, so no other
+ * session sees or changes a page between two steps of its work; between
+ * pages they may read and write the table (the caller holds
+ * ShareUpdateExclusiveLock, so no DDL runs). What that relies on: a
+ * collected dead TID's line pointer stays LP_DEAD until this vacuum makes
+ * it unused (pruning and inserts never reuse LP_DEAD line pointers, V2),
+ * and the horizon `oldestXmin` is older than every xid a concurrent
+ * session can write.
+ */
+export async function lazyVacuumAsync(
+  rel: VacuumRelation,
+  options: LazyVacuumOptions,
+  delayPoint: VacuumDelayPoint,
+): Promise<VacuumResult> {
+  const steps = lazyVacuumSteps(rel, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    const wait = delayPoint();
+    if (wait !== undefined) await wait;
+  }
+}
+
+/** The vacuum as a generator: it yields between pages (its delay points). */
+function* lazyVacuumSteps(
+  rel: VacuumRelation,
+  options: LazyVacuumOptions,
+): Generator<void, VacuumResult, void> {
   const { heap, indexes } = rel;
   const { ctx, oldestXmin } = options;
   const nextXid = options.nextXid ?? (() => oldestXmin);
@@ -420,7 +482,7 @@ export function lazyVacuum(rel: VacuumRelation, options: LazyVacuumOptions): Vac
   };
 
   /** lazy_vacuum: an index pass and a heap pass over what the store holds. */
-  const vacuumDeadItems = () => {
+  function* vacuumDeadItems(): Generator<void, void, void> {
     if (dead.count === 0) return;
     if (!doIndexVacuuming) {
       dead.reset();
@@ -438,12 +500,16 @@ export function lazyVacuum(rel: VacuumRelation, options: LazyVacuumOptions): Vac
     phase = 'vacuuming indexes';
     report();
     for (const [i, index] of indexes.entries()) {
+      yield; // a delay point between indexes (each bulk delete is one step)
       indexStats[i] = index.bulkDelete(dead.isDead, indexStats[i]);
     }
     indexScans++;
     phase = 'vacuuming heap';
     report();
     for (const [block, offsets] of dead.blocks()) {
+      // a delay point between pages (lazy_vacuum_heap_rel's vacuum_delay_point)
+      report();
+      yield;
       const free = vacuumHeapPage(heap, block, offsets);
       heap.fsm.recordFreeSpace(heap.rel, block, free);
       vacuumedPages++;
@@ -452,7 +518,7 @@ export function lazyVacuum(rel: VacuumRelation, options: LazyVacuumOptions): Vac
     dead.reset();
     phase = 'scanning heap';
     report();
-  };
+  }
 
   // -------------------------------------------------------- phase 1: scan
   phase = 'scanning heap';
@@ -490,8 +556,12 @@ export function lazyVacuum(rel: VacuumRelation, options: LazyVacuumOptions): Vac
     // vacuum the dead items first when another page's worth may not fit
     if (!dead.hasRoomForPage() && dead.count > 0) {
       considerBypass = false;
-      vacuumDeadItems();
+      yield* vacuumDeadItems();
     }
+    // a delay point between pages (lazy_scan_heap's vacuum_delay_point); the
+    // progress row shows the block about to be scanned
+    report();
+    yield;
     scannedPages++;
     if (pageIsNew(heap, block)) {
       // lazy_scan_new_or_empty: a page extended but never initialized
@@ -532,16 +602,21 @@ export function lazyVacuum(rel: VacuumRelation, options: LazyVacuumOptions): Vac
     markVisible(block, state);
   }
   scannedBlock = relPages;
+  report();
+  yield; // a delay point after the last page
 
   // -------------------------------------------------------- phases 2-3: the last pass
-  vacuumDeadItems();
+  yield* vacuumDeadItems();
   heap.fsm.vacuum(heap.rel);
 
   // -------------------------------------------------------- phase 4: index cleanup
   if (indexes.length > 0 && doIndexCleanupNow) {
     phase = 'cleaning up indexes';
     report();
-    for (const [i, index] of indexes.entries()) indexStats[i] = index.vacuumCleanup(indexStats[i]);
+    for (const [i, index] of indexes.entries()) {
+      yield; // a delay point between indexes
+      indexStats[i] = index.vacuumCleanup(indexStats[i]);
+    }
   }
 
   // -------------------------------------------------------- phase 5: truncate
