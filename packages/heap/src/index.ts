@@ -44,7 +44,13 @@ export {
   type XactWait,
   xactLockTableWait,
 } from './internal/modify.js';
-export { heapMultiInsert } from './internal/multi-insert.js';
+export {
+  type FormedRows,
+  type FormedRowsTarget,
+  formedRowsTarget,
+  heapMultiInsert,
+  heapMultiInsertFormed, // issue 9: COPY's rows formed by the caller
+} from './internal/multi-insert.js';
 export {
   conflictingHolder,
   ERRCODE_FEATURE_NOT_SUPPORTED,

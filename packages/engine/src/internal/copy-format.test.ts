@@ -7,12 +7,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  CopyByteReader,
+  CopyFields,
   type CopyOptions,
   CopyRecordReader,
   copyOptions,
   formatRow,
   splitCsv,
+  splitCsvBytes,
   splitText,
+  splitTextBytes,
 } from './copy-format.js';
 
 const RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 200);
@@ -90,6 +94,72 @@ const csvOptions = fc
     ),
   );
 
+/** What reading gives: each record's line and field values (text or null), or the error raised first. */
+function outcome(read: () => { line: number; values: (string | null)[] }[]): unknown {
+  try {
+    return read();
+  } catch (e) {
+    const err = e as { code: string; message: string };
+    return `${err.code} ${err.message}`;
+  }
+}
+
+function readStrings(text: string, o: CopyOptions, cuts: readonly number[]) {
+  const reader = new CopyRecordReader(o);
+  const records: { text: string; line: number }[] = [];
+  const split = o.format === 'csv' ? splitCsv : splitText;
+  const out: { line: number; values: (string | null)[] }[] = [];
+  const take = () => {
+    for (const r of records)
+      out.push({ line: r.line, values: split(r.text, o).map((f) => f.value) });
+    records.length = 0;
+  };
+  // records read before a reading error are split first (PostgreSQL reads a line, then parses it)
+  const step = (read: () => void) => {
+    try {
+      read();
+    } catch (e) {
+      take();
+      throw e;
+    }
+    take();
+  };
+  let from = 0;
+  for (const c of [...cuts].sort((a, b) => a - b)) {
+    const to = Math.min(c, text.length);
+    if (to <= from) continue;
+    step(() => reader.push(text.slice(from, to), records));
+    from = to;
+  }
+  step(() => reader.push(text.slice(from), records));
+  step(() => reader.end(records));
+  return out;
+}
+
+function readBytes(text: string, o: CopyOptions, cuts: readonly number[]) {
+  const bytes = Buffer.from(text, 'utf8');
+  const reader = new CopyByteReader(o);
+  const fields = new CopyFields(o);
+  const split = o.format === 'csv' ? splitCsvBytes : splitTextBytes;
+  const out: { line: number; values: (string | null)[] }[] = [];
+  const on = (buf: Buffer, s: number, e: number, line: number) => {
+    split(buf, s, e, fields);
+    const values: (string | null)[] = [];
+    for (let k = 0; k < fields.count; k++) values.push(fields.text(k));
+    out.push({ line, values });
+  };
+  let from = 0;
+  for (const c of [...cuts].sort((a, b) => a - b)) {
+    const to = Math.min(c, bytes.length);
+    if (to <= from) continue;
+    reader.push(bytes.subarray(from, to), on);
+    from = to;
+  }
+  reader.push(bytes.subarray(from), on);
+  reader.end(on);
+  return out;
+}
+
 function rowsOf(width: number) {
   return fc.array(fc.array(cellOf, { minLength: width, maxLength: width }), { maxLength: 12 });
 }
@@ -165,5 +235,33 @@ describe('COPY formats', () => {
       ['a\tb', null, '\\N', 'AAq'],
     ]);
     expect(readAll('1\n\\.\n2\n', o, [])).toEqual([['1']]);
+  });
+
+  // issue 9: the fast path's byte reader and splitters agree with the string ones on any input
+  it('bytes: CopyByteReader and the byte splitters read what the string reader reads', () => {
+    const anyText = fc
+      .array(
+        fc.oneof(
+          { arbitrary: fc.constantFrom('\n', '"', "'", ',', '\t', 'a'), weight: 4 },
+          { arbitrary: special, weight: 2 },
+          { arbitrary: fc.constantFrom('\r\n', '\\.', '\\x4', '\\0', 'NULL', '1'), weight: 1 },
+        ),
+        { minLength: 6, maxLength: 40 },
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(
+        fc.oneof(textOptions, csvOptions),
+        anyText,
+        fc.array(fc.nat(80), { maxLength: 5 }),
+        (o, text, cuts) => {
+          // the string reader sees whole characters; cut the bytes only between them
+          const byteCuts = cuts.map((c) => Buffer.byteLength(text.slice(0, c), 'utf8'));
+          const want = outcome(() => readStrings(text, o, []));
+          expect(outcome(() => readBytes(text, o, byteCuts))).toEqual(want);
+        },
+      ),
+      { numRuns: RUNS },
+    );
   });
 });

@@ -519,6 +519,458 @@ export class CopyRecordReader {
   }
 }
 
+// ------------------------------------------------------------------ reading bytes (issue 9: COPY's fast path)
+
+const LF = 0x0a;
+const CR = 0x0d;
+const BACKSLASH = 0x5c;
+const DOT = 0x2e;
+
+/** Called with each record: its bytes are `buf[start, end)` (valid only during the call). */
+export type OnCopyRecord = (buf: Buffer, start: number, end: number, line: number) => void;
+
+/**
+ * {@link CopyRecordReader} over UTF-8 bytes: the same records, line
+ * numbers and errors (line ends, `\.`, CSV quotes spanning lines), but
+ * each record handed over as a byte range of the reader's buffer, with
+ * no string made. The buffer keeps only the unfinished record between
+ * chunks (bounded memory).
+ */
+export class CopyByteReader {
+  #buf: Buffer = Buffer.allocUnsafe(512 * 1024);
+  #len = 0;
+  #pos = 0;
+  #start = 0;
+  #inQuote = false;
+  #eol: Eol = 'unknown';
+  #line = 0;
+  #done = false;
+  readonly #csv: boolean;
+  readonly #quote: number;
+  /** The escape byte, or -1 when it is the quote (the quote then just toggles). */
+  readonly #escape: number;
+  #lastWasEsc = false;
+  #recordLine = 0;
+  /** 1 for the bytes the scan must look at (line ends, backslash, CSV's quote and escape). */
+  readonly #special = new Uint8Array(256);
+
+  constructor(options: CopyOptions) {
+    this.#csv = options.format === 'csv';
+    this.#quote = options.quote.charCodeAt(0);
+    this.#escape = options.escape === options.quote ? -1 : options.escape.charCodeAt(0);
+    this.#special[LF] = 1;
+    this.#special[CR] = 1;
+    this.#special[BACKSLASH] = 1;
+    if (this.#csv) {
+      this.#special[this.#quote] = 1;
+      if (this.#escape >= 0) this.#special[this.#escape] = 1;
+    }
+  }
+
+  /** The line number of the record being read (for errors raised while reading it). */
+  get line(): number {
+    return this.#line;
+  }
+
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** Adds a chunk; calls `on` with each record it completes. */
+  push(chunk: Uint8Array, on: OnCopyRecord): void {
+    if (this.#done) return;
+    if (this.#start > 0) {
+      this.#buf.copyWithin(0, this.#start, this.#len);
+      this.#len -= this.#start;
+      this.#pos -= this.#start;
+      this.#start = 0;
+    }
+    const need = this.#len + chunk.length;
+    if (need > this.#buf.length) {
+      let size = this.#buf.length * 2;
+      while (size < need) size *= 2;
+      const bigger = Buffer.allocUnsafe(size);
+      this.#buf.copy(bigger, 0, 0, this.#len);
+      this.#buf = bigger;
+    }
+    this.#buf.set(chunk, this.#len);
+    this.#len = need;
+    this.#scan(false, on);
+  }
+
+  /** The end of input: the last line without a line end is a record. */
+  end(on: OnCopyRecord): void {
+    if (this.#done) return;
+    this.#scan(true, on);
+    if (this.#done) return;
+    this.#done = true;
+    if (this.#len > this.#start) on(this.#buf, this.#start, this.#len, this.#line);
+  }
+
+  #scan(final: boolean, on: OnCopyRecord): void {
+    const buf = this.#buf;
+    const n = this.#len;
+    const special = this.#special;
+    const csv = this.#csv;
+    const quote = this.#quote;
+    const escapeByte = this.#escape;
+    let i = this.#pos;
+    // where the next CR, backslash and quote/escape are (n: none in the data), found by indexOf
+    let nextCr = -1;
+    let nextSlash = -1;
+    let nextQuote = -1;
+    let nextEscape = -1;
+    const find = (byte: number, from: number) => {
+      if (byte < 0) return n;
+      const at = buf.indexOf(byte, from);
+      return at < 0 || at > n ? n : at;
+    };
+    while (i < n) {
+      if (i === this.#start && this.#recordLine === 0) {
+        // a record without anything to look at (once the line ends are known as LF): found natively
+        if (this.#eol === 'nl') {
+          const nl = find(LF, i);
+          if (nl < n) {
+            if (nextCr < i) nextCr = find(CR, i);
+            if (csv) {
+              if (nextQuote < i) nextQuote = find(quote, i);
+              if (nextEscape < i) nextEscape = find(escapeByte, i);
+            } else if (nextSlash < i) nextSlash = find(BACKSLASH, i);
+            if (
+              nextCr > nl &&
+              (csv ? nextQuote > nl && nextEscape > nl && buf[i] !== BACKSLASH : nextSlash > nl)
+            ) {
+              this.#line++;
+              const start = i;
+              i = nl + 1;
+              this.#start = i;
+              this.#endRecord();
+              on(buf, start, nl, this.#line);
+              continue;
+            }
+          }
+        }
+        this.#line++;
+        this.#recordLine = this.#line;
+      }
+      const c = buf[i]!;
+      if (special[c] === 0) {
+        // nothing to look at up to the next special byte
+        this.#lastWasEsc = false;
+        i++;
+        while (i < n && special[buf[i]!] === 0) i++;
+        continue;
+      }
+      if (csv) {
+        if (this.#inQuote && c === escapeByte) this.#lastWasEsc = !this.#lastWasEsc;
+        if (c === quote && !this.#lastWasEsc) this.#inQuote = !this.#inQuote;
+        if (c !== escapeByte) this.#lastWasEsc = false;
+        if (this.#inQuote && c === (this.#eol === 'nl' ? LF : CR) && c !== quote) {
+          this.#line++;
+        }
+      }
+      if (c === CR && (!csv || !this.#inQuote)) {
+        if (i + 1 >= n && !final) break; // need the next byte
+        const next = i + 1 < n ? buf[i + 1]! : -1;
+        if (this.#eol === 'unknown') this.#eol = next === LF ? 'crnl' : 'cr';
+        if (this.#eol === 'nl') throw eolError(csv, 'carriage return');
+        if (this.#eol === 'crnl' && next !== LF) throw eolError(csv, 'carriage return');
+        const start = this.#start;
+        i += this.#eol === 'crnl' ? 2 : 1;
+        this.#start = i;
+        this.#endRecord();
+        on(buf, start, i - (this.#eol === 'crnl' ? 2 : 1), this.#line);
+        continue;
+      }
+      if (c === LF && (!csv || !this.#inQuote)) {
+        if (this.#eol === 'unknown') this.#eol = 'nl';
+        if (this.#eol !== 'nl') throw eolError(csv, 'newline');
+        const start = this.#start;
+        i++;
+        this.#start = i;
+        this.#endRecord();
+        on(buf, start, i - 1, this.#line);
+        continue;
+      }
+      if (c === BACKSLASH && (!csv || (i === this.#start && !this.#inQuote))) {
+        if (i + 3 >= n && !final) break; // need up to three more bytes
+        const c2 = i + 1 < n ? buf[i + 1]! : -1;
+        if (c2 === DOT) {
+          const bad = this.#endMarkerProblem(buf, n, i + 2);
+          if (bad === undefined) {
+            const start = this.#start;
+            this.#done = true;
+            this.#len = 0;
+            this.#pos = 0;
+            this.#start = 0;
+            if (i > start) on(buf, start, i, this.#line);
+            return;
+          }
+          if (!csv) throw new CopyDataError('22P04', bad, false);
+        }
+        if (!csv) {
+          i += c2 < 0 ? 1 : 2;
+          continue;
+        }
+      }
+      i++;
+    }
+    this.#pos = i;
+  }
+
+  #endRecord(): void {
+    this.#recordLine = 0;
+    this.#inQuote = false;
+    this.#lastWasEsc = false;
+  }
+
+  /** What is wrong with the bytes after a `\.` (undefined: it ends the data). */
+  #endMarkerProblem(buf: Buffer, n: number, j: number): string | undefined {
+    const corrupt = 'end-of-copy marker corrupt';
+    const style = 'end-of-copy marker does not match previous newline style';
+    let k = j;
+    if (this.#eol === 'crnl') {
+      if (k >= n) return undefined;
+      const x = buf[k]!;
+      if (x === LF) return style;
+      if (x !== CR) return corrupt;
+      k++;
+    }
+    if (k >= n) return undefined;
+    const y = buf[k]!;
+    if (y !== CR && y !== LF) return corrupt;
+    const eol = this.#eol;
+    if ((eol === 'nl' && y !== LF) || (eol === 'crnl' && y !== LF) || (eol === 'cr' && y !== CR)) {
+      return style;
+    }
+    return undefined;
+  }
+}
+
+function eolError(csv: boolean, what: 'carriage return' | 'newline'): CopyDataError {
+  const message = csv ? `unquoted ${what} found in data` : `literal ${what} found in data`;
+  const hint = csv
+    ? `Use quoted CSV field to represent ${what}.`
+    : `Use "${what === 'newline' ? '\\n' : '\\r'}" to represent ${what}.`;
+  return new CopyDataError('22P04', message, false, { hint });
+}
+
+/** Where a field's bytes are: the record's buffer, the splitter's scratch, or the NULL string. */
+export const FIELD_IN_RECORD = 0;
+export const FIELD_IN_SCRATCH = 1;
+export const FIELD_IS_NULL_STRING = 2;
+
+/**
+ * The fields of one record as byte ranges, reused from record to record:
+ * field k is `bytes(k)[start[k], end[k])`, NULL when `isNull[k]`, and
+ * `quoted[k]` when CSV quoted it. Fields whose value differs from their
+ * raw text (CSV quotes, text escapes) are copied into a scratch buffer.
+ */
+export class CopyFields {
+  count = 0;
+  start = new Int32Array(64);
+  end = new Int32Array(64);
+  where = new Uint8Array(64);
+  isNull = new Uint8Array(64);
+  quoted = new Uint8Array(64);
+  scratch: Buffer = Buffer.allocUnsafe(4096);
+  scratchLen = 0;
+  /** The record's buffer. */
+  record: Buffer = this.scratch;
+  readonly nullBytes: Buffer;
+  readonly delimiter: number;
+  readonly quote: number;
+  readonly escape: number;
+
+  constructor(readonly options: CopyOptions) {
+    this.nullBytes = Buffer.from(options.null, 'utf8');
+    this.delimiter = options.delimiter.charCodeAt(0);
+    this.quote = options.quote.charCodeAt(0);
+    this.escape = options.escape.charCodeAt(0);
+  }
+
+  /** Adds the unquoted field `record[start, end)`, NULL when it is the NULL string. */
+  addRaw(start: number, end: number): void {
+    const nb = this.nullBytes;
+    let isNull = end - start === nb.length;
+    if (isNull) {
+      const src = this.record;
+      for (let i = 0; i < nb.length; i++) {
+        if (src[start + i] !== nb[i]) {
+          isNull = false;
+          break;
+        }
+      }
+    }
+    this.add(FIELD_IN_RECORD, start, end, isNull, false);
+  }
+
+  bytes(k: number): Buffer {
+    const w = this.where[k]!;
+    return w === FIELD_IN_RECORD
+      ? this.record
+      : w === FIELD_IN_SCRATCH
+        ? this.scratch
+        : this.nullBytes;
+  }
+
+  /** Field k's text (its UTF-8 decoded), or null for NULL. */
+  text(k: number): string | null {
+    if (this.isNull[k] === 1) return null;
+    return this.bytes(k).toString('utf8', this.start[k]!, this.end[k]!);
+  }
+
+  /** Whether field k's bytes are the NULL string's. */
+  equalsNull(k: number): boolean {
+    const a = this.start[k]!;
+    const b = this.end[k]!;
+    const nb = this.nullBytes;
+    if (b - a !== nb.length) return false;
+    const src = this.bytes(k);
+    for (let i = 0; i < nb.length; i++) if (src[a + i] !== nb[i]) return false;
+    return true;
+  }
+
+  reset(record: Buffer): void {
+    this.count = 0;
+    this.scratchLen = 0;
+    this.record = record;
+  }
+
+  add(where: number, start: number, end: number, isNull: boolean, quoted: boolean): void {
+    const k = this.count;
+    if (k === this.start.length) this.#grow();
+    this.where[k] = where;
+    this.start[k] = start;
+    this.end[k] = end;
+    this.isNull[k] = isNull ? 1 : 0;
+    this.quoted[k] = quoted ? 1 : 0;
+    this.count = k + 1;
+  }
+
+  /** Room for `n` more scratch bytes. */
+  reserve(n: number): void {
+    const need = this.scratchLen + n;
+    if (need <= this.scratch.length) return;
+    let size = this.scratch.length * 2;
+    while (size < need) size *= 2;
+    const bigger = Buffer.allocUnsafe(size);
+    this.scratch.copy(bigger, 0, 0, this.scratchLen);
+    this.scratch = bigger;
+  }
+
+  #grow(): void {
+    const n = this.start.length * 2;
+    const grow32 = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    const grow8 = (a: Uint8Array) => {
+      const b = new Uint8Array(n);
+      b.set(a);
+      return b;
+    };
+    this.start = grow32(this.start);
+    this.end = grow32(this.end);
+    this.where = grow8(this.where);
+    this.isNull = grow8(this.isNull);
+    this.quoted = grow8(this.quoted);
+  }
+}
+
+/** {@link splitCsv} over the record `buf[s, e)`, into `f`. */
+export function splitCsvBytes(buf: Buffer, s: number, e: number, f: CopyFields): void {
+  const delim = f.delimiter;
+  const quote = f.quote;
+  const esc = f.escape;
+  f.reset(buf);
+  let i = s;
+  for (;;) {
+    const start = i;
+    // a field without a quote is its text
+    let stop = i;
+    let c = -1;
+    while (stop < e) {
+      c = buf[stop]!;
+      if (c === delim || c === quote) break;
+      stop++;
+    }
+    if (stop >= e || c === delim) {
+      f.addRaw(start, stop);
+      if (stop >= e) break;
+      i = stop + 1;
+      continue;
+    }
+    // quoted: the value is copied without its quotes and escapes
+    f.reserve(e - start);
+    const out = f.scratch;
+    const from = f.scratchLen;
+    let p = from;
+    let end = -1;
+    field: for (;;) {
+      for (;;) {
+        if (i >= e) break field;
+        const ch = buf[i]!;
+        i++;
+        if (ch === delim) {
+          end = i - 1;
+          break field;
+        }
+        if (ch === quote) break;
+        out[p++] = ch;
+      }
+      for (;;) {
+        if (i >= e) throw new CopyDataError('22P04', 'unterminated CSV quoted field', true);
+        const ch = buf[i]!;
+        i++;
+        if (ch === esc && i < e && (buf[i] === esc || buf[i] === quote)) {
+          out[p++] = buf[i]!;
+          i++;
+          continue;
+        }
+        if (ch === quote) break;
+        out[p++] = ch;
+      }
+    }
+    f.scratchLen = p;
+    f.add(FIELD_IN_SCRATCH, from, p, false, true);
+    if (end < 0) break;
+    i = end + 1;
+  }
+}
+
+/** {@link splitText} over the record `buf[s, e)`, into `f` (a record with a backslash takes splitText). */
+export function splitTextBytes(buf: Buffer, s: number, e: number, f: CopyFields): void {
+  const o = f.options;
+  const delim = f.delimiter;
+  f.reset(buf);
+  const slash = buf.indexOf(BACKSLASH, s);
+  if (slash >= 0 && slash < e) {
+    for (const field of splitText(buf.toString('utf8', s, e), o)) {
+      if (field.value === null) {
+        f.add(FIELD_IN_SCRATCH, 0, 0, true, false);
+        continue;
+      }
+      const n = Buffer.byteLength(field.value, 'utf8');
+      f.reserve(n);
+      const from = f.scratchLen;
+      f.scratch.write(field.value, from, 'utf8');
+      f.scratchLen = from + n;
+      f.add(FIELD_IN_SCRATCH, from, from + n, false, false);
+    }
+    return;
+  }
+  let i = s;
+  for (;;) {
+    let stop = i;
+    while (stop < e && buf[stop] !== delim) stop++;
+    f.addRaw(i, stop);
+    if (stop >= e) break;
+    i = stop + 1;
+  }
+}
+
 /** One field of a record: its value (null for NULL) and whether it was quoted (CSV). */
 export interface CopyField {
   readonly value: string | null;

@@ -12,18 +12,23 @@ import type { Tid } from '@pg/access';
 import type { RelationDesc } from '@pg/catalog';
 import { type Heap, type HeapWriter, heapMultiInsert } from '@pg/heap';
 import { builtins, type TypeContext } from '@pg/types';
+import { checkNotNull, FormedCopyLoader, formedTarget, withContext } from './copy-bulk.js';
 import {
+  CopyByteReader,
   CopyDataError,
   type CopyField,
+  CopyFields,
   type CopyOptions,
   type CopyRecord,
-  CopyRecordReader,
   copyOptions,
   formatHeader,
   formatRow,
   limitPrintout,
+  type OnCopyRecord,
   splitCsv,
+  splitCsvBytes,
   splitText,
+  splitTextBytes,
 } from './copy-format.js';
 import { EngineError, toEngineError } from './result.js';
 
@@ -171,32 +176,33 @@ function flags(
   return out;
 }
 
-async function* chunksOf(source: CopySource): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8');
+/** The input as UTF-8 byte chunks (a string is encoded a slice at a time: bounded memory). */
+async function* bytesOf(source: CopySource): AsyncGenerator<Uint8Array> {
   if (typeof source === 'string') {
-    yield source;
+    yield* stringBytes(source);
     return;
   }
   if (source instanceof Uint8Array) {
-    yield decoder.decode(source);
+    yield source;
     return;
   }
   for await (const chunk of source as AsyncIterable<string | Uint8Array>) {
-    yield typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (typeof chunk === 'string') yield* stringBytes(chunk);
+    else yield chunk;
   }
-  const rest = decoder.decode();
-  if (rest !== '') yield rest;
 }
 
-function withContext(err: unknown, context: string): EngineError {
-  const e = toEngineError(err);
-  if ((e as { context?: string }).context !== undefined) return e;
-  return new EngineError(e.code, e.message, {
-    detail: e.detail,
-    hint: e.hint,
-    context,
-    cause: err,
-  });
+function* stringBytes(text: string): Generator<Uint8Array> {
+  const SLICE = 256 * 1024;
+  let at = 0;
+  while (at < text.length) {
+    let end = Math.min(text.length, at + SLICE);
+    // never split a surrogate pair
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    yield Buffer.from(text.slice(at, end), 'utf8');
+    at = end;
+  }
 }
 
 async function copyFrom(body: Node, host: CopyHost, io: CopyIo, o: CopyOptions): Promise<number> {
@@ -247,6 +253,22 @@ async function copyFrom(body: Node, host: CopyHost, io: CopyIo, o: CopyOptions):
   const bulk = live.every((c) => columns.includes(c) || !c.hasDefault)
     ? await host.bulkTarget(table)
     : undefined;
+  // issue 9: the fast path (rows laid out from the bytes, copy-bulk.ts) when the heap takes formed rows
+  const target = bulk === undefined ? undefined : formedTarget(table, columns, bulk);
+  const loader =
+    bulk === undefined || target === undefined
+      ? undefined
+      : new FormedCopyLoader({
+          table,
+          columns,
+          types,
+          bulk,
+          target,
+          options: o,
+          tctx,
+          forceNotNull,
+          forceNull,
+        });
   const insert =
     bulk === undefined
       ? host.inserter(
@@ -281,7 +303,6 @@ async function copyFrom(body: Node, host: CopyHost, io: CopyIo, o: CopyOptions):
       throw withContext(err, `COPY ${relname}, line ${lines[0]}`);
     }
   };
-  const reader = new CopyRecordReader(o);
   const split = o.format === 'csv' ? splitCsv : splitText;
   const relname = table.name;
   let count = 0;
@@ -289,6 +310,13 @@ async function copyFrom(body: Node, host: CopyHost, io: CopyIo, o: CopyOptions):
   const lineContext = (r: CopyRecord) =>
     `COPY ${relname}, line ${r.line}: "${limitPrintout(r.text)}"`;
 
+  /** The header line (skipped, or matched against the column names). */
+  const header = (fields: readonly CopyField[], context: () => string) => {
+    headerPending = false;
+    if (o.header === 'match') checkHeader(fields, names, o, context());
+  };
+
+  // the row-at-a-time path (INSERT's, or the bulk path's values): records as strings
   const handle = async (r: CopyRecord): Promise<void> => {
     let fields: CopyField[];
     try {
@@ -297,8 +325,7 @@ async function copyFrom(body: Node, host: CopyHost, io: CopyIo, o: CopyOptions):
       throw withContext(err, lineContext(r));
     }
     if (headerPending) {
-      headerPending = false;
-      if (o.header === 'match') checkHeader(fields, names, o, lineContext(r));
+      header(fields, () => lineContext(r));
       return;
     }
     if (fields.length > columns.length) {
@@ -353,25 +380,66 @@ async function copyFrom(body: Node, host: CopyHost, io: CopyIo, o: CopyOptions):
     count++;
   };
 
-  const records: CopyRecord[] = [];
-  try {
-    for await (const chunk of chunksOf(source)) {
-      host.checkInterrupts?.(); // issue 10 (H6)
-      try {
-        reader.push(chunk, records);
-      } catch (err) {
-        throw withContext(err, `COPY ${relname}, line ${reader.line}`);
-      }
-      for (const r of records) await handle(r);
-      records.length = 0;
-      if (reader.done) break;
-    }
+  // the fast path: records as bytes, handled as the reader finds them (synchronously)
+  const fields = new CopyFields(o);
+  const splitBytes = o.format === 'csv' ? splitCsvBytes : splitTextBytes;
+  const cur: { buf: Buffer; start: number; end: number; line: number } = {
+    buf: fields.scratch,
+    start: 0,
+    end: 0,
+    line: 0,
+  };
+  const fastContext = () =>
+    `COPY ${relname}, line ${cur.line}: "${limitPrintout(cur.buf.toString('utf8', cur.start, cur.end))}"`;
+  const fastRecord: OnCopyRecord = (buf, start, end, line) => {
+    cur.buf = buf;
+    cur.start = start;
+    cur.end = end;
+    cur.line = line;
     try {
-      reader.end(records);
+      splitBytes(buf, start, end, fields);
     } catch (err) {
-      throw withContext(err, `COPY ${relname}, line ${reader.line}`);
+      throw withContext(err, fastContext());
+    }
+    if (headerPending) {
+      const asText: CopyField[] = [];
+      for (let k = 0; k < fields.count; k++) {
+        asText.push({ value: fields.text(k), quoted: fields.quoted[k] === 1 });
+      }
+      header(asText, fastContext);
+      return;
+    }
+    loader!.row(fields, line, fastContext);
+  };
+  const records: CopyRecord[] = [];
+  const slowRecord: OnCopyRecord = (buf, start, end, line) => {
+    records.push({ text: buf.toString('utf8', start, end), line });
+  };
+  const onRecord = loader === undefined ? slowRecord : fastRecord;
+  const reader = new CopyByteReader(o);
+  /** Reads with `read`; records found before a reading error are handled before it is raised. */
+  const step = async (read: () => void) => {
+    let failure: unknown;
+    try {
+      read();
+    } catch (err) {
+      failure = withContext(err, `COPY ${relname}, line ${reader.line}`);
     }
     for (const r of records) await handle(r);
+    records.length = 0;
+    if (failure !== undefined) throw failure;
+  };
+  try {
+    for await (const chunk of bytesOf(source)) {
+      host.checkInterrupts?.(); // issue 10 (H6)
+      await step(() => reader.push(chunk, onRecord));
+      if (reader.done) break;
+    }
+    await step(() => reader.end(onRecord));
+    if (loader !== undefined) {
+      loader.flush();
+      count += loader.count;
+    }
     flush();
     bulk?.finish();
   } finally {
@@ -379,48 +447,6 @@ async function copyFrom(body: Node, host: CopyHost, io: CopyIo, o: CopyOptions):
     if (typeof closable.destroy === 'function') closable.destroy();
   }
   return count;
-}
-
-/** ExecConstraints' NOT NULL check: 23502 with the failing row (values past 64 bytes cut). */
-function checkNotNull(
-  table: RelationDesc,
-  row: readonly unknown[],
-  tctx: TypeContext,
-  context: string,
-): void {
-  for (const c of table.columns) {
-    if (!c.notNull || c.dropped || (row[c.attnum - 1] ?? null) !== null) continue;
-    const shown = table.columns
-      .filter((col) => !col.dropped)
-      .map((col) => {
-        const v = row[col.attnum - 1] ?? null;
-        return v === null ? 'null' : clip(builtins.mustType(col.typeOid).output(v as never, tctx));
-      });
-    throw new EngineError(
-      '23502',
-      `null value in column "${c.name}" of relation "${table.name}" violates not-null constraint`,
-      {
-        detail: `Failing row contains (${shown.join(', ')}).`,
-        context,
-        schema: table.namespaceName,
-        table: table.name,
-        column: c.name,
-      },
-    );
-  }
-}
-
-const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder();
-
-/** ExecBuildSlotValueDescription's maxfieldlen: 64 bytes, cut at a character, then "...". */
-function clip(text: string): string {
-  if (text.length <= 21) return text;
-  const bytes = utf8.encode(text);
-  if (bytes.length <= 64) return text;
-  let end = 64;
-  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
-  return `${utf8Decoder.decode(bytes.subarray(0, end))}...`;
 }
 
 function checkHeader(
