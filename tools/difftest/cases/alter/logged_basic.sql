@@ -1,0 +1,15 @@
+CREATE TABLE t (a int PRIMARY KEY, b text);
+CREATE INDEX t_b ON t (b);
+INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 50) g;
+ALTER TABLE t SET UNLOGGED;
+SELECT c.relname, c.relpersistence FROM pg_class c WHERE c.relname IN ('t', 't_pkey', 't_b') ORDER BY 1;
+SELECT count(*), sum(a) FROM t;
+SET enable_seqscan = off;
+SELECT b FROM t WHERE a = 42;
+SELECT a FROM t WHERE b = 'v7';
+ALTER TABLE t SET LOGGED;
+SELECT c.relname, c.relpersistence FROM pg_class c WHERE c.relname IN ('t', 't_pkey', 't_b') ORDER BY 1;
+SELECT b FROM t WHERE a = 43;
+INSERT INTO t VALUES (51, 'v51');
+SELECT count(*) FROM t;
+ALTER TABLE t SET LOGGED;

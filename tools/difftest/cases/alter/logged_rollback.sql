@@ -1,0 +1,14 @@
+CREATE TABLE t (a int PRIMARY KEY, b text);
+INSERT INTO t SELECT g, 'x' || g FROM generate_series(1, 20) g;
+BEGIN;
+ALTER TABLE t SET UNLOGGED;
+INSERT INTO t VALUES (21, 'x21');
+SELECT relpersistence FROM pg_class WHERE relname IN ('t', 't_pkey') ORDER BY relname;
+ROLLBACK;
+SELECT relpersistence FROM pg_class WHERE relname IN ('t', 't_pkey') ORDER BY relname;
+SELECT count(*) FROM t;
+ALTER TABLE t SET UNLOGGED, SET LOGGED;
+SELECT relpersistence FROM pg_class WHERE relname = 't';
+ALTER TABLE t SET UNLOGGED;
+UPDATE t SET b = upper(b) WHERE a < 3;
+SELECT * FROM t WHERE a < 4 ORDER BY a;

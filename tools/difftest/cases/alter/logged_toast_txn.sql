@@ -1,0 +1,12 @@
+CREATE UNLOGGED TABLE t (a int, b text);
+INSERT INTO t SELECT g, repeat('x', 5000 + g) FROM generate_series(1, 3) g;
+BEGIN;
+ALTER TABLE t SET LOGGED;
+SELECT relpersistence FROM pg_class WHERE relname = 't';
+SELECT a, length(b) FROM t ORDER BY a;
+ROLLBACK;
+SELECT relpersistence FROM pg_class WHERE relname = 't';
+SELECT a, length(b) FROM t ORDER BY a;
+ALTER TABLE t SET LOGGED, ALTER COLUMN a TYPE bigint;
+SELECT a, length(b), pg_typeof(a) FROM t ORDER BY a;
+SELECT relpersistence FROM pg_class WHERE relname = 't';

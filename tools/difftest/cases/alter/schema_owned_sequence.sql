@@ -1,0 +1,11 @@
+CREATE SCHEMA s;
+CREATE TABLE t (a serial, b int GENERATED ALWAYS AS IDENTITY);
+ALTER SEQUENCE t_a_seq SET SCHEMA s;
+ALTER SEQUENCE t_b_seq SET SCHEMA s;
+ALTER TABLE t SET SCHEMA s;
+SELECT relname, (SELECT nspname FROM pg_namespace WHERE oid = relnamespace) FROM pg_class WHERE relnamespace <> 'information_schema'::regnamespace AND relname LIKE 't%' ORDER BY 1;
+INSERT INTO s.t DEFAULT VALUES;
+INSERT INTO s.t DEFAULT VALUES;
+SELECT * FROM s.t ORDER BY a;
+SELECT pg_get_serial_sequence('s.t', 'a'), pg_get_serial_sequence('s.t', 'b');
+SELECT adbin IS NOT NULL, pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 's.t'::regclass;

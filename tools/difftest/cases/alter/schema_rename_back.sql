@@ -1,0 +1,12 @@
+CREATE SCHEMA s1;
+CREATE SCHEMA s2;
+CREATE TABLE s1.t (a int PRIMARY KEY);
+INSERT INTO s1.t VALUES (1), (2);
+ALTER TABLE s1.t SET SCHEMA s2;
+ALTER TABLE s2.t SET SCHEMA s1;
+ALTER TABLE s1.t SET SCHEMA s2;
+SELECT count(*) FROM s2.t;
+SELECT * FROM s1.t;
+SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname IN ('t', 't_pkey') ORDER BY 2;
+DROP SCHEMA s2;
+DROP SCHEMA s2 CASCADE;

@@ -1,0 +1,12 @@
+CREATE SCHEMA s;
+CREATE TABLE t (a serial PRIMARY KEY, b text UNIQUE, CHECK (a > 0));
+INSERT INTO t (b) VALUES ('x'), ('y');
+ALTER TABLE t SET SCHEMA s;
+SELECT * FROM t;
+SELECT * FROM s.t ORDER BY a;
+SELECT relname, (SELECT nspname FROM pg_namespace WHERE oid = relnamespace) FROM pg_class WHERE relnamespace <> 'information_schema'::regnamespace AND relname IN ('t', 't_a_seq', 't_pkey', 't_b_key') ORDER BY 1;
+SELECT typname, (SELECT nspname FROM pg_namespace WHERE oid = typnamespace) FROM pg_type WHERE typname IN ('t', '_t') ORDER BY 1;
+SELECT conname, (SELECT nspname FROM pg_namespace WHERE oid = connamespace) FROM pg_constraint WHERE conrelid = 's.t'::regclass ORDER BY 1;
+INSERT INTO s.t (b) VALUES ('z');
+SELECT * FROM s.t ORDER BY a;
+SELECT schemaname, tablename FROM pg_tables WHERE tablename = 't';

@@ -1,0 +1,11 @@
+CREATE TABLE t (a int, b varchar(10), c text, d numeric(5,2));
+CREATE INDEX t_b ON t (b);
+INSERT INTO t VALUES (1, 'hello', 'world', 1.5), (2, 'abc', 'defghijkl', 2.25);
+ALTER TABLE t ALTER COLUMN b TYPE varchar(20);
+ALTER TABLE t ALTER COLUMN b TYPE text;
+ALTER TABLE t ALTER COLUMN c TYPE varchar;
+ALTER TABLE t ALTER COLUMN d TYPE numeric;
+SELECT * FROM t ORDER BY a;
+SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 't'::regclass AND attnum > 0 ORDER BY attnum;
+SET enable_seqscan = off;
+SELECT a FROM t WHERE b = 'abc';

@@ -1,0 +1,10 @@
+CREATE TABLE t (a int, b text CHECK (length(b) < 4), c int CONSTRAINT c_pos CHECK (c > 0));
+INSERT INTO t VALUES (1, 'ab', 5), (2, 'xyz', 10);
+ALTER TABLE t ALTER COLUMN c TYPE int USING c - 5;
+ALTER TABLE t ALTER COLUMN c TYPE bigint USING c * 2;
+SELECT * FROM t ORDER BY a;
+ALTER TABLE t ALTER COLUMN b TYPE varchar(10) USING b || b;
+ALTER TABLE t DROP CONSTRAINT t_b_check;
+ALTER TABLE t ALTER COLUMN b TYPE varchar(10);
+INSERT INTO t VALUES (3, 'abcd', 1);
+SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 't'::regclass ORDER BY 1;

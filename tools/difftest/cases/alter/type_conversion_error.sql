@@ -1,0 +1,12 @@
+CREATE TABLE t (a int, b text, c varchar(10));
+INSERT INTO t VALUES (1, '1', 'abc'), (2, 'two', 'abcdefgh');
+ALTER TABLE t ALTER COLUMN b TYPE int USING b::int;
+ALTER TABLE t ALTER COLUMN c TYPE varchar(5);
+ALTER TABLE t ALTER COLUMN a TYPE smallint USING a * 100000;
+BEGIN;
+ALTER TABLE t ALTER COLUMN b TYPE int USING b::int;
+ROLLBACK;
+SELECT a, b, c, pg_typeof(b) FROM t ORDER BY a;
+UPDATE t SET b = '2' WHERE a = 2;
+ALTER TABLE t ALTER COLUMN b TYPE int USING b::int;
+SELECT a, b, pg_typeof(b) FROM t ORDER BY a;

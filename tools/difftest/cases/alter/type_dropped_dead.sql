@@ -1,0 +1,11 @@
+CREATE TABLE t (a int PRIMARY KEY, x text, b int, c text);
+INSERT INTO t SELECT g, 'x' || g, g * 2, 'c' || g FROM generate_series(1, 20) g;
+ALTER TABLE t DROP COLUMN x;
+DELETE FROM t WHERE a % 3 = 0;
+UPDATE t SET b = b + 1 WHERE a % 4 = 0;
+ALTER TABLE t ALTER COLUMN b TYPE numeric(8,1) USING b / 2.0;
+SELECT * FROM t ORDER BY a;
+ALTER TABLE t ADD COLUMN d int DEFAULT 9;
+ALTER TABLE t ALTER COLUMN c TYPE varchar(4);
+ALTER TABLE t ALTER COLUMN c TYPE varchar(4) USING left(c, 4);
+SELECT a, c, d FROM t WHERE a < 6 ORDER BY a;

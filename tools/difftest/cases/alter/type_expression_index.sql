@@ -1,0 +1,11 @@
+CREATE TABLE t (a int, b text);
+CREATE INDEX t_lower ON t (lower(b));
+CREATE INDEX t_b ON t (b);
+CREATE INDEX t_part ON t (a) WHERE a > 10;
+INSERT INTO t SELECT g, 'Name' || g FROM generate_series(1, 30) g;
+ALTER TABLE t ALTER COLUMN a TYPE bigint, ALTER COLUMN b TYPE varchar(20);
+SET enable_seqscan = off;
+SELECT a, b FROM t WHERE lower(b) = 'name17';
+SELECT count(*) FROM t WHERE a > 25;
+RESET enable_seqscan;
+SELECT indexdef FROM pg_indexes WHERE tablename = 't' AND indexname <> 't_lower' ORDER BY indexname;

@@ -1,0 +1,10 @@
+CREATE TABLE t (a int, b text);
+CREATE INDEX t_e ON t ((a + 1));
+INSERT INTO t SELECT g, g::text FROM generate_series(1, 100) g;
+ALTER TABLE t ALTER COLUMN a TYPE bigint;
+SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 't_e'::regclass;
+SET enable_seqscan = off;
+SELECT b FROM t WHERE a + 1 = 51;
+ALTER TABLE t ALTER COLUMN a TYPE numeric(10,2);
+SELECT b FROM t WHERE a + 1 = 52;
+SELECT count(*) FROM t;

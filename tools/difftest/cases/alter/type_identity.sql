@@ -1,0 +1,11 @@
+CREATE TABLE t (a int GENERATED ALWAYS AS IDENTITY, b int, c serial);
+INSERT INTO t (b) VALUES (1);
+ALTER TABLE t ALTER COLUMN a TYPE bigint;
+SELECT seqtypid::regtype::text, seqmax FROM pg_sequence WHERE seqrelid = 't_a_seq'::regclass;
+ALTER TABLE t ALTER COLUMN a TYPE smallint;
+SELECT seqtypid::regtype::text, seqmax FROM pg_sequence WHERE seqrelid = 't_a_seq'::regclass;
+ALTER TABLE t ALTER COLUMN a TYPE text;
+ALTER TABLE t ALTER COLUMN c TYPE bigint;
+SELECT seqtypid::regtype::text FROM pg_sequence WHERE seqrelid = 't_c_seq'::regclass;
+INSERT INTO t (b) VALUES (2);
+SELECT a, b, c, pg_typeof(a)::text, pg_typeof(c)::text FROM t ORDER BY b;

@@ -1,0 +1,12 @@
+CREATE TABLE t (a int PRIMARY KEY, b text UNIQUE, c int);
+CREATE INDEX t_c ON t (c);
+INSERT INTO t SELECT g, g::text, g % 7 FROM generate_series(1, 200) g;
+ALTER TABLE t ALTER COLUMN a TYPE bigint, ALTER COLUMN b TYPE int USING b::int;
+SET enable_seqscan = off;
+SELECT a, b FROM t WHERE a = 150;
+SELECT a, b FROM t WHERE b = 99;
+SELECT count(*) FROM t WHERE c = 3;
+RESET enable_seqscan;
+SELECT c.relname, i.indisunique, i.indisprimary FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 't'::regclass ORDER BY 1;
+INSERT INTO t VALUES (201, 5, 1);
+SELECT conname, contype FROM pg_constraint WHERE conrelid = 't'::regclass ORDER BY 1;

@@ -1,0 +1,10 @@
+CREATE TABLE t (a int, b text);
+ALTER TABLE t ALTER COLUMN zz TYPE int;
+ALTER TABLE t ALTER COLUMN xmin TYPE int;
+ALTER TABLE t ALTER COLUMN ctid TYPE text;
+ALTER TABLE t ALTER COLUMN b TYPE nosuch;
+ALTER TABLE nosuch ALTER COLUMN b TYPE int;
+ALTER TABLE IF EXISTS nosuch ALTER COLUMN b TYPE int;
+ALTER TABLE t ALTER COLUMN b TYPE int COLLATE "C";
+ALTER TABLE t ALTER COLUMN b TYPE text COLLATE nosuch;
+SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 't'::regclass AND attnum > 0 ORDER BY attnum;

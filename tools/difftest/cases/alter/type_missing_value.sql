@@ -1,0 +1,11 @@
+CREATE TABLE t (a int);
+INSERT INTO t VALUES (1), (2);
+ALTER TABLE t ADD COLUMN b varchar(5) DEFAULT 'abc', ADD COLUMN c int DEFAULT 7;
+INSERT INTO t VALUES (3, 'xy', 8);
+ALTER TABLE t ALTER COLUMN b TYPE varchar(10);
+SELECT * FROM t ORDER BY a;
+ALTER TABLE t ALTER COLUMN b TYPE text;
+SELECT * FROM t ORDER BY a;
+ALTER TABLE t ALTER COLUMN c TYPE bigint USING c * 2;
+SELECT * FROM t ORDER BY a;
+SELECT attname, atthasmissing FROM pg_attribute WHERE attrelid = 't'::regclass AND attnum > 0 ORDER BY attnum;

@@ -1,0 +1,6 @@
+CREATE TABLE t (a int, b text NOT NULL);
+INSERT INTO t VALUES (1, 'x'), (2, '');
+ALTER TABLE t ALTER COLUMN b TYPE int USING nullif(b, '')::int;
+ALTER TABLE t ALTER COLUMN b TYPE int USING length(b);
+SELECT * FROM t ORDER BY a;
+INSERT INTO t VALUES (3, NULL);

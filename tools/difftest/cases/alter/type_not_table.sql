@@ -1,0 +1,10 @@
+CREATE TABLE t (a int);
+CREATE VIEW v AS SELECT a FROM t;
+CREATE SEQUENCE sq;
+CREATE INDEX t_a ON t (a);
+ALTER TABLE v ALTER COLUMN a TYPE bigint;
+ALTER VIEW v ALTER COLUMN a TYPE bigint;
+ALTER TABLE sq ALTER COLUMN last_value TYPE int;
+ALTER TABLE t_a ALTER COLUMN a TYPE bigint;
+ALTER TABLE t ALTER COLUMN a TYPE bigint;
+SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 't'::regclass AND attnum > 0;

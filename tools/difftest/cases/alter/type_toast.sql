@@ -1,0 +1,13 @@
+CREATE TABLE t (a int, b text);
+INSERT INTO t SELECT g, repeat(g::text, 3000) FROM generate_series(1, 5) g;
+ALTER TABLE t ALTER COLUMN a TYPE bigint;
+SELECT a, length(b), substr(b, 1, 5) FROM t ORDER BY a;
+ALTER TABLE t ALTER COLUMN b TYPE varchar USING b || 'z';
+SELECT a, length(b), right(b, 2) FROM t ORDER BY a;
+CREATE TABLE u (a int, b text);
+INSERT INTO u SELECT g, (SELECT string_agg(md5(g::text || i::text), '') FROM generate_series(1, 400) i) FROM generate_series(1, 3) g;
+ALTER TABLE u ALTER COLUMN a TYPE bigint;
+CHECKPOINT;
+SELECT a, length(b), md5(b) FROM u ORDER BY a;
+ALTER TABLE u ALTER COLUMN b TYPE varchar(20000);
+SELECT a, length(b), md5(b) FROM u ORDER BY a;

@@ -1,0 +1,7 @@
+CREATE TABLE t (a int, b text);
+INSERT INTO t VALUES (1, '5');
+ALTER TABLE t ALTER COLUMN b TYPE int USING b::int, ALTER COLUMN b TYPE bigint;
+ALTER TABLE t ALTER COLUMN a TYPE int, ALTER COLUMN a TYPE bigint;
+SELECT a, pg_typeof(a), b, pg_typeof(b) FROM t;
+ALTER TABLE t ALTER COLUMN b TYPE int USING b::int, ADD COLUMN c int DEFAULT 3;
+SELECT * FROM t;

@@ -1,0 +1,12 @@
+CREATE TABLE t (a int, b text, c text, d int, e float8);
+INSERT INTO t VALUES (1, '2020-01-02', '{1,2,3}', 1, 1.75), (2, '2021-12-31', '{}', 0, -2.5);
+ALTER TABLE t ALTER COLUMN b TYPE date USING b::date;
+ALTER TABLE t ALTER COLUMN c TYPE int[] USING c::int[];
+ALTER TABLE t ALTER COLUMN d TYPE boolean USING d <> 0;
+ALTER TABLE t ALTER COLUMN e TYPE int;
+ALTER TABLE t ALTER COLUMN a TYPE float8;
+SELECT a, b, c, d, e FROM t ORDER BY a;
+SELECT b + 1, array_length(c, 1), NOT d FROM t ORDER BY a;
+ALTER TABLE t ALTER COLUMN b TYPE timestamp;
+ALTER TABLE t ALTER COLUMN c TYPE text;
+SELECT b, c FROM t ORDER BY a;

@@ -1,0 +1,10 @@
+CREATE TABLE t (a int, b text);
+INSERT INTO t VALUES (1, 'one'), (2, 'two'), (3, NULL);
+ALTER TABLE t ALTER COLUMN b TYPE int USING length(b);
+SELECT * FROM t ORDER BY a;
+ALTER TABLE t ALTER COLUMN b TYPE text USING b * 10 || '!';
+SELECT * FROM t ORDER BY a;
+ALTER TABLE t ALTER COLUMN a TYPE numeric USING a / 2.0;
+SELECT * FROM t ORDER BY a;
+ALTER TABLE t ALTER COLUMN a TYPE int USING (a * 4)::int, ALTER COLUMN b TYPE varchar(10) USING coalesce(b, 'none');
+SELECT * FROM t ORDER BY a;
