@@ -27,6 +27,8 @@
  * on them (see the engine's view-ddl.ts).
  */
 
+import type { ViewDef } from './pg15-data.js';
+
 /** pg_rewrite.ev_action of a view: its query as SQL (to analyze) and as pg_get_viewdef prints it. */
 export interface ViewAction {
   /** The query with every relation schema-qualified: what the analyzer expands the view into. */
@@ -35,10 +37,23 @@ export interface ViewAction {
   readonly display: string;
   /** pg_get_viewdef(v, true): the same with only the parentheses precedence needs. */
   readonly pretty: string;
+  /**
+   * issue 9 (D): pg_relation_is_updatable's bits when the view was
+   * defined (4 UPDATE, 8 INSERT, 16 DELETE), for information_schema.
+   */
+  readonly events?: number;
+  /** issue 9 (D): the view's columns pg_column_is_updatable says yes for (attnums). */
+  readonly updatableColumns?: readonly number[];
 }
 
 export function encodeViewAction(a: ViewAction): string {
-  return JSON.stringify({ sql: a.sql, display: a.display, pretty: a.pretty });
+  return JSON.stringify({
+    sql: a.sql,
+    display: a.display,
+    pretty: a.pretty,
+    ...(a.events === undefined ? {} : { events: a.events }),
+    ...(a.updatableColumns === undefined ? {} : { updatableColumns: a.updatableColumns }),
+  });
 }
 
 export function decodeViewAction(text: string): ViewAction | undefined {
@@ -46,7 +61,15 @@ export function decodeViewAction(text: string): ViewAction | undefined {
     const v = JSON.parse(text) as Record<string, unknown>;
     if (typeof v.sql !== 'string') return undefined;
     const display = typeof v.display === 'string' ? v.display : v.sql;
-    return { sql: v.sql, display, pretty: typeof v.pretty === 'string' ? v.pretty : display };
+    return {
+      sql: v.sql,
+      display,
+      pretty: typeof v.pretty === 'string' ? v.pretty : display,
+      ...(typeof v.events === 'number' ? { events: v.events } : {}),
+      ...(Array.isArray(v.updatableColumns)
+        ? { updatableColumns: v.updatableColumns.filter((n): n is number => typeof n === 'number') }
+        : {}),
+    };
   } catch {
     return undefined;
   }
@@ -94,5 +117,134 @@ export function sortedReferences(refs: readonly ViewReference[]): ViewReference[
     }
     out.push(r);
   }
+  return out;
+}
+
+/** issue 9 (D): check_option=local|cascaded among a view's reloptions, for its RelationDesc. */
+export function viewCheckOption(reloptions: readonly string[]): {
+  checkOption?: 'local' | 'cascaded';
+} {
+  const o = reloptions
+    .find((r) => r.startsWith('check_option='))
+    ?.slice('check_option='.length)
+    .toLowerCase();
+  return o === 'local' || o === 'cascaded' ? { checkOption: o } : {};
+}
+
+// ---------------------------------------------------------------- issue 9 (D): pg_matviews, information_schema.views
+
+/** pg_catalog.pg_matviews (PostgreSQL 15's OIDs and columns). */
+export const PG_MATVIEWS_VIEW: ViewDef = {
+  name: 'pg_matviews',
+  nsp: 11,
+  oid: 12038,
+  rowtype: 12040,
+  columns: [
+    ['schemaname', 19, -1],
+    ['matviewname', 19, -1],
+    ['matviewowner', 19, -1],
+    ['tablespace', 19, -1],
+    ['hasindexes', 16, -1],
+    ['ispopulated', 16, -1],
+    ['definition', 25, -1],
+  ],
+};
+
+/** information_schema.views (its domains as their base types, as views.ts does). */
+export const INFORMATION_SCHEMA_VIEWS_VIEW: ViewDef = {
+  name: 'views',
+  nsp: 13207,
+  oid: 13483,
+  rowtype: 13485,
+  columns: [
+    ['table_catalog', 19, -1],
+    ['table_schema', 19, -1],
+    ['table_name', 19, -1],
+    ['view_definition', 1043, -1],
+    ['check_option', 1043, -1],
+    ['is_updatable', 1043, -1],
+    ['is_insertable_into', 1043, -1],
+    ['is_trigger_updatable', 1043, -1],
+    ['is_trigger_deletable', 1043, -1],
+    ['is_trigger_insertable_into', 1043, -1],
+  ],
+};
+
+/** What the two views read: the catalogs' rows, by column name. */
+export interface ViewRowsSource {
+  scan(catalog: string): Record<string, unknown>[];
+  readonly currentDatabase: string;
+}
+
+/** pg_get_viewdef's text and the stored events of each view with a _RETURN rule. */
+function rules(src: ViewRowsSource): Map<number, ViewAction> {
+  const out = new Map<number, ViewAction>();
+  for (const r of src.scan('pg_rewrite')) {
+    if (r.rulename !== '_RETURN') continue;
+    const a = decodeViewAction(String(r.ev_action));
+    if (a !== undefined) out.set(r.ev_class as number, a);
+  }
+  return out;
+}
+
+function names(src: ViewRowsSource, catalog: string, key: string): Map<number, unknown> {
+  return new Map(src.scan(catalog).map((r) => [r.oid as number, r[key]]));
+}
+
+/** The rows of pg_matviews or information_schema.views, by column name. */
+export function viewCatalogRows(name: string, src: ViewRowsSource): Record<string, unknown>[] {
+  const nsp = names(src, 'pg_namespace', 'nspname');
+  const defs = rules(src);
+  if (name === 'pg_matviews') {
+    const roles = names(src, 'pg_authid', 'rolname');
+    const spaces = names(src, 'pg_tablespace', 'spcname');
+    return src
+      .scan('pg_class')
+      .filter((c) => c.relkind === 'm')
+      .map((c) => ({
+        schemaname: nsp.get(c.relnamespace as number),
+        matviewname: c.relname,
+        matviewowner: roles.get(c.relowner as number) ?? null,
+        tablespace: c.reltablespace === 0 ? null : (spaces.get(c.reltablespace as number) ?? null),
+        hasindexes: c.relhasindex,
+        ispopulated: c.relispopulated,
+        definition: defs.has(c.oid as number) ? `${defs.get(c.oid as number)?.display};` : null,
+      }));
+  }
+  return src
+    .scan('pg_class')
+    .filter((c) => c.relkind === 'v')
+    .map((c) => {
+      const a = defs.get(c.oid as number);
+      const events = a?.events ?? 0;
+      const options = (c.reloptions as { elements: (string | null)[] } | null)?.elements ?? [];
+      const check = viewCheckOption(options.filter((o): o is string => o !== null)).checkOption;
+      return {
+        table_catalog: src.currentDatabase,
+        table_schema: nsp.get(c.relnamespace as number),
+        table_name: c.relname,
+        view_definition: a === undefined ? null : `${a.display};`,
+        check_option: check === undefined ? 'NONE' : check.toUpperCase(),
+        is_updatable: (events & 20) === 20 ? 'YES' : 'NO',
+        is_insertable_into: (events & 8) === 8 ? 'YES' : 'NO',
+        is_trigger_updatable: 'NO',
+        is_trigger_deletable: 'NO',
+        is_trigger_insertable_into: 'NO',
+      };
+    });
+}
+
+/** information_schema.tables.is_insertable_into of a view (pg_relation_is_updatable & 8). */
+export function viewInsertable(src: ViewRowsSource): ReadonlySet<number> {
+  const out = new Set<number>();
+  for (const [oid, a] of rules(src)) if (((a.events ?? 0) & 8) === 8) out.add(oid);
+  return out;
+}
+
+/** information_schema.columns.is_updatable of views' columns: "relid:attnum" keys that are. */
+export function updatableViewColumns(src: ViewRowsSource): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const [oid, a] of rules(src))
+    for (const n of a.updatableColumns ?? []) out.add(`${oid}:${n}`);
   return out;
 }

@@ -23,14 +23,29 @@
  * it in, and CONCURRENTLY applies a diff touching only changed rows; we
  * delete all rows and insert all (the old versions are VACUUM's). A new
  * file was tried: a reader that had waited behind the lock still read the
- * old file (the session's relation cache is refreshed at statement start,
- * before its locks are taken), so it saw the old rows; TRUNCATE may share
- * that problem (reported to the lead).
+ * old file. issue 9 (D) checked why: the session analyzes and plans a
+ * statement with the relation descriptors of its statement start (the
+ * relcache takes invalidations in Catalog.beginStatement only) and the
+ * executor takes the statement's locks afterwards (execute.ts
+ * lockRelations); PostgreSQL locks while analyzing (parserOpenTable) and
+ * LockRelationOid accepts invalidation messages after each new lock. So a
+ * statement that waited behind any DDL runs with the descriptors from
+ * before it: a reader behind ALTER TABLE ADD COLUMN sees the old columns,
+ * one behind REFRESH ... WITH NO DATA reads the emptied heap instead of
+ * 55000. Deleting and inserting in place keeps the file a waiting reader
+ * has, so its rows (read with a snapshot taken after the lock) are right.
+ *
+ * issue 9 (D): CREATE [TEMP] VIEW ... WITH [LOCAL | CASCADED] CHECK OPTION
+ * / WITH (check_option = ...) (reloptions; the writes through the view
+ * are @pg/sql's view-update.ts), a view over temporary relations becomes
+ * temporary (NOTICE), CREATE TEMP / UNLOGGED TABLE AS and SELECT INTO
+ * (the session hands SELECT ... INTO over as CREATE TABLE AS).
  */
 import type { Catalog, RelationDesc, ViewAction, ViewReference } from '@pg/catalog';
 import { LockMode } from '@pg/mvcc';
 import {
   analyze,
+  autoUpdatableError,
   type CatalogView,
   type DeleteQuery,
   deparseQuery,
@@ -43,6 +58,8 @@ import {
   type RelationRte,
   type SelectQuery,
   type SubqueryRte,
+  viewUpdatableColumns,
+  viewUpdatableEvents,
 } from '@pg/sql';
 import { builtins, type TypeContext } from '@pg/types';
 import { EngineError, type Notice } from './result.js';
@@ -60,6 +77,8 @@ export interface ViewDdlContext {
   lock(oid: number, mode: LockMode): Promise<void>;
   /** Plans and runs a query tree in the current statement; the rows it changed. */
   run(query: Query): Promise<number>;
+  /** issue 9 (D): this session's pg_temp_N (`use` creates it on first use). */
+  readonly temp?: { readonly name: string; use(): void };
 }
 
 const VIEW_QUERY_ERROR = '0A000';
@@ -71,24 +90,29 @@ export async function createView(
   stmt: RawStatement,
 ): Promise<string> {
   const rv = body.view;
-  if (rv.relpersistence === 't')
-    throw new EngineError('0A000', 'CREATE TEMP VIEW is not supported yet');
-  if ((body.withCheckOption ?? 'NO_CHECK_OPTION') !== 'NO_CHECK_OPTION')
-    throw new EngineError('0A000', 'WITH CHECK OPTION is not supported yet');
-  if ((body.options ?? []).length > 0)
-    throw new EngineError('0A000', 'view options are not supported yet');
   const { query, names } = analyzeDefinition(ctx, body.query, stmt, body.aliases, 'CREATE VIEW');
+  const reloptions = viewReloptions(ctx, body, query); // issue 9 (D): WITH CHECK OPTION
   const name = String(rv.relname);
-  const namespace = ctx.creationNamespace(
-    rv.schemaname === undefined ? undefined : String(rv.schemaname),
-  );
+  const refs = references(query);
+  // issue 9 (D): TEMP views, and views over temporary relations that become temporary
+  if (rv.relpersistence === 'u')
+    throw new EngineError('0A000', 'views cannot be unlogged because they do not have storage');
+  let temp = rv.relpersistence === 't';
+  if (!temp && refs.some((r) => ctx.catalog.mustRelation(r.relid).persistence === 't')) {
+    temp = true;
+    ctx.notice({
+      severity: 'NOTICE',
+      code: '00000',
+      message: `view "${name}" will be a temporary view`,
+    });
+  }
+  const namespace = creationSchema(ctx, rv, temp);
   const columns = outputs(query).map((t, i) => ({
     name: names[i] as string,
     typeOid: t.expr.type,
     typmod: t.expr.typmod,
   }));
   const action = viewAction(ctx, query, names);
-  const refs = references(query);
   const nsp = ctx.catalog.namespaceOid(namespace);
   const existingOid = nsp === undefined ? undefined : ctx.catalog.relnameRelid(name, nsp);
   if (existingOid !== undefined && body.replace === true) {
@@ -99,6 +123,7 @@ export async function createView(
     const live = old.columns.filter((c) => !c.dropped).length;
     if (columns.length > live) ctx.catalog.addViewColumns(existingOid, columns.slice(live));
     ctx.catalog.setViewRule(existingOid, action, refs);
+    ctx.catalog.setRelationOptions(existingOid, reloptions); // issue 9 (D)
     return 'CREATE VIEW';
   }
   const oid = ctx.catalog.createTable({
@@ -106,9 +131,134 @@ export async function createView(
     name,
     kind: 'v',
     columns: columns.map((c) => ({ ...c, notNull: false })),
+    ...(reloptions.length > 0 ? { reloptions } : {}), // issue 9 (D)
+    ...(namespace === ctx.temp?.name ? { persistence: 't' as const } : {}), // issue 9 (D)
   });
   if (oid !== undefined) ctx.catalog.setViewRule(oid, action, refs);
   return 'CREATE VIEW';
+}
+
+// ---------------------------------------------------------------- issue 9 (D): view options
+
+/**
+ * RangeVarGetAndCheckCreationNamespace with RangeVarAdjustRelationPersistence:
+ * a relation in pg_temp (or this session's pg_temp_N) is temporary; a
+ * temporary one named in another schema is 42P16; a temporary one goes
+ * to this session's pg_temp_N, made on first use.
+ */
+function creationSchema(ctx: ViewDdlContext, rv: PNode, temp: boolean): string {
+  const schema = rv.schemaname === undefined ? undefined : String(rv.schemaname);
+  const inTemp = schema === 'pg_temp' || (schema !== undefined && schema === ctx.temp?.name);
+  if (!temp && !inTemp) return ctx.creationNamespace(schema);
+  if (schema !== undefined && !inTemp)
+    throw new EngineError('42P16', 'cannot create temporary relation in non-temporary schema');
+  if (ctx.temp === undefined)
+    throw new EngineError('0A000', 'temporary relations are not supported here yet');
+  ctx.temp.use();
+  return ctx.temp.name;
+}
+
+/**
+ * DefineView's options: WITH [LOCAL | CASCADED] CHECK OPTION is the
+ * reloption check_option; any check option needs an automatically
+ * updatable query (0A000 with the reason as HINT); then view_reloptions
+ * validates the list (22023). security_barrier and security_invoker are
+ * validated but not supported yet (0A000).
+ */
+function viewReloptions(ctx: ViewDdlContext, body: PNode, query: SelectQuery): string[] {
+  const defs: { name: string; text: string }[] = ((body.options ?? []) as PNode[]).map((d) => {
+    const e = (d.DefElem ?? d) as PNode;
+    if (e.defnamespace !== undefined)
+      throw new EngineError(
+        '22023',
+        `unrecognized parameter namespace "${String(e.defnamespace)}"`,
+      );
+    return { name: String(e.defname), text: optionText(e.arg) };
+  });
+  const wco = body.withCheckOption as string | undefined;
+  if (wco === 'LOCAL_CHECK_OPTION') defs.push({ name: 'check_option', text: 'local' });
+  if (wco === 'CASCADED_CHECK_OPTION') defs.push({ name: 'check_option', text: 'cascaded' });
+  if (defs.some((d) => d.name === 'check_option')) {
+    const reason = autoUpdatableError(query, true, (oid) => ctx.catalog.mustRelation(oid).kind);
+    if (reason !== undefined)
+      throw new EngineError(
+        '0A000',
+        'WITH CHECK OPTION is supported only on automatically updatable views',
+        { hint: reason },
+      );
+  }
+  return validatedViewOptions([], defs);
+}
+
+/**
+ * ALTER VIEW ... SET (...) / RESET (...) (ATExecSetRelOptions on a view):
+ * the new reloptions, validated as CREATE VIEW's; a check_option needs an
+ * automatically updatable view (0A000).
+ */
+export function alterViewReloptions(
+  ctx: ViewDdlContext,
+  rel: RelationDesc,
+  defs: readonly PNode[],
+  reset: boolean,
+): string[] {
+  const items = defs.map((d) => {
+    const e = (d.DefElem ?? d) as PNode;
+    return { name: String(e.defname), text: optionText(e.arg) };
+  });
+  const kept = ctx.catalog
+    .relationOptions(rel.oid)
+    .filter((o) => !items.some((i) => o.startsWith(`${i.name}=`)));
+  const out = reset ? kept : validatedViewOptions(kept, items);
+  if (out.some((o) => o.startsWith('check_option='))) {
+    const query = definitionOf(ctx, rel);
+    const reason = autoUpdatableError(query, true, (oid) => ctx.catalog.mustRelation(oid).kind);
+    if (reason !== undefined)
+      throw new EngineError(
+        '0A000',
+        'WITH CHECK OPTION is supported only on automatically updatable views',
+        { hint: reason },
+      );
+  }
+  return out;
+}
+
+/** view_reloptions: check_option, security_barrier, security_invoker (22023 otherwise). */
+function validatedViewOptions(
+  kept: readonly string[],
+  defs: readonly { name: string; text: string }[],
+): string[] {
+  const out = [...kept];
+  for (const { name, text } of defs) {
+    if (name === 'check_option') {
+      const v = text.toLowerCase();
+      if (v !== 'local' && v !== 'cascaded')
+        throw new EngineError('22023', `invalid value for enum option "check_option": ${text}`, {
+          detail: 'Valid values are "local" and "cascaded".',
+        });
+    } else if (name === 'security_barrier' || name === 'security_invoker') {
+      if (!/^(t|tr|tru|true|f|fa|fal|fals|false|y|ye|yes|n|no|on|of|off|1|0)$/i.test(text.trim()))
+        throw new EngineError('22023', `invalid value for boolean option "${name}": ${text}`);
+      throw new EngineError('0A000', `view option "${name}" is not supported yet`);
+    } else {
+      throw new EngineError('22023', `unrecognized parameter "${name}"`);
+    }
+    if (out.some((o) => o.startsWith(`${name}=`)))
+      throw new EngineError('22023', `parameter "${name}" specified more than once`);
+    out.push(`${name}=${text}`);
+  }
+  return out;
+}
+
+/** defGetString of an option's argument; none is "true". */
+function optionText(arg: PNode | undefined): string {
+  if (arg === undefined) return 'true';
+  if (arg.String !== undefined) return String(arg.String.sval ?? '');
+  if (arg.Integer !== undefined) return String(arg.Integer.ival ?? 0);
+  if (arg.Float !== undefined) return String(arg.Float.fval ?? '0');
+  if (arg.Boolean !== undefined) return arg.Boolean.boolval === true ? 'true' : 'false';
+  if (arg.TypeName !== undefined)
+    return ((arg.TypeName.names ?? []) as PNode[]).map((n) => String(n.String?.sval)).join('.');
+  return String(Object.values(arg)[0]);
 }
 
 /** checkViewColumns: OR REPLACE may add columns at the end, never drop, rename or retype one. */
@@ -195,7 +345,21 @@ function viewAction(ctx: ViewDdlContext, query: SelectQuery, names: readonly str
   const print = (pretty: boolean, relationName: (oid: number) => string) =>
     deparseQuery(query, { registry: builtins, pretty, relationName, columnNames: names });
   const sql = print(false, qualified);
-  const action: ViewAction = { sql, display: print(false, visible), pretty: print(true, visible) };
+  // issue 9 (D): pg_relation_is_updatable's events, for information_schema
+  const kindOf = (oid: number) => ctx.catalog.mustRelation(oid).kind;
+  const events = viewUpdatableEvents(query, kindOf, (v) => ctx.catalog.viewAction(v)?.events ?? 0);
+  const updatableColumns = viewUpdatableColumns(
+    query,
+    kindOf,
+    (v) => ctx.catalog.viewAction(v)?.updatableColumns ?? [],
+  );
+  const action: ViewAction = {
+    sql,
+    display: print(false, visible),
+    pretty: print(true, visible),
+    events,
+    updatableColumns,
+  };
   // the stored text must mean the same query
   let again: Query;
   try {
@@ -293,17 +457,17 @@ export async function createTableAs(
   const into = body.into;
   const rv = into.rel;
   const what = matview ? 'CREATE MATERIALIZED VIEW' : 'CREATE TABLE AS';
-  if (rv.relpersistence === 't' || rv.relpersistence === 'u')
-    throw new EngineError(
-      '0A000',
-      `${what} of a temporary or unlogged relation is not supported yet`,
-    );
+  // issue 9 (D): CREATE TEMP / UNLOGGED TABLE AS and SELECT INTO TEMP; materialized views are neither
+  if (matview && rv.relpersistence === 'u')
+    throw new EngineError('0A000', 'materialized views cannot be unlogged');
+  if ((into.onCommit ?? 'ONCOMMIT_NOOP') !== 'ONCOMMIT_NOOP')
+    throw new EngineError('0A000', `${what} with ON COMMIT is not supported yet`);
   if ((into.options ?? []).length > 0)
     throw new EngineError('0A000', `${what} with storage options is not supported yet`);
   const name = String(rv.relname);
-  const namespace = ctx.creationNamespace(
-    rv.schemaname === undefined ? undefined : String(rv.schemaname),
-  );
+  const namespace = creationSchema(ctx, rv, rv.relpersistence === 't');
+  const persistence: 'p' | 'u' | 't' =
+    namespace === ctx.temp?.name ? 't' : rv.relpersistence === 'u' ? 'u' : 'p';
   const nsp = ctx.catalog.namespaceOid(namespace);
   if (
     body.if_not_exists === true &&
@@ -326,11 +490,18 @@ export async function createTableAs(
     notNull: false,
   }));
   const skipData = into.skipData === true;
+  // PostgreSQL: a materialized view must not read temporary relations
+  if (
+    matview &&
+    references(query).some((r) => ctx.catalog.mustRelation(r.relid).persistence === 't')
+  )
+    throw new EngineError('0A000', 'materialized views must not use temporary tables or views');
   const oid = ctx.catalog.createTable({
     namespace,
     name,
     columns,
     ...(matview ? { kind: 'm' as const, populated: !skipData } : {}),
+    ...(persistence !== 'p' ? { persistence } : {}), // issue 9 (D)
   });
   if (oid === undefined) return what;
   if (matview) ctx.catalog.setViewRule(oid, viewAction(ctx, query, names), references(query));

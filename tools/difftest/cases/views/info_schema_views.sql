@@ -1,0 +1,23 @@
+-- information_schema.views, pg_matviews and is_insertable_into of views
+CREATE TABLE t (a int PRIMARY KEY, b int);
+CREATE VIEW v1 AS SELECT a, b FROM t WHERE b > 0 WITH CHECK OPTION;
+CREATE VIEW v2 AS SELECT a + 1 AS a1 FROM t;
+CREATE VIEW v3 AS SELECT DISTINCT a FROM t;
+CREATE VIEW v4 AS SELECT a, b FROM v1 WITH CASCADED CHECK OPTION;
+CREATE VIEW v5 AS SELECT a1 FROM v2;
+CREATE VIEW v6 AS SELECT a FROM v3;
+CREATE VIEW v8 WITH (check_option = local) AS SELECT b FROM t WHERE b < 0;
+CREATE MATERIALIZED VIEW m1 AS SELECT a FROM t;
+CREATE MATERIALIZED VIEW m2 AS SELECT b FROM t WITH NO DATA;
+CREATE INDEX ON m1 (a);
+CREATE VIEW v7 AS SELECT a FROM m1;
+SELECT table_name, view_definition, check_option, is_updatable, is_insertable_into, is_trigger_updatable, is_trigger_deletable, is_trigger_insertable_into FROM information_schema.views WHERE table_schema = 'public' ORDER BY table_name;
+SELECT table_name, table_type, is_insertable_into FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name;
+SELECT * FROM pg_matviews ORDER BY matviewname;
+REFRESH MATERIALIZED VIEW m2;
+SELECT matviewname, ispopulated, hasindexes FROM pg_matviews ORDER BY 1;
+SELECT viewname, definition FROM pg_views WHERE schemaname = 'public' ORDER BY viewname;
+CREATE VIEW v9 AS SELECT b1, a, b FROM (SELECT 1) s, LATERAL (SELECT a, b + 1 AS b1, b FROM t) x;
+CREATE VIEW c1 AS SELECT a, b + 1 AS b1, b FROM t;
+CREATE VIEW c2 AS SELECT b1, a, b FROM c1;
+SELECT table_name, column_name, is_updatable FROM information_schema.columns WHERE table_schema = 'public' AND table_name IN ('c1', 'c2', 'v2', 'v3', 'v4') ORDER BY table_name, ordinal_position;

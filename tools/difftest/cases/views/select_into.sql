@@ -1,0 +1,24 @@
+-- SELECT ... INTO is CREATE TABLE AS
+CREATE TABLE t (a int, b text);
+INSERT INTO t VALUES (1, 'x'), (2, 'y'), (3, NULL);
+SELECT a, b INTO t2 FROM t WHERE a > 1;
+SELECT * FROM t2 ORDER BY a;
+SELECT a INTO TEMP t3 FROM t;
+SELECT relpersistence FROM pg_class WHERE relname = 't3';
+SELECT * INTO t2 FROM t;
+SELECT a * 2 AS dbl INTO UNLOGGED t4 FROM t;
+SELECT relpersistence FROM pg_class WHERE relname = 't4';
+SELECT * FROM t4 ORDER BY 1;
+CREATE TEMP TABLE t5 AS SELECT b FROM t;
+SELECT count(*) FROM t5;
+SELECT * INTO t6 FROM t WHERE false;
+SELECT count(*) FROM t6;
+SELECT count(*), max(b) INTO t7 FROM t;
+SELECT * FROM t7;
+SELECT attname, atttypid::regtype FROM pg_attribute WHERE attrelid = 't7'::regclass AND attnum > 0 ORDER BY attnum;
+SELECT 1 AS one INTO TEMPORARY TABLE t8;
+SELECT * FROM t8;
+BEGIN;
+SELECT a INTO t9 FROM t;
+ROLLBACK;
+SELECT count(*) FROM pg_class WHERE relname = 't9';

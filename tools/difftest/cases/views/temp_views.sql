@@ -1,0 +1,23 @@
+-- TEMP views, and views over temporary relations that become temporary
+CREATE TABLE t (a int, b text);
+INSERT INTO t VALUES (1, 'x'), (2, 'y');
+CREATE TEMP TABLE tt (a int);
+INSERT INTO tt VALUES (5);
+CREATE VIEW vt AS SELECT a FROM tt;
+CREATE VIEW vt2 AS SELECT a FROM t WHERE a IN (SELECT a FROM tt);
+CREATE TEMP VIEW tv AS SELECT a, b FROM t;
+CREATE TEMP VIEW public.vbad AS SELECT a FROM t;
+CREATE UNLOGGED VIEW uv AS SELECT a FROM t;
+CREATE VIEW pg_temp.vtemp AS SELECT a FROM t;
+SELECT c.relname, c.relpersistence, n.nspname LIKE 'pg_temp%' AS in_temp FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname IN ('vt', 'vt2', 'tv', 'vtemp') ORDER BY 1;
+SELECT * FROM tv ORDER BY a;
+SELECT * FROM vt;
+INSERT INTO tv VALUES (3, 'z');
+CREATE VIEW vv AS SELECT a FROM tv;
+SELECT relpersistence FROM pg_class WHERE relname = 'vv';
+CREATE MATERIALIZED VIEW mv AS SELECT a FROM tt;
+CREATE MATERIALIZED VIEW mv AS SELECT a FROM vt;
+CREATE UNLOGGED MATERIALIZED VIEW mv AS SELECT a FROM t;
+DROP TABLE tt;
+DROP TABLE tt CASCADE;
+SELECT count(*) FROM pg_class WHERE relname IN ('vt', 'vt2');

@@ -1,0 +1,23 @@
+-- views that are not automatically updatable, at any level, keep their 55000 errors
+CREATE TABLE t (a int, b int);
+CREATE MATERIALIZED VIEW m AS SELECT a, b FROM t;
+CREATE VIEW over_m AS SELECT a, b FROM m;
+INSERT INTO over_m VALUES (1, 2);
+CREATE VIEW agg AS SELECT a, count(*) AS n FROM t GROUP BY a;
+CREATE VIEW over_agg AS SELECT a FROM agg;
+INSERT INTO over_agg VALUES (1);
+UPDATE over_agg SET a = 2;
+DELETE FROM over_agg;
+CREATE VIEW lim AS SELECT a FROM t LIMIT 5;
+CREATE VIEW over_lim AS SELECT a FROM lim WHERE a > 0;
+DELETE FROM over_lim;
+CREATE VIEW srf AS SELECT a, generate_series(1, 2) AS g FROM t;
+DELETE FROM srf;
+UPDATE srf SET a = 1;
+CREATE VIEW noview AS SELECT 1 AS one;
+INSERT INTO noview VALUES (1);
+CREATE VIEW consts AS SELECT a + 1 AS a1, 'x'::text AS x FROM t;
+INSERT INTO consts VALUES (1, 'x');
+UPDATE consts SET x = 'y';
+DELETE FROM consts;
+CREATE VIEW consts_wco AS SELECT a + 1 AS a1 FROM t WITH CHECK OPTION;

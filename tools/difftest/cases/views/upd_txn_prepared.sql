@@ -1,0 +1,23 @@
+-- writes through a view in transactions, savepoints and prepared statements
+CREATE TABLE t (id int PRIMARY KEY, v text, n int);
+CREATE VIEW tv AS SELECT id, v, n FROM t WHERE n >= 0;
+INSERT INTO tv VALUES (1, 'a', 1);
+PREPARE p(int, text) AS UPDATE tv SET v = $2 WHERE id = $1 RETURNING *;
+EXECUTE p(1, 'pp');
+PREPARE q(int) AS INSERT INTO tv VALUES ($1, 'q' || $1, $1) RETURNING v;
+EXECUTE q(7);
+EXECUTE q(8);
+BEGIN;
+DELETE FROM tv WHERE id = 7;
+SAVEPOINT s;
+UPDATE tv SET n = 99;
+ROLLBACK TO s;
+SELECT * FROM tv ORDER BY id;
+ROLLBACK;
+SELECT * FROM t ORDER BY id;
+UPDATE tv AS x SET n = x.n + 1 WHERE x.id = 1 RETURNING x.*;
+UPDATE tv x SET n = tv.n WHERE true;
+WITH u AS (UPDATE tv SET n = n * 10 RETURNING id, n) SELECT * FROM u ORDER BY id;
+WITH src AS (SELECT 20 AS id) INSERT INTO tv SELECT id, 'w', 0 FROM src RETURNING *;
+DELETE FROM tv WHERE id IN (SELECT id FROM tv WHERE n = 0) RETURNING tv;
+SELECT * FROM t ORDER BY id;

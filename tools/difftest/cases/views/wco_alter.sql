@@ -1,0 +1,23 @@
+-- ALTER VIEW ... SET / RESET (check_option), and renames under an updatable view
+CREATE TABLE t (a int, b int);
+CREATE VIEW v AS SELECT a, b FROM t WHERE a > 0;
+ALTER VIEW v SET (check_option = local);
+INSERT INTO v VALUES (-1, 1);
+ALTER VIEW v RESET (check_option);
+INSERT INTO v VALUES (-2, 1);
+ALTER TABLE v SET (check_option = cascaded);
+SELECT reloptions FROM pg_class WHERE relname = 'v';
+ALTER VIEW v SET (check_option = bogus);
+ALTER VIEW v SET (fillfactor = 50);
+CREATE VIEW d AS SELECT DISTINCT a FROM t;
+ALTER VIEW d SET (check_option = local);
+ALTER VIEW v RENAME COLUMN b TO bb;
+INSERT INTO v (a, bb) VALUES (3, 3) RETURNING *;
+INSERT INTO v (a, bb) VALUES (-3, 3);
+ALTER VIEW v RENAME TO w;
+UPDATE w SET bb = bb + 1 RETURNING *;
+ALTER TABLE t RENAME COLUMN b TO b2;
+UPDATE w SET bb = bb + 1 RETURNING *;
+SELECT table_name, check_option FROM information_schema.views WHERE table_schema = 'public' ORDER BY 1;
+TRUNCATE w;
+SELECT * FROM t ORDER BY a;
