@@ -1,0 +1,20 @@
+-- system column names: reserved in tables, absent from views, subqueries and joins
+CREATE TABLE bad (xmin int);
+CREATE TABLE bad (a int, ctid text);
+CREATE TABLE bad (tableoid oid);
+CREATE TABLE t (a int);
+ALTER TABLE t ADD COLUMN cmax int;
+ALTER TABLE t ADD COLUMN xmax int;
+ALTER TABLE t RENAME COLUMN a TO xmin;
+INSERT INTO t VALUES (1);
+CREATE VIEW v AS SELECT a FROM t;
+SELECT ctid FROM v;
+SELECT v.xmin FROM v;
+SELECT ctid FROM (SELECT a FROM t) s;
+SELECT s.ctid FROM (SELECT a FROM t) s;
+SELECT ctid FROM t JOIN t u USING (a);
+SELECT j.ctid FROM (t JOIN t u USING (a)) j;
+SELECT t.ctid, u.ctid FROM t JOIN t u USING (a);
+INSERT INTO t (ctid) VALUES ('(0,1)');
+UPDATE t SET xmin = '1';
+SELECT oid FROM t;

@@ -1,0 +1,25 @@
+-- ON COMMIT DELETE ROWS: every commit of the session empties the table
+CREATE TEMP TABLE tt (a int PRIMARY KEY, b text) ON COMMIT DELETE ROWS;
+INSERT INTO tt VALUES (1, 'autocommit');
+SELECT * FROM tt;
+BEGIN;
+INSERT INTO tt VALUES (2, 'in block'), (3, 'also');
+SELECT * FROM tt ORDER BY a;
+UPDATE tt SET b = 'changed' WHERE a = 2;
+SELECT * FROM tt ORDER BY a;
+COMMIT;
+SELECT count(*) FROM tt;
+BEGIN;
+INSERT INTO tt VALUES (4, 'rolled back');
+ROLLBACK;
+SELECT count(*) FROM tt;
+BEGIN;
+INSERT INTO tt VALUES (5, 'x');
+SAVEPOINT s;
+INSERT INTO tt VALUES (6, 'y');
+RELEASE s;
+SELECT a FROM tt ORDER BY a;
+COMMIT;
+SELECT count(*) FROM tt;
+INSERT INTO tt VALUES (1, 'again') RETURNING a, b;
+SELECT relpersistence FROM pg_class WHERE relname = 'tt';

@@ -1,0 +1,24 @@
+-- ON COMMIT DELETE ROWS empties the indexes too; the table can be altered and reused
+CREATE TEMP TABLE q (id int PRIMARY KEY, v text UNIQUE) ON COMMIT DELETE ROWS;
+BEGIN;
+INSERT INTO q VALUES (1, 'one'), (2, 'two');
+SELECT v FROM q WHERE id = 2;
+COMMIT;
+BEGIN;
+INSERT INTO q VALUES (1, 'one');
+INSERT INTO q VALUES (2, 'one');
+ROLLBACK;
+BEGIN;
+INSERT INTO q VALUES (1, 'uno');
+SET LOCAL enable_seqscan = off;
+SELECT v FROM q WHERE id = 1;
+COMMIT;
+SELECT count(*) FROM q;
+ALTER TABLE q ADD COLUMN w int DEFAULT 5;
+BEGIN;
+INSERT INTO q (id, v) VALUES (7, 'seven') RETURNING *;
+COMMIT;
+SELECT * FROM q;
+CREATE TEMP TABLE p (id int PRIMARY KEY) ON COMMIT PRESERVE ROWS;
+INSERT INTO p VALUES (1);
+SELECT * FROM p;

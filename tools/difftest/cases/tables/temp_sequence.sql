@@ -1,0 +1,24 @@
+-- temporary sequences and a temporary table's serial columns
+CREATE TEMP SEQUENCE ts START 10;
+SELECT nextval('ts'), nextval('ts');
+SELECT currval('ts');
+SELECT relpersistence, relkind FROM pg_class WHERE relname = 'ts';
+SELECT n.nspname LIKE 'pg_temp_%' AS in_temp FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 'ts';
+BEGIN;
+SELECT nextval('ts');
+ROLLBACK;
+SELECT nextval('ts');
+CREATE SEQUENCE pg_temp.ts2;
+SELECT relpersistence FROM pg_class WHERE relname = 'ts2';
+CREATE TEMP TABLE ser (id serial PRIMARY KEY, b text);
+INSERT INTO ser (b) VALUES ('a'), ('b') RETURNING id, b;
+SELECT relname, relpersistence FROM pg_class WHERE relname LIKE 'ser%' ORDER BY relname;
+SELECT pg_get_serial_sequence('ser', 'id');
+CREATE TEMP TABLE ident (id int GENERATED ALWAYS AS IDENTITY, b text);
+INSERT INTO ident (b) VALUES ('x') RETURNING id;
+SELECT relpersistence FROM pg_class WHERE relname = 'ident_id_seq';
+DROP TABLE ser;
+SELECT count(*) FROM pg_class WHERE relname = 'ser_id_seq';
+CREATE TEMP UNLOGGED SEQUENCE bad;
+DROP SEQUENCE ts;
+SELECT nextval('ts');
