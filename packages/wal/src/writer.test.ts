@@ -277,6 +277,70 @@ describe('file storage', () => {
   });
 });
 
+describe('group commit on files (asynchronous fdatasync)', () => {
+  it('records inserted while a flush is on disk share the next one; each promise resolves only when its record is durable', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'pg-wal-')), 'pg_wal');
+    try {
+      const storage = new FileWalStorage(dir);
+      const w = new WalWriter({ storage, segmentSize: SEG });
+      const done: bigint[] = [];
+      const commit = (i: number) => {
+        const { end } = w.insert({ rmid: 1, info: 0, data: new Uint8Array(64).fill(i) });
+        return w.flush(end).then(() => {
+          // durable means flushedLsn covers it at the moment the promise resolves
+          expect(w.flushedLsn >= end).toBe(true);
+          done.push(end);
+        });
+      };
+      // 1 commit starts a flush; 20 more arrive while its fdatasync runs off the loop.
+      const first = commit(0);
+      await new Promise((r) => setImmediate(r));
+      const rest = Array.from({ length: 20 }, (_, i) => commit(i + 1));
+      await Promise.all([first, ...rest]);
+      expect(done.length).toBe(21);
+      expect(w.fsyncCount).toBeLessThanOrEqual(3);
+      // flushSync while nothing is pending is a no-op; the data reads back after reopening.
+      w.flushSync();
+      storage.close();
+      const again = new FileWalStorage(dir);
+      const got = [
+        ...new WalReader({
+          storage: again,
+          segmentSize: SEG,
+          startLsn: BigInt(SEG + 40),
+        }).records(),
+      ];
+      expect(got.length).toBe(21);
+      again.close();
+    } finally {
+      rmSync(join(dir, '..'), { recursive: true, force: true });
+    }
+  });
+
+  it('flushSync during an asynchronous flush syncs the segment itself before it returns', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'pg-wal-')), 'pg_wal');
+    try {
+      const storage = new FileWalStorage(dir);
+      const synced: string[] = [];
+      const inner = storage.fdatasync.bind(storage);
+      storage.fdatasync = (name: string) => {
+        synced.push(name);
+        inner(name);
+      };
+      const w = new WalWriter({ storage, segmentSize: SEG });
+      const { end } = w.insert({ rmid: 1, info: 0, data: new Uint8Array(100) });
+      const p = w.flush(end);
+      await new Promise((r) => setImmediate(r)); // the async flush has started
+      w.flushSync(); // must not return before the segment is synced
+      expect(synced).toEqual(['000000010000000000000001']);
+      await p;
+      storage.close();
+    } finally {
+      rmSync(join(dir, '..'), { recursive: true, force: true });
+    }
+  });
+});
+
 describe('MemoryWalStorage({ volatile: true })', () => {
   it('reads back what was written, keeps no crash model, and drops a recycled segment', () => {
     const s = new MemoryWalStorage({ volatile: true });

@@ -1,5 +1,6 @@
 import {
   closeSync,
+  fdatasync,
   fdatasyncSync,
   fsyncSync,
   ftruncateSync,
@@ -30,6 +31,12 @@ export interface WalStorage {
   pread(name: string, offset: number, length: number): Uint8Array;
   /** Makes every write to the segment durable. */
   fdatasync(name: string): void;
+  /**
+   * fdatasync off the event loop (optional): the writer's commit flushes use
+   * it so that sessions keep running, and queue their commit records behind
+   * the flush in progress, while the disk works (group commit).
+   */
+  fdatasyncAsync?(name: string): Promise<void>;
   /** Names of existing segments, sorted. */
   list(): string[];
   /** Removes a segment. */
@@ -49,6 +56,9 @@ const SEGMENT_NAME = /^[0-9A-F]{24}$/;
 export class FileWalStorage implements WalStorage {
   readonly dir: string;
   private readonly fds = new Map<string, number>();
+  /** Asynchronous fdatasyncs not finished yet; close() waits for them. */
+  private inflight = 0;
+  private closing = false;
 
   constructor(dir: string) {
     this.dir = dir;
@@ -65,7 +75,8 @@ export class FileWalStorage implements WalStorage {
   }
 
   exists(name: string): boolean {
-    return this.list().includes(name);
+    // An open descriptor means the segment exists (remove and rename close it).
+    return this.fds.has(name) || this.list().includes(name);
   }
 
   create(name: string, size: number): void {
@@ -104,6 +115,19 @@ export class FileWalStorage implements WalStorage {
     fdatasyncSync(this.fd(name));
   }
 
+  fdatasyncAsync(name: string): Promise<void> {
+    const fd = this.fd(name);
+    this.inflight++;
+    return new Promise<void>((resolve, reject) => {
+      fdatasync(fd, (e) => {
+        this.inflight--;
+        if (this.inflight === 0 && this.closing) this.close();
+        if (e) reject(e);
+        else resolve();
+      });
+    });
+  }
+
   list(): string[] {
     return readdirSync(this.dir)
       .filter((n) => SEGMENT_NAME.test(n))
@@ -135,8 +159,13 @@ export class FileWalStorage implements WalStorage {
     this.syncDir();
   }
 
-  /** Closes every open file descriptor. */
+  /** Closes every open file descriptor (once no asynchronous fdatasync is using them). */
   close(): void {
+    if (this.inflight > 0) {
+      this.closing = true;
+      return;
+    }
+    this.closing = false;
     for (const fd of this.fds.values()) closeSync(fd);
     this.fds.clear();
   }

@@ -77,6 +77,10 @@ export class WalWriter {
   private readonly unsynced = new Set<string>();
   private waiters: Waiter[] = [];
   private scheduled = false;
+  /** An asynchronous flush is in progress; new waiters queue for the next one. */
+  private flushing = false;
+  /** Segments the flush in progress is syncing (flushSync syncs them too). */
+  private readonly inflight = new Set<string>();
   private failure: WalPanic | null = null;
   private fsyncs = 0;
 
@@ -236,15 +240,22 @@ export class WalWriter {
     if (upTo <= this.flushed) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.runFlush());
-      }
+      this.scheduleFlush();
     });
+  }
+
+  private scheduleFlush(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    setImmediate(() => this.runFlush());
   }
 
   private runFlush(): void {
     this.scheduled = false;
+    if (this.storage.fdatasyncAsync !== undefined) {
+      this.runFlushAsync();
+      return;
+    }
     const waiters = this.waiters;
     this.waiters = [];
     try {
@@ -255,6 +266,71 @@ export class WalWriter {
       return;
     }
     for (const w of waiters) w.resolve();
+  }
+
+  /**
+   * Group commit: the pages are written at once, the fdatasyncs run off the
+   * event loop. Sessions go on meanwhile; their commit records wait for the
+   * next flush, which starts when this one ends and covers all of them.
+   */
+  private runFlushAsync(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    let target: Lsn;
+    let names: string[];
+    try {
+      this.check();
+      target = this.end;
+      this.writeUpTo(target);
+      names = [...this.unsynced];
+      this.unsynced.clear();
+    } catch (e) {
+      const err = e instanceof WalPanic ? e : this.panic('could not write WAL', e);
+      for (const w of waiters) w.reject(err);
+      return;
+    }
+    for (const n of names) this.inflight.add(n);
+    this.flushing = true;
+    const syncAsync = this.storage.fdatasyncAsync?.bind(this.storage);
+    Promise.all(names.map((n) => (syncAsync ? syncAsync(n) : Promise.resolve()))).then(
+      () => {
+        this.flushing = false;
+        this.fsyncs += names.length;
+        for (const n of names) this.inflight.delete(n);
+        this.advanceFlushed(target);
+        for (const w of waiters) w.resolve();
+        if (this.waiters.length > 0) this.scheduleFlush();
+      },
+      (e: unknown) => {
+        this.flushing = false;
+        const err = this.failure ?? this.panic(`could not fsync WAL up to ${target}`, e);
+        for (const w of [...waiters, ...this.waiters]) w.reject(err);
+        this.waiters = [];
+      },
+    );
+  }
+
+  /** Writes the buffered pages that hold WAL before `target` (no fsync). */
+  private writeUpTo(target: Lsn): void {
+    try {
+      const keys = [...this.pages.keys()].sort(compareLsn);
+      for (const pageLsn of keys) {
+        if (pageLsn >= target) break;
+        const page = this.pages.get(pageLsn);
+        if (page) this.writePage(pageLsn, page);
+      }
+    } catch (e) {
+      throw this.panic(`could not write WAL up to ${target}`, e);
+    }
+  }
+
+  /** Everything before `target` is durable: move flushedLsn (never back) and drop whole pages. */
+  private advanceFlushed(target: Lsn): void {
+    if (target <= this.flushed) return;
+    this.flushed = target;
+    for (const pageLsn of [...this.pages.keys()]) {
+      if (pageLsn + BigInt(WAL_PAGE_SIZE) <= target) this.pages.delete(pageLsn);
+    }
   }
 
   /** Writes one buffered page to its segment, creating the segment if needed. */
@@ -294,14 +370,10 @@ export class WalWriter {
     this.check();
     const target = this.end;
     if (target <= this.flushed) return;
+    this.writeUpTo(target);
     try {
-      const keys = [...this.pages.keys()].sort(compareLsn);
-      for (const pageLsn of keys) {
-        if (pageLsn >= target) break;
-        const page = this.pages.get(pageLsn);
-        if (page) this.writePage(pageLsn, page);
-      }
-      for (const name of [...this.unsynced]) {
+      // Segments an asynchronous flush is still syncing count as unsynced here.
+      for (const name of new Set([...this.unsynced, ...this.inflight])) {
         this.storage.fdatasync(name);
         this.fsyncs++;
         this.unsynced.delete(name);
@@ -309,10 +381,7 @@ export class WalWriter {
     } catch (e) {
       throw this.panic(`could not write or fsync WAL up to ${target}`, e);
     }
-    this.flushed = target;
-    for (const pageLsn of [...this.pages.keys()]) {
-      if (pageLsn + BigInt(WAL_PAGE_SIZE) <= target) this.pages.delete(pageLsn);
-    }
+    this.advanceFlushed(target);
   }
 }
 
