@@ -1,3 +1,11 @@
+// issue 9 (ALTER TABLE): ALTER COLUMN TYPE, SET SCHEMA, SET LOGGED/UNLOGGED
+export {
+  alterColumnType,
+  alterIndexColumnType,
+  clearMissing,
+  setRelationNamespace,
+  setRelationPersistence,
+} from './internal/alter-column.js';
 export {
   type BootstrapOptions,
   bootstrapCatalog,

@@ -16,10 +16,12 @@ import type { ReferencePostgres } from '@pg/pg-reference';
 
 type Client = Awaited<ReturnType<ReferencePostgres['connect']>>;
 
-/** One statement of one session (1 or 2). */
+/** One statement of one session (1, 2 or 3). */
 export interface Step {
-  readonly s: 1 | 2;
+  readonly s: 1 | 2 | 3;
   readonly sql: string;
+  /** issue 9 (ALTER TABLE): milliseconds to let pass before the step's line (a lock_timeout expiring). */
+  readonly pause?: number;
 }
 
 /** What a script left: one line per step, then the FINAL queries' rows. */
@@ -152,6 +154,10 @@ export function twoSessions(o: TwoSessionOptions) {
         }
         pending.set(st.s, track(cl.c.query(st.sql).then((r) => referenceTag(r))));
         await quiet();
+        if (st.pause !== undefined) {
+          await sleep(st.pause);
+          await quiet();
+        }
         log.push(seenOf(pending));
       }
       const final: string[] = [];
@@ -186,6 +192,10 @@ export function twoSessions(o: TwoSessionOptions) {
           track(s.query<unknown[]>(st.sql, [], { rowMode: 'array' }).then((r) => engineTag(r))),
         );
         await settle();
+        if (st.pause !== undefined) {
+          await sleep(st.pause);
+          await settle();
+        }
         log.push(seenOf(pending));
       }
       const final: string[] = [];

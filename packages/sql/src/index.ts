@@ -19,3 +19,16 @@ export {
 } from './internal/sequence-functions.js';
 export { addSessionFunction, sessionFunctions } from './internal/session-functions.js';
 export { SETTINGS_FUNCTIONS, settingsFunction } from './internal/settings-functions.js';
+// issue 9 (F): system columns (ctid, xmin, cmin, xmax, cmax, tableoid)
+export {
+  SYSTEM_COLUMNS,
+  type SystemColumn,
+  systemColumnNamed,
+  systemColumnOf,
+} from './internal/system-columns.js';
+// issue 9 (D): automatically updatable views (view_query_is_auto_updatable)
+export {
+  autoUpdatableError,
+  viewUpdatableColumns,
+  viewUpdatableEvents,
+} from './internal/view.js';

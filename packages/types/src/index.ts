@@ -34,6 +34,8 @@ export {
   SqlState,
   type SqlStateCode,
 } from './internal/core/errors.js';
+// issue 9: COPY's fast path (text input straight to on-disk datums)
+export { DatumRow, type FastDatumInput, fastDatumInput } from './internal/core/fast-input.js';
 export { TypeOid, type TypeOidName } from './internal/core/oids.js';
 export {
   type CastContext,
@@ -58,6 +60,20 @@ export {
 } from './internal/json/index.js';
 // Values of the families whose JavaScript representation is an object.
 export type { Numeric } from './internal/numeric/index.js';
+// Range types (int4range ... tstzrange): their values, OIDs and algebra, for the analyzer and BRIN.
+export {
+  isPgRange,
+  isRangeType,
+  makeRange,
+  type PgRange,
+  RangeOid,
+  rangeContains,
+  rangeContainsElem,
+  rangeMerge,
+  rangeOverlaps,
+  rangeSubtype,
+  rangeTypeOf,
+} from './internal/ranges/index.js';
 // Record values (ROW(...), whole-row references) and their text form.
 export {
   isPgRecord,

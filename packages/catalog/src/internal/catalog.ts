@@ -78,6 +78,8 @@ import {
   duplicateColumn,
   duplicateSchema,
   duplicateTable,
+  SYSTEM_COLUMN_NAMES,
+  systemColumnName,
   undefinedColumn,
   undefinedSchema,
 } from './errors.js';
@@ -121,6 +123,7 @@ import {
   sortedReferences,
   type ViewAction,
   type ViewReference,
+  viewCheckOption,
 } from './view-def.js'; // issue 9 (G): views
 import {
   COMPUTED_VIEWS,
@@ -750,7 +753,21 @@ export class Catalog implements SessionHook {
           : this.#indexAmOptions(desc, ix, heap, openIndexAm),
     }));
     entry.open = { desc, heap, indexes };
+    this.#nameStatOids(desc); // issue 11 (block counters)
     return entry.open;
+  }
+
+  /** issue 11 (block counters): the pool counts a rewritten relation's blocks for its OID. */
+  #nameStatOids(desc: RelationDesc): void {
+    const pool = this.cluster.pool;
+    if (desc.relfilenode !== desc.oid) pool.setStatOid(this.#locator(desc), desc.oid);
+    for (const ix of desc.indexes)
+      if (ix.relfilenode !== ix.oid)
+        pool.setStatOid(this.#locator({ ...desc, relfilenode: ix.relfilenode }), ix.oid);
+    if (desc.toastRelid !== 0) {
+      const toast = this.relation(desc.toastRelid);
+      if (toast !== undefined && toast.oid !== desc.oid) this.#nameStatOids(toast);
+    }
   }
 
   /**
@@ -1370,6 +1387,8 @@ export class Catalog implements SessionHook {
     for (const c of options.columns) {
       if (seen.has(c.name)) throw duplicateColumn(c.name);
       seen.add(c.name);
+      // issue 9 (F): CheckAttributeNamesTypes (a view has no system columns)
+      if (options.kind !== 'v' && SYSTEM_COLUMN_NAMES.has(c.name)) throw systemColumnName(c.name);
       if (typeByOid(c.typeOid) === undefined)
         throw new SqlError('42704', `type with OID ${c.typeOid} does not exist`);
     }
@@ -2206,6 +2225,7 @@ export class Catalog implements SessionHook {
   /** ALTER TABLE SET/RESET (...): replaces pg_class.reloptions (none: NULL). */
   setRelationOptions(oid: number, reloptions: readonly string[]): void {
     this.#updateClass(oid, { reloptions: reloptions.length > 0 ? textArray(reloptions) : null });
+    this.#invalidate(oid); // issue 9 (D): the descriptor shows them (checkOption, fillfactor)
   }
 
   #updateClass(oid: number, changes: Readonly<Record<string, unknown>>): void {
@@ -2283,6 +2303,9 @@ export class Catalog implements SessionHook {
     options: { readonly missing?: unknown; readonly ifNotExists?: boolean } = {},
   ): number | undefined {
     const table = this.mustRelation(tableOid);
+    // issue 9 (F): check_for_column_name_collision with a system column (IF NOT EXISTS too)
+    if (table.kind !== 'v' && SYSTEM_COLUMN_NAMES.has(column.name))
+      throw systemColumnName(column.name);
     if (table.columns.some((c) => c.name === column.name && !c.dropped)) {
       if (options.ifNotExists) {
         this.#notice(
@@ -2347,6 +2370,8 @@ export class Catalog implements SessionHook {
     const col = table.columns.find((x) => x.name === oldName && !x.dropped);
     // renameatt's error names no relation
     if (!col) throw new SqlError('42703', `column "${oldName}" does not exist`);
+    // issue 9 (F): check_for_column_name_collision with a system column
+    if (table.kind !== 'v' && SYSTEM_COLUMN_NAMES.has(newName)) throw systemColumnName(newName);
     if (table.columns.some((c) => c.name === newName && !c.dropped))
       throw duplicateColumn(newName, table.name);
     this.#setAttribute(tableOid, col.attnum, { attname: newName });
@@ -2568,6 +2593,7 @@ export class Catalog implements SessionHook {
     return {
       ...(action !== undefined ? { viewQuery: action } : {}),
       ...(kind === 'm' && !populated ? { unpopulated: true as const } : {}),
+      ...(kind === 'v' ? viewCheckOption(this.relationOptions(oid)) : {}), // issue 9 (D)
     };
   }
 

@@ -148,4 +148,6 @@ export interface RelationDesc {
   };
   /** issue 9 (G): a materialized view that is not populated (relispopulated false). */
   readonly unpopulated?: true;
+  /** issue 9 (D, views): a view's WITH [LOCAL | CASCADED] CHECK OPTION (reloption check_option). */
+  readonly checkOption?: 'local' | 'cascaded';
 }

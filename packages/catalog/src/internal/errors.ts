@@ -22,6 +22,20 @@ export function duplicateColumn(column: string, table?: string): SqlError {
     : new SqlError('42701', `column "${column}" of relation "${table}" already exists`);
 }
 
+/** issue 9 (F): the system columns' names (sysattr.h, without the removed oid). */
+export const SYSTEM_COLUMN_NAMES: ReadonlySet<string> = new Set([
+  'ctid',
+  'xmin',
+  'cmin',
+  'xmax',
+  'cmax',
+  'tableoid',
+]);
+/** issue 9 (F): a user column named like a system column. */
+export function systemColumnName(column: string): SqlError {
+  return new SqlError('42701', `column name "${column}" conflicts with a system column name`);
+}
+
 /** A NOTICE (or WARNING) for the client. */
 export interface CatalogNotice {
   readonly severity: 'NOTICE' | 'WARNING';

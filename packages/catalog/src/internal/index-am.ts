@@ -8,13 +8,13 @@
  * objects behind an index.
  */
 import type { IndexAccessMethod, IndexBuildTuple, IndexDescriptor } from '@pg/access';
-import { Brin, type BrinHeap } from '@pg/brin';
+import { Brin, type BrinHeap, type BrinOpclass, rangeInclusionOps } from '@pg/brin';
 import { arrayOps, Gin, type GinOpClass, jsonbOps, jsonbPathOps } from '@pg/gin';
 import { HashIndex } from '@pg/hash';
 import type { Heap } from '@pg/heap';
 import { LP_NORMAL, Page } from '@pg/page';
 import type { BufferPool, RelFileLocator, XLogInserter } from '@pg/storage';
-import { builtins, SqlError } from '@pg/types';
+import { builtins, isRangeType, SqlError } from '@pg/types';
 
 export type IndexAmName = 'btree' | 'hash' | 'gin' | 'brin';
 
@@ -43,6 +43,8 @@ export interface OpclassDef {
 }
 
 const ANYARRAY = 2277;
+/** ranges: anyrange, the input type of brin's range_inclusion_ops. */
+const ANYRANGE = 3831;
 
 /** The operator classes of gin, brin and hash this engine implements (PostgreSQL 15's OIDs). */
 export const INDEX_AM_OPCLASSES: readonly OpclassDef[] = (
@@ -61,6 +63,7 @@ export const INDEX_AM_OPCLASSES: readonly OpclassDef[] = (
     [10142, 'brin', 'timestamptz_minmax_ops', 4059, 1184, true, 1184],
     [10153, 'brin', 'numeric_minmax_ops', 4055, 1700, true, 1700],
     [10156, 'brin', 'uuid_minmax_ops', 4081, 2950, true, 2950],
+    [10159, 'brin', 'range_inclusion_ops', 4103, ANYRANGE, true, ANYRANGE], // ranges
     [10020, 'hash', 'int4_ops', 1977, 23, true, 0],
     [10021, 'hash', 'int8_ops', 1977, 20, true, 0],
     [10037, 'hash', 'text_ops', 1995, 25, true, 0],
@@ -88,6 +91,7 @@ const OPFAMILIES: readonly (readonly [number, IndexAmName, string])[] = [
   [4059, 'brin', 'datetime_minmax_ops'],
   [4070, 'brin', 'float_minmax_ops'],
   [4081, 'brin', 'uuid_minmax_ops'],
+  [4103, 'brin', 'range_inclusion_ops'], // ranges
 ];
 
 /**
@@ -98,7 +102,13 @@ const OPFAMILIES: readonly (readonly [number, IndexAmName, string])[] = [
 const AMOPS =
   '10263,1977,21,21,1,94 10264,1977,23,23,1,96 10265,1977,20,20,1,410 10266,1977,21,23,1,532 10267,1977,21,20,1,1862 10268,1977,23,21,1,533 10269,1977,23,20,1,15 10270,1977,20,21,1,1868 10271,1977,20,23,1,416 10278,1995,25,25,1,98 10279,1995,19,19,1,93 10280,1995,19,25,1,254 10281,1995,25,19,1,260 10349,2745,2277,2277,1,2750 10350,2745,2277,2277,2,2751 10351,2745,2277,2277,3,2752 10352,2745,2277,2277,4,1070 10456,4036,3802,3802,7,3246 10457,4036,3802,25,9,3247 10458,4036,3802,1009,10,3248 10459,4036,3802,1009,11,3249 10462,4037,3802,3802,7,3246 10541,4054,20,20,1,412 10542,4054,20,20,2,414 10543,4054,20,20,3,410 10544,4054,20,20,4,415 10545,4054,20,20,5,413 10546,4054,20,21,1,1870 10547,4054,20,21,2,1872 10548,4054,20,21,3,1868 10549,4054,20,21,4,1873 10550,4054,20,21,5,1871 10551,4054,20,23,1,418 10552,4054,20,23,2,420 10553,4054,20,23,3,416 10554,4054,20,23,4,430 10555,4054,20,23,5,419 10556,4054,21,21,1,95 10557,4054,21,21,2,522 10558,4054,21,21,3,94 10559,4054,21,21,4,524 10560,4054,21,21,5,520 10561,4054,21,20,1,1864 10562,4054,21,20,2,1866 10563,4054,21,20,3,1862 10564,4054,21,20,4,1867 10565,4054,21,20,5,1865 10566,4054,21,23,1,534 10567,4054,21,23,2,540 10568,4054,21,23,3,532 10569,4054,21,23,4,542 10570,4054,21,23,5,536 10571,4054,23,23,1,97 10572,4054,23,23,2,523 10573,4054,23,23,3,96 10574,4054,23,23,4,525 10575,4054,23,23,5,521 10576,4054,23,21,1,535 10577,4054,23,21,2,541 10578,4054,23,21,3,533 10579,4054,23,21,4,543 10580,4054,23,21,5,537 10581,4054,23,20,1,37 10582,4054,23,20,2,80 10583,4054,23,20,3,15 10584,4054,23,20,4,82 10585,4054,23,20,5,76 10634,4056,25,25,1,664 10635,4056,25,25,2,665 10636,4056,25,25,3,98 10637,4056,25,25,4,667 10638,4056,25,25,5,666 10662,4070,700,700,1,622 10663,4070,700,700,2,624 10664,4070,700,700,3,620 10665,4070,700,700,4,625 10666,4070,700,700,5,623 10667,4070,700,701,1,1122 10668,4070,700,701,2,1124 10669,4070,700,701,3,1120 10670,4070,700,701,4,1125 10671,4070,700,701,5,1123 10672,4070,701,700,1,1132 10673,4070,701,700,2,1134 10674,4070,701,700,3,1130 10675,4070,701,700,4,1135 10676,4070,701,700,5,1133 10677,4070,701,701,1,672 10678,4070,701,701,2,673 10679,4070,701,701,3,670 10680,4070,701,701,4,675 10681,4070,701,701,5,674 10760,4059,1114,1114,1,2062 10761,4059,1114,1114,2,2063 10762,4059,1114,1114,3,2060 10763,4059,1114,1114,4,2065 10764,4059,1114,1114,5,2064 10765,4059,1114,1082,1,2371 10766,4059,1114,1082,2,2372 10767,4059,1114,1082,3,2373 10768,4059,1114,1082,4,2374 10769,4059,1114,1082,5,2375 10770,4059,1114,1184,1,2534 10771,4059,1114,1184,2,2535 10772,4059,1114,1184,3,2536 10773,4059,1114,1184,4,2537 10774,4059,1114,1184,5,2538 10775,4059,1082,1082,1,1095 10776,4059,1082,1082,2,1096 10777,4059,1082,1082,3,1093 10778,4059,1082,1082,4,1098 10779,4059,1082,1082,5,1097 10780,4059,1082,1114,1,2345 10781,4059,1082,1114,2,2346 10782,4059,1082,1114,3,2347 10783,4059,1082,1114,4,2348 10784,4059,1082,1114,5,2349 10785,4059,1082,1184,1,2358 10786,4059,1082,1184,2,2359 10787,4059,1082,1184,3,2360 10788,4059,1082,1184,4,2361 10789,4059,1082,1184,5,2362 10790,4059,1184,1082,1,2384 10791,4059,1184,1082,2,2385 10792,4059,1184,1082,3,2386 10793,4059,1184,1082,4,2387 10794,4059,1184,1082,5,2388 10795,4059,1184,1114,1,2540 10796,4059,1184,1114,2,2541 10797,4059,1184,1114,3,2542 10798,4059,1184,1114,4,2543 10799,4059,1184,1114,5,2544 10800,4059,1184,1184,1,1322 10801,4059,1184,1184,2,1323 10802,4059,1184,1184,3,1320 10803,4059,1184,1184,4,1325 10804,4059,1184,1184,5,1324 10885,4055,1700,1700,1,1754 10886,4055,1700,1700,2,1755 10887,4055,1700,1700,3,1752 10888,4055,1700,1700,4,1757 10889,4055,1700,1700,5,1756 10896,4081,2950,2950,1,2974 10897,4081,2950,2950,2,2976 10898,4081,2950,2950,3,2972 10899,4081,2950,2950,4,2977 10900,4081,2950,2950,5,2975'
     .split(' ')
-    .map((s) => s.split(',').map(Number) as [number, number, number, number, number, number]);
+    .map((s) => s.split(',').map(Number) as [number, number, number, number, number, number])
+    // ranges: brin range_inclusion_ops (family 4103), PostgreSQL 15's pg_amop rows
+    .concat(
+      '10907,4103,3831,3831,1,3893 10908,4103,3831,3831,2,3895 10909,4103,3831,3831,3,3888 10910,4103,3831,3831,4,3896 10911,4103,3831,3831,5,3894 10912,4103,3831,3831,7,3890 10913,4103,3831,3831,8,3892 10914,4103,3831,2283,16,3889 10915,4103,3831,3831,17,3897 10916,4103,3831,3831,18,3882 10917,4103,3831,3831,20,3884 10918,4103,3831,3831,21,3885 10919,4103,3831,3831,22,3887 10920,4103,3831,3831,23,3886'
+        .split(' ')
+        .map((s) => s.split(',').map(Number) as [number, number, number, number, number, number]),
+    );
 
 /** The operators (pg_amop) of an operator family: operator OID → strategy. */
 export function familyOperators(family: number): ReadonlyMap<number, number> {
@@ -110,6 +120,28 @@ export function familyOperators(family: number): ReadonlyMap<number, number> {
 const STRATEGY_NAMES: Readonly<Record<string, readonly (string | undefined)[]>> = {
   btree: [undefined, '<', '<=', '=', '>=', '>'],
   brin: [undefined, '<', '<=', '=', '>=', '>'],
+  // ranges: range_inclusion_ops' R-tree strategy numbers
+  brin_inclusion: (() => {
+    const names: (string | undefined)[] = Array.from({ length: 24 }, () => undefined);
+    for (const [n, op] of [
+      [1, '<<'],
+      [2, '&<'],
+      [3, '&&'],
+      [4, '&>'],
+      [5, '>>'],
+      [7, '@>'],
+      [8, '<@'],
+      [16, '@>'],
+      [17, '-|-'],
+      [18, '='],
+      [20, '<'],
+      [21, '<='],
+      [22, '>'],
+      [23, '>='],
+    ] as const)
+      names[n] = op;
+    return names;
+  })(),
   hash: [undefined, '='],
   gin_array: [undefined, '&&', '@>', '<@', '='],
   gin_jsonb: [
@@ -139,7 +171,16 @@ export interface FamilyOperator {
 export function familyStrategies(family: number): readonly FamilyOperator[] {
   const am = OPFAMILIES.find((f) => f[0] === family)?.[1];
   if (am === undefined) return [];
-  const names = STRATEGY_NAMES[am === 'gin' ? (family === 2745 ? 'gin_array' : 'gin_jsonb') : am];
+  const names =
+    STRATEGY_NAMES[
+      am === 'gin'
+        ? family === 2745
+          ? 'gin_array'
+          : 'gin_jsonb'
+        : family === 4103 // ranges
+          ? 'brin_inclusion'
+          : am
+    ];
   const out: FamilyOperator[] = [];
   for (const [, fam, left, right, strategy] of AMOPS) {
     const name = names?.[strategy];
@@ -197,6 +238,7 @@ const TEXT = 25;
 function accepts(inType: number, typeOid: number): boolean {
   if (inType === typeOid) return true;
   if (inType === ANYARRAY) return builtins.type(typeOid)?.elemOid !== undefined && isArray(typeOid);
+  if (inType === ANYRANGE) return isRangeType(typeOid); // ranges
   return inType === TEXT && typeOid === VARCHAR;
 }
 
@@ -395,6 +437,13 @@ function brinHeap(heap: Heap, entryOf: IndexAmOpenOptions['entryOf']): BrinHeap 
   };
 }
 
+/** ranges: each key column's BRIN operator class (minmax unless it is range_inclusion_ops). */
+function brinOpclasses(o: IndexAmOpenOptions): (BrinOpclass | undefined)[] {
+  return o.descriptor.keys.map((_, i) =>
+    opclassByOid(o.opclasses[i] ?? 0)?.family === 4103 ? rangeInclusionOps : undefined,
+  );
+}
+
 function openOptions(o: IndexAmOpenOptions) {
   return {
     pool: o.pool,
@@ -429,6 +478,7 @@ export function openIndexAm(o: IndexAmOpenOptions): IndexAccessMethod {
     case 'brin':
       return new Brin({
         ...openOptions(o),
+        opclasses: brinOpclasses(o),
         heap: brinHeap(o.heap, o.entryOf),
         autosummarize: reloptionBool(o.reloptions, 'autosummarize') ?? false,
       });
@@ -462,6 +512,7 @@ export function buildIndexAm(
       const ppr = reloption(o.reloptions, 'pages_per_range');
       index = Brin.create({
         ...openOptions(o),
+        opclasses: brinOpclasses(o),
         heap: brinHeap(o.heap, o.entryOf),
         autosummarize: reloptionBool(o.reloptions, 'autosummarize') ?? false,
         ...(ppr !== undefined ? { pagesPerRange: Number(ppr) } : {}),

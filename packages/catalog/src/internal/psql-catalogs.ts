@@ -737,6 +737,36 @@ export function psqlCatalogRows(name: string): Record<string, unknown>[] {
         lang(13, 'c', false, false, 2247),
         lang(14, 'sql', false, true, 2248),
       ];
+    // ranges: pg_range of the six built-in range types (PostgreSQL 15's rows)
+    case 'pg_range':
+      return (
+        [
+          [3904, 23, 4451, 0, 1978, 3914, 3922],
+          [3906, 1700, 4532, 0, 3125, 0, 3924],
+          [3908, 1114, 4533, 0, 3128, 0, 3929],
+          [3910, 1184, 4534, 0, 3127, 0, 3930],
+          [3912, 1082, 4535, 0, 3122, 3915, 3925],
+          [3926, 20, 4536, 0, 3124, 3928, 3923],
+        ] as const
+      ).map(
+        ([
+          rngtypid,
+          rngsubtype,
+          rngmultitypid,
+          rngcollation,
+          rngsubopc,
+          rngcanonical,
+          rngsubdiff,
+        ]) => ({
+          rngtypid,
+          rngsubtype,
+          rngmultitypid,
+          rngcollation,
+          rngsubopc,
+          rngcanonical,
+          rngsubdiff,
+        }),
+      );
     default:
       return [];
   }

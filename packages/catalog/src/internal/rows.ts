@@ -73,6 +73,22 @@ export function classRow(c: ClassRowInput): Named {
   };
 }
 
+/**
+ * GetDefaultOpClass for B-tree: the type's own default class, else the one of
+ * the polymorphic type it matches (array_ops for any array type, range_ops
+ * for any range type), else 0.
+ */
+function btreeDefaultOpclass(typeOid: number): number {
+  const own = BTREE_DEFAULT_OPCLASS.get(typeOid);
+  if (own !== undefined) return own;
+  const row = PG15_TYPES.find((t) => t[0] === typeOid);
+  if (row?.[4] === 'r') return BTREE_DEFAULT_OPCLASS.get(ANYRANGE_OID) ?? 0;
+  if (row?.[5] === 'A') return BTREE_DEFAULT_OPCLASS.get(ANYARRAY_OID) ?? 0;
+  return 0;
+}
+const ANYARRAY_OID = 2277;
+const ANYRANGE_OID = 3831;
+
 /** The collation a column of this type gets (pg_type.typcollation). */
 export function typeCollation(typeOid: number): number {
   const row = PG15_TYPES.find((t) => t[0] === typeOid);
@@ -296,9 +312,7 @@ export function btreeIndexRow(o: BtreeIndexRowOptions): Record<string, unknown> 
     indisreplident: false,
     indkey: [...o.attnums],
     indcollation: o.types.slice(0, o.nkeys ?? o.types.length).map(keyCollation),
-    indclass: o.types
-      .slice(0, o.nkeys ?? o.types.length)
-      .map((t) => BTREE_DEFAULT_OPCLASS.get(t) ?? 0),
+    indclass: o.types.slice(0, o.nkeys ?? o.types.length).map(btreeDefaultOpclass),
     indoption: o.options ?? o.attnums.slice(0, o.nkeys ?? o.attnums.length).map(() => 0),
     indexprs: o.indexprs === undefined ? null : JSON.stringify(o.indexprs),
     indpred: o.indpred ?? null,

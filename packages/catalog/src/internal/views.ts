@@ -22,7 +22,14 @@ import { PG_SECLABELS_VIEW } from './pgdump-catalogs.js';
 import { INFORMATION_SCHEMA_SEQUENCES_VIEW, PG_SEQUENCES_VIEW } from './sequence.js';
 import { computeStatView, STAT_VIEW_NAMES, STAT_VIEWS, type StatViewSource } from './stat-views.js'; // issue 11 (pgstat)
 import { PG_STATS_VIEW } from './statistics.js';
-import { decodeViewAction } from './view-def.js';
+import {
+  decodeViewAction,
+  INFORMATION_SCHEMA_VIEWS_VIEW,
+  PG_MATVIEWS_VIEW,
+  updatableViewColumns,
+  viewCatalogRows,
+  viewInsertable,
+} from './view-def.js';
 
 /** One pg_settings row, by column name (name, setting, unit, category, ...); missing columns are NULL. */
 export type SettingRow = Readonly<Record<string, unknown>>;
@@ -51,6 +58,8 @@ export const SYSTEM_VIEWS: readonly ViewDef[] = [
   PG_STAT_ACTIVITY_VIEW,
   PG_SECLABELS_VIEW, // issue 10 (H9): pg_dump reads it
   ...STAT_VIEWS, // issue 11 (pgstat)
+  PG_MATVIEWS_VIEW, // issue 9 (D)
+  INFORMATION_SCHEMA_VIEWS_VIEW, // issue 9 (D)
 ];
 
 export const COMPUTED_VIEWS: ReadonlyMap<number, ViewDef> = new Map(
@@ -160,6 +169,9 @@ function computeObjects(def: ViewDef, src: ViewSource): Record<string, unknown>[
           definition: defs.get(c.oid as number) ?? null,
         }));
     }
+    case 'pg_matviews': // issue 9 (D)
+    case 'views':
+      return viewCatalogRows(def.name, src);
     case 'pg_roles':
       return src.scan('pg_authid').map((a) => ({ ...a, rolpassword: '********', rolconfig: null }));
     case 'pg_user':
@@ -199,6 +211,7 @@ function computeObjects(def: ViewDef, src: ViewSource): Record<string, unknown>[
     }
     case 'tables': {
       const n = nsp();
+      const insertable = viewInsertable(src); // issue 9 (D): updatable views
       return src
         .scan('pg_class')
         .filter((c) => ['r', 'v', 'f', 'p'].includes(c.relkind as string))
@@ -214,7 +227,10 @@ function computeObjects(def: ViewDef, src: ViewSource): Record<string, unknown>[
                 : c.relkind === 'f'
                   ? 'FOREIGN'
                   : 'BASE TABLE',
-          is_insertable_into: c.relkind === 'r' || c.relkind === 'p' ? 'YES' : 'NO',
+          is_insertable_into:
+            c.relkind === 'r' || c.relkind === 'p' || insertable.has(c.oid as number)
+              ? 'YES'
+              : 'NO',
           is_typed: 'NO',
         }));
     }
@@ -227,6 +243,7 @@ function computeObjects(def: ViewDef, src: ViewSource): Record<string, unknown>[
       const defaults = new Map(
         src.scan('pg_attrdef').map((d) => [`${d.adrelid}:${d.adnum}`, d.adbin]),
       );
+      const viewColumns = updatableViewColumns(src); // issue 9 (D)
       return src
         .scan('pg_attribute')
         .filter((a) => (a.attnum as number) > 0 && !a.attisdropped && cls.has(a.attrelid as number))
@@ -257,7 +274,8 @@ function computeObjects(def: ViewDef, src: ViewSource): Record<string, unknown>[
             is_generated: a.attgenerated === 's' ? 'ALWAYS' : 'NEVER', // issue 9 (H)
             generation_expression:
               a.attgenerated === 's' ? (defaults.get(`${a.attrelid}:${a.attnum}`) ?? null) : null,
-            is_updatable: c.relkind === 'v' ? 'NO' : 'YES',
+            is_updatable:
+              c.relkind !== 'v' || viewColumns.has(`${a.attrelid}:${a.attnum}`) ? 'YES' : 'NO',
           };
         });
     }

@@ -432,6 +432,9 @@ function compatible(fk: number, pk: number): boolean {
   return false;
 }
 
+/** issue 9 (ALTER TABLE): ALTER COLUMN TYPE re-checks its foreign keys' key types (alter-table.ts). */
+export const foreignKeyTypesCompatible = compatible;
+
 function typeName(oid: number): string {
   return builtins.type(oid)?.displayName ?? `${oid}`;
 }

@@ -348,6 +348,7 @@ export class Database {
         Number(settings.get('autovacuum_freeze_max_age')),
       );
       if (limits !== undefined) t.xids.setLimits(limits);
+      stats.attachBlockCounts(storage.pool); // issue 11 (block counters): startup's reads not counted
       const background =
         dir === undefined
           ? undefined

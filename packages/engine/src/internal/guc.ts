@@ -241,6 +241,15 @@ export const GUC_DEFINITIONS: readonly GucDef[] = [
     'Connections and Authentication / Authentication',
     'Chooses the algorithm for encrypting passwords.',
   ), // issue 10 (H3)
+  // issue 10 (plan cache): force_custom_plan turns the normalised plan cache off
+  e(
+    'plan_cache_mode',
+    'auto',
+    ['auto', 'force_generic_plan', 'force_custom_plan'],
+    'user',
+    'Query Tuning / Other Planner Options',
+    "Controls the planner's selection of custom or generic plan.",
+  ),
   i('port', 5432, 1, 65535, 'postmaster', 'Connections and Authentication / Connection Settings'),
   r('random_page_cost', 4, 'user', COSTS),
   b('row_security', true, 'user', CLIENT), // issue 10 (H9): pg_dump sets it off

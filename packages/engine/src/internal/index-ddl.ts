@@ -14,7 +14,14 @@
 import type { IndexExpression, RelationDesc } from '@pg/catalog';
 import { quoteIdent } from '@pg/catalog';
 import { compileExpr, type EvalEnv } from '@pg/executor';
-import { analyzeExpression, type CatalogView, type Const, type Expr, type PNode } from '@pg/sql';
+import {
+  analyzeExpression,
+  type CatalogView,
+  type Const,
+  type Expr,
+  type PNode,
+  SYSTEM_COLUMNS as SYSTEM_COLUMN_LIST, // issue 9 (F)
+} from '@pg/sql';
 import { defaultContext, type Registry, SqlError, type TypeContext } from '@pg/types';
 
 export interface IndexDefinition {
@@ -53,6 +60,9 @@ export function analyzeIndexDefinition(
     }
     if (elem?.name !== undefined) {
       const c = table.columns.find((col) => col.name === elem.name && !col.dropped);
+      // issue 9 (F): DefineIndex refuses a system column (attno < 0)
+      if (c === undefined && SYSTEM_COLUMN_NAMES.has(String(elem.name)))
+        throw new SqlError('0A000', 'index creation on system columns is not supported');
       if (c === undefined)
         throw new SqlError('42703', `column "${String(elem.name)}" does not exist`);
       columns.push(c.attnum);
@@ -408,3 +418,6 @@ export function indexAmClause(body: PNode): IndexAmClause {
   }));
   return { am, opclassNames, withOptions };
 }
+
+/** issue 9 (F): the system columns' names. */
+const SYSTEM_COLUMN_NAMES: ReadonlySet<string> = new Set(SYSTEM_COLUMN_LIST.map((c) => c.name));

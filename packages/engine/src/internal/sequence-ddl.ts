@@ -84,10 +84,9 @@ export function createSequence(
   const namespace = ctx.creationNamespace(schema);
   const options: PNode[] = [...(body.options ?? [])];
   const init = initParams(options, undefined, extra.typeOid);
-  if (body.sequence.relpersistence === 't') {
-    throw new SqlError('0A000', 'temporary sequences are not supported yet');
-  }
-  const persistence = body.sequence.relpersistence === 'u' ? 'u' : 'p';
+  // issue 9 (F): a temporary sequence (the caller put it in pg_temp_N)
+  const rp = body.sequence.relpersistence;
+  const persistence = rp === 'u' ? 'u' : rp === 't' ? 't' : 'p';
   const oid = ctx.catalog.createSequence({
     namespace,
     name,
@@ -222,7 +221,10 @@ export function serialSequence(
   const seq = catalog.ownedSequences(desc.oid, col.attnum)[0];
   if (seq === undefined) return null;
   const s = catalog.mustRelation(seq);
-  return `${quoteIdent(s.namespaceName)}.${quoteIdent(s.name)}`;
+  // issue 9 (F): get_namespace_name_or_temp — the session's own pg_temp_N is "pg_temp"
+  // (the session's search path starts with it once it has one)
+  const own = s.persistence === 't' && searchPath[0] === s.namespaceName;
+  return `${own ? 'pg_temp' : quoteIdent(s.namespaceName)}.${quoteIdent(s.name)}`;
 }
 
 /** stringToQualifiedNameList: `"My Schema".t` → ['My Schema', 't'], unquoted parts folded to lower case. */

@@ -44,6 +44,7 @@ import {
   type RawStatement,
   regCatalog,
   resolveTypeName,
+  systemColumnNamed, // issue 9 (F)
 } from '@pg/sql';
 import {
   builtins,
@@ -55,11 +56,22 @@ import {
 } from '@pg/types';
 import { BackendActivity, type ClientInfo } from './activity.js'; // issue 10 (H6)
 import {
+  type AlterColumnTypePlan,
+  type AlterTableHost,
+  alterObjectSchema,
+  checkPersistenceOnce,
+  executeAlterColumnTypes,
+  prepareAlterColumnType,
+  setSchemaTag,
+  setTablePersistence,
+} from './alter-table.js'; // issue 9 (ALTER TABLE)
+import {
   type AnalyzeContext,
   plannerStatistics,
   runVacuumStatement,
   setColumnStatistics,
 } from './analyze-command.js';
+import { terminateAutovacuumWorkers } from './autovacuum.js'; // issue 11 (autovacuum vs CREATE/DROP DATABASE)
 import {
   addConstraints,
   columnConstraints,
@@ -83,6 +95,7 @@ import { SessionSettings } from './guc.js';
 import { bindIndexAmContext, registerIndexAmFunctions } from './index-am-functions.js'; // issue 12
 import { addIndexConstraint, isIndexConstraint } from './index-constraint-ddl.js';
 import { analyzeIndexDefinition, indexAmClause } from './index-ddl.js';
+import { planLockModes, recordingLookups, statementLockModes } from './lock-order.js'; // issue 9 (F)
 import { type Notification, SessionNotify } from './notify.js'; // issue 10 (H6)
 import {
   bindStatsContext,
@@ -91,6 +104,18 @@ import {
   SessionStats,
   statViewSource,
 } from './pgstat.js'; // issue 11 (pgstat)
+// issue 10 (plan cache): statements differing only in constants share a generic plan
+import {
+  bindEntry,
+  NormalizedPlanCache,
+  parameterize,
+  planRelations,
+  planShape,
+  type ScannedText,
+  sameShape,
+  scanNumbers,
+  stillValid,
+} from './plan-cache.js';
 import {
   type BindOptions,
   bindPortal,
@@ -118,6 +143,7 @@ import { type SequenceHost, SessionSequences } from './sequence.js';
 import {
   alterIdentity,
   alterSequence,
+  alterSequenceOptions, // issue 9 (ALTER TABLE): an identity column's ALTER TYPE
   createSequence,
   finishSequenceColumns,
   nextvalDefault,
@@ -146,9 +172,11 @@ import {
   tempNamespaceName,
 } from './table-ddl-extras.js'; // issue 9 (H)
 import { alteredReloptions, tableReloptions } from './table-reloptions.js';
+import { onCommitActionOf, TempObjects } from './temp-objects.js'; // issue 9 (F)
 import { TransactionBlock } from './transaction-statements.js';
 import { runVacuumCommand, type VacuumContext } from './vacuum-command.js';
 import {
+  alterViewReloptions, // issue 9 (D)
   createTableAs,
   createView,
   refreshMaterializedView,
@@ -204,7 +232,9 @@ interface TxnState {
 /** A prepared (cached) plannable statement: valid while the catalogs it read are unchanged. */
 interface CachedPlan {
   readonly plan: Plan;
-  readonly catalogSeq: number;
+  // issue 10 (plan cache): valid while no committed change touches its relations (plan-cache.ts)
+  readonly relations: ReadonlySet<number>;
+  seq: number;
   readonly ddlCount: number;
   readonly searchPath: string;
   /** The planner settings it was made with (enable_*, cost constants, work_mem). */
@@ -226,6 +256,7 @@ const DDL_COMMANDS: Readonly<Record<string, string | ((body: PNode) => string)>>
   CreateSchemaStmt: 'CREATE SCHEMA',
   DropStmt: (body) => `DROP ${objectName(body)}`,
   AlterTableStmt: (body) => `ALTER ${objectName(body)}`,
+  AlterObjectSchemaStmt: (body) => setSchemaTag(String(body.objectType)), // issue 9 (ALTER TABLE)
   RenameStmt: (body) => `ALTER ${objectName(body)}`,
   TruncateStmt: 'TRUNCATE TABLE',
   CreateSeqStmt: 'CREATE SEQUENCE',
@@ -293,6 +324,13 @@ export class Session {
   #txn: TxnState | undefined;
   #notices: Notice[] = [];
   readonly #plans = new Map<string, CachedPlan>();
+  // issue 10 (plan cache): the normalised plan cache (plan-cache.ts)
+  readonly #normalized = new NormalizedPlanCache<Plan>(PLAN_CACHE_LIMIT);
+  /** Keys seen once: a generic plan is made at a key's second miss. */
+  readonly #normalizedSeen = new Set<string>();
+  /** The scanned text of the statement being run, for #dispatch to make its generic plan. */
+  #normalizeNext: { readonly sql: string; readonly scanned: ScannedText } | undefined;
+  // end of the plan-cache fields
   /** DDL statements this session ran (its own uncommitted catalog changes invalidate its plans). */
   #ddlCount = 0;
   /** What to do once the open transaction commits (DROP DATABASE's directory). */
@@ -340,7 +378,9 @@ export class Session {
         // plans made while the rolled-back DDL was visible name what no longer exists
         if (this.#txnDdl) this.#ddlCount++;
       },
+      preCommit: () => this.#onCommitActions(), // issue 9 (F): ON COMMIT (temp-objects.ts)
       atEnd: (session, committed) => {
+        this.#tempObjects.atEnd(committed); // issue 9 (F)
         if (committed) instance.cluster.atCommit(session);
         else instance.cluster.atAbort(session);
         this.#stats.end(committed); // issue 11 (pgstat): flushed at transaction end
@@ -861,13 +901,39 @@ export class Session {
   ): Promise<QueryResult<R>[]> {
     if (this.#closed) throw new EngineError('08003', 'connection is closed');
     this.#copyIo = options;
-    const cached = params.length > 0 || this.#plans.has(sql) ? this.#cachedPlan(sql) : undefined;
+    let cached = params.length > 0 || this.#plans.has(sql) ? this.#cachedPlan(sql) : undefined;
+    // issue 9 (F): lock order — a cached plan's relations are locked, then it is checked again
+    if (cached !== undefined && (await this.#lockPlanned(cached))) cached = this.#cachedPlan(sql);
     if (cached !== undefined) {
       this.#notices = [];
       const result = this.#shape<R>(await this.#runPlan(cached, params), options);
       await options.onResult?.(result as QueryResult<unknown>); // issue 10
       return [result];
     }
+    // issue 10 (plan cache): a text differing from an earlier one only in constants
+    let scanned: ScannedText | undefined;
+    if (params.length === 0 && sql.length <= PLAN_CACHE_MAX_TEXT && this.#normalizedOn()) {
+      scanned = scanNumbers(sql);
+      if (scanned !== undefined && scanned.tokens.length > 0) {
+        const entry = this.#normalized.get(
+          scanned.key,
+          this.#normalizedStamp(),
+          this.#i.cluster,
+          this.#o.dbOid,
+        );
+        const values = entry === undefined ? undefined : bindEntry(entry, scanned);
+        if (entry !== undefined && values !== undefined) {
+          this.#notices = [];
+          const result = this.#shape<R>(
+            await this.#runNormalized(sql, entry.plan, values),
+            options,
+          );
+          await options.onResult?.(result as QueryResult<unknown>);
+          return [result];
+        }
+      } else scanned = undefined;
+    }
+    // end of the plan-cache hunk
     let statements: RawStatement[];
     try {
       statements = parse(sql);
@@ -882,6 +948,9 @@ export class Session {
     try {
       for (const stmt of statements) {
         this.#notices = [];
+        // issue 10 (plan cache): #dispatch makes the generic plan of a single statement
+        this.#normalizeNext =
+          statements.length === 1 && scanned !== undefined ? { sql, scanned } : undefined;
         const outcome = await this.#statement(
           stmt,
           params,
@@ -968,6 +1037,40 @@ export class Session {
 
   /** issue 9 (H): whether this session created its temporary schema (pg_temp_N). */
   #tempUsed = false;
+
+  // ---- issue 9 (F): temporary objects (temp-objects.ts)
+  /** The session's ON COMMIT DELETE ROWS / DROP tables. */
+  readonly #tempObjects = new TempObjects();
+
+  /** PreCommit_on_commit_actions: empties the DELETE ROWS tables, drops the DROP ones. */
+  async #onCommitActions(): Promise<void> {
+    if (this.#tempObjects.empty) return;
+    this.#catalog.beginStatement(this.#txnState().catalogTxn, { searchPath: this.#searchPath() });
+    const { truncate, drop } = this.#tempObjects.actions(
+      (oid) => this.#catalog.relation(oid) !== undefined,
+    );
+    for (const oid of truncate) {
+      if (!this.#anyRow(oid, () => true)) continue; // already empty
+      this.#ddl();
+      this.#catalog.truncate(oid);
+    }
+    const notices = this.#notices.length;
+    for (const oid of drop) {
+      this.#ddl();
+      // performDeletion(DROP_CASCADE, PERFORM_DELETION_QUIETLY): what depends on it goes too
+      for (const fk of this.#catalog.referencingConstraints(oid))
+        if (fk.table !== oid) this.#catalog.dropConstraint(fk.oid);
+      this.#catalog.dropRelation(oid, { cascade: true });
+    }
+    this.#notices.length = notices;
+  }
+
+  /** A temporary relation's creation: pg_temp_N made on first use (InitTempTableNamespace). */
+  #useTempNamespace(): void {
+    initTempNamespace(this.#catalog, this.#o.id, !this.#tempUsed);
+    this.#tempUsed = true;
+  }
+  // ---- end of the issue 9 (F) temporary-objects hunk
 
   /** The reg* types' catalog hook: it reads the catalog when used, so one serves while search_path stays. */
   #reg: { readonly key: string; readonly hook: RegCatalog } | undefined;
@@ -1109,12 +1212,24 @@ export class Session {
     params: readonly unknown[],
     cacheKey: string | undefined,
   ): Promise<Outcome> {
+    // issue 9 (D): SELECT ... INTO [TEMP] t is CREATE TABLE t AS SELECT ... (view-ddl.ts)
+    if (tag === 'SelectStmt' && body.intoClause !== undefined) {
+      const { intoClause, ...select } = body;
+      const ctas = { query: { SelectStmt: select }, into: intoClause, objtype: 'OBJECT_TABLE' };
+      const node = { CreateTableAsStmt: ctas };
+      return this.#dispatch('CreateTableAsStmt', ctas, { ...stmt, node }, params, undefined);
+    }
     const writes = DDL_COMMANDS[tag];
     if (writes !== undefined)
       this.#checkWritable(typeof writes === 'string' ? writes : writes(body));
     if (PLANNABLE.has(tag)) {
-      const plan = this.#plan(stmt, params);
+      const plan = await this.#planLocked(stmt, params); // issue 9 (F): lock order
       if (cacheKey !== undefined) this.#remember(cacheKey, plan);
+      // issue 10 (plan cache)
+      const normalize = this.#normalizeNext;
+      this.#normalizeNext = undefined;
+      if (normalize !== undefined && cacheKey !== undefined && normalize.sql === stmt.source)
+        this.#makeGeneric(normalize, stmt, plan);
       return this.#runPlan(plan, params);
     }
     switch (tag) {
@@ -1133,12 +1248,25 @@ export class Session {
       case 'CommentStmt': // issue 9 (H): COMMENT ON (table-ddl-extras.ts)
         this.#ddl();
         return command(commentOn(this.#tableDdlExtras(), body));
-      case 'CreateSeqStmt':
+      case 'CreateSeqStmt': {
         this.#ddl();
-        if (body.sequence?.relpersistence === 't')
-          throw new EngineError('0A000', 'temporary sequences are not supported yet'); // issue 9 (H)
-        createSequence(this.#sequenceDdl(), body);
+        // issue 9 (F): CREATE TEMP SEQUENCE (or in pg_temp): in this session's pg_temp_N
+        const target = creationTarget(
+          { ...this.#tableDdlExtras(), backendId: this.#o.id, source: stmt.source },
+          body.sequence,
+          undefined,
+        );
+        if (target.persistence === 't') this.#useTempNamespace();
+        const seqBody =
+          target.persistence === 't'
+            ? {
+                ...body,
+                sequence: { ...body.sequence, schemaname: target.namespace, relpersistence: 't' },
+              }
+            : body;
+        createSequence(this.#sequenceDdl(), seqBody);
         return command('CREATE SEQUENCE');
+      }
       case 'AlterSeqStmt':
         this.#ddl();
         alterSequence(this.#sequenceDdl(), body);
@@ -1162,6 +1290,21 @@ export class Session {
         return this.#setConstraints(body); // H8
       case 'AlterTableStmt':
         return this.#alterTable(body, stmt);
+      case 'AlterObjectSchemaStmt': // issue 9 (ALTER TABLE): SET SCHEMA (alter-table.ts)
+        this.#ddl();
+        return command(
+          await alterObjectSchema(
+            {
+              catalog: this.#catalog,
+              txn: () => this.#txnState().catalogTxn,
+              resolve: (rv, missingOk) => this.#resolveRange(rv, missingOk),
+              lock: (oid) => this.#lockRelation(oid, LockMode.AccessExclusiveLock),
+              notice: (message) =>
+                this.#notices.push({ severity: 'NOTICE', code: '00000', message }),
+            },
+            body,
+          ),
+        );
       case 'RenameStmt':
         return this.#rename(body);
       // issue 9 (G): views and materialized views (view-ddl.ts)
@@ -1312,8 +1455,73 @@ export class Session {
     };
   }
 
-  #plan(stmt: RawStatement, params: readonly unknown[]): Plan {
-    const query = analyze(stmt, this.#view(), {
+  // ---- issue 9 (F): lock order — relation locks with analysis, as parserOpenTable takes them
+  /**
+   * #plan with the statement's relation locks: each relation analysis
+   * looked up is locked (in lookup order) with the mode the statement takes
+   * on it (AccessShareLock for one it failed on). When a lock had to be
+   * waited for, the DDL that held it may have committed (a new file, new
+   * columns, a dropped table): the invalidations are taken in
+   * (AcceptInvalidationMessages) and the statement analyzed and planned
+   * again, until its locks are granted without a wait. An analysis error
+   * is only reported once its relations' locks are held, so a query naming
+   * a column added while it waited finds it.
+   */
+  async #planLocked(stmt: RawStatement, params: readonly unknown[]): Promise<Plan> {
+    for (let attempt = 0; ; attempt++) {
+      const seen: number[] = [];
+      let plan: Plan | undefined;
+      let error: unknown;
+      try {
+        plan = this.#plan(stmt, params, seen);
+      } catch (err) {
+        error = err;
+      }
+      const modes = new Map<number, LockMode>();
+      if (plan !== undefined) statementLockModes(plan.query, modes);
+      let waited = false;
+      for (const oid of [...seen, ...modes.keys()]) {
+        const mode = modes.get(oid) ?? LockMode.AccessShareLock;
+        const tag = relationLockTag(this.#o.dbOid, oid);
+        if (this.#i.locks.tryAcquire(this.#o.id, tag, mode)) continue;
+        await this.#lockRelation(oid, mode);
+        waited = true;
+      }
+      if (!waited || attempt >= 8) {
+        if (plan === undefined) throw error;
+        return plan;
+      }
+      // The lock holder's commit releases its locks (@pg/mvcc) before the session publishes
+      // its invalidations (PostgreSQL's AtEOXact_Inval comes first): let it finish, and drop
+      // what this session cached of the relations it waited behind in any case
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      this.#catalog.invalidateLocal([...seen, ...modes.keys()]);
+      this.#catalog.beginStatement(this.#txnState().catalogTxn, { searchPath: this.#searchPath() });
+    }
+  }
+
+  /**
+   * A cached plan's relation locks (RevalidateCachedQuery's AcquirePlannerLocks):
+   * whether one had to be waited for — then the invalidations are in and the
+   * plan must be checked again.
+   */
+  async #lockPlanned(plan: Plan): Promise<boolean> {
+    let waited = false;
+    for (const [oid, mode] of planLockModes(plan.query)) {
+      if (this.#i.locks.tryAcquire(this.#o.id, relationLockTag(this.#o.dbOid, oid), mode)) continue;
+      await this.#lockRelation(oid, mode);
+      waited = true;
+    }
+    if (!waited) return false;
+    await new Promise<void>((resolve) => setImmediate(resolve)); // as in #planLocked
+    this.#catalog.beginStatement(this.#txnState().catalogTxn, { searchPath: this.#searchPath() });
+    return true;
+  }
+  // ---- end of the issue 9 (F) lock-order hunk
+
+  #plan(stmt: RawStatement, params: readonly unknown[], seen?: number[]): Plan {
+    const view = this.#view();
+    const query = analyze(stmt, seen === undefined ? view : recordingLookups(view, seen), {
       paramTypes: params.map(() => 0),
       typeContext: this.#typeContext(),
     });
@@ -1390,7 +1598,8 @@ export class Session {
     }
     this.#plans.set(key, {
       plan,
-      catalogSeq: this.#i.cluster.invalidationSeq,
+      relations: planRelations(plan),
+      seq: this.#i.cluster.invalidationSeq,
       ddlCount: this.#ddlCount,
       searchPath: String(this.#settings.get('search_path')),
       plannerKey: this.#plannerKey(),
@@ -1402,7 +1611,7 @@ export class Session {
     const c = this.#plans.get(sql);
     if (c === undefined) return undefined;
     if (
-      c.catalogSeq !== this.#i.cluster.invalidationSeq ||
+      !stillValid(c, this.#i.cluster, this.#o.dbOid) ||
       c.ddlCount !== this.#ddlCount ||
       c.searchPath !== String(this.#settings.get('search_path')) ||
       c.plannerKey !== this.#plannerKey()
@@ -1412,6 +1621,205 @@ export class Session {
     }
     return c.plan;
   }
+
+  // ------------------------------------------------------------ issue 10 (plan cache)
+
+  /** plan_cache_mode = force_custom_plan turns the normalised cache off. */
+  #normalizedOn(): boolean {
+    return this.#settings.get('plan_cache_mode') !== 'force_custom_plan';
+  }
+
+  #stampMemo: { version: number; key: string } | undefined;
+
+  /**
+   * What a normalised entry depends on beside its relations' invalidations:
+   * DDL here, search_path, the planner's settings, the settings literals are
+   * read with, the role (not settings.version: BEGIN changes that).
+   */
+  #normalizedStamp(): string {
+    const version = this.#settings.version;
+    if (this.#stampMemo?.version !== version) {
+      const g = (name: string) => String(this.#settings.get(name));
+      const key = [
+        g('search_path'),
+        this.#plannerKey(),
+        g('DateStyle'),
+        g('TimeZone'),
+        g('IntervalStyle'),
+        g('session_authorization'),
+        this.#o.user,
+      ].join('\0');
+      this.#stampMemo = { version, key };
+    }
+    return `${this.#ddlCount}\0${this.#stampMemo.key}`;
+  }
+
+  /**
+   * After the custom plan of a statement whose text has numeric literals:
+   * at the key's second miss, its generic plan (the literals plan-cache.ts
+   * chooses as parameters), kept when it is the custom plan's shape and
+   * answers every WHERE parameter through a unique index.
+   */
+  #makeGeneric(
+    normalize: { readonly sql: string; readonly scanned: ScannedText },
+    stmt: RawStatement,
+    custom: Plan,
+  ): void {
+    const key = normalize.scanned.key;
+    if (!this.#normalizedSeen.has(key)) {
+      if (this.#normalizedSeen.size >= PLAN_CACHE_LIMIT) this.#normalizedSeen.clear();
+      this.#normalizedSeen.add(key);
+      return;
+    }
+    const stamp = this.#normalizedStamp();
+    const seq = this.#i.cluster.invalidationSeq;
+    try {
+      const p = parameterize(stmt.node, normalize.sql, normalize.scanned);
+      if (p === undefined) return;
+      const query = analyze({ ...stmt, node: p.generic }, this.#view(), {
+        paramTypes: p.paramTypes,
+        fixedParams: true,
+        typeContext: this.#typeContext(),
+      });
+      const plan = planQuery(query, this.#relations, {
+        settings: this.#plannerSettings(),
+        statistics: plannerStatistics(this.#catalog, this.#txnState().catalogTxn),
+      });
+      if (plan.withModify !== undefined || !sameShape(planShape(custom), planShape(plan))) return;
+      if (!this.#uniqueLookup(plan, p.whereParams)) return;
+      this.#normalized.set(key, {
+        plan,
+        slots: p.slots,
+        paramTypes: p.paramTypes,
+        stamp,
+        relations: planRelations(plan),
+        seq,
+      });
+    } catch {
+      // no generic form: the statement keeps its custom plans
+    }
+  }
+
+  /**
+   * Whether the plan cannot depend on the WHERE parameters' values: its one
+   * scan (a seq scan or an index scan) has `column = $n` conditions (same
+   * types on both sides) for every WHERE parameter, and those columns (with
+   * `column = constant` ones) cover a unique, non-partial, plain-column
+   * index of the table — at most one row for every value, so every value's
+   * estimate, and plan, is the same.
+   */
+  #uniqueLookup(plan: Plan, whereParams: ReadonlySet<number>): boolean {
+    if (whereParams.size === 0) return true;
+    type Qual = { clause?: unknown };
+    type Scan = {
+      kind: string;
+      relationOid: number;
+      filter?: unknown;
+      indexQuals?: readonly Qual[];
+    };
+    const scans: Scan[] = [];
+    const walk = (node: unknown): void => {
+      if (node === null || typeof node !== 'object') return;
+      if (Array.isArray(node)) {
+        for (const x of node) walk(x);
+        return;
+      }
+      const n = node as Record<string, unknown>;
+      if (typeof n.kind === 'string' && typeof n.relationOid === 'number') {
+        scans.push(n as unknown as Scan);
+      }
+      for (const [k, v] of Object.entries(n)) {
+        if (k === 'query' || k === 'output' || k === 'filter' || k === 'indexQuals') continue;
+        if (typeof v === 'object') walk(v);
+      }
+    };
+    walk(plan.scan);
+    walk(plan.planned?.plan);
+    walk(plan.planned?.subplans);
+    walk(plan.modify?.find?.planned.plan);
+    walk(plan.modify?.find?.planned.subplans);
+    const scan = scans[0];
+    if (scans.length !== 1 || scan === undefined) return false;
+    if (scan.kind !== 'seqscan' && scan.kind !== 'indexscan' && scan.kind !== 'indexonlyscan')
+      return false;
+    type E = {
+      kind?: string;
+      op?: unknown;
+      args?: readonly E[];
+      attnum?: number;
+      index?: number;
+      type?: number;
+      levelsUp?: number;
+    };
+    const equated = new Set<number>(); // attnums
+    const covered = new Set<number>(); // parameters
+    const conjunct = (e: E | undefined): void => {
+      if (e === undefined) return;
+      if (e.kind === 'bool' && e.op === 'and') {
+        for (const x of e.args ?? []) conjunct(x);
+        return;
+      }
+      const op = e.op as { name?: string } | undefined;
+      if (e.kind !== 'op' || op?.name !== '=' || e.args?.length !== 2) return;
+      const [l, r] = e.args as [E, E];
+      const [v, c] = l.kind === 'var' ? [l, r] : [r, l];
+      if (
+        v.kind !== 'var' ||
+        (v.levelsUp ?? 0) !== 0 ||
+        v.attnum === undefined ||
+        v.type !== c.type
+      )
+        return;
+      if (c.kind === 'param' && c.index !== undefined) {
+        covered.add(c.index);
+        equated.add(v.attnum);
+      } else if (c.kind === 'const') equated.add(v.attnum);
+    };
+    conjunct(scan.filter as E | undefined);
+    for (const q of scan.indexQuals ?? []) conjunct(q.clause as E | undefined);
+    for (const k of whereParams) if (!covered.has(k)) return false;
+    const indexes = this.#catalog.relation(scan.relationOid)?.indexes ?? [];
+    return indexes.some(
+      (ix) =>
+        ix.unique &&
+        ix.valid &&
+        ix.predicate === undefined &&
+        ix.expressions === undefined &&
+        ix.columns.slice(0, ix.nkeys).every((attnum) => equated.has(attnum)),
+    );
+  }
+
+  /**
+   * Runs a normalised entry's plan as #statement runs a statement; when it
+   * fails, the error is the one the uncached path would give if its
+   * analysis or planning fails (with that error's cursor position).
+   */
+  async #runNormalized(sql: string, plan: Plan, values: readonly string[]): Promise<Outcome> {
+    this.#block.startStatement();
+    this.#inStatement = true;
+    try {
+      this.#catalog.beginStatement(this.#txnState().catalogTxn, {
+        searchPath: this.#searchPath(),
+      });
+      const outcome = await this.#runPlan(plan, values);
+      await this.#block.finishStatement(false);
+      return outcome;
+    } catch (err) {
+      let error = err;
+      try {
+        const [stmt] = parse(sql);
+        if (stmt !== undefined) this.#plan(stmt, []);
+      } catch (planError) {
+        error = planError;
+      }
+      await this.#block.finishStatement(true);
+      throw toEngineError(error);
+    } finally {
+      this.#inStatement = false;
+    }
+  }
+
+  // ------------------------------------------------------------ end of the plan-cache hunk
 
   /** PreventCommandIfReadOnly: 25006 in a read-only transaction. */
   #checkWritable(what: string): void {
@@ -1552,6 +1960,8 @@ export class Session {
       creationNamespace: (schema) => this.#creationNamespace(schema),
       notice: (n) => this.#notices.push(n),
       lock: (oid, mode) => this.#lockRelation(oid, mode),
+      // issue 9 (D): TEMP views, CREATE TEMP TABLE AS, SELECT INTO TEMP
+      temp: { name: tempNamespaceName(this.#o.id), use: () => this.#useTempNamespace() },
       run: async (query) => {
         const plan = planQuery(query, this.#relations, {
           settings: this.#plannerSettings(),
@@ -1881,7 +2291,8 @@ export class Session {
     // serial and identity columns: their sequences first (sequence-ddl.ts)
     const sequenceColumns = prepareSequenceColumns(
       this.#sequenceDdl(),
-      body,
+      // issue 9 (F): a temporary table's serial columns get temporary sequences
+      target.persistence === 't' ? { ...body, relation: { ...rv, relpersistence: 't' } } : body,
       namespace,
       (t) => resolveTypeName(t, builtins).oid,
     );
@@ -1976,6 +2387,8 @@ export class Session {
     });
     if (oid === undefined) return command('CREATE TABLE');
     finishSequenceColumns(this.#sequenceDdl(), oid, sequenceColumns);
+    const onCommit = onCommitActionOf(body.oncommit); // issue 9 (F): ON COMMIT DELETE ROWS / DROP
+    if (onCommit !== undefined) this.#tempObjects.register(oid, onCommit);
     const desc = this.#catalog.mustRelation(oid);
     // transformIndexConstraints: the primary key's index first (lowest OID, checked first), then the rest in order
     for (const k of [...primaries, ...keys.filter((key) => !key.primary)]) {
@@ -2373,6 +2786,8 @@ export class Session {
       return command('ALTER TABLE');
     }
     await this.#lockRelation(oid, LockMode.AccessExclusiveLock);
+    const typePlans: AlterColumnTypePlan[] = []; // issue 9 (ALTER TABLE): one rewrite at the end
+    checkPersistenceOnce(body.cmds ?? []); // issue 9 (ALTER TABLE)
     for (const c of body.cmds ?? []) {
       const cmd = c.AlterTableCmd;
       // issue 9 (H): generated columns' ALTER rules and DROP EXPRESSION (generated-columns.ts)
@@ -2443,6 +2858,9 @@ export class Session {
         case 'AT_DropColumn': {
           const desc = this.#catalog.mustRelation(oid);
           const name = String(cmd.name);
+          // issue 9 (F): ATExecDropColumn refuses a system column
+          if (systemColumnNamed(name) !== undefined)
+            throw new EngineError('0A000', `cannot drop system column "${name}"`);
           if (cmd.missing_ok === true && !desc.columns.some((x) => x.name === name && !x.dropped)) {
             this.#notices.push({
               severity: 'NOTICE',
@@ -2555,6 +2973,15 @@ export class Session {
         // storage parameters (table-reloptions.ts)
         case 'AT_SetRelOptions':
         case 'AT_ResetRelOptions':
+          // issue 9 (D): a view's options are check_option & co. (view-ddl.ts)
+          if (this.#catalog.mustRelation(oid).kind === 'v') {
+            const defs = (cmd.def?.List?.items ?? []) as PNode[];
+            const reset = cmd.subtype === 'AT_ResetRelOptions';
+            const rel = this.#catalog.mustRelation(oid);
+            const next = alterViewReloptions(this.#viewDdl(), rel, defs, reset);
+            this.#catalog.setRelationOptions(oid, next);
+            break;
+          }
           this.#catalog.setRelationOptions(
             oid,
             alteredReloptions(
@@ -2564,6 +2991,17 @@ export class Session {
             ),
           );
           break;
+        // issue 9 (ALTER TABLE): ALTER COLUMN TYPE, SET LOGGED / UNLOGGED (alter-table.ts)
+        case 'AT_AlterColumnType':
+          typePlans.push(
+            prepareAlterColumnType(this.#alterHost(stmt.source), gdesc, cmd, typePlans),
+          );
+          break;
+        case 'AT_SetLogged':
+        case 'AT_SetUnLogged':
+          setTablePersistence(this.#alterHost(stmt.source), gdesc, cmd.subtype === 'AT_SetLogged');
+          break;
+        // end issue 9 (ALTER TABLE)
         default:
           throw new EngineError(
             '0A000',
@@ -2571,7 +3009,24 @@ export class Session {
           );
       }
     }
+    await executeAlterColumnTypes(this.#alterHost(stmt.source), oid, typePlans); // issue 9 (ALTER TABLE)
     return command('ALTER TABLE');
+  }
+
+  /** issue 9 (ALTER TABLE): what alter-table.ts needs from the session. */
+  #alterHost(source: string): AlterTableHost {
+    const { t } = this.#i;
+    return {
+      ...this.#constraintHost,
+      source,
+      txn: () => this.#txnState().catalogTxn,
+      writer: () => sessionWriter(t, this.#o.id, this.#txnState().comboCids),
+      oldestXmin: () => t.manager.oldestXmin(),
+      alterSequenceType: (seqOid, typeName) =>
+        alterSequenceOptions(this.#sequenceDdl(), this.#catalog.mustRelation(seqOid), [
+          { DefElem: { defname: 'as', arg: { TypeName: typeName } } },
+        ]),
+    };
   }
 
   /**
@@ -2642,6 +3097,7 @@ export class Session {
       lockMode: (oid, mode) => this.#lockRelation(oid, mode),
       unlock: (oid, mode) => this.#i.locks.release(this.#o.id, tag(oid), mode),
       usage: () => ({ ...this.#i.cluster.pool.stats, walBytes: t.storage.wal.insertLsn }),
+      checkInterrupts: this.#runOptions().checkInterrupts, // issue 11 (vacuum delay): at each delay point
       evalEnv: () => ({
         params: [],
         tctx: this.#typeContext(),
@@ -2838,8 +3294,22 @@ export class Session {
     });
   }
 
+  // issue 11 (autovacuum vs CREATE/DROP DATABASE): CountOtherDBBackends
+  /**
+   * The autovacuum workers connected to database `name` are told to end
+   * (a running vacuum stops at its next delay point); waits for them to
+   * disconnect, at most 5 s. Other sessions are not waited for (PostgreSQL
+   * waits the 5 s for them too, then fails the same way).
+   */
+  async #endAutovacuumWorkersIn(name: string): Promise<void> {
+    for (let tries = 0; tries < 500; tries++) {
+      if (terminateAutovacuumWorkers(this.#i.stats, name) === 0) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
   /** CREATE DATABASE name [TEMPLATE t]: a copy of the template's files and catalogs. */
-  #createDatabase(body: PNode): Outcome {
+  async #createDatabase(body: PNode): Promise<Outcome> {
     this.#notInBlock('CREATE DATABASE');
     this.#ddl();
     const name = String(body.dbname);
@@ -2853,6 +3323,7 @@ export class Session {
       }
     }
     const tmpl = this.#catalog.database(template);
+    if (tmpl !== undefined) await this.#endAutovacuumWorkersIn(template); // issue 11 (autovacuum)
     if (tmpl !== undefined && this.#i.backends.others(tmpl.oid, this.#o.id) > 0) {
       // the template must be quiet while its files are copied
       if (this.#catalog.database(name) === undefined) {
@@ -2867,7 +3338,7 @@ export class Session {
   }
 
   /** DROP DATABASE [IF EXISTS] name: its files go when the drop commits. */
-  #dropDatabase(body: PNode): Outcome {
+  async #dropDatabase(body: PNode): Promise<Outcome> {
     this.#notInBlock('DROP DATABASE');
     this.#ddl();
     const name = String(body.dbname);
@@ -2880,6 +3351,7 @@ export class Session {
       });
       return command('DROP DATABASE');
     }
+    if (row !== undefined && row.oid !== this.#o.dbOid) await this.#endAutovacuumWorkersIn(name); // issue 11 (autovacuum)
     if (
       row !== undefined &&
       !row.isTemplate &&

@@ -252,11 +252,7 @@ export function creationTarget(
   if (oncommit !== undefined && oncommit !== 'ONCOMMIT_NOOP') {
     if (persistence !== 't')
       throw new EngineError('42P16', 'ON COMMIT can only be used on temporary tables');
-    if (oncommit !== 'ONCOMMIT_PRESERVE_ROWS')
-      throw new EngineError(
-        '0A000',
-        `ON COMMIT ${oncommit === 'ONCOMMIT_DROP' ? 'DROP' : 'DELETE ROWS'} is not supported yet`,
-      );
+    // issue 9 (F): DELETE ROWS and DROP are the session's to do at commit (temp-objects.ts)
   }
   if (persistence !== 't') return { namespace: schema, persistence };
   return { namespace: mine, persistence };

@@ -30,6 +30,11 @@ export interface TransactionHooks {
   atSubCommit?(session: number): void;
   /** ROLLBACK TO: the innermost level is rolled back and ends. */
   atSubAbort?(session: number): void;
+  /**
+   * issue 9 (F): the last work of a transaction about to commit, inside it
+   * (ON COMMIT DELETE ROWS / DROP): an error rolls the transaction back.
+   */
+  preCommit?(session: number): Promise<void>;
 }
 
 export class TransactionBlock {
@@ -104,7 +109,8 @@ export class TransactionBlock {
         }
         return;
       }
-      this.#rollbackNow();
+      // issue 9 (F): a failed commit (preCommit) has rolled back already
+      if (this.#manager.state(this.#session) !== 'idle') this.#rollbackNow();
       return;
     }
     if (!this.#explicit && !this.implicit) await this.#commitNow();
@@ -280,6 +286,14 @@ export class TransactionBlock {
   }
 
   async #commitNow(): Promise<void> {
+    if (this.#hooks.preCommit !== undefined) {
+      try {
+        await this.#hooks.preCommit(this.#session); // issue 9 (F)
+      } catch (err) {
+        this.#rollbackNow();
+        throw err;
+      }
+    }
     const outcome = await this.#manager.commit(this.#session);
     this.#settings.endTransaction(outcome === 'COMMIT');
     this.#savepoints = [];

@@ -33,6 +33,7 @@ import type { Plan } from './plan.js';
 import { executeSelect } from './run.js';
 import { heapTupleStatus } from './unique.js';
 import { upsertRow } from './upsert.js';
+import { runViewChecks } from './view-check.js'; // issue 9 (D)
 
 /** What a statement returns. */
 export interface ExecResult {
@@ -507,7 +508,16 @@ async function insert(
       const r = await upsertRow(mp.onConflict, rel, values, ctx, env, options);
       if (r.kind === 'skipped') continue;
       count++;
-      if (returning) rows.push(await returningRow(mp, r.values, ctx, options));
+      if (returning) {
+        // issue 9 (F): where the row was written (and, updated, who holds its lock)
+        const lockedBy =
+          r.kind === 'updated' ? sessionWriter(ctx, ctx.session, ctx.comboCids).xid : undefined;
+        const at =
+          r.tid === undefined
+            ? undefined
+            : { rel, tid: r.tid, ...(lockedBy === undefined ? {} : { lockedBy }) };
+        rows.push(await returningRow(mp, r.values, ctx, options, at));
+      }
       continue;
     }
     const w = sessionWriter(ctx, ctx.session, ctx.comboCids);
@@ -515,12 +525,13 @@ async function insert(
     if (st !== undefined) st.tuplesInserted++; // issue 11 (pgstat)
     await insertIndexEntries(rel, values, tid, ctx, env);
     ctx.rowTriggers?.inserted(rel.desc, values, tid); // H8: foreign-key events
+    await runViewChecks(mp?.viewChecks, rel.desc, values, ctx, options); // issue 9 (D): WITH CHECK OPTION
     count++;
     if (returning) {
       rows.push(
         mp === undefined
           ? outputOf(cp, project(cp, values, env))
-          : await returningRow(mp, values, ctx, options),
+          : await returningRow(mp, values, ctx, options, { rel, tid }), // issue 9 (F): tid
       );
     }
   }
@@ -653,6 +664,19 @@ export function checkNotNull(
       },
     );
   }
+}
+
+/** issue 9 (D, views): ExecBuildSlotValueDescription's "(v1, v2, ...)" of a row (view-check.ts). */
+export function rowDescription(
+  rel: RelationDesc,
+  values: readonly unknown[],
+  tctx: TypeContext,
+  registry: Registry,
+): string {
+  const shown = rel.columns
+    .filter((col) => !col.dropped)
+    .map((col) => clip(valueText(col, values[col.attnum - 1] ?? null, tctx, registry)));
+  return `(${shown.join(', ')})`;
 }
 
 const encoder = new TextEncoder();

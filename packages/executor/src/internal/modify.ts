@@ -64,7 +64,9 @@ import {
 import { type Compiled, compileExpr } from './expr.js';
 import { indexReferencedColumns } from './index-keys.js';
 import { executeSelect } from './run.js';
+import { systemColumnReader } from './scan-nodes.js'; // issue 9 (F)
 import { type OnConflictPlan, planOnConflict } from './upsert.js';
+import { type PlannedViewCheck, planViewChecks, runViewChecks } from './view-check.js'; // issue 9 (D)
 
 const FLOAT8 = 701;
 const TID_SCALE = 65536;
@@ -75,7 +77,16 @@ export interface RowExprs {
   readonly exprs: readonly Expr[];
   /** When they have sub-SELECTs: `SELECT exprs` planned (else compiled directly). */
   readonly planned?: PlannedSelect;
+  /**
+   * issue 9 (F): they read the target's system columns (ctid, xmin, ...):
+   * the row's parameters are followed by SYSTEM_SLOTS' values of the row
+   * version written (read from its tuple header).
+   */
+  readonly system?: true;
 }
+
+/** issue 9 (F): the system columns' order among a RETURNING row's parameters. */
+const SYSTEM_SLOTS: readonly number[] = [-1, -3, -4, -5, -6, -7];
 
 /** How an INSERT/UPDATE/DELETE runs (Plan.modify). */
 export interface ModifyPlan {
@@ -102,6 +113,8 @@ export interface ModifyPlan {
   readonly valuesRows?: readonly (RowExprs | undefined)[];
   /** issue 9 (upsert): INSERT ... ON CONFLICT (upsert.ts). */
   readonly onConflict?: OnConflictPlan;
+  /** issue 9 (D, views): WITH CHECK OPTION checks on each new row (view-check.ts). */
+  readonly viewChecks?: readonly PlannedViewCheck[];
 }
 
 /** What planning a statement needs: the relations and the planner's context for them. */
@@ -204,6 +217,7 @@ export function planUpdateDelete(q: UpdateQuery | DeleteQuery, p: ModifyPlanning
     otherVars,
     ...(returning === undefined ? {} : { returning }),
     recheck,
+    ...(q.command === 'update' ? planViewChecks(q, rowVars, p) : {}), // issue 9 (D)
   };
 }
 
@@ -240,6 +254,7 @@ export function planInsert(q: InsertQuery, p: ModifyPlanning): ModifyPlan {
     ...(returning === undefined ? {} : { returning }),
     ...(valuesRows === undefined ? {} : { valuesRows }),
     ...onConflictOf(q, p, desc), // issue 9 (upsert)
+    ...planViewChecks(q, rowVars, p), // issue 9 (D)
   };
 }
 
@@ -268,10 +283,19 @@ export function rowExprs(
   p: ModifyPlanning,
 ): RowExprs {
   const substituted = exprs.map((e) => substitute(e, rv));
-  if (!substituted.some(hasSubLink)) return { exprs: substituted };
+  // issue 9 (F): the target's system columns
+  let system = false;
+  walk(exprs, 0, (v, depth) => {
+    if ((v.levelsUp ?? 0) === depth && v.rt === rv.target && v.attnum < 0) system = true;
+  });
+  const sys = system ? ({ system: true } as const) : {};
+  if (!substituted.some(hasSubLink)) return { exprs: substituted, ...sys };
   const paramTypes = [
     ...q.paramTypes,
-    ...Array.from({ length: rv.width + rv.others.length }, () => 0),
+    ...Array.from(
+      { length: rv.width + rv.others.length + (system ? SYSTEM_SLOTS.length : 0) },
+      () => 0,
+    ),
   ];
   const select: SelectQuery = {
     command: 'select',
@@ -283,7 +307,7 @@ export function rowExprs(
     rowMarks: [],
     ...(q.ctes === undefined ? {} : { ctes: q.ctes }),
   };
-  return { exprs: substituted, planned: planSelect(select, p.planner()) };
+  return { exprs: substituted, planned: planSelect(select, p.planner()), ...sys };
 }
 
 /** The conjuncts of a WHERE. */
@@ -353,7 +377,10 @@ function substitute<T>(e: T, rv: RowVars): T {
       const v = o as unknown as Var;
       if ((v.levelsUp ?? 0) !== depth) return v;
       let index: number;
-      if (v.rt === rv.target) index = rv.base + v.attnum;
+      if (v.rt === rv.target && v.attnum < 0)
+        // issue 9 (F): a system column, after the row's and the other entries' values
+        index = rv.base + rv.width + rv.others.length + SYSTEM_SLOTS.indexOf(v.attnum) + 1;
+      else if (v.rt === rv.target) index = rv.base + v.attnum;
       else {
         const j = others.get(`${v.rt}.${v.attnum}`);
         if (j === undefined) return v;
@@ -537,11 +564,19 @@ export async function runUpdateDelete(
     if (res.newValues !== undefined && res.newTid !== undefined)
       ctx.rowTriggers?.updated(rel.desc, res.oldValues, res.newValues, res.newTid, res.tid);
     else if (command === 'delete') ctx.rowTriggers?.deleted(rel.desc, res.oldValues, res.tid);
+    // issue 9 (D): WITH CHECK OPTION on the new version
+    if (res.newValues !== undefined)
+      await runViewChecks(mp.viewChecks, rel.desc, [...res.newValues, ...others], ctx, options);
     if (mp.returning !== undefined) {
       rows.push(
         await evaluate(
           mp.returning,
-          [...(res.newValues ?? res.oldValues), ...others],
+          [
+            ...(res.newValues ?? res.oldValues),
+            ...others,
+            // issue 9 (F): the system columns of the new version (UPDATE) or the deleted one
+            ...systemValues(mp.returning, rel, res.newTid ?? res.tid),
+          ],
           ctx,
           options,
         ),
@@ -569,15 +604,29 @@ export async function valuesRow(
   return re === undefined ? undefined : evaluate(re, NO_ROW, ctx, options);
 }
 
-/** RETURNING of one inserted row. */
+/** RETURNING of one inserted row (`at`: where it was written, for its system columns). */
 export function returningRow(
   mp: ModifyPlan,
   values: readonly unknown[],
   ctx: ExecContext,
   options: RunOptions,
+  at?: { readonly rel: OpenTable; readonly tid: Tid; readonly lockedBy?: number },
 ): Promise<unknown[]> {
   if (mp.returning === undefined) throw new SqlError('XX000', 'no RETURNING list');
+  if (mp.returning.system === true && at !== undefined) {
+    const sys = systemValues(mp.returning, at.rel, at.tid);
+    // ON CONFLICT DO UPDATE: PostgreSQL's new version keeps the conflict's row lock as its
+    // xmax (heap_update's locker_remains), which @pg/heap's update does not carry over yet:
+    // xmax is shown as that lock's holder, so `RETURNING (xmax = 0)` tells an update apart
+    if (at.lockedBy !== undefined) sys[SYSTEM_SLOTS.indexOf(-5)] = at.lockedBy;
+    return evaluate(mp.returning, [...values, ...sys], ctx, options);
+  }
   return evaluate(mp.returning, values, ctx, options);
+}
+
+/** issue 9 (F): SYSTEM_SLOTS' values of the row version at `tid`, when `re` reads them. */
+function systemValues(re: RowExprs, rel: OpenTable, tid: Tid): unknown[] {
+  return re.system === true ? systemColumnReader(rel, SYSTEM_SLOTS)(tid) : [];
 }
 
 // ---------------------------------------------------------------- WITH

@@ -8,7 +8,8 @@
  * R1); its filter is bound to that, and its `output` is projected from it
  * only when the planner asked for something else.
  */
-import { type ScanKey, scanKey, TidBitmap } from '@pg/access';
+import { type ScanKey, scanKey, type Tid, TidBitmap } from '@pg/access';
+import { Page } from '@pg/page'; // issue 9 (F): system columns
 import type {
   BitmapHeapScanNode,
   BitmapNode,
@@ -68,6 +69,105 @@ function relationVars(rt: number, rel: OpenRelation): Expr[] {
 
 const relationVarCache = new WeakMap<object, Map<number, Expr[]>>();
 
+// ---------------------------------------------------------------- system columns (issue 9, F)
+
+/** The system columns (negative attnums, descending) a scan's output and filter read of its entry. */
+function systemAttnums(
+  b: Builder,
+  node: { readonly rt: number; readonly filter?: Expr; readonly output: readonly Expr[] },
+): readonly number[] {
+  return planMemo(b.cx.registry, node, 'sysattrs', () => {
+    const found = new Map<number, number>();
+    const walk = (x: unknown): void => {
+      if (x === null || typeof x !== 'object') return;
+      if (Array.isArray(x)) {
+        for (const e of x) walk(e);
+        return;
+      }
+      const o = x as Record<string, unknown>;
+      if (o.kind === 'var') {
+        const a = o.attnum as number;
+        if (o.rt === node.rt && !o.levelsUp && a < 0) found.set(a, o.type as number);
+        return;
+      }
+      for (const k in o) if (k !== 'fn' && k !== 'op' && k !== 'cast') walk(o[k]);
+    };
+    walk(node.output);
+    walk(node.filter);
+    return [...found.keys()].sort((x, y) => y - x);
+  });
+}
+
+const SYSTEM_TYPES: Readonly<Record<number, number>> = {
+  [-1]: 27,
+  [-3]: 28,
+  [-4]: 29,
+  [-5]: 28,
+  [-6]: 29,
+  [-7]: 26,
+};
+
+/** The raw row's Vars with the system columns' after the relation's columns. */
+function withSystemVars(raw: Expr[], rt: number, sys: readonly number[]): Expr[] {
+  if (sys.length === 0) return raw;
+  return [
+    ...raw,
+    ...sys.map(
+      (a): Expr => ({ kind: 'var', rt, attnum: a, type: SYSTEM_TYPES[a] ?? 0, typmod: -1 }),
+    ),
+  ];
+}
+
+/**
+ * The values of system columns `sys` of the tuple at a TID
+ * (heap_getsysattr): ctid its own TID, xmin / xmax the header's raw
+ * t_xmin / t_xmax, cmin and cmax both the raw t_cid (a combo command id
+ * too, as PostgreSQL shows it), tableoid the relation's OID. The header
+ * is read from a copy of the tuple's page (one copy per block in a row).
+ */
+export function systemColumnReader(
+  rel: OpenTable,
+  sys: readonly number[],
+): (tid: { readonly block: number; readonly offset: number }) => unknown[] {
+  let block = -1;
+  let page: Page | undefined;
+  const u32 = (b: Uint8Array, at: number) =>
+    (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+  return (tid) => {
+    if (tid.block !== block || page === undefined) {
+      page = Page.wrap(rel.heap.readCopy(tid.block));
+      block = tid.block;
+    }
+    const item = page.mustItem(tid.offset);
+    return sys.map((a) => {
+      switch (a) {
+        case -1:
+          return tid.block * 65536 + tid.offset;
+        case -3:
+          return u32(item, 0);
+        case -5:
+          return u32(item, 4);
+        case -4:
+        case -6:
+          return u32(item, 8);
+        default:
+          return rel.desc.oid;
+      }
+    });
+  };
+}
+
+/** A heap row's values with its system columns appended (the values themselves when none are read). */
+function rowWithSystem(
+  read: ((tid: { readonly block: number; readonly offset: number }) => unknown[]) | undefined,
+  r: {
+    readonly tid: { readonly block: number; readonly offset: number };
+    readonly values: unknown[];
+  },
+): unknown[] {
+  return read === undefined ? r.values : [...r.values, ...read(r.tid)];
+}
+
 /** A pull source of raw rows (a scan before its filter and projection). */
 interface RowSource {
   next(): unknown[] | undefined;
@@ -90,8 +190,9 @@ function fromIterator(it: Iterator<unknown[], unknown>): RowSource {
 
 /** The `values` of heap rows as a RowSource (no generator in between), counted in `st.tuplesReturned`. */
 function heapValues(
-  rows: Iterable<{ readonly values: unknown[] }>,
+  rows: Iterable<{ readonly values: unknown[]; readonly tid: Tid }>,
   st: RelationCounters,
+  sys?: (tid: Tid) => unknown[], // issue 9 (F): system columns to append
 ): RowSource {
   const it = rows[Symbol.iterator]();
   return {
@@ -99,7 +200,7 @@ function heapValues(
       const r = it.next();
       if (r.done === true) return undefined;
       st.tuplesReturned++; // issue 11 (pgstat): seq_tup_read
-      return r.value.values;
+      return sys === undefined ? r.value.values : rowWithSystem(sys, r.value);
     },
     return() {
       it.return?.();
@@ -232,9 +333,12 @@ export function buildSeqScan(b: Builder, node: SeqScanNode): ExecNode {
   }
   const heap = rel.heap;
   const st = statsOf(b, node.relationOid); // issue 11 (pgstat): seq_scan, seq_tup_read
-  return finishSource(b, node, raw, () => {
+  const sys = systemAttnums(b, node); // issue 9 (F)
+  const table = rel;
+  return finishSource(b, node, withSystemVars(raw, node.rt, sys), () => {
     st.numScans++;
-    return heapValues(heap.scan(b.snapshot, b.vctx), st);
+    const read = sys.length === 0 ? undefined : systemColumnReader(table, sys);
+    return heapValues(heap.scan(b.snapshot, b.vctx), st, read);
   });
 }
 
@@ -340,7 +444,8 @@ export function buildIndexScan(b: Builder, node: IndexScanNode): ExecNode {
   const rel = tableOf(b, node.relationOid);
   const heap = rel.heap;
   const entry = indexOf(rel, node.indexOid);
-  const raw = relationVars(node.rt, rel);
+  const sys = systemAttnums(b, node); // issue 9 (F)
+  const raw = withSystemVars(relationVars(node.rt, rel), node.rt, sys);
   const colType = (c: number) => indexColumnType(rel.desc, entry.desc, c);
   const quals = planMemo(b.cx.registry, node, 'quals', () =>
     compileIndexQuals(b, node.indexQuals, colType),
@@ -363,6 +468,7 @@ export function buildIndexScan(b: Builder, node: IndexScanNode): ExecNode {
     node,
     raw,
     function* () {
+      const read = sys.length === 0 ? undefined : systemColumnReader(rel, sys);
       const sets = keySets(quals, env, node.direction);
       for (const keys of sets) {
         scan?.end();
@@ -391,8 +497,9 @@ export function buildIndexScan(b: Builder, node: IndexScanNode): ExecNode {
           const row = heap.fetch(r.tid, b.snapshot, b.vctx);
           if (row !== null) {
             ist.tuplesFetched++;
-            if (r.recheck && recheck !== undefined && !recheck(row.values, env)) continue; // issue 12
-            yield row.values;
+            const values = rowWithSystem(read, row); // issue 9 (F)
+            if (r.recheck && recheck !== undefined && !recheck(values, env)) continue; // issue 12
+            yield values;
           }
         }
         scan.end();
@@ -458,13 +565,15 @@ function bitmapOf(b: Builder, node: BitmapNode, rel: OpenTable): TidBitmap {
 export function buildBitmapHeapScan(b: Builder, node: BitmapHeapScanNode): ExecNode {
   const rel = tableOf(b, node.relationOid);
   const heap = rel.heap;
-  const raw = relationVars(node.rt, rel);
+  const sys = systemAttnums(b, node); // issue 9 (F)
+  const raw = withSystemVars(relationVars(node.rt, rel), node.rt, sys);
   const recheck = compileBoundQual(node.recheck, raw, b.cx.registry);
   const env = b.cx.env;
   const instr = b.instr(node);
   const st = statsOf(b, node.relationOid); // issue 11 (pgstat): bitmap heap fetches count in idx_tup_fetch
   return finishScan(b, node, raw, function* () {
     const bitmap = bitmapOf(b, node.bitmap, rel);
+    const read = sys.length === 0 ? undefined : systemColumnReader(rel, sys); // issue 9 (F)
     // issue 12: a lossy chunk covers PAGES_PER_CHUNK pages, past the heap's end too (BRIN's
     // last range): such pages are skipped, as heapam_scan_bitmap_next_block does
     const nblocks = heap.nblocks();
@@ -483,7 +592,8 @@ export function buildBitmapHeapScan(b: Builder, node: BitmapHeapScanNode): ExecN
               const r = heap.fetch({ block: page.block, offset }, b.snapshot, b.vctx);
               return r === null ? [] : [r];
             });
-      for (const r of rows) {
+      for (const r0 of rows) {
+        const r = read === undefined ? r0 : { tid: r0.tid, values: rowWithSystem(read, r0) };
         st.tuplesFetched++;
         // Exact pages are checked too: a BitmapOr arm's index condition can be weaker than
         // its clause (`b = 'x'` of `b = 'x' AND id <= 0`), and the planner gives the scan no

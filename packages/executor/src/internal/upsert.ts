@@ -139,8 +139,9 @@ type TableIndex = OpenTable['indexes'][number];
 
 /** What happened to one proposed row. */
 export type UpsertOutcome =
-  | { readonly kind: 'inserted'; readonly values: readonly unknown[] }
-  | { readonly kind: 'updated'; readonly values: readonly unknown[] }
+  // issue 9 (F): `tid` the row version written (RETURNING's system columns)
+  | { readonly kind: 'inserted'; readonly values: readonly unknown[]; readonly tid?: Tid }
+  | { readonly kind: 'updated'; readonly values: readonly unknown[]; readonly tid?: Tid }
   | { readonly kind: 'skipped' };
 
 type Conflict =
@@ -185,7 +186,7 @@ export async function upsertRow(
       const others = rel.indexes.filter((i) => !arbiters.includes(i));
       await insertIndexEntries({ ...rel, indexes: others }, values, tid, ctx, env);
       ctx.rowTriggers?.inserted(rel.desc, values, tid); // H8: foreign-key events
-      return { kind: 'inserted', values };
+      return { kind: 'inserted', values, tid };
     }
     if (plan.action === 'nothing') {
       checkTupleVisible(rel, found.tid, ctx, uctx, repeatableRead);
@@ -379,7 +380,7 @@ async function updateConflicting(
     await insertIndexEntries(rel, res.newValues, res.newTid, ctx, envOfCtx(ctx));
   }
   ctx.rowTriggers?.updated(rel.desc, res.oldValues, res.newValues, res.newTid, res.tid); // H8
-  return { kind: 'updated', values: res.newValues };
+  return { kind: 'updated', values: res.newValues, tid: res.newTid };
 }
 
 function envOfCtx(ctx: ExecContext): EvalEnv {

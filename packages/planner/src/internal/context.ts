@@ -14,6 +14,7 @@ import type {
   Var,
   WindowFunc,
 } from '@pg/sql';
+import { systemColumnOf } from '@pg/sql'; // issue 9 (F)
 import { SqlError } from '@pg/types';
 import { exprKey, mapChildren, mkVar } from './exprs.js';
 import type { PlanNode } from './plan.js';
@@ -181,6 +182,8 @@ export class Level {
     const rte = this.rtable[rt];
     switch (rte?.kind) {
       case 'relation': {
+        const sys = systemColumnOf(attnum); // issue 9 (F): a system column
+        if (sys !== undefined) return { type: sys.type, typmod: -1 };
         const c = this.glob.desc(rte.relationOid).columns[attnum - 1];
         return c === undefined || c.dropped
           ? { type: 0, typmod: -1 }
@@ -215,13 +218,24 @@ export class Level {
     }
   }
 
-  /** R1: a scan's output, Var(rt, 1..n). */
+  /**
+   * R1: a scan's output, Var(rt, 1..n); issue 9 (F): then Var(rt, -k) of
+   * each system column the query reads of it (ctid, xmin, ...), which the
+   * executor's scan appends to each row.
+   */
   scanOutput(rt: number): Var[] {
     const n = this.columnCount(rt);
     const out: Var[] = [];
     for (let a = 1; a <= n; a++) {
       const t = this.columnType(rt, a);
       out.push(mkVar(rt, a, t.type, t.typmod));
+    }
+    const needed = this.needed.get(rt);
+    if (needed !== undefined && this.rtable[rt]?.kind === 'relation') {
+      for (const a of [...needed].filter((x) => x < 0).sort((x, y) => y - x)) {
+        const t = this.columnType(rt, a);
+        out.push(mkVar(rt, a, t.type, t.typmod));
+      }
     }
     return out;
   }

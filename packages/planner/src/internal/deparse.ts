@@ -20,6 +20,7 @@ import type {
   SubPlanExpr,
   WindowFuncCall,
 } from '@pg/sql';
+import { systemColumnOf } from '@pg/sql'; // issue 9 (F)
 import { defaultContext, type Registry, SqlError, type TypeContext } from '@pg/types';
 
 /** One query level: its range table and the EXPLAIN name of each entry. */
@@ -180,7 +181,8 @@ export function deparseExpr(e: Expr, ctx: DeparseContext, showImplicit = false):
 function deparseVar(rt: number, attnum: number, ctx: DeparseContext): string {
   const level = ctx.level;
   const rte = level?.rtable[rt];
-  const col = rte?.columnNames[attnum - 1];
+  // issue 9 (F): a system column by its name
+  const col = attnum < 0 ? systemColumnOf(attnum)?.name : rte?.columnNames[attnum - 1];
   const colName = col === undefined || col === '' ? `column${attnum}` : col;
   const quoted = quoteName(colName, ctx.registry);
   if (!ctx.prefix) return quoted;

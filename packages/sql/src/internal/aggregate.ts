@@ -49,6 +49,7 @@ const ORDERED = [
   T.text,
   T.numeric,
   T.bpchar,
+  27, // issue 9 (F): tid (max(ctid), min(ctid))
 ];
 const one = (arg: number, result: number): AggregateSignature => ({ args: [arg], result });
 /** stddev/variance families: numeric for integers and numeric, float8 for floats. */
@@ -638,6 +639,8 @@ export function clauseText(exprKind: string): string {
       return 'DEFAULT expressions';
     case 'column generation expression': // issue 9 (H)
       return 'column generation expressions';
+    case 'USING': // issue 9 (ALTER TABLE): ALTER COLUMN TYPE's transform
+      return 'transform expressions';
     default:
       return exprKind;
   }

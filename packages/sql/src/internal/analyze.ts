@@ -62,7 +62,9 @@ import { expandIndirectionStar } from './records.js';
 import { transformSetOperation } from './setop.js';
 import { usingDescending } from './sort-using.js';
 import { varOfLevel } from './sublink.js';
+import { systemColumnNamed } from './system-columns.js'; // issue 9 (F)
 import { viewTargetError } from './view.js'; // issue 9 (G)
+import { checkViewTarget, rewriteViewTarget, viewColumnDefault } from './view-update.js'; // issue 9 (D)
 import { transformWindowDefinitions } from './window.js';
 
 export interface AnalyzeOptions {
@@ -874,8 +876,13 @@ function transformLocking(ps: State, clauses: PNode[], distinct: boolean): RowMa
 function targetRelation(ps: State, rv: PNode, command: 'insert' | 'update' | 'delete'): ScopeEntry {
   const entry = addRangeTableEntry(ps, rv, 'RowExclusiveLock');
   const rel = entry.relation;
-  // issue 9 (G): the reason a view is not updatable (view.ts)
-  if (rel.kind === 'v') throw viewTargetError(ps, rel, command);
+  // issue 9 (G, D): a view that is not updatable is 55000 (view.ts); an updatable one is
+  // rewritten onto its base table once the statement is analyzed (view-update.ts)
+  if (rel.kind === 'v') {
+    if (rel.computed === true) throw viewTargetError(ps, rel, command);
+    checkViewTarget(ps, rel, entry.rte, command);
+    return entry;
+  }
   if (rel.kind !== 'r' && rel.kind !== 'p') {
     const what =
       rel.kind === 'S'
@@ -927,6 +934,7 @@ export function columnByName(
 }
 
 export function defaultFor(ps: State, relation: RelationDesc, column: ColumnDesc): Expr {
+  if (relation.kind === 'v') return viewColumnDefault(ps, relation, column); // issue 9 (D)
   // issue 9 (H): a generated column's value is computed by the executor, never a default
   if (
     column.dropped ||
@@ -970,12 +978,15 @@ function identityOverride(col: ColumnDesc, override: unknown): 'value' | 'defaul
 
 function transformInsert(ps: State, n: PNode): InsertQuery {
   const ctes = n.withClause ? transformWithClause(ps, n.withClause) : undefined;
-  const q = transformInsertBody(ps, n);
+  const q = rewriteViewTarget(ps, transformInsertBody(ps, n)); // issue 9 (D): through a view
   return ctes ? { ...q, ctes: finishCtes(ctes) } : q;
 }
 
 /** issue 9 (upsert): the ON CONFLICT clause, when written (on-conflict.ts). */
 function onConflictOf(ps: State, n: PNode, entry: ScopeEntry): Pick<InsertQuery, 'onConflict'> {
+  // issue 9 (D): not through an updatable view yet (view-update.ts)
+  if (n.onConflictClause && entry.relation.kind === 'v')
+    unsupported(ps, 'INSERT ... ON CONFLICT on a view is not supported yet');
   return n.onConflictClause
     ? { onConflict: transformOnConflict(ps, n.onConflictClause, entry) }
     : {};
@@ -1183,6 +1194,9 @@ function transformUpdate(ps: State, n: PNode): UpdateQuery {
     const rt = item.ResTarget;
     if (rt.indirection)
       unsupported(ps, 'assignment to array elements or fields is not supported yet', rt.location);
+    // issue 9 (F): transformUpdateTargetList's refusal of a system column
+    if (systemColumnNamed(rt.name) !== undefined)
+      unsupported(ps, `cannot assign to system column "${rt.name}"`, rt.location);
     const col = columnByName(ps, entry, rt.name, rt.location);
     if (set.has(col.attnum)) {
       throw errorAt(ps, Code.SYNTAX_ERROR, `multiple assignments to same column "${rt.name}"`);
@@ -1212,7 +1226,8 @@ function transformUpdate(ps: State, n: PNode): UpdateQuery {
         coerceToBoolean(ps, transformExpr(ps, n.whereClause), 'WHERE'),
       )
     : undefined;
-  return {
+  // issue 9 (D): through a view, rewritten onto its base table (view-update.ts)
+  return rewriteViewTarget<UpdateQuery>(ps, {
     command: 'update',
     rtable: ps.rtable,
     from,
@@ -1222,7 +1237,7 @@ function transformUpdate(ps: State, n: PNode): UpdateQuery {
     paramTypes: [],
     set,
     ...(ctes ? { ctes: finishCtes(ctes) } : {}),
-  };
+  });
 }
 
 /**
@@ -1335,7 +1350,8 @@ function transformDelete(ps: State, n: PNode): DeleteQuery {
         coerceToBoolean(ps, transformExpr(ps, n.whereClause), 'WHERE'),
       )
     : undefined;
-  return {
+  // issue 9 (D): through a view, rewritten onto its base table (view-update.ts)
+  return rewriteViewTarget<DeleteQuery>(ps, {
     command: 'delete',
     rtable: ps.rtable,
     from,
@@ -1344,7 +1360,7 @@ function transformDelete(ps: State, n: PNode): DeleteQuery {
     targetList: returning(ps, n.returningList),
     paramTypes: [],
     ...(ctes ? { ctes: finishCtes(ctes) } : {}),
-  };
+  });
 }
 
 // ---------------------------------------------------------------- expressions outside statements

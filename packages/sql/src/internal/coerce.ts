@@ -4,7 +4,15 @@
  * find_coercion_pathway, can_coerce_type (with polymorphic parameters),
  * and select_common_type.
  */
-import { type CastContext, type CastDef, type Registry, SqlError, TypeOid } from '@pg/types';
+import {
+  type CastContext,
+  type CastDef,
+  type Registry,
+  rangeSubtype,
+  rangeTypeOf,
+  SqlError,
+  TypeOid,
+} from '@pg/types';
 import { Code, PositionedSqlError } from './errors.js';
 import type { PNode } from './parse.js';
 
@@ -18,6 +26,7 @@ const PSEUDO: ReadonlySet<number> = new Set([
   TypeOid.anynonarray,
   TypeOid.anycompatible,
   TypeOid.anycompatiblearray,
+  TypeOid.anyrange, // ranges
   TypeOid.record,
   TypeOid.void,
 ]);
@@ -56,6 +65,8 @@ export function typeName(registry: Registry, oid: number): string {
       return 'anycompatible';
     case TypeOid.anycompatiblearray:
       return 'anycompatiblearray';
+    case TypeOid.anyrange: // ranges
+      return 'anyrange';
     case TypeOid.record:
       return 'record';
     case TypeOid.void:
@@ -155,6 +166,10 @@ export function bindPolymorphic(
     } else if (d === TypeOid.anyarray) {
       e = elementType(registry, a);
       if (e === 0) return undefined;
+    } else if (d === TypeOid.anyrange) {
+      // ranges: anyrange binds anyelement to the range's subtype
+      e = rangeSubtype(a);
+      if (e === 0) return undefined;
     } else if (d === TypeOid.anycompatible) {
       compat.push(a);
       continue;
@@ -192,6 +207,10 @@ export function substitutePolymorphic(
       return binding.elem !== 0 ? binding.elem : actual === UNKNOWN ? TypeOid.text : actual;
     case TypeOid.anyarray:
       return binding.elem !== 0 ? arrayTypeOf(registry, binding.elem) : actual;
+    case TypeOid.anyrange: // ranges
+      return binding.elem !== 0 && rangeTypeOf(binding.elem) !== 0
+        ? rangeTypeOf(binding.elem)
+        : actual;
     case TypeOid.anycompatible:
       return binding.compatible !== 0 ? binding.compatible : TypeOid.text;
     case TypeOid.anycompatiblearray:

@@ -73,6 +73,7 @@ import { SEQUENCE_FUNCTION_NAMES, SEQUENCE_FUNCTIONS } from './sequence-function
 import { sessionFunctions } from './session-functions.js';
 import { SETTINGS_FUNCTIONS } from './settings-functions.js';
 import { fixSubLink, transformSubLink } from './sublink.js';
+import { systemColumnNamed, WITHOUT_SYSTEM_COLUMNS } from './system-columns.js'; // issue 9 (F)
 import {
   isWindowFunction,
   orderedSetCheck,
@@ -507,12 +508,14 @@ function coerceArgs(
     result === TypeOid.anynonarray ||
     result === TypeOid.anyarray ||
     result === TypeOid.anycompatible ||
-    result === TypeOid.anycompatiblearray
+    result === TypeOid.anycompatiblearray ||
+    result === TypeOid.anyrange // ranges
   ) {
     if (
       (result === TypeOid.anyelement ||
         result === TypeOid.anynonarray ||
-        result === TypeOid.anyarray) &&
+        result === TypeOid.anyarray ||
+        result === TypeOid.anyrange) && // ranges
       binding.elem === 0
     ) {
       throw errorAt(
@@ -555,6 +558,7 @@ const SRF_REFUSED: Readonly<Record<string, string>> = {
   'index predicate': 'index predicates',
   POLICY: 'policy expressions',
   'column generation expression': 'column generation expressions', // issue 9 (H)
+  USING: 'transform expressions', // issue 9 (ALTER TABLE): ALTER COLUMN TYPE's transform
 };
 
 /** Whether a set-returning function may be called here (ps.srf, or a SELECT list's clauses). */
@@ -1003,12 +1007,16 @@ function transformColumnRef(ps: ParseState, n: PNode): Expr {
     }
     if (found) return found;
   }
-  if (col === 'tableoid') {
-    // issue 10 (H9): an unqualified system column (scanRTEForColumn)
+  if (systemColumnNamed(col) !== undefined) {
+    // issue 10 (H9), issue 9 (F): an unqualified system column (scanRTEForColumn)
     up = 0;
     for (let level: ParseState | undefined = ps; level; level = level.parent, up++) {
       const rels = level.scope.filter(
-        (s) => s.colsVisible !== false && s.rte.kind === 'relation' && s.relVisible !== false,
+        (s) =>
+          s.colsVisible !== false &&
+          s.rte.kind === 'relation' &&
+          s.relVisible !== false &&
+          hasSystemColumn(s, col),
       );
       if (rels.length > 1)
         throw errorAt(ps, Code.AMBIGUOUS_COLUMN, `column reference "${col}" is ambiguous`, loc);
@@ -1125,6 +1133,13 @@ export function missingColumn(
         if (name === col) exact = true;
         update(penalty, rte, name);
       }
+      // issue 9 (F): scanRTEForColumn finds a relation's system columns too
+      if (
+        rte.kind === 'relation' &&
+        systemColumnNamed(col) !== undefined &&
+        !WITHOUT_SYSTEM_COLUMNS.has(rte)
+      )
+        exact = true;
       if (exact && penalty === 0) {
         first = { rte, name: undefined };
         second = undefined;
@@ -1212,6 +1227,18 @@ export function missingRte(
   return errorAt(ps, Code.UNDEFINED_TABLE, `missing FROM-clause entry for table "${name}"`, loc);
 }
 
+/**
+ * issue 9 (F): whether the entry has system column `col`: tableoid on any
+ * relation (as before), the others on a relation with storage (a table or
+ * materialized view; not a view, nor a system view computed here).
+ */
+function hasSystemColumn(entry: ScopeEntry, col: string): boolean {
+  if (entry.rte.kind !== 'relation' || systemColumnNamed(col) === undefined) return false;
+  if (WITHOUT_SYSTEM_COLUMNS.has(entry.rte)) return false;
+  if (col === 'tableoid') return true;
+  return entry.relation.kind !== 'v' && entry.relation.computed !== true;
+}
+
 /** Column `col` of a scope entry `levelsUp` query levels up (0: this query's). */
 function columnOf(
   ps: ParseState,
@@ -1232,6 +1259,19 @@ function columnOf(
   // (no inheritance here, so it is that relation's OID for every row)
   if (i < 0 && col === 'tableoid' && entry.rte.kind === 'relation')
     return at(ps, makeConst(26, -1, entry.rte.relationOid), loc);
+  // issue 9 (F): ctid, xmin, cmin, xmax, cmax of a table: a Var of the negative attnum
+  const sys = i < 0 && hasSystemColumn(entry, col) ? systemColumnNamed(col) : undefined;
+  if (sys !== undefined) {
+    const v: Var = {
+      kind: 'var',
+      rt: entry.rt,
+      attnum: sys.attnum,
+      type: sys.type,
+      typmod: -1,
+      ...(levelsUp > 0 ? { levelsUp } : {}),
+    };
+    return at(ps, v, loc);
+  }
   if (!column || column.dropped) {
     const dot = shown.lastIndexOf('.');
     throw missingColumn(ps, dot >= 0 ? shown.slice(0, dot) : undefined, col, loc);

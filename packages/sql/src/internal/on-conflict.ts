@@ -30,6 +30,7 @@ import { Code, PositionedSqlError } from './errors.js';
 import { coerceToBoolean, errorAt, type ScopeEntry, transformExpr } from './expr.js';
 import type { PNode } from './parse.js';
 import type { Expr, InferenceElem, OnConflict, RelationRte } from './query.js';
+import { WITHOUT_SYSTEM_COLUMNS } from './system-columns.js'; // issue 9 (F)
 
 /** The system columns a SET may not assign (transformAssignedExpr's 0A000). */
 const SYSTEM_COLUMNS = new Set(['ctid', 'xmin', 'xmax', 'cmin', 'cmax', 'tableoid']);
@@ -106,6 +107,7 @@ export function transformOnConflict(ps: State, clause: PNode, target: ScopeEntry
     lockMode: 'RowExclusiveLock',
   };
   ps.rtable.push(excludedRte);
+  WITHOUT_SYSTEM_COLUMNS.add(excludedRte); // issue 9 (F): excluded.ctid does not exist
   const excluded: ScopeEntry = { rt: ps.rtable.length - 1, rte: excludedRte, relation: rel };
   ps.scope.length = 0;
   ps.scope.push(target, excluded);

@@ -625,6 +625,11 @@ interface QueryBase {
   readonly targetList: readonly TargetEntry[];
   /** Parameter types, $1 first (given or inferred). */
   readonly paramTypes: readonly number[];
+  /**
+   * issue 9 (D, views): the views an INSERT/UPDATE/DELETE was written
+   * through (view-update.ts), outermost first: a cached plan depends on them.
+   */
+  readonly writtenViews?: readonly { readonly view: number }[];
 }
 
 export interface SelectQuery extends QueryBase {
@@ -684,6 +689,21 @@ export interface InsertQuery extends QueryBase {
   readonly source?: number;
   /** ON CONFLICT (issue 9, upsert): absent for a plain INSERT. */
   readonly onConflict?: OnConflict;
+  /** issue 9 (D, views): WITH CHECK OPTION checks of the views written through (view-update.ts). */
+  readonly viewChecks?: readonly ViewCheck[];
+}
+
+/**
+ * issue 9 (D, views): one WITH CHECK OPTION of a view an INSERT or UPDATE
+ * writes through (PostgreSQL's WithCheckOption, WCO_VIEW_CHECK): each new
+ * row of the target must make `qual` (over the target's Vars) true, else
+ * 44000 "new row violates check option for view". No `qual`: nothing to
+ * check (a CASCADED view without WHERE).
+ */
+export interface ViewCheck {
+  readonly viewName: string;
+  readonly cascaded: boolean;
+  readonly qual?: Expr;
 }
 
 // ---- ON CONFLICT (issue 9, upsert)
@@ -732,6 +752,8 @@ export interface UpdateQuery extends QueryBase {
   readonly target: number;
   /** attnum -> new value expression (coerced to the column's type); columns not listed keep their value. */
   readonly set: ReadonlyMap<number, Expr>;
+  /** issue 9 (D, views): as InsertQuery's. */
+  readonly viewChecks?: readonly ViewCheck[];
 }
 
 export interface DeleteQuery extends QueryBase {

@@ -35,6 +35,7 @@ import type {
   TargetEntry,
   WindowClause,
 } from './query.js';
+import { systemColumnOf } from './system-columns.js'; // issue 9 (F)
 
 export interface DeparseQueryOptions {
   readonly registry: Registry;
@@ -475,7 +476,8 @@ function levelAt(ctx: Ctx, up: number): Level | undefined {
 
 function varColumn(ctx: Ctx, rt: number, attnum: number, up: number): string {
   const rte = levelAt(ctx, up)?.query.rtable[rt];
-  const col = rte?.columnNames[attnum - 1];
+  // issue 9 (F): a system column by its name
+  const col = attnum < 0 ? systemColumnOf(attnum)?.name : rte?.columnNames[attnum - 1];
   return col === undefined || col === '' ? `column${attnum}` : col;
 }
 

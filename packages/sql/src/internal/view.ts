@@ -16,7 +16,7 @@ import { addDerived, aliasColumns, type State, subState, transformSelect } from 
 import { Code, PositionedSqlError, PositionMap } from './errors.js';
 import type { ScopeEntry } from './expr.js';
 import { type PNode, parse } from './parse.js';
-import type { SubqueryRte } from './query.js';
+import type { Expr, SelectQuery, SubqueryRte } from './query.js';
 
 /** Replaces `entry` (just added for view `rv`, not yet in scope) by the view's query. */
 export function expandRelation(ps: State, entry: ScopeEntry, rv: PNode): ScopeEntry {
@@ -95,16 +95,37 @@ export function viewTargetError(
   );
 }
 
-function notUpdatableReason(ps: State, rel: RelationDesc, checkCols: boolean): string | undefined {
-  const single =
-    'Views that do not select from a single table or view are not automatically updatable.';
+/** view_query_is_auto_updatable: why view `rel` is not automatically updatable (undefined: it is). */
+export function notUpdatableReason(
+  ps: State,
+  rel: RelationDesc,
+  checkCols: boolean,
+): string | undefined {
   const vq = rel.viewQuery;
-  if (vq === undefined) return single;
+  if (vq === undefined) return SINGLE;
   const [stmt] = parse(vq.sql);
   const q = transformSelect(
     { ...subState(ps), parent: { ...ps, scope: [] }, positions: new PositionMap(vq.sql) },
     stmt?.node?.SelectStmt,
   );
+  // the kind of the one relation in FROM, found by the name the view's text gives it
+  const rv = stmt?.node?.SelectStmt?.fromClause?.[0]?.RangeVar;
+  const kind = rv && ps.catalog.lookupRelation(rv.schemaname, rv.relname)?.kind;
+  return autoUpdatableError(q, checkCols, () => kind);
+}
+
+const SINGLE =
+  'Views that do not select from a single table or view are not automatically updatable.';
+
+/**
+ * issue 9 (D): view_query_is_auto_updatable over an analyzed view query;
+ * `kindOf` gives the relkind of the relation its one FROM item reads.
+ */
+export function autoUpdatableError(
+  q: SelectQuery,
+  checkCols: boolean,
+  kindOf: (relationOid: number) => string | undefined,
+): string | undefined {
   const not = (what: string) => `Views containing ${what} are not automatically updatable.`;
   if (q.distinct !== undefined) return not('DISTINCT');
   if ((q.group ?? []).length > 0 || q.groupingSets !== undefined) return not('GROUP BY');
@@ -112,17 +133,84 @@ function notUpdatableReason(ps: State, rel: RelationDesc, checkCols: boolean): s
   if (q.setOp !== undefined) return not('UNION, INTERSECT, or EXCEPT');
   if ((q.ctes ?? []).length > 0) return not('WITH');
   if (q.limit !== undefined || q.offset !== undefined) return not('LIMIT or OFFSET');
-  if (checkCols) {
-    if ((q.aggregates ?? []).length > 0)
-      return 'Views that return aggregate functions are not automatically updatable.';
-    if ((q.windowFuncs ?? []).length > 0)
-      return 'Views that return window functions are not automatically updatable.';
-    if (q.targetList.some((t) => t.expr.kind === 'func' && t.expr.fn.retset === true))
-      return 'Views that return set-returning functions are not automatically updatable.';
-  }
-  if (q.from.length !== 1) return single;
-  const base = q.rtable[q.from[0] as number];
-  if (base?.kind === 'relation') return undefined;
-  if (base?.kind === 'subquery' && base.view !== undefined) return undefined;
-  return single;
+  if ((q.aggregates ?? []).length > 0)
+    return 'Views that return aggregate functions are not automatically updatable.';
+  if ((q.windowFuncs ?? []).length > 0)
+    return 'Views that return window functions are not automatically updatable.';
+  if (q.targetList.some((t) => t.expr.kind === 'func' && t.expr.fn.retset === true))
+    return 'Views that return set-returning functions are not automatically updatable.';
+  if (q.from.length !== 1) return SINGLE;
+  const from = q.from[0] as number;
+  const base = q.rtable[from];
+  if (base?.kind === 'relation') {
+    // a table, partitioned table or view (not a materialized view)
+    const kind = kindOf(base.relationOid);
+    if (kind !== 'r' && kind !== 'p' && kind !== 'v') return SINGLE;
+  } else if (base?.kind !== 'subquery' || base.view === undefined) return SINGLE;
+  // issue 9 (D): INSERT/UPDATE need at least one column that is a column of the relation below
+  const updatable = (e: Expr) =>
+    e.kind === 'var' && (e.levelsUp ?? 0) === 0 && e.rt === from && e.attnum > 0;
+  if (checkCols && !q.targetList.some((t) => !t.junk && updatable(t.expr)))
+    return 'Views that have no updatable columns are not automatically updatable.';
+  return undefined;
+}
+
+/**
+ * issue 9 (D): relation_is_updatable's events of a view with query `q`
+ * (pg_relation_is_updatable's bits: 4 UPDATE, 8 INSERT, 16 DELETE): none
+ * unless automatically updatable; DELETE only when no column is a column
+ * of the relation below; and no more than a view below allows
+ * (`belowEvents`, its stored answer). Triggers and rules: none here.
+ */
+export function viewUpdatableEvents(
+  q: SelectQuery,
+  kindOf: (relationOid: number) => string | undefined,
+  belowEvents: (viewOid: number) => number,
+): number {
+  if (autoUpdatableError(q, false, kindOf) !== undefined) return 0;
+  const from = q.from[0] as number;
+  const hasColumn = q.targetList.some(
+    (t) =>
+      !t.junk &&
+      t.expr.kind === 'var' &&
+      (t.expr.levelsUp ?? 0) === 0 &&
+      t.expr.rt === from &&
+      t.expr.attnum > 0,
+  );
+  const events = hasColumn ? 28 : 16;
+  const base = q.rtable[from];
+  if (base?.kind === 'subquery' && base.view !== undefined) return events & belowEvents(base.view);
+  if (base?.kind === 'relation' && kindOf(base.relationOid) === 'v')
+    return events & belowEvents(base.relationOid);
+  return events;
+}
+
+/**
+ * issue 9 (D): pg_column_is_updatable of each output column (1-based
+ * positions): a plain column of the relation below, which for a view
+ * below must be updatable there too (`belowColumns`, its stored answer).
+ */
+export function viewUpdatableColumns(
+  q: SelectQuery,
+  kindOf: (relationOid: number) => string | undefined,
+  belowColumns: (viewOid: number) => readonly number[],
+): number[] {
+  if (autoUpdatableError(q, false, kindOf) !== undefined) return [];
+  const from = q.from[0] as number;
+  const base = q.rtable[from];
+  const below =
+    base?.kind === 'subquery' && base.view !== undefined
+      ? belowColumns(base.view)
+      : base?.kind === 'relation' && kindOf(base.relationOid) === 'v'
+        ? belowColumns(base.relationOid)
+        : undefined;
+  const out: number[] = [];
+  q.targetList
+    .filter((t) => !t.junk)
+    .forEach((t, i) => {
+      const e = t.expr;
+      if (e.kind !== 'var' || (e.levelsUp ?? 0) !== 0 || e.rt !== from || e.attnum <= 0) return;
+      if (below === undefined || below.includes(e.attnum)) out.push(i + 1);
+    });
+  return out;
 }

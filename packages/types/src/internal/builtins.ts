@@ -8,6 +8,7 @@ import { Registry } from './core/registry.js';
 import { register as registerDatetime } from './datetime/index.js';
 import { register as registerJson } from './json/index.js';
 import { register as registerNumeric } from './numeric/index.js';
+import { register as registerRanges } from './ranges/index.js';
 import { register as registerRecords } from './records/index.js';
 import { register as registerReg } from './reg/index.js';
 import { register as registerScalars } from './scalars/index.js';
@@ -24,6 +25,7 @@ export function createBuiltinRegistry(): Registry {
   registerJson(r);
   registerReg(r);
   registerRecords(r);
+  registerRanges(r); // ranges: after their subtypes, before their arrays
   registerArrays(r);
   return r;
 }

@@ -70,6 +70,8 @@ export const TypeOid = {
   anynonarray: 2776,
   anycompatible: 5077,
   anycompatiblearray: 5078,
+  // ranges: the range types' pseudo-type (their own OIDs are in ranges/index.ts)
+  anyrange: 3831,
   record: 2249,
   void: 2278,
 } as const;

@@ -82,6 +82,7 @@ const POLYMORPHIC: ReadonlySet<number> = new Set([
   TypeOid.anycompatible,
   TypeOid.anycompatiblearray,
   TypeOid.any,
+  TypeOid.anyrange, // ranges
 ]);
 
 export class Registry {
@@ -264,6 +265,7 @@ export class Registry {
       return true;
     }
     const t = this.type(actual);
+    if (param === TypeOid.anyrange) return t !== undefined && t.category === 'R'; // ranges
     const isArray = t !== undefined && t.elemOid !== 0 && t.len === -1;
     if (param === TypeOid.anynonarray) return !isArray;
     return isArray; // anyarray, anycompatiblearray

@@ -121,6 +121,7 @@ export const UNREGISTERED_TYPE_NAMES: ReadonlyMap<number, string> = new Map([
   [2287, 'record[]'],
   [2776, 'anynonarray'],
   [3220, 'pg_lsn'],
+  [3831, 'anyrange'], // ranges
   [5069, 'xid8'],
   [5077, 'anycompatible'],
   [5078, 'anycompatiblearray'],

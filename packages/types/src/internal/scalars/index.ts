@@ -16,6 +16,7 @@ import { int2Type } from './int2.js';
 import { int4Type } from './int4.js';
 import { int8Type } from './int8.js';
 import { oidType } from './oid.js';
+import { registerTid } from './tid.js';
 import { registerXid } from './xid.js';
 
 export { boolType } from './bool.js';
@@ -24,6 +25,7 @@ export { int2Type } from './int2.js';
 export { int4Type } from './int4.js';
 export { int8Type } from './int8.js';
 export { oidType } from './oid.js';
+export { cidType, tidType } from './tid.js';
 export { xid8Type, xidType } from './xid.js';
 
 const { bool, int4, oid } = TypeOid;
@@ -70,4 +72,5 @@ export function register(r: Registry): void {
   fn(r, 'oidsmaller', [oid, oid], oid, ([a, b]: number[]) => (a! < b! ? a : b));
   registerCasts(r);
   registerXid(r); // xid, xid8 and the transaction-id functions (freeze, issue 11)
+  registerTid(r); // issue 9 (F, system columns): tid and cid
 }
