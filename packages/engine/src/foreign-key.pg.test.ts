@@ -12,9 +12,7 @@
  * UPDATE of a non-key column does not conflict with KEY SHARE; an ON DELETE
  * CASCADE waits, then deletes the newly committed reference too.
  */
-import { type ReferencePostgres, startReferencePostgres } from '@pg/pg-reference';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Step, twoSessions } from './two-sessions.js';
+import { compareWithPostgres, type Step, type TwoSessionOptions } from './two-sessions.js';
 
 const SETUP = [
   'CREATE TABLE p (id int PRIMARY KEY, name text)',
@@ -28,22 +26,11 @@ const FINAL = [
   'SELECT id, pid FROM cc ORDER BY id',
 ];
 
-let pg: ReferencePostgres;
-
-beforeAll(async () => {
-  pg = await startReferencePostgres({ extensions: [] });
-}, 120_000);
-
-afterAll(async () => {
-  await pg?.stop();
-});
-
-const { runOnPostgres, runHere } = twoSessions({
-  reference: () => pg,
+const OPTIONS: Omit<TwoSessionOptions, 'reference'> = {
   reset: 'DROP TABLE IF EXISTS cc, c, p',
   setup: SETUP,
   final: FINAL,
-});
+};
 
 const RC = 'BEGIN';
 const scenarios: [string, Step[]][] = [
@@ -154,12 +141,8 @@ const scenarios: [string, Step[]][] = [
   ],
 ];
 
-describe('foreign keys under concurrency: the same outcomes as PostgreSQL 15', () => {
-  for (const [name, steps] of scenarios) {
-    it(name, async () => {
-      const theirs = await runOnPostgres(steps);
-      const ours = await runHere(steps);
-      expect(ours).toEqual(theirs);
-    }, 60_000);
-  }
-});
+compareWithPostgres(
+  'foreign keys under concurrency: the same outcomes as PostgreSQL 15',
+  OPTIONS,
+  scenarios,
+);

@@ -8,9 +8,7 @@
  * columns. The same two-session scripts run on both, with the same
  * outcome after every step and the same committed tables at the end.
  */
-import { type ReferencePostgres, startReferencePostgres } from '@pg/pg-reference';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Step, twoSessions } from './two-sessions.js';
+import { compareWithPostgres, type Step, type TwoSessionOptions } from './two-sessions.js';
 
 const SETUP = [
   'CREATE TABLE t (a int PRIMARY KEY, b text)',
@@ -19,24 +17,13 @@ const SETUP = [
 ];
 const FINAL = ['SELECT * FROM t ORDER BY a', 'SELECT * FROM mv ORDER BY a'];
 
-let pg: ReferencePostgres;
-
-beforeAll(async () => {
-  pg = await startReferencePostgres({ extensions: [] });
-}, 120_000);
-
-afterAll(async () => {
-  await pg?.stop();
-});
-
 // a finished statement: its tag and its rows (as text), so the columns a reader saw show
 const withRows = (tag: string, rows: readonly (readonly unknown[])[]) =>
   rows.length === 0
     ? tag
     : `${tag} ${JSON.stringify(rows.map((r) => r.map((v) => (v === null ? null : String(v)))))}`;
 
-const { runOnPostgres, runHere } = twoSessions({
-  reference: () => pg,
+const OPTIONS: Omit<TwoSessionOptions, 'reference'> = {
   reset: 'DROP TABLE IF EXISTS t CASCADE',
   setup: SETUP,
   final: FINAL,
@@ -64,7 +51,7 @@ const { runOnPostgres, runHere } = twoSessions({
           : r.command;
     return withRows(tag, r.rows);
   },
-});
+};
 
 const scenarios: [string, Step[]][] = [
   [
@@ -148,12 +135,8 @@ const scenarios: [string, Step[]][] = [
   ],
 ];
 
-describe('relation locks taken at analysis: the same outcomes as PostgreSQL 15', () => {
-  for (const [name, steps] of scenarios) {
-    it(name, async () => {
-      const theirs = await runOnPostgres(steps);
-      const ours = await runHere(steps);
-      expect(ours).toEqual(theirs);
-    }, 60_000);
-  }
-});
+compareWithPostgres(
+  'relation locks taken at analysis: the same outcomes as PostgreSQL 15',
+  OPTIONS,
+  scenarios,
+);

@@ -10,9 +10,12 @@
  * forever, if it rolls back), never a mix; two concurrent refreshes of
  * one view queue on each other.
  */
-import { type ReferencePostgres, startReferencePostgres } from '@pg/pg-reference';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowsText, type Step, twoSessions } from './two-sessions.js';
+import {
+  compareWithPostgres,
+  SELECT_ROWS_TAGS,
+  type Step,
+  type TwoSessionOptions,
+} from './two-sessions.js';
 
 const SETUP = [
   'CREATE TABLE t (a int PRIMARY KEY, b text)',
@@ -22,29 +25,12 @@ const SETUP = [
 ];
 const FINAL = ['SELECT a, b FROM mv ORDER BY a'];
 
-let pg: ReferencePostgres;
-
-beforeAll(async () => {
-  pg = await startReferencePostgres({ extensions: [] });
-}, 120_000);
-
-afterAll(async () => {
-  await pg?.stop();
-});
-
-const { runOnPostgres, runHere } = twoSessions({
-  reference: () => pg,
+const OPTIONS: Omit<TwoSessionOptions, 'reference'> = {
   reset: 'DROP TABLE IF EXISTS t CASCADE',
   setup: SETUP,
   final: FINAL,
-  referenceTag: (r) =>
-    r.command === 'SELECT' ? `SELECT ${rowsText(r.rows.map((x) => Object.values(x)))}` : r.command,
-  engineTag: (r) =>
-    r.command.startsWith('SELECT')
-      ? `SELECT ${rowsText(r.rows)}`
-      : // node-postgres names a command by its first word
-        (r.command.split(' ')[0] as string),
-});
+  ...SELECT_ROWS_TAGS,
+};
 
 const READ = 'SELECT a, b FROM mv ORDER BY a';
 const scenarios: [string, Step[]][] = [
@@ -132,12 +118,8 @@ const scenarios: [string, Step[]][] = [
   ],
 ];
 
-describe('REFRESH MATERIALIZED VIEW under concurrency, as PostgreSQL 15', () => {
-  for (const [name, steps] of scenarios) {
-    it(name, async () => {
-      const expected = await runOnPostgres(steps);
-      const actual = await runHere(steps);
-      expect(actual).toEqual(expected);
-    }, 60_000);
-  }
-});
+compareWithPostgres(
+  'REFRESH MATERIALIZED VIEW under concurrency, as PostgreSQL 15',
+  OPTIONS,
+  scenarios,
+);

@@ -12,7 +12,8 @@
  * awaits.
  */
 import { Database, type QueryResult, type Session } from '@pg/engine';
-import type { ReferencePostgres } from '@pg/pg-reference';
+import { type ReferencePostgres, startReferencePostgres } from '@pg/pg-reference';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 type Client = Awaited<ReturnType<ReferencePostgres['connect']>>;
 
@@ -210,4 +211,48 @@ export function twoSessions(o: TwoSessionOptions) {
   }
 
   return { runOnPostgres, runHere };
+}
+
+/**
+ * Tags that show a SELECT's rows (so the columns a reader saw are compared)
+ * and name every other command by its first word, as node-postgres does.
+ */
+export const SELECT_ROWS_TAGS = {
+  referenceTag: (r: ReferenceResult): string =>
+    r.command === 'SELECT' ? `SELECT ${rowsText(r.rows.map((x) => Object.values(x)))}` : r.command,
+  engineTag: (r: QueryResult<unknown[]>): string =>
+    r.command.startsWith('SELECT')
+      ? `SELECT ${rowsText(r.rows)}`
+      : (r.command.split(' ')[0] as string),
+};
+
+/**
+ * A test file's whole comparison: PostgreSQL 15 started for the file, and one
+ * test per scenario whose log here must equal PostgreSQL's.
+ */
+export function compareWithPostgres(
+  title: string,
+  options: Omit<TwoSessionOptions, 'reference'>,
+  scenarios: readonly (readonly [string, readonly Step[]])[],
+): void {
+  let pg: ReferencePostgres | undefined;
+  beforeAll(async () => {
+    pg = await startReferencePostgres({ extensions: [] });
+  }, 120_000);
+  afterAll(async () => {
+    await pg?.stop();
+  });
+  const { runOnPostgres, runHere } = twoSessions({
+    ...options,
+    reference: () => pg as ReferencePostgres,
+  });
+  describe(title, () => {
+    for (const [name, steps] of scenarios) {
+      it(name, async () => {
+        const theirs = await runOnPostgres(steps);
+        const ours = await runHere(steps);
+        expect(ours).toEqual(theirs);
+      }, 60_000);
+    }
+  });
 }

@@ -13,9 +13,7 @@
  * REPEATABLE READ turns a conflict with a row its snapshot cannot see
  * into 40001.
  */
-import { type ReferencePostgres, startReferencePostgres } from '@pg/pg-reference';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Step, twoSessions } from './two-sessions.js';
+import { compareWithPostgres, type Step, type TwoSessionOptions } from './two-sessions.js';
 
 const SETUP = [
   'CREATE TABLE kv (k int PRIMARY KEY, v int NOT NULL, n serial)',
@@ -23,22 +21,11 @@ const SETUP = [
 ];
 const FINAL = ['SELECT k, v FROM kv ORDER BY k', 'SELECT last_value FROM kv_n_seq'];
 
-let pg: ReferencePostgres;
-
-beforeAll(async () => {
-  pg = await startReferencePostgres({ extensions: [] });
-}, 120_000);
-
-afterAll(async () => {
-  await pg?.stop();
-});
-
-const { runOnPostgres, runHere } = twoSessions({
-  reference: () => pg,
+const OPTIONS: Omit<TwoSessionOptions, 'reference'> = {
   reset: 'DROP TABLE IF EXISTS kv',
   setup: SETUP,
   final: FINAL,
-});
+};
 
 const RC = 'BEGIN';
 const RR = 'BEGIN ISOLATION LEVEL REPEATABLE READ';
@@ -198,12 +185,8 @@ const scenarios: [string, Step[]][] = [
   ],
 ];
 
-describe('INSERT ... ON CONFLICT under concurrency: the same outcomes as PostgreSQL 15', () => {
-  for (const [name, steps] of scenarios) {
-    it(name, async () => {
-      const theirs = await runOnPostgres(steps);
-      const ours = await runHere(steps);
-      expect(ours).toEqual(theirs);
-    }, 60_000);
-  }
-});
+compareWithPostgres(
+  'INSERT ... ON CONFLICT under concurrency: the same outcomes as PostgreSQL 15',
+  OPTIONS,
+  scenarios,
+);
