@@ -119,7 +119,10 @@ export function pgEngineAdapterFactory(specifier = '@pg/engine'): EngineFactory 
     const text = (oid: number, value: unknown): string | null =>
       value === null || value === undefined
         ? null
-        : types.builtins.mustType(oid).output(value as never, ctx);
+        : // int2vector / oidvector: catalog-only types (JavaScript arrays), printed space-separated as the server does
+          (oid === 22 || oid === 30) && Array.isArray(value)
+          ? value.join(' ')
+          : types.builtins.mustType(oid).output(value as never, ctx);
 
     const engine: Engine = {
       async exec(sql, io) {

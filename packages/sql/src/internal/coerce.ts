@@ -97,6 +97,36 @@ export type Pathway =
 
 const RANK: Readonly<Record<CastContext, number>> = { i: 0, a: 1, e: 2 };
 
+/**
+ * int2vector (22) and oidvector (30), catalog-only types whose values are
+ * JavaScript arrays: the array type each is binary-coercible to
+ * (pg_cast: int2vector -> int2[], oidvector -> oid[]), lower bound 0.
+ */
+export const VECTOR_ARRAY_TYPE: ReadonlyMap<number, number> = new Map([
+  [22, 1005],
+  [30, 1028],
+]);
+
+/** The cast of a vector type to its array type (or to text: int2vectorout / oidvectorout). */
+export function vectorCast(source: number, target: number): CastDef | undefined {
+  if (VECTOR_ARRAY_TYPE.get(source) === target) {
+    return {
+      source,
+      target,
+      context: 'i',
+      method: 'f',
+      fn: (v) => {
+        const elements = [...(v as readonly number[])];
+        return { dims: elements.length > 0 ? [elements.length] : [], lbounds: [0], elements };
+      },
+    };
+  }
+  if (VECTOR_ARRAY_TYPE.has(source) && (target === 25 || target === 1043)) {
+    return { source, target, context: 'a', method: 'f', fn: (v) => (v as number[]).join(' ') };
+  }
+  return undefined;
+}
+
 /** find_coercion_pathway for two real (non-pseudo, non-unknown) types. */
 export function findCoercionPathway(
   registry: Registry,
@@ -108,6 +138,11 @@ export function findCoercionPathway(
   // issue 10 (H9): regproc (24, a catalog-only type here) is an oid, binary-coercible both ways
   if ((source === 24 && target === 26) || (source === 26 && target === 24))
     return { kind: 'cast', cast: { source, target, context: 'i', method: 'b' } };
+  const vector = vectorCast(source, target);
+  if (vector)
+    return RANK[vector.context] <= RANK[context]
+      ? { kind: 'cast', cast: vector }
+      : { kind: 'none' };
   const cast = registry.cast(source, target);
   if (cast) return RANK[cast.context] <= RANK[context] ? { kind: 'cast', cast } : { kind: 'none' };
   // Arrays: when the element types have a pathway, the array converts element by element.

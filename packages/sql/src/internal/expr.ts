@@ -30,6 +30,8 @@ import {
   substitutePolymorphic,
   typeName,
   UNKNOWN,
+  VECTOR_ARRAY_TYPE,
+  vectorCast,
 } from './coerce.js';
 import { sqlValueFunctionName } from './colname.js';
 import { Code, PositionedSqlError, type PositionMap } from './errors.js';
@@ -1562,6 +1564,14 @@ function transformIn(ps: ParseState, n: PNode, useOr: boolean, loc: number): Exp
   return result!;
 }
 
+/** An int2vector / oidvector expression as its int2[] / oid[] (lower bound 0); others unchanged. */
+export function vectorAsArray(e: Expr): Expr {
+  const target = VECTOR_ARRAY_TYPE.get(e.type);
+  const cast = target === undefined ? undefined : vectorCast(e.type, target);
+  if (target === undefined || cast === undefined) return e;
+  return { kind: 'coerce', arg: e, cast, via: 'cast', explicit: false, type: target, typmod: -1 };
+}
+
 function makeScalarArrayOp(
   ps: ParseState,
   name: string,
@@ -1571,28 +1581,8 @@ function makeScalarArrayOp(
   loc: number,
 ): Expr {
   let array = arrayIn;
-  if (array.type === 30 || array.type === 22) {
-    // issue 10 (H9): oidvector / int2vector (catalog-only, JavaScript arrays) as oid[] / int2[] (pg_dump's = ANY(partclass))
-    const target = array.type === 30 ? 1028 : 1005;
-    array = {
-      kind: 'coerce',
-      arg: array,
-      cast: {
-        source: array.type,
-        target,
-        context: 'i',
-        method: 'f',
-        fn: (v) => {
-          const elements = [...(v as readonly number[])];
-          return { dims: elements.length > 0 ? [elements.length] : [], lbounds: [0], elements };
-        },
-      },
-      via: 'cast',
-      explicit: false,
-      type: target,
-      typmod: -1,
-    };
-  }
+  // issue 10 (H9): oidvector / int2vector as oid[] / int2[] (pg_dump's = ANY(partclass))
+  array = vectorAsArray(array);
   let elem = elementType(ps.registry, array.type);
   if (array.type === UNKNOWN) elem = UNKNOWN;
   if (elem === 0) {

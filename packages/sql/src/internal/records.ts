@@ -30,6 +30,7 @@ import {
   raiseLevels,
   type ScopeEntry,
   transformExpr,
+  vectorAsArray,
 } from './expr.js';
 import { RECORD_COLUMNS } from './from.js';
 import type { PNode } from './parse.js';
@@ -397,10 +398,12 @@ const NAME_BYTE: FunctionDef = {
 /** arr[...][...]: an element fetch, or a slice when any subscript has a colon. */
 function makeSubscript(
   ps: ParseState,
-  arg: Expr,
+  argIn: Expr,
   indices: readonly PNode[],
   loc: number | undefined,
 ): Expr {
+  // int2vector / oidvector subscript as their arrays (indkey[0], proargtypes[0])
+  const arg = vectorAsArray(argIn);
   const elem = elementType(ps.registry, arg.type);
   if (elem === 0) {
     if (arg.type === TypeOid.jsonb) return jsonbSubscript(ps, arg, indices, loc);
