@@ -1859,7 +1859,8 @@ function transformFuncCall(ps: ParseState, n: PNode): Expr {
   if (argNodes.some((a) => a.NamedArgExpr)) {
     throw errorAt(ps, Code.FEATURE_NOT_SUPPORTED, 'named arguments are not supported yet', loc);
   }
-  const args = argNodes.map((a) => transformExpr(ps, a));
+  // int2vector / oidvector arguments as their arrays (unnest(indkey), array_length(indkey, 1))
+  const args = argNodes.map((a) => vectorAsArray(transformExpr(ps, a)));
   if (schema !== undefined && schema !== 'pg_catalog') {
     throw errorAt(
       ps,

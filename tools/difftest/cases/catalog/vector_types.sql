@@ -9,3 +9,4 @@ SELECT unnest(indkey::int2[]) AS attnum FROM pg_index WHERE indexrelid = 'vt_cb'
 SELECT array_length(indkey::int2[], 1) AS n, array_lower(indkey::int2[], 1) AS lo FROM pg_index WHERE indexrelid = 'vt_cb'::regclass;
 SELECT proargtypes, proargtypes[0] AS first, proargtypes[1]::regtype AS second FROM pg_proc WHERE proname = 'int4pl';
 SELECT indkey[0:1] AS slice FROM pg_index WHERE indexrelid = 'vt_cb'::regclass;
+SELECT unnest(indkey) AS attnum, array_length(indclass, 1) AS n, array_to_string(indkey, ',') AS keys FROM pg_index WHERE indexrelid = 'vt_cb'::regclass;
