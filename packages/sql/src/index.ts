@@ -5,6 +5,14 @@ export { resolveTypeName } from './internal/coerce.js';
 export { PositionedSqlError } from './internal/errors.js';
 export { loadParser, type PNode, parse, type RawStatement } from './internal/parse.js';
 export type * from './internal/query.js';
+// The query-tree walk shared by the planner's pull-up and the updatable-view rewrite.
+export {
+  liftLevels,
+  mapExprVars,
+  mapQueryVars,
+  mapRteVars,
+  type VarMapOps,
+} from './internal/query-map.js';
 export {
   type RegCatalogOptions,
   type RegCatalogSource,

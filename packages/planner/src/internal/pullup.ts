@@ -32,118 +32,20 @@
  * Inlined WITH queries (referenced once, or NOT MATERIALIZED, PostgreSQL
  * 12+) become sub-SELECTs first and are pulled up the same way.
  */
-import type {
-  CommonTableExpr,
-  CteRte,
-  Expr,
-  JoinRte,
-  RangeTblEntry,
-  SelectQuery,
-  Var,
+import {
+  type CommonTableExpr,
+  type Expr,
+  type JoinRte,
+  liftLevels as lift,
+  type VarMapOps as Ops,
+  type RangeTblEntry,
+  type SelectQuery,
+  type Var,
+  mapExprVars as xExpr,
+  mapQueryVars as xQuery,
+  mapRteVars as xRte,
 } from '@pg/sql';
 import { andOf, contains, flattenAnd, hasSrf, isVolatile, mapChildren } from './exprs.js';
-
-interface Ops {
-  /** A Var seen at `depth` query levels below the rewrite's root. */
-  readonly v: (v: Var, depth: number) => Expr;
-  /** A WITH reference seen at `depth`. */
-  readonly c?: (c: CteRte, depth: number) => CteRte;
-}
-
-function xExpr(e: Expr, d: number, ops: Ops): Expr {
-  if (e.kind === 'var') return ops.v(e, d);
-  if (e.kind === 'sublink') {
-    const query = xQuery(e.query, d + 1, ops);
-    return e.testExpr === undefined
-      ? { ...e, query }
-      : { ...e, query, testExpr: xExpr(e.testExpr, d, ops) };
-  }
-  return mapChildren(e, (c) => xExpr(c, d, ops));
-}
-
-function xOpt(e: Expr | undefined, d: number, ops: Ops): { e?: Expr } {
-  return e === undefined ? {} : { e: xExpr(e, d, ops) };
-}
-
-function xRte(rte: RangeTblEntry, d: number, ops: Ops): RangeTblEntry {
-  switch (rte.kind) {
-    case 'join': {
-      const quals = xOpt(rte.quals, d, ops).e;
-      return {
-        ...rte,
-        ...(quals === undefined ? {} : { quals }),
-        columns: rte.columns.map((c) => xExpr(c, d, ops)),
-      };
-    }
-    case 'values':
-      return { ...rte, rows: rte.rows.map((r) => r.map((e) => xExpr(e, d, ops))) };
-    case 'function': {
-      const call = xExpr(rte.call, d, ops);
-      return call.kind === 'func' ? { ...rte, call } : rte;
-    }
-    case 'subquery':
-      return { ...rte, query: xQuery(rte.query, d + 1, ops) };
-    case 'cte':
-      return ops.c === undefined ? rte : ops.c(rte, d);
-    default:
-      return rte;
-  }
-}
-
-/** `q` (seen at `depth`) with every expression and WITH reference in it, at any depth, rewritten by `ops`. */
-function xQuery(q: SelectQuery, d: number, ops: Ops): SelectQuery {
-  const x = (e: Expr) => xExpr(e, d, ops);
-  const sortKeys = <K extends { expr: Expr }>(ks: readonly K[]): K[] =>
-    ks.map((k) => ({ ...k, expr: x(k.expr) }));
-  const out: {
-    -readonly [K in keyof SelectQuery]: SelectQuery[K];
-  } = {
-    ...q,
-    rtable: q.rtable.map((r) => xRte(r, d, ops)),
-    targetList: q.targetList.map((t) => ({ ...t, expr: x(t.expr) })),
-  };
-  if (q.where !== undefined) out.where = x(q.where);
-  if (q.having !== undefined) out.having = x(q.having);
-  if (q.limit !== undefined) out.limit = x(q.limit);
-  if (q.offset !== undefined) out.offset = x(q.offset);
-  if (q.aggregates !== undefined)
-    out.aggregates = q.aggregates.map((a) => ({
-      ...a,
-      args: a.args.map(x),
-      ...(a.filter === undefined ? {} : { filter: x(a.filter) }),
-      ...(a.order === undefined ? {} : { order: sortKeys(a.order) }),
-    }));
-  if (q.windowFuncs !== undefined)
-    out.windowFuncs = q.windowFuncs.map((w) => ({
-      ...w,
-      args: w.args.map(x),
-      ...(w.filter === undefined ? {} : { filter: x(w.filter) }),
-      ...(w.aggregate === undefined
-        ? {}
-        : {
-            aggregate: {
-              ...w.aggregate,
-              args: w.aggregate.args.map(x),
-              ...(w.aggregate.filter === undefined ? {} : { filter: x(w.aggregate.filter) }),
-              ...(w.aggregate.order === undefined ? {} : { order: sortKeys(w.aggregate.order) }),
-            },
-          }),
-    }));
-  if (q.windows !== undefined)
-    out.windows = q.windows.map((w) => {
-      const bound = (b: (typeof w.frame)['start']) =>
-        b.offset === undefined ? b : { ...b, offset: x(b.offset) };
-      return {
-        ...w,
-        partition: w.partition.map(x),
-        order: sortKeys(w.order),
-        frame: { ...w.frame, start: bound(w.frame.start), end: bound(w.frame.end) },
-      };
-    });
-  if (q.ctes !== undefined)
-    out.ctes = q.ctes.map((c): CommonTableExpr => ({ ...c, query: xQuery(c.query, d + 1, ops) }));
-  return out;
-}
 
 /**
  * Moves an expression (or entry) of a sub-SELECT pulled up into its parent:
@@ -164,18 +66,6 @@ function moveOps(off: number): Ops {
 
 function stripLevels(v: Var): Var {
   return { kind: 'var', rt: v.rt, attnum: v.attnum, type: v.type, typmod: v.typmod };
-}
-
-/** IncrementVarSublevelsUp: `e`, written at the root level, as seen `by` levels further down. */
-function lift(e: Expr, by: number): Expr {
-  if (by === 0) return e;
-  return xExpr(e, 0, {
-    v: (v, d) => {
-      const lu = v.levelsUp ?? 0;
-      return lu < d ? v : { ...v, levelsUp: lu + by };
-    },
-    c: (c, d) => (c.levelsUp < d ? c : { ...c, levelsUp: c.levelsUp + by }),
-  });
 }
 
 /** Whether a sub-SELECT can be merged into its parent (is_simple_subquery). */

@@ -35,20 +35,22 @@ import {
   transformSelect,
 } from './analyze.js';
 import { Code, PositionedSqlError, PositionMap } from './errors.js';
-import { makeConst, mapChildren } from './expr.js';
+import { makeConst } from './expr.js';
 import { parse } from './parse.js';
 import type {
-  CommonTableExpr,
-  CteRte,
   DeleteQuery,
   Expr,
   InsertQuery,
   RangeTblEntry,
-  SelectQuery,
   UpdateQuery,
-  Var,
   ViewCheck,
 } from './query.js';
+import {
+  liftLevels as lift,
+  type VarMapOps as Ops,
+  mapExprVars as xExpr,
+  mapRteVars as xRte,
+} from './query-map.js';
 import { notUpdatableReason, viewTargetError } from './view.js';
 
 type Command = 'insert' | 'update' | 'delete';
@@ -77,110 +79,6 @@ export function viewColumnDefault(ps: State, rel: RelationDesc, col: ColumnDesc)
   const e = makeConst(col.typeOid, col.typmod, null);
   LOWER_DEFAULT.add(e);
   return e;
-}
-
-// ---------------------------------------------------------------- expression mapping
-
-interface Ops {
-  /** A Var seen `depth` query levels below the statement. */
-  readonly v: (v: Var, depth: number) => Expr;
-  readonly c?: (c: CteRte, depth: number) => CteRte;
-}
-
-function xExpr(e: Expr, d: number, ops: Ops): Expr {
-  if (e.kind === 'var') return ops.v(e, d);
-  if (e.kind === 'sublink') {
-    const query = xQuery(e.query, d + 1, ops);
-    return e.testExpr === undefined
-      ? { ...e, query }
-      : { ...e, query, testExpr: xExpr(e.testExpr, d, ops) };
-  }
-  return mapChildren(e, (c) => xExpr(c, d, ops));
-}
-
-function xRte(rte: RangeTblEntry, d: number, ops: Ops): RangeTblEntry {
-  const x = (e: Expr) => xExpr(e, d, ops);
-  switch (rte.kind) {
-    case 'join':
-      return {
-        ...rte,
-        ...(rte.quals === undefined ? {} : { quals: x(rte.quals) }),
-        columns: rte.columns.map(x),
-      };
-    case 'values':
-      return { ...rte, rows: rte.rows.map((r) => r.map(x)) };
-    case 'function': {
-      const call = x(rte.call);
-      return call.kind === 'func' ? { ...rte, call } : rte;
-    }
-    case 'subquery':
-      return { ...rte, query: xQuery(rte.query, d + 1, ops) };
-    case 'cte':
-      return ops.c === undefined ? rte : ops.c(rte, d);
-    default:
-      return rte;
-  }
-}
-
-function xQuery(q: SelectQuery, d: number, ops: Ops): SelectQuery {
-  const x = (e: Expr) => xExpr(e, d, ops);
-  const keys = <K extends { expr: Expr }>(ks: readonly K[]): K[] =>
-    ks.map((k) => ({ ...k, expr: x(k.expr) }));
-  const out: { -readonly [K in keyof SelectQuery]: SelectQuery[K] } = {
-    ...q,
-    rtable: q.rtable.map((r) => xRte(r, d, ops)),
-    targetList: q.targetList.map((t) => ({ ...t, expr: x(t.expr) })),
-  };
-  if (q.where !== undefined) out.where = x(q.where);
-  if (q.having !== undefined) out.having = x(q.having);
-  if (q.limit !== undefined) out.limit = x(q.limit);
-  if (q.offset !== undefined) out.offset = x(q.offset);
-  if (q.aggregates !== undefined)
-    out.aggregates = q.aggregates.map((a) => ({
-      ...a,
-      args: a.args.map(x),
-      ...(a.filter === undefined ? {} : { filter: x(a.filter) }),
-      ...(a.order === undefined ? {} : { order: keys(a.order) }),
-    }));
-  if (q.windowFuncs !== undefined)
-    out.windowFuncs = q.windowFuncs.map((w) => ({
-      ...w,
-      args: w.args.map(x),
-      ...(w.filter === undefined ? {} : { filter: x(w.filter) }),
-      ...(w.aggregate === undefined
-        ? {}
-        : {
-            aggregate: {
-              ...w.aggregate,
-              args: w.aggregate.args.map(x),
-              ...(w.aggregate.filter === undefined ? {} : { filter: x(w.aggregate.filter) }),
-              ...(w.aggregate.order === undefined ? {} : { order: keys(w.aggregate.order) }),
-            },
-          }),
-    }));
-  if (q.windows !== undefined)
-    out.windows = q.windows.map((w) => {
-      const bound = (b: (typeof w.frame)['start']) =>
-        b.offset === undefined ? b : { ...b, offset: x(b.offset) };
-      return {
-        ...w,
-        partition: w.partition.map(x),
-        order: keys(w.order),
-        frame: { ...w.frame, start: bound(w.frame.start), end: bound(w.frame.end) },
-      };
-    });
-  if (q.ctes !== undefined)
-    out.ctes = q.ctes.map((c): CommonTableExpr => ({ ...c, query: xQuery(c.query, d + 1, ops) }));
-  return out;
-}
-
-/** IncrementVarSublevelsUp: `e`, written at the statement's level, seen `by` levels further down. */
-function lift(e: Expr, by: number): Expr {
-  if (by === 0) return e;
-  return xExpr(e, 0, {
-    v: (v, d) => ((v.levelsUp ?? 0) < d ? v : { ...v, levelsUp: (v.levelsUp ?? 0) + by }),
-    c: (c, d) => (c.levelsUp < d ? c : { ...c, levelsUp: c.levelsUp + by }),
-  });
 }
 
 // ---------------------------------------------------------------- one view level
